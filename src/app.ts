@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, Deps } from './deps';
+import { requireAdmin } from './http/admin-auth';
+import { MAX_BODY_BYTES } from './http/body';
+import { ApiError, toProblem } from './http/errors';
+import { pickLanguage } from './http/i18n';
+import { admin } from './http/routes/admin';
+import { articles } from './http/routes/articles';
+import { comments } from './http/routes/comments';
+import { counts } from './http/routes/counts';
+import { system } from './http/routes/system';
+
+/** The whole service, built from its dependencies: Node, Workers and tests all call this. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    const started = Date.now();
+    await next();
+    deps.logger.debug('request', { id: c.var.requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: 'cross-origin',
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', { detail: `The limit is ${MAX_BODY_BYTES} bytes.` });
+      },
+    }),
+  );
+
+  // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
+  const publicCors = cors({
+    origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match', 'Accept-Language'],
+    exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, publicCors);
+  app.use('/api/v1/admin/*', requireAdmin);
+
+  app.route('/api/v1/articles', articles);
+  app.route('/api/v1/comments', comments);
+  app.route('/api/v1/counts', counts);
+  app.route('/api/v1/admin', admin);
+  app.route('/', system);
+
+  app.notFound(() => {
+    throw new ApiError(404, 'not_found');
+  });
+  app.onError((err, c) => {
+    const error = err instanceof ApiError ? err : new ApiError(500, 'internal_error');
+    if (!(err instanceof ApiError)) {
+      deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: err.stack ?? String(err) });
+    }
+    const problem = toProblem(error, pickLanguage(c.req.header('accept-language')), c.req.path);
+    return c.newResponse(JSON.stringify(problem), error.status as 400, {
+      ...error.options.headers,
+      'Content-Type': 'application/problem+json',
+      'Content-Language': pickLanguage(c.req.header('accept-language')),
+      'Cache-Control': 'no-store',
+    });
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

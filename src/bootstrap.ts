@@ -1,0 +1,28 @@
+import type { Config } from './config';
+import { deriveKeys, randomToken, type Keys } from './crypto';
+import type { Db } from './deps';
+import { getOrInitMeta } from './db/meta';
+import { createAdminToken, hasLiveTokens } from './db/tokens';
+
+export interface Bootstrap {
+  keys: Keys;
+  /** Set only when start-up generated the first admin token: the entry prints it once. */
+  generatedAdminToken?: string;
+}
+
+/**
+ * Runs once per process (or Workers isolate) on a migrated database: the signing secret
+ * (from SECRET, or generated once and kept in the database) and the first admin token.
+ */
+export async function bootstrap(db: Db, config: Config, now: number): Promise<Bootstrap> {
+  const secret = config.SECRET ?? (await getOrInitMeta(db, 'secret', () => randomToken()));
+  const keys = await deriveKeys(secret);
+  if (config.ADMIN_TOKEN) {
+    await createAdminToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
+    return { keys };
+  }
+  if (await hasLiveTokens(db)) return { keys };
+  const token = randomToken('tamis_');
+  await createAdminToken(db, 'initial', token, now);
+  return { keys, generatedAdminToken: token };
+}

@@ -1,0 +1,114 @@
+/**
+ * Web Crypto only, so the same code runs on Node and Workers.
+ * One server SECRET; three keys derived from it with HKDF: one to sign tokens, one for keyed
+ * hashes (equality look-ups on emails and IPs without storing them in clear), one to encrypt.
+ */
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(s: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) return null;
+  try {
+    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let s = '';
+  for (const b of view) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  return crypto.getRandomValues(new Uint8Array(n));
+}
+
+/** An opaque identifier: 16 random bytes, base64url (22 characters). */
+export function randomId(): string {
+  return toBase64Url(randomBytes(16));
+}
+
+/** A random token for people to hold (admin tokens, generated secrets). */
+export function randomToken(prefix = ''): string {
+  return prefix + toBase64Url(randomBytes(32));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', enc.encode(text)));
+}
+
+export interface Keys {
+  /** Keyed hash (HMAC-SHA256, hex) for equality look-ups. */
+  hash(value: string): Promise<string>;
+  /** AES-256-GCM; the output is `v1.<iv>.<ciphertext>` in base64url. */
+  encrypt(plain: string): Promise<string>;
+  decrypt(sealed: string): Promise<string | null>;
+  /** Signs a payload: `<payload>.<signature>`. */
+  sign(payload: string): Promise<string>;
+  /** Returns the payload when the signature is valid (checked in constant time), otherwise null. */
+  verify(token: string): Promise<string | null>;
+}
+
+export async function deriveKeys(secret: string): Promise<Keys> {
+  const master = await crypto.subtle.importKey('raw', enc.encode(secret), 'HKDF', false, ['deriveKey']);
+  const derive = (info: string, algorithm: HmacImportParams | AesKeyAlgorithm, usages: KeyUsage[]) =>
+    crypto.subtle.deriveKey(
+      { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('tamis'), info: enc.encode(info) },
+      master,
+      algorithm,
+      false,
+      usages,
+    );
+  const hmac = { name: 'HMAC', hash: 'SHA-256', length: 256 } as HmacImportParams;
+  const [signKey, hashKey, encKey] = await Promise.all([
+    derive('tamis/sign/v1', hmac, ['sign', 'verify']),
+    derive('tamis/hash/v1', hmac, ['sign']),
+    derive('tamis/encrypt/v1', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
+  ]);
+
+  return {
+    async hash(value) {
+      return toHex(await crypto.subtle.sign('HMAC', hashKey, enc.encode(value)));
+    },
+    async encrypt(plain) {
+      const iv = randomBytes(12);
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, encKey, enc.encode(plain));
+      return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+    },
+    async decrypt(sealed) {
+      const [version, ivText, dataText] = sealed.split('.');
+      const iv = fromBase64Url(ivText ?? '');
+      const data = fromBase64Url(dataText ?? '');
+      if (version !== 'v1' || !iv || !data) return null;
+      try {
+        return dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, encKey, data));
+      } catch {
+        return null;
+      }
+    },
+    async sign(payload) {
+      const sig = await crypto.subtle.sign('HMAC', signKey, enc.encode(payload));
+      return `${payload}.${toBase64Url(new Uint8Array(sig))}`;
+    },
+    async verify(token) {
+      const cut = token.lastIndexOf('.');
+      if (cut <= 0) return null;
+      const payload = token.slice(0, cut);
+      const sig = fromBase64Url(token.slice(cut + 1));
+      if (!sig || sig.length !== 32) return null;
+      const ok = await crypto.subtle.verify('HMAC', signKey, sig, enc.encode(payload));
+      return ok ? payload : null;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../deps';
+import { articles, comments } from './schema';
+
+export type CommentRow = typeof comments.$inferSelect;
+export type NewComment = typeof comments.$inferInsert;
+
+export type Sort = 'oldest' | 'newest';
+export interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+/** D1 binds at most 100 parameters per statement: longer id lists are read in slices. */
+const MAX_PARAMS = 95;
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+/** Written as a literal, so that a list of 100 ids still fits in D1's 100 parameters. */
+const APPROVED = sql`${comments.status} = 'approved'`;
+
+/** Columns a public thread needs (no email, IP or user agent is even read). */
+const publicColumns = {
+  id: comments.id,
+  parentId: comments.parentId,
+  rootId: comments.rootId,
+  depth: comments.depth,
+  author: comments.author,
+  website: comments.website,
+  emailEnc: comments.emailEnc,
+  content: comments.content,
+  html: comments.html,
+  staff: comments.staff,
+  createdAt: comments.createdAt,
+  editedAt: comments.editedAt,
+};
+export type ThreadRow = { [K in keyof typeof publicColumns]: (typeof comments.$inferSelect)[K] };
+
+export function getComment(db: Db, id: string) {
+  return db.select().from(comments).where(eq(comments.id, id)).get();
+}
+
+/** One page of approved top-level comments, keyset-paginated on (createdAt, id). */
+export function listTopLevel(db: Db, articleId: string, sort: Sort, limit: number, after: Cursor | null) {
+  const newest = sort === 'newest';
+  const keyset = after
+    ? newest
+      ? or(lt(comments.createdAt, after.createdAt), and(eq(comments.createdAt, after.createdAt), lt(comments.id, after.id)))
+      : or(gt(comments.createdAt, after.createdAt), and(eq(comments.createdAt, after.createdAt), gt(comments.id, after.id)))
+    : undefined;
+  return db
+    .select(publicColumns)
+    .from(comments)
+    .where(and(eq(comments.articleId, articleId), eq(comments.status, 'approved'), eq(comments.depth, 1), keyset))
+    .orderBy(...(newest ? [desc(comments.createdAt), desc(comments.id)] : [asc(comments.createdAt), asc(comments.id)]))
+    .limit(limit)
+    .all();
+}
+
+/** Every approved reply under the given top-level comments, oldest first. */
+export async function listReplies(db: Db, rootIds: string[]): Promise<ThreadRow[]> {
+  const parts = await Promise.all(
+    chunk(rootIds, MAX_PARAMS).map((ids) =>
+      db
+        .select(publicColumns)
+        .from(comments)
+        .where(and(inArray(comments.rootId, ids), APPROVED, gt(comments.depth, 1)))
+        .all(),
+    ),
+  );
+  return parts.flat().sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+export async function countApproved(db: Db, articleIds: string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ articleId: comments.articleId, n: count() })
+    .from(comments)
+    .where(and(inArray(comments.articleId, articleIds), APPROVED))
+    .groupBy(comments.articleId)
+    .all();
+  return new Map(rows.map((r) => [r.articleId, r.n]));
+}
+
+export async function findDuplicate(db: Db, articleId: string, emailHash: string, contentHash: string) {
+  const row = await db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.emailHash, emailHash), eq(comments.articleId, articleId), eq(comments.contentHash, contentHash)))
+    .get();
+  return row?.id ?? null;
+}
+
+/** Creation times of the comments sent from one IP or one email since `since`, newest first. */
+export function recentBy(db: Db, column: 'ip' | 'email', hash: string, since: number, limit: number) {
+  const col = column === 'ip' ? comments.ipHash : comments.emailHash;
+  return db
+    .select({ createdAt: comments.createdAt })
+    .from(comments)
+    .where(and(eq(col, hash), gte(comments.createdAt, since)))
+    .orderBy(desc(comments.createdAt))
+    .limit(limit)
+    .all()
+    .then((rows) => rows.map((r) => r.createdAt));
+}
+
+/** Articles other than this one where the same text was posted since `since`. */
+export async function countCrossPosts(db: Db, contentHash: string, articleId: string, since: number) {
+  const row = await db
+    .select({ n: sql<number>`count(distinct ${comments.articleId})` })
+    .from(comments)
+    .where(and(eq(comments.contentHash, contentHash), gte(comments.createdAt, since), sql`${comments.articleId} <> ${articleId}`))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Bumps the article's version (the thread ETag) in the same batch as the change. */
+export function touchArticle(db: Db, articleId: string, now: number) {
+  return db
+    .insert(articles)
+    .values({ id: articleId, createdAt: now, version: 1, firstCommentAt: now })
+    .onConflictDoUpdate({
+      target: articles.id,
+      set: {
+        version: sql`${articles.version} + 1`,
+        firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
+      },
+    });
+}
+
+export async function insertComment(db: Db, row: NewComment) {
+  await db.batch([db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt)]);
+}
+
+export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number) {
+  await db.batch([
+    db.update(comments).set({ ...patch, updatedAt: now }).where(eq(comments.id, id)),
+    touchArticle(db, articleId, now),
+  ]);
+}
+
+/**
+ * Deletes a comment for good without breaking its thread: its replies move up to its parent
+ * (or become top-level comments), and every moved sub-thread gets its new root and depth.
+ */
+export async function removeComment(db: Db, target: Pick<CommentRow, 'id' | 'articleId' | 'rootId' | 'parentId' | 'depth'>, now: number) {
+  const family = await db
+    .select({ id: comments.id, parentId: comments.parentId, depth: comments.depth })
+    .from(comments)
+    .where(and(eq(comments.rootId, target.rootId), gt(comments.depth, target.depth)))
+    .all();
+  const children = new Map<string, string[]>();
+  for (const c of family) children.set(c.parentId ?? '', [...(children.get(c.parentId ?? '') ?? []), c.id]);
+
+  const updates = [];
+  for (const childId of children.get(target.id) ?? []) {
+    // Each direct reply takes the deleted comment's place; its own replies follow it.
+    const newRoot = target.parentId ? target.rootId : childId;
+    const stack: string[] = [childId];
+    const moved: string[] = [];
+    while (stack.length) {
+      const id = stack.pop()!;
+      moved.push(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    updates.push(db.update(comments).set({ parentId: target.parentId, updatedAt: now }).where(eq(comments.id, childId)));
+    for (const ids of chunk(moved, MAX_PARAMS)) {
+      updates.push(db.update(comments).set({ rootId: newRoot, depth: sql`${comments.depth} - 1` }).where(inArray(comments.id, ids)));
+    }
+  }
+  await db.batch([
+    ...updates,
+    db.delete(comments).where(eq(comments.id, target.id)),
+    touchArticle(db, target.articleId, now),
+  ] as unknown as Parameters<Db['batch']>[0]);
+}

@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Timestamps are Unix milliseconds. Emails and IPs are kept encrypted, with a keyed hash beside them. */
+
+export const COMMENT_STATUSES = ['pending', 'approved', 'spam', 'trash'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: text('id').primaryKey(),
+    articleId: text('article_id').notNull(),
+    parentId: text('parent_id'),
+    /** The top-level ancestor (itself for a top-level comment): one indexed read loads a whole sub-thread. */
+    rootId: text('root_id').notNull(),
+    depth: integer('depth').notNull(),
+    status: text('status', { enum: COMMENT_STATUSES }).notNull(),
+    author: text('author').notNull(),
+    emailEnc: text('email_enc').notNull(),
+    emailHash: text('email_hash').notNull(),
+    website: text('website'),
+    ipEnc: text('ip_enc'),
+    ipHash: text('ip_hash'),
+    userAgent: text('user_agent'),
+    content: text('content').notNull(),
+    /** Hash of the content folded for comparison: duplicates and cross-posting. */
+    contentHash: text('content_hash').notNull(),
+    html: text('html').notNull(),
+    verdict: text('verdict', { enum: ['approve', 'hold', 'spam'] }).notNull(),
+    score: real('score').notNull().default(0),
+    reasons: text('reasons', { mode: 'json' }).$type<{ rule: string; score: number; detail: string }[]>().notNull().default(sql`'[]'`),
+    staff: integer('staff', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    editedAt: integer('edited_at'),
+  },
+  (t) => [
+    index('comments_thread_idx').on(t.articleId, t.status, t.depth, t.createdAt, t.id),
+    index('comments_root_idx').on(t.rootId, t.status, t.createdAt),
+    index('comments_parent_idx').on(t.parentId),
+    index('comments_status_idx').on(t.status, t.createdAt),
+    index('comments_email_idx').on(t.emailHash, t.createdAt),
+    index('comments_ip_idx').on(t.ipHash, t.createdAt),
+    index('comments_content_idx').on(t.contentHash, t.createdAt),
+  ],
+);
+
+export const articles = sqliteTable('articles', {
+  id: text('id').primaryKey(),
+  closed: integer('closed', { mode: 'boolean' }).notNull().default(false),
+  language: text('language'),
+  moderation: text('moderation', { enum: ['auto', 'all', 'none'] }),
+  /** Bumped whenever the public thread changes: the thread ETag is derived from it. */
+  version: integer('version').notNull().default(0),
+  firstCommentAt: integer('first_comment_at'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Site settings changed at run time (one JSON document per key). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Server-held values generated once: the signing secret, learner totals. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const adminTokens = sqliteTable(
+  'admin_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('admin_tokens_hash_idx').on(t.tokenHash)],
+);
+
+export const listEntries = sqliteTable(
+  'list_entries',
+  {
+    id: text('id').primaryKey(),
+    list: text('list', { enum: ['disallowed', 'moderation'] }).notNull(),
+    kind: text('kind', { enum: ['word', 'ip', 'cidr', 'email', 'domain'] }).notNull(),
+    value: text('value').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('list_entries_unique_idx').on(t.list, t.kind, t.value)],
+);
+
+/** Learner counts, one row per token; totals live in `meta`. */
+export const learnerTokens = sqliteTable(
+  'learner_tokens',
+  {
+    token: text('token').primaryKey(),
+    spam: integer('spam').notNull().default(0),
+    ham: integer('ham').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('learner_tokens_prune_idx').on(t.updatedAt)],
+);
+
+/** Local memory: moderators' decisions per keyed hash of an IP, an email or a website host. */
+export const spamMemory = sqliteTable(
+  'spam_memory',
+  {
+    kind: text('kind', { enum: ['ip', 'email', 'host'] }).notNull(),
+    hash: text('hash').notNull(),
+    spam: integer('spam').notNull().default(0),
+    ham: integer('ham').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.hash] })],
+);

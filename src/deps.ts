@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { Config } from './config';
+import type { Keys } from './crypto';
+import type { Logger } from './logger';
+import type * as schema from './db/schema';
+
+/**
+ * The database as the app sees it. The Workers entry hands in drizzle's D1 database, which offers
+ * the same query builder and `batch()`; the app uses nothing beyond those.
+ */
+export type Db = LibSQLDatabase<typeof schema>;
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Everything the app needs from its platform, chosen by the entry (Node, Workers, tests). */
+export interface Deps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  keys: Keys;
+  /** Address of the TCP peer, when the platform knows it. */
+  remoteAddress?: (c: Context) => string | undefined;
+  /** Runs work after the response (webhooks, learner upkeep) without slowing it. */
+  defer: (c: Context, task: () => Promise<unknown>) => void;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    lang: import('./http/i18n').Lang;
+    admin: { id: string; name: string };
+  };
+};

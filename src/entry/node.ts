@@ -1,0 +1,57 @@
+import { serve } from '@hono/node-server';
+import type { Context } from 'hono';
+import { createApp } from '../app';
+import { bootstrap } from '../bootstrap';
+import { ConfigError, parseConfig } from '../config';
+import { systemClock, type Deps } from '../deps';
+import { createLogger } from '../logger';
+import { openDatabase } from './node-db';
+
+async function main() {
+  const config = parseConfig(process.env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now());
+  if (generatedAdminToken) {
+    process.stdout.write(
+      `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +
+        `Use it as "Authorization: Bearer <token>" on /api/v1/admin/*. Only its hash is stored.\n\n`,
+    );
+  }
+
+  const deps: Deps = {
+    db,
+    config,
+    clock: systemClock,
+    logger,
+    keys,
+    remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    defer: (_c, task) => {
+      task().catch((error: unknown) => logger.error('background.failed', { error: String(error) }));
+    },
+  };
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info('listening', { url: `http://${config.HOST}:${info.port}`, database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//') });
+  });
+
+  // Stop accepting, let requests in flight finish, close the database, exit 0.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    server.close(() => {
+      client.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+/** Messages for people: English, or French when the client prefers it. */
+
+export type Lang = 'en' | 'fr';
+
+/** Picks `fr` when the highest-ranked language of Accept-Language is French, `en` otherwise. */
+export function pickLanguage(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'en';
+  let best: { tag: string; q: number } | null = null;
+  for (const part of acceptLanguage.split(',')) {
+    const [tagRaw, ...params] = part.trim().split(';');
+    const tag = (tagRaw ?? '').trim().toLowerCase();
+    if (!tag) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { tag, q };
+  }
+  return best && (best.tag === 'fr' || best.tag.startsWith('fr-')) ? 'fr' : 'en';
+}
+
+type Params = Record<string, string | number>;
+type Messages = Record<string, string>;
+
+/** Field messages, keyed by a stable message key. */
+const fieldMessages: Record<Lang, Messages> = {
+  en: {
+    required: 'This field is required.',
+    too_long: 'Must be at most {max} characters.',
+    too_short: 'Must be at least {min} characters.',
+    too_small: 'Must be at least {min}.',
+    too_big: 'Must be at most {max}.',
+    invalid_email: 'Enter a valid email address.',
+    invalid_url: 'Enter a valid web address starting with http:// or https://.',
+    invalid_type: 'This value has the wrong type.',
+    invalid_value: 'This value is not allowed.',
+    invalid_cursor: 'This cursor is not valid; start again from the first page.',
+    invalid_id: 'This identifier is not valid.',
+    unknown_field: 'This field is not recognised.',
+    too_many: 'At most {max} values.',
+  },
+  fr: {
+    required: 'Ce champ est obligatoire.',
+    too_long: '{max} caractères au maximum.',
+    too_short: '{min} caractères au minimum.',
+    too_small: 'La valeur minimale est {min}.',
+    too_big: 'La valeur maximale est {max}.',
+    invalid_email: 'Saisissez une adresse e-mail valide.',
+    invalid_url: 'Saisissez une adresse web valide commençant par http:// ou https://.',
+    invalid_type: "Le type de cette valeur n'est pas valide.",
+    invalid_value: "Cette valeur n'est pas autorisée.",
+    invalid_cursor: "Ce curseur n'est pas valide ; repartez de la première page.",
+    invalid_id: "Cet identifiant n'est pas valide.",
+    unknown_field: "Ce champ n'est pas reconnu.",
+    too_many: '{max} valeurs au maximum.',
+  },
+};
+
+/** Problem titles, keyed by the problem's stable code. */
+const titles: Record<Lang, Messages> = {
+  en: {
+    validation_failed: 'Some fields are not valid.',
+    malformed_body: 'The request body could not be read.',
+    payload_too_large: 'The request body is too large.',
+    unsupported_media_type: 'Send the body as application/json or application/x-www-form-urlencoded.',
+    not_found: 'Not found.',
+    parent_not_found: 'The comment you are replying to does not exist.',
+    comment_not_found: 'This comment does not exist.',
+    comments_closed: 'Comments are closed on this article.',
+    duplicate_comment: 'You have already posted this comment.',
+    too_many_requests: 'You are commenting too quickly. Please wait a moment.',
+    unauthorized: 'Authentication is required.',
+    forbidden: 'You are not allowed to do this.',
+    edit_window_closed: 'This comment can no longer be changed.',
+    not_editable: 'This comment can no longer be changed.',
+    method_not_allowed: 'This method is not allowed here.',
+    conflict: 'This change conflicts with the current state.',
+    invalid_transition: 'This status change is not possible.',
+    internal_error: 'Something went wrong on our side.',
+    unavailable: 'The service is unavailable.',
+  },
+  fr: {
+    validation_failed: 'Certains champs ne sont pas valides.',
+    malformed_body: 'Le corps de la requête est illisible.',
+    payload_too_large: 'Le corps de la requête est trop volumineux.',
+    unsupported_media_type: 'Envoyez le corps en application/json ou application/x-www-form-urlencoded.',
+    not_found: 'Introuvable.',
+    parent_not_found: "Le commentaire auquel vous répondez n'existe pas.",
+    comment_not_found: "Ce commentaire n'existe pas.",
+    comments_closed: 'Les commentaires sont fermés pour cet article.',
+    duplicate_comment: 'Vous avez déjà publié ce commentaire.',
+    too_many_requests: 'Vous commentez trop vite. Patientez un instant.',
+    unauthorized: 'Une authentification est requise.',
+    forbidden: "Vous n'êtes pas autorisé à faire cela.",
+    edit_window_closed: 'Ce commentaire ne peut plus être modifié.',
+    not_editable: 'Ce commentaire ne peut plus être modifié.',
+    method_not_allowed: "Cette méthode n'est pas autorisée ici.",
+    conflict: "Cette modification est en conflit avec l'état actuel.",
+    invalid_transition: "Ce changement de statut n'est pas possible.",
+    internal_error: 'Une erreur est survenue de notre côté.',
+    unavailable: 'Le service est indisponible.',
+  },
+};
+
+function fill(template: string, params: Params | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? `{${k}}`));
+}
+
+export function fieldMessage(lang: Lang, key: string, params?: Params): string {
+  return fill(fieldMessages[lang][key] ?? fieldMessages[lang].invalid_value!, params);
+}
+
+export function problemTitle(lang: Lang, code: string): string {
+  return titles[lang][code] ?? titles.en[code] ?? code.replace(/_/g, ' ');
+}

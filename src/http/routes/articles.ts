@@ -1,0 +1,115 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../../deps';
+import { getArticle } from '../../db/articles';
+import { countApproved, listReplies, listTopLevel, type Cursor } from '../../db/comments';
+import { fromBase64Url, toBase64Url } from '../../crypto';
+import { createComment, visibleStatus } from '../../services/comments';
+import { nest, toPublic } from '../../services/public';
+import { issueFormToken } from '../../services/spam';
+import { loadSettings } from '../../settings';
+import { readBody, prefersHtml } from '../body';
+import { requestMeta, originAllowed } from '../client';
+import { validationError, parseOrThrow } from '../errors';
+import { ArticleParam, ThreadQuery } from '../schemas';
+
+export const articles = new Hono<AppEnv>();
+
+export function articleIdParam(c: Context<AppEnv>): string {
+  return parseOrThrow(ArticleParam, { articleId: c.req.param('articleId') }).articleId;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export function encodeCursor(cursor: Cursor): string {
+  return toBase64Url(enc.encode(`${cursor.createdAt}.${cursor.id}`));
+}
+
+export function decodeCursor(text: string): Cursor {
+  const bytes = fromBase64Url(text);
+  const match = bytes && /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(dec.decode(bytes));
+  if (!match) throw validationError({ cursor: { key: 'invalid_cursor' } });
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+articles.post('/:articleId/comments', async (c) => {
+  const articleId = articleIdParam(c);
+  const raw = await readBody(c);
+  const { deps } = c.var;
+  const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c));
+  const status = visibleStatus(row.status);
+
+  if (prefersHtml(c)) {
+    const back = redirectTarget(c, status === 'approved' ? `comment-${row.id}` : 'comment-pending');
+    if (back) return c.redirect(back, 303);
+  }
+  const comment = await toPublic(row, { avatars: settings.avatars, keys: deps.keys });
+  return c.json(
+    { comment: { ...comment, status }, editToken, editableUntil: new Date(editableUntil).toISOString() },
+    201,
+    { 'Cache-Control': 'no-store' },
+  );
+});
+
+/** Back to the page the form was on, when its origin is one of ours. */
+function redirectTarget(c: Context<AppEnv>, fragment: string): string | null {
+  const referer = c.req.header('referer');
+  if (!referer) return null;
+  try {
+    const url = new URL(referer);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !originAllowed(c.var.deps.config.ALLOWED_ORIGINS, url.origin)) {
+      return null;
+    }
+    url.hash = fragment;
+    return url.href;
+  } catch {
+    return null;
+  }
+}
+
+articles.get('/:articleId/comments', async (c) => {
+  const articleId = articleIdParam(c);
+  const query = parseOrThrow(ThreadQuery, c.req.query());
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const { db, config, keys } = c.var.deps;
+  const [settings, article] = await Promise.all([loadSettings(db, config), getArticle(db, articleId)]);
+
+  // The article's version changes with every change to its public thread: a cheap, exact ETag.
+  const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor ?? ''}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', `public, max-age=${settings.cacheMaxAge}, stale-while-revalidate=${settings.cacheStaleWhileRevalidate}`);
+  c.header('Vary', 'Accept-Encoding');
+  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+
+  const empty = !article || article.version === 0;
+  const [page, counts] = empty
+    ? [[], new Map<string, number>()]
+    : await Promise.all([listTopLevel(db, articleId, query.sort, query.limit + 1, after), countApproved(db, [articleId])]);
+  const hasMore = page.length > query.limit;
+  const tops = page.slice(0, query.limit);
+  const replies = await listReplies(db, tops.map((t) => t.id));
+  const opts = { avatars: settings.avatars, keys };
+  const [topNodes, replyNodes] = await Promise.all([
+    Promise.all(tops.map((t) => toPublic(t, opts))),
+    Promise.all(replies.map(async (r) => ({ node: await toPublic(r, opts), rootId: r.rootId }))),
+  ]);
+  const last = tops.at(-1);
+  return c.json({
+    articleId,
+    total: counts.get(articleId) ?? 0,
+    comments: nest(topNodes, replyNodes, settings.maxDepth),
+    nextCursor: hasMore && last ? encodeCursor(last) : null,
+  });
+});
+
+articles.get('/:articleId/form', async (c) => {
+  const articleId = articleIdParam(c);
+  const { deps } = c.var;
+  const settings = await loadSettings(deps.db, deps.config);
+  c.header('Cache-Control', 'no-store');
+  return c.json({
+    token: await issueFormToken(deps, articleId),
+    honeypot: settings.spam.honeypotField,
+    minSeconds: settings.spam.minSeconds,
+  });
+});

@@ -1,0 +1,34 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../deps';
+import { authorizeEdit, editComment, visibleStatus, withdrawComment } from '../../services/comments';
+import { toPublic } from '../../services/public';
+import { readBody } from '../body';
+import { requestMeta } from '../client';
+import { parseOrThrow } from '../errors';
+import { CommentId } from '../schemas';
+
+/** The author's own comment, reached with the edit token returned when it was posted. */
+export const comments = new Hono<AppEnv>();
+
+const IdParam = z.object({ id: CommentId });
+
+async function authorized(c: Context<AppEnv>) {
+  const { id } = parseOrThrow(IdParam, { id: c.req.param('id') });
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  return authorizeEdit(c.var.deps, id, bearer);
+}
+
+comments.patch('/:id', async (c) => {
+  const row = await authorized(c);
+  const { deps } = c.var;
+  const edited = await editComment(deps, row, await readBody(c), requestMeta(c));
+  const comment = await toPublic(edited.row, { avatars: edited.settings.avatars, keys: deps.keys });
+  return c.json({ comment: { ...comment, status: visibleStatus(edited.row.status) } }, 200, { 'Cache-Control': 'no-store' });
+});
+
+comments.delete('/:id', async (c) => {
+  const row = await authorized(c);
+  await withdrawComment(c.var.deps, row);
+  return c.body(null, 204);
+});

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { isPrintable, normalizeLine, normalizeMultiline } from '../text';
+
+/**
+ * The HTTP contract: what clients send and what they get back. Kept apart from the tables;
+ * the OpenAPI document is generated from these schemas.
+ */
+
+const asText = (normalize: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? normalize(v) : v);
+/** Absent, null and blank all mean "not given" for optional fields (HTML forms send blanks). */
+const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0 && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+export const ArticleId = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => isPrintable(s) && s.trim() === s, { params: { key: 'invalid_id' } })
+  .describe('Article identifier chosen by the publisher, percent-encoded in paths (e.g. 2026%2F09%2Fnvidia-openai).');
+
+export const ArticleParam = z.object({ articleId: ArticleId });
+
+export const CommentId = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => /^[A-Za-z0-9_-]+$/.test(s), { params: { key: 'invalid_id' } });
+
+const author = (max: number) =>
+  z.preprocess(asText(normalizeLine), z.string().min(1).max(max)).describe('Display name, shown publicly.');
+const email = z
+  .preprocess(asText((s) => s.trim()), z.email().max(254))
+  .describe('Never published, never returned by the public API; stored encrypted.');
+const website = z
+  .preprocess(
+    (v) => blankToUndefined(typeof v === 'string' ? v.trim() : v),
+    z.string().max(200).refine(isHttpUrl, { params: { key: 'invalid_url' } }).optional(),
+  )
+  .describe('An http(s) address; other schemes are refused.');
+export const contentField = (max: number) =>
+  z
+    .preprocess(asText(normalizeMultiline), z.string().min(1).max(max))
+    .describe('Plain text; blank lines separate paragraphs, http(s) URLs become links.');
+
+export function submissionSchema(limits: { maxAuthorLength: number; maxContentLength: number }) {
+  return z.object({
+    author: author(limits.maxAuthorLength),
+    email,
+    website,
+    content: contentField(limits.maxContentLength),
+    parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('Id of the approved comment this one answers.'),
+    token: z.preprocess(blankToUndefined, z.string().max(1000).optional()).describe('The form token from GET …/form.'),
+  });
+}
+export const SubmissionSchema = submissionSchema({ maxAuthorLength: 100, maxContentLength: 5000 });
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+export const editSchema = (maxContentLength: number) => z.object({ content: contentField(maxContentLength) });
+
+export const ThreadQuery = z.object({
+  sort: z.preprocess(blankToUndefined, z.enum(['oldest', 'newest']).default('oldest')),
+  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(50)),
+  cursor: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+});
+
+export const CountsQuery = z.object({ article: z.array(ArticleId).min(1).max(100) });
+
+// ---- Responses -------------------------------------------------------------------------------
+
+export const PublicAuthor = z.object({
+  name: z.string(),
+  website: z.string().nullable(),
+  avatar: z.string().nullable().describe('null unless the site opted in to Gravatar (AVATARS=gravatar).'),
+  staff: z.boolean().describe('True for a reply written by the site’s moderators.'),
+});
+
+export interface PublicCommentShape {
+  id: string;
+  parentId: string | null;
+  author: z.infer<typeof PublicAuthor>;
+  content: string;
+  html: string;
+  createdAt: string;
+  editedAt: string | null;
+  replies: PublicCommentShape[];
+}
+
+export const PublicComment: z.ZodType<PublicCommentShape> = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  author: PublicAuthor,
+  content: z.string(),
+  html: z.string().describe('content rendered as safe HTML'),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  get replies() {
+    return z.array(PublicComment);
+  },
+}).meta({ id: 'PublicComment' }); // named: it is recursive, so the document refers to it by name
+
+export const OwnComment = z.object({
+  comment: z.object({
+    id: z.string(),
+    parentId: z.string().nullable(),
+    author: PublicAuthor,
+    content: z.string(),
+    html: z.string(),
+    createdAt: z.iso.datetime(),
+    editedAt: z.iso.datetime().nullable(),
+    replies: z.array(PublicComment),
+    status: z.enum(['approved', 'pending']).describe('pending: waiting for a moderator (spam is answered the same way).'),
+  }),
+  editToken: z.string().optional().describe('Bearer token to edit or withdraw the comment within the edit window.'),
+  editableUntil: z.iso.datetime().optional(),
+});
+
+export const Thread = z.object({
+  articleId: z.string(),
+  total: z.number().int().describe('Approved comments of the article, replies included.'),
+  comments: z.array(PublicComment),
+  nextCursor: z.string().nullable(),
+});
+
+export const Counts = z.object({ counts: z.record(z.string(), z.number().int()) });
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().describe('Stable machine-readable error code.'),
+  detail: z.string().optional(),
+  errors: z.record(z.string(), z.string()).optional().describe('Message per failing field.'),
+}).meta({ id: 'Problem' });

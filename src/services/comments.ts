@@ -1,0 +1,199 @@
+import type { Deps } from '../deps';
+import { randomId, sha256Hex } from '../crypto';
+import { getArticle } from '../db/articles';
+import {
+  findDuplicate,
+  getComment,
+  insertComment,
+  recentBy,
+  removeComment,
+  updateComment,
+  type CommentRow,
+} from '../db/comments';
+import type { CommentStatus } from '../db/schema';
+import { ApiError, parseOrThrow } from '../http/errors';
+import { editSchema, submissionSchema } from '../http/schemas';
+import { renderHtml } from '../render';
+import { loadSettings, type SiteSettings } from '../settings';
+import type { Verdict } from '../spam/types';
+import { foldForComparison } from '../text';
+import { assess } from './spam';
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const DAY = 86_400_000;
+
+export const contentHash = (content: string) => sha256Hex(foldForComparison(content));
+
+/** Where a verdict puts a comment, under the site's (or the article's) moderation mode. */
+export function statusFor(verdict: Verdict, mode: SiteSettings['moderation']): CommentStatus {
+  if (verdict === 'spam') return 'spam';
+  if (mode === 'all') return 'pending';
+  if (mode === 'none') return 'approved';
+  return verdict === 'approve' ? 'approved' : 'pending';
+}
+
+/** What the author is told: spam looks exactly like a comment waiting for a moderator. */
+export const visibleStatus = (status: CommentStatus) => (status === 'approved' ? 'approved' : 'pending');
+
+export async function issueEditToken(deps: Deps, id: string, createdAt: number, settings: SiteSettings) {
+  const editableUntil = createdAt + settings.editWindowMinutes * 60_000;
+  return { editToken: await deps.keys.sign(`edit.${id}.${editableUntil}`), editableUntil };
+}
+
+/**
+ * Posts a comment. Refusals come in WordPress's order: validation (422), the article's state
+ * (404 parent, 403 closed), duplicate (409), flood control (429); then the spam checks decide.
+ */
+export async function createComment(deps: Deps, articleId: string, raw: Record<string, unknown>, meta: RequestMeta) {
+  const { db, clock, keys } = deps;
+  const settings = await loadSettings(db, deps.config);
+  const input = parseOrThrow(submissionSchema(settings), raw);
+  const now = clock.now();
+
+  const [article, parent] = await Promise.all([
+    getArticle(db, articleId),
+    input.parentId ? getComment(db, input.parentId) : undefined,
+  ]);
+  if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
+    throw new ApiError(404, 'parent_not_found');
+  }
+  const closeAfter = settings.closeAfterDays;
+  if (article?.closed || (closeAfter && article?.firstCommentAt && now - article.firstCommentAt > closeAfter * DAY)) {
+    throw new ApiError(403, 'comments_closed');
+  }
+
+  const email = input.email.toLowerCase();
+  const [emailHash, ipHash, hashOfContent] = await Promise.all([
+    keys.hash(email),
+    meta.ip ? keys.hash(meta.ip) : null,
+    contentHash(input.content),
+  ]);
+  if (await findDuplicate(db, articleId, emailHash, hashOfContent)) throw new ApiError(409, 'duplicate_comment');
+  await floodControl(deps, settings, now, emailHash, ipHash);
+
+  const assessment = await assess(deps, settings, {
+    features: {
+      articleId,
+      author: input.author,
+      email,
+      website: input.website ?? null,
+      content: input.content,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      honeypot: typeof raw[settings.spam.honeypotField] === 'string' ? (raw[settings.spam.honeypotField] as string) : undefined,
+    },
+    formToken: input.token,
+    article,
+    contentHash: hashOfContent,
+    now,
+  });
+  const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
+
+  const id = randomId();
+  const row = {
+    id,
+    articleId,
+    parentId: parent?.id ?? null,
+    rootId: parent?.rootId ?? id,
+    depth: parent ? parent.depth + 1 : 1,
+    status,
+    author: input.author,
+    emailEnc: await keys.encrypt(input.email),
+    emailHash,
+    website: input.website ?? null,
+    ipEnc: meta.ip ? await keys.encrypt(meta.ip) : null,
+    ipHash,
+    userAgent: meta.userAgent,
+    content: input.content,
+    contentHash: hashOfContent,
+    html: renderHtml(input.content),
+    verdict: assessment.verdict,
+    score: assessment.score,
+    reasons: assessment.reasons,
+    staff: false,
+    createdAt: now,
+    updatedAt: now,
+    editedAt: null,
+  } satisfies CommentRow;
+  await insertComment(db, row);
+  deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
+  return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
+}
+
+async function floodControl(deps: Deps, settings: SiteSettings, now: number, emailHash: string, ipHash: string | null) {
+  const { floodSeconds, maxPerHourPerIp } = settings.spam;
+  const retry = (ms: number) => {
+    throw new ApiError(429, 'too_many_requests', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) } });
+  };
+  const [byEmail, byIp] = await Promise.all([
+    recentBy(deps.db, 'email', emailHash, now - floodSeconds * 1000, 1),
+    ipHash ? recentBy(deps.db, 'ip', ipHash, now - 3_600_000, maxPerHourPerIp) : [],
+  ]);
+  const last = Math.max(byEmail[0] ?? -Infinity, byIp[0] ?? -Infinity);
+  if (now - last < floodSeconds * 1000) retry(last + floodSeconds * 1000 - now);
+  if (byIp.length >= maxPerHourPerIp) retry(byIp[byIp.length - 1]! + 3_600_000 - now);
+}
+
+/** Reads an author's edit token: 401 when it is missing or forged, 403 when it is for another comment or too old. */
+export async function authorizeEdit(deps: Deps, id: string, bearer: string | undefined) {
+  const payload = bearer ? await deps.keys.verify(bearer) : null;
+  const [kind, tokenId, until] = payload?.split('.') ?? [];
+  if (kind !== 'edit' || !tokenId || !until) throw new ApiError(401, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } });
+  if (tokenId !== id) throw new ApiError(403, 'forbidden');
+  if (deps.clock.now() > Number(until)) throw new ApiError(403, 'edit_window_closed');
+  const row = await getComment(deps.db, id);
+  if (!row) throw new ApiError(404, 'comment_not_found');
+  if (row.status !== 'approved' && row.status !== 'pending') throw new ApiError(403, 'not_editable');
+  return row;
+}
+
+/** The author's edit: validated and checked for spam again (clean text first, links later is a known trick). */
+export async function editComment(deps: Deps, row: CommentRow, raw: Record<string, unknown>, meta: RequestMeta) {
+  const settings = await loadSettings(deps.db, deps.config);
+  const { content } = parseOrThrow(editSchema(settings.maxContentLength), raw);
+  const now = deps.clock.now();
+  const [email, hashOfContent, article] = await Promise.all([
+    deps.keys.decrypt(row.emailEnc),
+    contentHash(content),
+    getArticle(deps.db, row.articleId),
+  ]);
+  const assessment = await assess(deps, settings, {
+    features: {
+      articleId: row.articleId,
+      author: row.author,
+      email: (email ?? '').toLowerCase(),
+      website: row.website,
+      content,
+      ip: meta.ip,
+      userAgent: meta.userAgent ?? row.userAgent,
+    },
+    formToken: null,
+    article,
+    contentHash: hashOfContent,
+    now,
+    excludeId: row.id,
+  });
+  // An edit can hold or bury a comment, never promote one a moderator is still to see.
+  const decided = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
+  const status: CommentStatus = decided === 'approved' ? row.status : decided;
+  const patch = {
+    content,
+    contentHash: hashOfContent,
+    html: renderHtml(content),
+    status,
+    verdict: assessment.verdict,
+    score: assessment.score,
+    reasons: assessment.reasons,
+    editedAt: now,
+  };
+  await updateComment(deps.db, row.id, row.articleId, patch, now);
+  return { row: { ...row, ...patch, updatedAt: now }, settings };
+}
+
+export async function withdrawComment(deps: Deps, row: CommentRow) {
+  await removeComment(deps.db, row, deps.clock.now());
+}

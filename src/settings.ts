@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import type { Config } from './config';
+import type { Db } from './deps';
+import { settings as settingsTable } from './db/schema';
+import { SpamSettingsSchema } from './spam/settings';
+
+/**
+ * Site settings that moderators change at run time. Stored as one JSON document of overrides;
+ * what is not stored takes its default here.
+ */
+export const SiteSettingsSchema = z
+  .object({
+    /** auto: verdicts decide; all: every comment waits for a moderator; none: only spam is held back. */
+    moderation: z.enum(['auto', 'all', 'none']).default('auto'),
+    /** Levels shown in a thread; deeper replies attach to the deepest allowed ancestor. */
+    maxDepth: z.number().int().min(2).max(10).default(5),
+    editWindowMinutes: z.number().int().min(0).max(24 * 60).default(15),
+    maxAuthorLength: z.number().int().min(10).max(200).default(100),
+    maxContentLength: z.number().int().min(100).max(50_000).default(5000),
+    /** Comments close this many days after an article's first comment; null: never. */
+    closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
+    avatars: z.enum(['none', 'gravatar']).optional(),
+    /** Cache lifetime of public thread responses, in seconds. */
+    cacheMaxAge: z.number().int().min(0).max(3600).default(10),
+    cacheStaleWhileRevalidate: z.number().int().min(0).max(86_400).default(60),
+    /** IPs and user agents are erased from comments after this many days. */
+    ipRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Thresholds and weights of the spam checks, flood control included. */
+    spam: SpamSettingsSchema.prefault({}),
+  })
+  .strict();
+
+export type SiteSettings = z.infer<typeof SiteSettingsSchema> & { avatars: 'none' | 'gravatar' };
+
+const KEY = 'site';
+
+export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
+  const row = await db.select({ value: settingsTable.value }).from(settingsTable).where(eq(settingsTable.key, KEY)).get();
+  const parsed = SiteSettingsSchema.safeParse(row?.value ?? {});
+  const value = parsed.success ? parsed.data : SiteSettingsSchema.parse({});
+  return { ...value, avatars: value.avatars ?? config.AVATARS };
+}
+
+/** Stores overrides (validated by the caller) and returns the settings now in force. */
+export async function saveSettings(db: Db, config: Config, overrides: Record<string, unknown>, now: number) {
+  await db
+    .insert(settingsTable)
+    .values({ key: KEY, value: overrides, updatedAt: now })
+    .onConflictDoUpdate({ target: settingsTable.key, set: { value: overrides, updatedAt: now } });
+  return loadSettings(db, config);
+}

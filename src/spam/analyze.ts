@@ -1,0 +1,133 @@
+import type { Features } from './types';
+
+/**
+ * What several checks need from a submission (links, words, hosts), computed once per Features
+ * object. Features are treated as immutable values: the analysis is cached in a WeakMap keyed by
+ * the object, which keeps every check a pure function of its arguments.
+ */
+
+export type LinkKind = 'url' | 'www' | 'bare' | 'markdown' | 'bbcode' | 'html' | 'website';
+
+export interface Link {
+  kind: LinkKind;
+  /** The target as written (trimmed). */
+  target: string;
+  /** Lower-case host name without a trailing dot, or null when none could be read. */
+  host: string | null;
+}
+
+export interface Analysis {
+  /** Links of the content, then the website field (kind 'website'). */
+  links: Link[];
+  /** The content with every link and email address blanked out. */
+  textWithoutLinks: string;
+  /** Words of the content outside links (letters, digits, marks and inner apostrophes). */
+  words: string[];
+  /** Email addresses written in the content. */
+  emails: string[];
+  websiteHost: string | null;
+  /** Lower-case domain of the email, or null without an '@'. */
+  emailDomain: string | null;
+}
+
+// Generic top-level domains most used in links, and the largest country ones. Two-letter codes
+// that are also common words or abbreviations glued to a period (in, it, is, at, no, to, so, my,
+// am, as, be, do, go, id, la, le, me not) are left out: a bare "foo.com" is a link, "fin.la" is a typo.
+const BARE_TLDS =
+  'com|net|org|info|biz|io|co|tv|ru|su|ua|pl|de|fr|uk|us|eu|es|nl|br|cn|jp|ca|au|ch|xyz|top|online|site|club|shop|store|app|dev|ai|ly|gl|tk|ml|ga|cf|gq|pw|ws|cc|link|live|click|win|bid|loan|vip|pro|icu|fun|space|website|blog|news|today|buzz|tech';
+
+const HTML_ANCHOR = /<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(?:[\s\S]*?<\/a\s*>)?/gi;
+const BBCODE = /\[url(?:=([^\]]*))?\]([\s\S]*?)\[\/url\]|\[url=([^\]]*)\]/gi;
+const MARKDOWN = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"'\n]*["'])?\s*\)/g;
+const SCHEME_URL = /\b(?:https?|ftp):\/\/[^\s<>"'`{}|\\^[\]]+/gi;
+const WWW = /(?<![\p{L}\p{N}.@-])www\.[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[/?#][^\s<>"']*)?/giu;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const BARE = new RegExp(
+  `(?<![\\p{L}\\p{N}@._/-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+(?:${BARE_TLDS})(?![\\p{L}\\p{N}-])(?:[/?#][^\\s<>"']*)?`,
+  'giu',
+);
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
+const TRAILING_PUNCTUATION = /[.,;:!?)'"»”’]+$/u;
+
+/** Host of a link target ('https://Foo.example/x' → 'foo.example'), or null. */
+export function hostOf(target: string): string | null {
+  let rest = target.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  if (rest.startsWith('//')) rest = rest.slice(2);
+  rest = rest.split(/[/?#\\]/, 1)[0] ?? '';
+  rest = rest.slice(rest.lastIndexOf('@') + 1);
+  if (rest.startsWith('[')) return null; // IPv6 literal: no host name to match
+  const host = rest.replace(/:\d*$/, '').replace(/\.$/, '').toLowerCase();
+  return /^[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u.test(host) ? host : null;
+}
+
+/** Does a markdown or BBCode target look like a web address (rather than a footnote or an anchor)? */
+function isWebTarget(target: string): boolean {
+  return /^(?:https?:|ftp:|\/\/|www\.)/i.test(target) || hostOf(target) !== null;
+}
+
+function analyzeUncached(features: Features): Analysis {
+  const links: Link[] = [];
+  const emails: string[] = [];
+  let text = features.content;
+
+  // Blanks out what a pattern found (when onMatch keeps it), so that later patterns do not count it twice.
+  const take = (pattern: RegExp, onMatch: (match: string[]) => boolean) => {
+    text = text.replace(pattern, (...args: unknown[]) => {
+      // replace() passes the match, its groups, then offset and whole string (no named groups here).
+      const match = args.slice(0, -2).map((group) => (typeof group === 'string' ? group : '')) as string[];
+      return onMatch(match) ? ' ' : (match[0] ?? '');
+    });
+  };
+  const push = (kind: LinkKind, target: string) => {
+    const trimmed = target.trim();
+    links.push({ kind, target: trimmed, host: hostOf(trimmed) });
+    return true;
+  };
+
+  take(HTML_ANCHOR, (m) => push('html', m[1] || m[2] || m[3] || ''));
+  take(BBCODE, (m) => push('bbcode', m[1] || m[3] || m[2] || ''));
+  take(MARKDOWN, (m) => (isWebTarget(m[2] ?? '') ? push('markdown', m[2] ?? '') : false));
+  take(SCHEME_URL, (m) => push('url', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));
+  take(WWW, (m) => push('www', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));
+  take(EMAIL, (m) => {
+    emails.push((m[0] ?? '').toLowerCase());
+    return true;
+  });
+  take(BARE, (m) => push('bare', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));
+
+  const website = features.website?.trim() ?? '';
+  const websiteHost = website ? hostOf(website) : null;
+  if (website) links.push({ kind: 'website', target: website, host: websiteHost });
+
+  const at = features.email.lastIndexOf('@');
+  const emailDomain = at >= 0 ? features.email.slice(at + 1).trim().toLowerCase() : null;
+
+  return {
+    links,
+    textWithoutLinks: text,
+    words: text.match(WORD) ?? [],
+    emails,
+    websiteHost,
+    emailDomain,
+  };
+}
+
+const cache = new WeakMap<Features, Analysis>();
+
+export function analyze(features: Features): Analysis {
+  let analysis = cache.get(features);
+  if (!analysis) {
+    analysis = analyzeUncached(features);
+    cache.set(features, analysis);
+  }
+  return analysis;
+}
+
+/** Folded form for matching: compatibility forms (ｆｕｌｌ-width, ligatures) unified, invisible characters dropped, lower case. */
+export function fold(text: string): string {
+  return text
+    .toWellFormed()
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu, '')
+    .toLowerCase();
+}

@@ -1,0 +1,255 @@
+import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
+import { analyze, fold } from './analyze';
+import { matchEntry } from './lists';
+import { domainAndParents, domainProblem } from './net';
+import type { SpamSettings } from './settings';
+import type { Context, Features, Signal } from './types';
+
+/**
+ * The rules. Each is a pure function of the submission, the context the service gathered and the
+ * settings; it returns the signals it raises (none when the submission looks fine). No rule reads
+ * the clock or a database: what they need (form token age, history, lists) comes in `context`.
+ */
+export type Check = (features: Features, context: Context, settings: SpamSettings) => Signal[];
+
+const signal = (rule: string, score: number, detail: string): Signal => ({ rule, score, detail });
+
+/** Shortens user-provided text quoted in a detail (details are shown to moderators, not to the public). */
+const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+
+// 1. Honeypot ------------------------------------------------------------------------------------
+
+export const checkHoneypot: Check = (features, _context, settings) =>
+  features.honeypot && features.honeypot.trim() !== ''
+    ? [signal('honeypot', settings.weightHoneypot, `hidden field '${settings.honeypotField}' was filled in`)]
+    : [];
+
+// 2. Form token ----------------------------------------------------------------------------------
+
+export const checkFormToken: Check = (_features, { formToken }, settings) => {
+  switch (formToken.state) {
+    case 'skipped':
+      return [];
+    case 'missing':
+      return [signal('form_token', settings.weightFormTokenMissing, 'no form token')];
+    case 'invalid':
+      return [signal('form_token', settings.weightFormTokenInvalid, 'form token forged or for another form')];
+    case 'ok': {
+      if (formToken.ageMs < settings.minSeconds * 1000) {
+        const seconds = (Math.max(0, formToken.ageMs) / 1000).toFixed(1);
+        return [signal('form_token', settings.weightFormTokenTooFast, `form sent ${seconds} s after the page was served`)];
+      }
+      if (formToken.ageMs > settings.formTokenMaxAgeSeconds * 1000) {
+        const hours = Math.round(formToken.ageMs / 3_600_000);
+        return [signal('form_token', settings.weightFormTokenExpired, `form token ${hours} h old`)];
+      }
+      return [];
+    }
+  }
+};
+
+// 3. Links ---------------------------------------------------------------------------------------
+
+export const checkLinks: Check = (features, _context, settings) => {
+  const { links } = analyze(features);
+  const out: Signal[] = [];
+  const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
+  if (markup.length > 0) {
+    const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];
+    out.push(signal('links', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
+  }
+  if (links.length >= settings.maxLinks) {
+    out.push(signal('links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`));
+  } else if (links.length > 0 && settings.weightLink > 0) {
+    out.push(signal('links', settings.weightLink * links.length, `${links.length} link${links.length > 1 ? 's' : ''}`));
+  }
+  return out;
+};
+
+// 4. Lists ---------------------------------------------------------------------------------------
+
+export const checkLists: Check = (features, { lists }, settings) => {
+  const out: Signal[] = [];
+  for (const list of ['disallowed', 'moderation'] as const) {
+    const hits: string[] = [];
+    for (const entry of lists) {
+      if (entry.list !== list) continue;
+      const where = matchEntry(entry, features);
+      if (where) hits.push(`${entry.kind} ${quote(entry.value)} in ${where}`);
+      if (hits.length >= 3) break; // enough to explain the decision
+    }
+    if (hits.length > 0) {
+      const weight = list === 'disallowed' ? settings.weightDisallowedList : settings.weightModerationList;
+      out.push(signal(`${list}_list`, weight, hits.join('; ')));
+    }
+  }
+  return out;
+};
+
+// 5. Local memory --------------------------------------------------------------------------------
+
+export const checkMemory: Check = (_features, { memory }, settings) => {
+  const out: Signal[] = [];
+  const plural = (n: number) => (n > 1 ? `${n} comments` : 'a comment');
+  if (memory.spamByIp > 0) out.push(signal('memory', settings.weightSpamByIp, `${plural(memory.spamByIp)} from this IP marked spam`));
+  if (memory.spamByEmail > 0) out.push(signal('memory', settings.weightSpamByEmail, `${plural(memory.spamByEmail)} with this email marked spam`));
+  if (memory.spamByWebsiteHost > 0) {
+    out.push(signal('memory', settings.weightSpamByWebsiteHost, `${plural(memory.spamByWebsiteHost)} linking this website marked spam`));
+  }
+  if (memory.approvedByEmail > 0) {
+    // Capped: trust lowers weak signals, and decisive signals stay decisive (see verdict.ts).
+    const bonus = Math.min(settings.trustedCap, settings.weightTrustedPerApproved * memory.approvedByEmail);
+    if (bonus > 0) out.push(signal('trusted', -bonus, `${plural(memory.approvedByEmail)} with this email approved before`));
+  }
+  return out;
+};
+
+// 6. Content shape -------------------------------------------------------------------------------
+
+// Zero-width characters that have no business inside a word of any script.
+const INVISIBLE_IN_WORD = /[\p{L}\p{N}][\u00AD\u034F\u180E\u200B\u2060-\u2064\uFEFF]+[\p{L}\p{N}]/u;
+// Joiners are legitimate in Arabic, Persian and Indic scripts and in emoji, not between Latin letters.
+const JOINER_IN_LATIN = /\p{Script=Latin}[\u200C\u200D]+\p{Script=Latin}/u;
+const INVISIBLE_ANY = /[\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+const MIXED_WORD = /[\p{L}\p{M}]+/gu;
+const LATIN = /\p{Script=Latin}/u;
+const LOOKALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+// Mathematical alphanumerics (𝐟𝐫𝐞𝐞), enclosed (ⓕⓡⓔⓔ) and squared/negative letters (🅵🆁🅴🅴): styled to dodge filters.
+const STYLED = /[\u{1D400}-\u{1D7FF}\u24B6-\u24E9\u{1F130}-\u{1F189}]/gu;
+const PHONE = /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){2,4}(?![\p{L}\p{N}])/gu;
+const THOUSANDS = /^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$/;
+
+function phoneNumbers(text: string): string[] {
+  return (text.match(PHONE) ?? []).filter((candidate) => {
+    const digits = candidate.replace(/\D/g, '').length;
+    if (digits < 9 || digits > 15) return false;
+    if (THOUSANDS.test(candidate.trim())) return false; // 1.234.567 views
+    if (/^\d+$/.test(candidate) && !candidate.startsWith('0')) return false; // a bare long number: an id, a count
+    return true;
+  });
+}
+
+export const checkShape: Check = (features, _context, settings) => {
+  const { links, words, textWithoutLinks, emails } = analyze(features);
+  const content = features.content;
+  const out: Signal[] = [];
+
+  const contentLinks = links.filter((link) => link.kind !== 'website');
+  if (contentLinks.length > 0 && words.length <= 2) {
+    out.push(signal('shape', settings.weightLinkOnly, 'nothing but a link'));
+  }
+
+  const upper = (textWithoutLinks.match(/\p{Lu}/gu) ?? []).length;
+  const lower = (textWithoutLinks.match(/\p{Ll}/gu) ?? []).length;
+  if (upper + lower >= 20 && upper / (upper + lower) >= 0.7) {
+    out.push(signal('shape', settings.weightMostlyCapitals, `${Math.round((100 * upper) / (upper + lower))} % capitals`));
+  }
+
+  const run = /([^\s\d])\1{7,}/u.exec(textWithoutLinks);
+  if (run) out.push(signal('shape', settings.weightCharacterRun, `run of ${run[0].length} × ${quote(run[1] ?? '')}`));
+
+  const invisible = (content.match(INVISIBLE_ANY) ?? []).length;
+  if (INVISIBLE_IN_WORD.test(content) || JOINER_IN_LATIN.test(content) || invisible >= 3) {
+    out.push(signal('shape', settings.weightInvisible, `invisible characters (${invisible}) hiding words`));
+  }
+
+  const mixed = (content.match(MIXED_WORD) ?? []).filter((word) => LATIN.test(word) && LOOKALIKE.test(word));
+  const styled = (content.match(STYLED) ?? []).length;
+  if (mixed.length > 0) {
+    out.push(signal('shape', settings.weightMixedScript, `Latin mixed with Cyrillic or Greek in ${quote(mixed[0] ?? '')}`));
+  } else if (styled >= 3) {
+    out.push(signal('shape', settings.weightMixedScript, `${styled} styled look-alike letters`));
+  }
+
+  const phones = phoneNumbers(textWithoutLinks);
+  if (emails.length > 0 || phones.length > 0) {
+    const what = [emails.length > 0 ? 'an email address' : '', phones.length > 0 ? 'a phone number' : ''].filter(Boolean);
+    out.push(signal('shape', settings.weightContactInText, `${what.join(' and ')} in the text`));
+  }
+
+  return out;
+};
+
+// Self-promotion and commercial spam, in general terms (English and French). Each pattern that
+// matches adds weightPromotion, up to promotionCap.
+const PROMOTION: Array<[string, RegExp]> = [
+  ['self-promotion', /\b(?:check(?:ing)?\s*(?:out|it out)?|visit|watch|see|view|go\s+to|look\s+at)\b[^.!?\n]{0,30}\b(?:my|our)\s+(?:\w+\s+)?(?:channel|chanel|page|blog|site|website|videos?|vids?|music|songs?|profile|playlist|account|stuff|cover|art|shop|store|app|game)\b/iu],
+  ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu],
+  ['subscription begging', /\b(?:subscribe|subscribers?|subscribing|sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my)|subs\b)/iu],
+  ['engagement begging', /\b(?:please|plz|pls|plse|plzz)\b[^.!?\n]{0,25}\b(?:like|share|subscribe|sub|follow|donate|vote|visit|check|help\s+me|support)\b/iu],
+  ['engagement begging', /\b(?:like|thumbs\s+up)\s+(?:this|my)\s+(?:comment|post|video|pic|page)\b|\bfollow\s+me\s+(?:on|at)\b|\badd\s+me\s+on\b/iu],
+  ['call to click', /\b(?:click|tap)\s+(?:here|this|the\s+link|on\s+(?:the|this|my)\s+link|below)\b|\blink\s+(?:below|in\s+(?:my|the)\s+(?:bio|profile|description))\b/iu],
+  ['money offer', /\b(?:free|cheap|discount(?:ed)?|cheapest)\s+(?:\w+\s+)?(?:money|cash|gifts?|gift\s*cards?|iphones?|followers|subscribers|views|likes|downloads?|trial|shipping|coins|gems|robux|v-?bucks|psn|xbox|itunes|amazon|paypal)\b/iu],
+  ['money offer', /\b(?:make|earn|making|earning)\s+(?:real\s+|extra\s+|easy\s+|some\s+)?(?:money|cash|\$\s?\d|\d+\s?(?:\$|dollars|euros?|€))|\bwork(?:ing)?\s+from\s+home\b|\bget\s+paid\b|\b(?:donate|donations?|gofundme|fundraiser)\b/iu],
+  ['commercial spam', /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|xxx|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|pharmacy|weight\s+loss|diet\s+pills)\b/iu],
+  ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],
+  ['auto-promotion', /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|gagner\s+de\s+l['’]argent|argent\s+facile|visitez\s+(?:mon|notre)\s+site)\b/iu],
+];
+
+export const checkPromotion: Check = (features, _context, settings) => {
+  const { textWithoutLinks } = analyze(features);
+  const found = PROMOTION.filter(([, pattern]) => pattern.test(textWithoutLinks)).map(([label]) => label);
+  if (found.length === 0) return [];
+  const score = Math.min(settings.promotionCap, settings.weightPromotion * found.length);
+  return [signal('promotion', score, [...new Set(found)].join(', '))];
+};
+
+// 8. Email domain --------------------------------------------------------------------------------
+
+let disposable: Set<string> | undefined;
+/** The disposable-email-domains list (≈9,000 domains), loaded into a Set on first use. */
+export function isDisposableDomain(domain: string): boolean {
+  disposable ??= disposableEmailBlocklistSet();
+  const set = disposable;
+  return domainAndParents(domain.trim().toLowerCase()).some((d) => set.has(d));
+}
+
+export const checkEmailDomain: Check = (features, _context, settings) => {
+  const email = features.email.trim();
+  if (!email) return []; // optional on some sites: whether it is required is the form's business
+  const { emailDomain } = analyze(features);
+  const local = email.slice(0, email.lastIndexOf('@'));
+  if (emailDomain === null || !local) {
+    return [signal('email', settings.weightInvalidEmailDomain, 'email address without a domain')];
+  }
+  const problem = domainProblem(emailDomain);
+  if (problem) return [signal('email', settings.weightInvalidEmailDomain, `${problem} in the email address`)];
+  if (isDisposableDomain(emailDomain)) return [signal('email', settings.weightDisposableEmail, 'disposable email domain')];
+  return [];
+};
+
+// 9. Cross-posting -------------------------------------------------------------------------------
+
+export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
+  crossPosts > 0
+    ? [signal('cross_post', settings.weightCrossPost, `same text on ${crossPosts} other article${crossPosts > 1 ? 's' : ''} in 24 h`)]
+    : [];
+
+// 10. Author name --------------------------------------------------------------------------------
+
+const NAME_SPAM_WORDS =
+  /(?<![\p{L}\p{N}])(?:seo|casino|viagra|cialis|loans?|payday|porn|sex|xxx|escorts?|dating|forex|crypto|bitcoin|replica|pharmacy|pills|cheap|buy|discount|essays?|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free)(?![\p{L}\p{N}])/iu;
+
+export const checkAuthor: Check = (features, _context, settings) => {
+  const name = fold(features.author);
+  const out: Signal[] = [];
+  if (/(?:https?:\/\/|www\.|\.(?:com|net|org|info|biz|ru|xyz|top|online|site|shop|io)(?![\p{L}\p{N}]))/iu.test(name)) {
+    out.push(signal('author', settings.weightAuthorUrl, 'web address in the name'));
+  }
+  const word = NAME_SPAM_WORDS.exec(name);
+  if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
+  return out;
+};
+
+// 11. User agent ---------------------------------------------------------------------------------
+
+const HTTP_LIBRARIES =
+  /\b(?:curl|wget|python-requests|python-urllib|python-httpx|python\/|aiohttp|httpx|go-http-client|libwww-perl|lwp::simple|java\/|okhttp|axios|node-fetch|undici|node\.js|got \(|postmanruntime|insomnia|apache-httpclient|jakarta|guzzlehttp|php\/|ruby|faraday|rest-client|scrapy|httpie|powershell|winhttp|mechanize|headlesschrome|phantomjs|selenium|puppeteer|playwright|reqwest|dart:io|libcurl|httpclient)\b/i;
+
+export const checkUserAgent: Check = (features, _context, settings) => {
+  const agent = features.userAgent?.trim() ?? '';
+  if (!agent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
+  const library = HTTP_LIBRARIES.exec(agent);
+  if (library) return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(library[0])}, not a browser`)];
+  return [];
+};

@@ -1,0 +1,225 @@
+import type { Signal, Verdict } from './types';
+
+/**
+ * Offline evaluation of a spam engine on labelled comments: confusion matrices, metrics and the
+ * report. The engine is anything that can be told a moderator's decision and asked for a verdict,
+ * so the same runner measures the in-process checks (local-engine.ts) or the HTTP API.
+ * Spam is the positive class throughout.
+ */
+
+export type Label = 'spam' | 'ham';
+
+/** One labelled comment, as in the JSONL corpora (`null` where the source has no such metadata). */
+export interface EvalRow {
+  id?: string;
+  site: string;
+  author: string;
+  email: string | null;
+  website: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  content: string;
+  label: Label;
+  split: 'train' | 'test';
+  /** Language of the article, when the corpus knows it. */
+  articleLanguage?: string | null;
+}
+
+export interface EngineDecision {
+  verdict: Verdict;
+  score: number;
+  reasons: Signal[];
+}
+
+export interface Engine {
+  /** A moderator's decision on a comment (training). */
+  feedback(label: Label, row: EvalRow): Promise<void>;
+  check(row: EvalRow): Promise<EngineDecision>;
+}
+
+export interface Confusion {
+  /** Spam blocked. */
+  tp: number;
+  /** Ham blocked. */
+  fp: number;
+  /** Ham let through. */
+  tn: number;
+  /** Spam let through. */
+  fn: number;
+}
+
+export interface Metrics {
+  n: number;
+  accuracy: number;
+  /** Share of spam blocked. */
+  recall: number;
+  precision: number;
+  /** Share of ham blocked. */
+  blockedHam: number;
+  f1: number;
+  mcc: number;
+}
+
+export const emptyConfusion = (): Confusion => ({ tp: 0, fp: 0, tn: 0, fn: 0 });
+
+export function addToConfusion(c: Confusion, label: Label, blocked: boolean): Confusion {
+  if (label === 'spam') blocked ? c.tp++ : c.fn++;
+  else blocked ? c.fp++ : c.tn++;
+  return c;
+}
+
+export function confusionOf(pairs: Iterable<{ label: Label; blocked: boolean }>): Confusion {
+  const c = emptyConfusion();
+  for (const { label, blocked } of pairs) addToConfusion(c, label, blocked);
+  return c;
+}
+
+export function sumConfusions(cs: Iterable<Confusion>): Confusion {
+  const total = emptyConfusion();
+  for (const c of cs) {
+    total.tp += c.tp;
+    total.fp += c.fp;
+    total.tn += c.tn;
+    total.fn += c.fn;
+  }
+  return total;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** Matthews correlation coefficient; 0 when a row or column of the matrix is empty. */
+export function mcc({ tp, fp, tn, fn }: Confusion): number {
+  const denominator = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+  return denominator === 0 ? 0 : (tp * tn - fp * fn) / denominator;
+}
+
+export function metrics(c: Confusion): Metrics {
+  const n = c.tp + c.fp + c.tn + c.fn;
+  const precision = ratio(c.tp, c.tp + c.fp);
+  const recall = ratio(c.tp, c.tp + c.fn);
+  return {
+    n,
+    accuracy: ratio(c.tp + c.tn, n),
+    recall,
+    precision,
+    blockedHam: ratio(c.fp, c.fp + c.tn),
+    f1: ratio(2 * precision * recall, precision + recall),
+    mcc: mcc(c),
+  };
+}
+
+/** Outcome of one site: strict counts only 'spam' as blocked, loose counts 'spam' and 'hold'. */
+export interface SiteResult {
+  site: string;
+  strict: Confusion;
+  loose: Confusion;
+  /** The test rows the engine got wrong under the strict reading, for inspection. */
+  mistakes: Array<{ row: EvalRow; decision: EngineDecision }>;
+}
+
+export interface EvaluateOptions {
+  /** Train on the 'train' rows first (false: cold start, the engine learns nothing). */
+  train: boolean;
+}
+
+/**
+ * Runs the protocol: per site, a fresh engine; feedback for every 'train' row (in file order) when
+ * training; then a verdict for every 'test' row.
+ */
+export async function evaluate(
+  rows: readonly EvalRow[],
+  newEngine: (site: string, siteRows: readonly EvalRow[]) => Engine | Promise<Engine>,
+  options: EvaluateOptions,
+): Promise<SiteResult[]> {
+  const sites = [...new Set(rows.map((row) => row.site))];
+  const results: SiteResult[] = [];
+  for (const site of sites) {
+    const siteRows = rows.filter((row) => row.site === site);
+    const engine = await newEngine(site, siteRows);
+    if (options.train) {
+      for (const row of siteRows) if (row.split === 'train') await engine.feedback(row.label, row);
+    }
+    const strict = emptyConfusion();
+    const loose = emptyConfusion();
+    const mistakes: SiteResult['mistakes'] = [];
+    for (const row of siteRows) {
+      if (row.split !== 'test') continue;
+      const decision = await engine.check(row);
+      const blocked = decision.verdict === 'spam';
+      addToConfusion(strict, row.label, blocked);
+      addToConfusion(loose, row.label, decision.verdict !== 'approve');
+      if (blocked !== (row.label === 'spam')) mistakes.push({ row, decision });
+    }
+    results.push({ site, strict, loose, mistakes });
+  }
+  return results;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)} %`;
+const num = (x: number) => x.toFixed(3);
+
+export function formatMetricsLine(label: string, c: Confusion): string {
+  const m = metrics(c);
+  return (
+    `  ${label.padEnd(10)} TP ${String(c.tp).padStart(4)}  FN ${String(c.fn).padStart(4)}  FP ${String(c.fp).padStart(4)}  TN ${String(c.tn).padStart(4)}` +
+    `  acc ${pct(m.accuracy)}  spam caught ${pct(m.recall)}  ham blocked ${pct(m.blockedHam)}  F1 ${num(m.f1)}  MCC ${num(m.mcc)}`
+  );
+}
+
+/** The report: per site and overall, 'spam' as blocked, then 'spam' + 'hold' as blocked. */
+export function formatReport(title: string, results: readonly SiteResult[]): string {
+  const lines = [title];
+  const block = (name: string, strict: Confusion, loose: Confusion) => {
+    lines.push(`${name} (n=${metrics(strict).n})`);
+    lines.push(formatMetricsLine('spam', strict));
+    lines.push(formatMetricsLine('spam+hold', loose));
+  };
+  for (const r of results) block(r.site, r.strict, r.loose);
+  if (results.length > 1) {
+    block(
+      'overall',
+      sumConfusions(results.map((r) => r.strict)),
+      sumConfusions(results.map((r) => r.loose)),
+    );
+  }
+  return lines.join('\n');
+}
+
+// Corpus rows ------------------------------------------------------------------------------------
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+/**
+ * Text as the commenter typed it, from a platform's HTML rendering of it. The YouTube Spam
+ * Collection holds YouTube's HTML: line breaks as <br />, entities, and anchors that YouTube
+ * itself added around what people typed (URLs, timestamps, #hashtags, +mentions). A comment form
+ * receives the typed text, so the anchors become their text again and a trailing U+FEFF (an
+ * artefact of the export) is dropped.
+ */
+export function textFromHtmlExport(html: string): string {
+  return decodeEntities(
+    html
+      .replace(/<a\b[^>]*>([\s\S]*?)<\/a\s*>/gi, '$1')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/?[a-z][^>]*>/gi, ''),
+  )
+    .replace(/\uFEFF/g, '')
+    .trim();
+}
+
+/**
+ * Whether a row is a platform's HTML export rather than a raw form submission: rows without any
+ * submission metadata (no email, IP or user agent), as in the YouTube collection. Rows with
+ * metadata (blog or WordPress comments) are taken as submitted, markup included.
+ */
+export const isHtmlExport = (row: EvalRow) => row.email === null && row.ip === null && row.userAgent === null;

@@ -1,0 +1,50 @@
+import {
+  checkAuthor,
+  checkCrossPosts,
+  checkEmailDomain,
+  checkFormToken,
+  checkHoneypot,
+  checkLinks,
+  checkLists,
+  checkMemory,
+  checkPromotion,
+  checkShape,
+  checkUserAgent,
+  type Check,
+} from './checks';
+import { checkLanguage } from './language';
+import { runLearner } from './learner';
+import type { SpamSettings } from './settings';
+import type { Context, Features, LearnerInput, Signal } from './types';
+
+/** Every rule, in the order their signals are listed. */
+export const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
+  ['honeypot', checkHoneypot],
+  ['form_token', checkFormToken],
+  ['links', checkLinks],
+  ['lists', checkLists],
+  ['memory', checkMemory],
+  ['shape', checkShape],
+  ['promotion', checkPromotion],
+  ['language', checkLanguage],
+  ['email', checkEmailDomain],
+  ['cross_post', checkCrossPosts],
+  ['author', checkAuthor],
+  ['user_agent', checkUserAgent],
+];
+
+/**
+ * Runs every rule, then the learner when its state is given (and it has seen enough of both
+ * classes). Pure: the service gathers `context` and the learner's counts beforehand.
+ */
+export function runChecks(features: Features, context: Context, settings: SpamSettings, learnerInput?: LearnerInput): Signal[] {
+  const signals = checks.flatMap(([, check]) => check(features, context, settings));
+  if (learnerInput) signals.push(...runLearner(features, learnerInput, settings));
+  return signals;
+}
+
+export { verdict, type Decision } from './verdict';
+export { SpamSettingsSchema, defaultSpamSettings, type SpamSettings } from './settings';
+export { learnerTokens, classify, learnerSignal, learnerReady, train, pruneCount, pruneOrder, MAX_TOKENS, MAX_TOKEN_LENGTH, type Classification } from './learner';
+export type { Context, Features, LearnerInput, ListEntry, Signal, TokenCounts, Verdict } from './types';
+export type { Check } from './checks';

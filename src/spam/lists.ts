@@ -1,0 +1,85 @@
+import { analyze, fold } from './analyze';
+import { inCidr, sameIp, underDomain } from './net';
+import type { Features, ListEntry } from './types';
+
+/**
+ * Matching the moderators' lists against a submission (WordPress's "disallowed" and "moderation"
+ * keys, with typed entries). Words and phrases match whole words only, case-insensitively and
+ * Unicode-aware: 'cunt' does not match 'Scunthorpe', 'été' matches 'ÉTÉ'.
+ */
+
+const FIELDS = ['author', 'email', 'website', 'content', 'ip', 'userAgent'] as const;
+type Field = (typeof FIELDS)[number];
+
+// Compiled word patterns, shared by requests. Bounded: cleared when it grows past the limit.
+const wordPatterns = new Map<string, RegExp | null>();
+const WORD_PATTERN_LIMIT = 5000;
+
+function wordPattern(value: string): RegExp | null {
+  let pattern = wordPatterns.get(value);
+  if (pattern === undefined) {
+    const folded = fold(value).trim();
+    // Inner white space matches any run of white space; the entry is otherwise taken literally.
+    const body = folded
+      .split(/\s+/u)
+      .filter(Boolean)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('\\s+');
+    pattern = body ? new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])${body}(?![\\p{L}\\p{N}\\p{M}])`, 'u') : null;
+    if (wordPatterns.size >= WORD_PATTERN_LIMIT) wordPatterns.clear();
+    wordPatterns.set(value, pattern);
+  }
+  return pattern;
+}
+
+/** Folded fields, computed once per submission. */
+const foldedFields = new WeakMap<Features, Record<Field, string>>();
+
+function folded(features: Features): Record<Field, string> {
+  let fields = foldedFields.get(features);
+  if (!fields) {
+    fields = {
+      author: fold(features.author),
+      email: fold(features.email),
+      website: fold(features.website ?? ''),
+      content: fold(features.content),
+      ip: fold(features.ip ?? ''),
+      userAgent: fold(features.userAgent ?? ''),
+    };
+    foldedFields.set(features, fields);
+  }
+  return fields;
+}
+
+/** Where an entry matches the submission ('content', 'email'…), or null. */
+export function matchEntry(entry: ListEntry, features: Features): Field | 'link' | null {
+  const value = entry.value.trim();
+  if (!value) return null;
+  switch (entry.kind) {
+    case 'word': {
+      const pattern = wordPattern(value);
+      if (!pattern) return null;
+      const fields = folded(features);
+      return FIELDS.find((field) => pattern.test(fields[field])) ?? null;
+    }
+    case 'ip':
+      return features.ip && sameIp(features.ip, value) ? 'ip' : null;
+    case 'cidr':
+      return features.ip && inCidr(features.ip, value) ? 'ip' : null;
+    case 'email': {
+      const wanted = fold(value);
+      if (fold(features.email).trim() === wanted) return 'email';
+      return analyze(features).emails.some((email) => fold(email) === wanted) ? 'content' : null;
+    }
+    case 'domain': {
+      const domain = fold(value);
+      const analysis = analyze(features);
+      if (analysis.emailDomain && underDomain(fold(analysis.emailDomain), domain)) return 'email';
+      if (analysis.websiteHost && underDomain(fold(analysis.websiteHost), domain)) return 'website';
+      const inContent =
+        analysis.links.some((link) => link.kind !== 'website' && link.host && underDomain(fold(link.host), domain)) ||
+        analysis.emails.some((email) => underDomain(fold(email.slice(email.lastIndexOf('@') + 1)), domain));
+      return inContent ? 'link' : null;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { analyze } from './analyze';
+import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label } from './eval';
+import { runChecks } from './index';
+import { learnerTokens, train } from './learner';
+import type { SpamSettings } from './settings';
+import type { Context, Features, TokenCounts } from './types';
+import { verdict } from './verdict';
+
+/**
+ * An in-process engine for the offline evaluation: the checks and the learner over in-memory
+ * state (Maps standing in for the learner's token table and the local memory), fed by moderators'
+ * decisions through `feedback`. What the service does with its database, without one.
+ */
+
+/** A browser's user agent, for corpora that have none (a missing one is itself a signal). */
+export const BROWSER_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+/**
+ * Email for corpora that have none: one address per author name, on an ordinary, valid domain that
+ * no rule penalizes (not a reserved name like example.org, not a disposable provider). All rows
+ * share the domain, so it tells the learner nothing.
+ */
+export function generatedEmail(author: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of author) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `user${hash.toString(36)}@mail.test-site.fr`;
+}
+
+export interface LocalEngineOptions {
+  settings: SpamSettings;
+  /** Language of the articles of this site (null: settings.siteLanguage). */
+  articleLanguage: string | null;
+  /** Use the learner (false: rules only). */
+  learner: boolean;
+}
+
+export function rowToFeatures(row: EvalRow): Features {
+  return {
+    articleId: row.site,
+    author: row.author,
+    email: row.email ?? generatedEmail(row.author),
+    website: row.website,
+    content: isHtmlExport(row) ? textFromHtmlExport(row.content) : row.content,
+    ip: row.ip,
+    userAgent: isHtmlExport(row) ? BROWSER_USER_AGENT : row.userAgent,
+  };
+}
+
+interface Memory {
+  spam: number;
+  ham: number;
+}
+
+export interface LocalEngine extends Engine {
+  readonly table: Map<string, TokenCounts>;
+  readonly totals: TokenCounts;
+  /** Features, context and learner input of a row, as the service would gather them. */
+  prepare(row: EvalRow): { features: Features; context: Context; tokens: string[] };
+}
+
+export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
+  const { settings } = options;
+  const table = new Map<string, TokenCounts>();
+  const totals: TokenCounts = { spam: 0, ham: 0 };
+  const memory = new Map<string, Memory>();
+  const recall = (key: string | null) => (key ? memory.get(key) : undefined) ?? { spam: 0, ham: 0 };
+  const keysOf = (features: Features) => [
+    `email:${features.email.toLowerCase()}`,
+    features.ip ? `ip:${features.ip}` : null,
+    analyze(features).websiteHost ? `host:${analyze(features).websiteHost}` : null,
+  ];
+
+  const prepare = (row: EvalRow) => {
+    const features = rowToFeatures(row);
+    const [email, ip, host] = keysOf(features);
+    const context: Context = {
+      formToken: { state: 'skipped' },
+      articleLanguage: row.articleLanguage ?? options.articleLanguage,
+      memory: {
+        spamByIp: recall(ip ?? null).spam,
+        spamByEmail: recall(email ?? null).spam,
+        spamByWebsiteHost: recall(host ?? null).spam,
+        approvedByEmail: recall(email ?? null).ham,
+      },
+      crossPosts: 0,
+      lists: [],
+    };
+    return { features, context, tokens: options.learner ? learnerTokens(features) : [] };
+  };
+
+  return {
+    table,
+    totals,
+    prepare,
+    async feedback(label: Label, row: EvalRow) {
+      const { features, tokens } = prepare(row);
+      if (options.learner) train(table, totals, tokens, label);
+      for (const key of keysOf(features)) {
+        if (!key) continue;
+        const entry = memory.get(key) ?? { spam: 0, ham: 0 };
+        entry[label]++;
+        memory.set(key, entry);
+      }
+    },
+    async check(row: EvalRow) {
+      const { features, context, tokens } = prepare(row);
+      const signals = runChecks(features, context, settings, options.learner ? { tokens, stats: table, totals } : undefined);
+      return verdict(signals, settings);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * Every threshold and weight of the spam defence, with its default. The moderation API exposes
+ * these as settings: the schema is strict (unknown keys are rejected) and flat, so that a partial
+ * update is a shallow merge of overrides over the defaults.
+ *
+ * Scores add up; `verdict()` compares the sum with `holdThreshold` and `spamThreshold`. A weight at
+ * or above a threshold is decisive by itself (see verdict.ts): the rules the issue marks "→ spam"
+ * default to 20, twice `spamThreshold`, and "→ hold" rules to 5, `holdThreshold`. Lowering such a
+ * weight below its threshold turns the rule into an ordinary contribution.
+ */
+
+const weight = (value: number) => z.number().min(0).max(100).default(value);
+
+export const SpamSettingsSchema = z
+  .object({
+    /** Total score from which a comment waits for a moderator. */
+    holdThreshold: z.number().min(0).max(100).default(5),
+    /** Total score from which a comment is spam. */
+    spamThreshold: z.number().min(0).max(100).default(10),
+
+    /** Name of the hidden form field that people leave empty. */
+    honeypotField: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/)
+      .default('hp'),
+    weightHoneypot: weight(20),
+
+    /** A form sent sooner than this after the page was served is a bot's. */
+    minSeconds: z.number().min(0).max(600).default(3),
+    /** A form token older than this is stale (a page left open for a day, or a replayed token). */
+    formTokenMaxAgeSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+    weightFormTokenMissing: weight(3),
+    weightFormTokenInvalid: weight(4),
+    weightFormTokenTooFast: weight(20),
+    weightFormTokenExpired: weight(2),
+
+    /** Number of links (content and website field) from which a comment is held, as in WordPress. */
+    maxLinks: z.number().int().min(1).max(100).default(2),
+    weightManyLinks: weight(5),
+    /** Each link below `maxLinks` (a comment with one link is often fine, yet it is how spam pays). */
+    weightLink: weight(1.5),
+    /** BBCode [url] or HTML <a href>: written for forums and raw HTML, not for a plain-text form. */
+    weightLinkMarkup: weight(20),
+
+    weightDisallowedList: weight(20),
+    weightModerationList: weight(5),
+
+    /** Local memory: the moderators already marked spam from this IP, email or website host. */
+    weightSpamByIp: weight(4),
+    weightSpamByEmail: weight(6),
+    weightSpamByWebsiteHost: weight(6),
+    /** Bonus per previously approved comment with the same email (subtracted from the score). */
+    weightTrustedPerApproved: weight(2),
+    /**
+     * Cap of that bonus. An email is typed by the submitter, so trust only outweighs weak signals:
+     * decisive signals stay decisive whatever this is (see verdict.ts).
+     */
+    trustedCap: weight(4),
+
+    /** Content shape. */
+    weightLinkOnly: weight(4),
+    weightMostlyCapitals: weight(1),
+    weightCharacterRun: weight(1),
+    weightInvisible: weight(5),
+    weightMixedScript: weight(5),
+    weightContactInText: weight(2),
+    weightPromotion: weight(2.5),
+    /** Cap of the promotional phrases' total. */
+    promotionCap: weight(7.5),
+
+    /** Language of articles without one of their own (ISO 639-1). */
+    siteLanguage: z
+      .string()
+      .regex(/^[a-z]{2,3}$/)
+      .default('fr'),
+    /** Comments shorter than this (in words) are not checked for language. */
+    languageMinWords: z.number().int().min(1).max(1000).default(10),
+    /** Confidence of the detector (0–1) needed before a mismatch counts. */
+    languageMinConfidence: z.number().min(0).max(1).default(0.3),
+    /** Kept moderate: a French site legitimately receives some English comments. */
+    weightLanguageMismatch: weight(2),
+
+    weightDisposableEmail: weight(4),
+    weightInvalidEmailDomain: weight(4),
+
+    /** Same text on other articles in the last 24 hours. */
+    weightCrossPost: weight(20),
+
+    weightAuthorUrl: weight(4),
+    weightAuthorSpamWords: weight(3),
+
+    weightUserAgentMissing: weight(3),
+    weightUserAgentLibrary: weight(6),
+
+    /** Learner: contributes once it has seen this many examples of each class. */
+    learnerMinExamples: z.number().int().min(1).max(100_000).default(20),
+    /** Largest positive score of the learner (reached when it is sure of spam). */
+    learnerWeight: weight(12),
+    /** Largest negative score of the learner (reached when it is sure of ham). */
+    learnerHamWeight: weight(6),
+    /** Vocabulary cap of the learner's token table; beyond it, `pruneCandidates` picks rows to delete. */
+    learnerVocabularyCap: z.number().int().min(1000).max(10_000_000).default(200_000),
+
+    /** Flood control, applied by the service before any check: same IP or email within this many seconds. */
+    floodSeconds: z.number().int().min(0).max(3600).default(15),
+    /** Flood control: more than this many comments from one IP in an hour. */
+    maxPerHourPerIp: z.number().int().min(1).max(100_000).default(10),
+  })
+  // No cross-field refinement, so that the API can still derive `.partial()` from the schema:
+  // a holdThreshold above spamThreshold simply means that nothing is held (spam is checked first).
+  .strict();
+
+export type SpamSettings = z.infer<typeof SpamSettingsSchema>;
+
+export const defaultSpamSettings: SpamSettings = Object.freeze(SpamSettingsSchema.parse({}));

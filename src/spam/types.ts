@@ -1,0 +1,68 @@
+/**
+ * The vocabulary of the spam checks. Checks are pure: they take plain values
+ * (the submission's features, the context the service gathered, the settings)
+ * and return signals. They never touch the database or read the clock.
+ */
+
+export type Verdict = 'approve' | 'hold' | 'spam';
+
+/** One reason that moved the score, as stored with the comment and shown to moderators. */
+export interface Signal {
+  rule: string;
+  score: number;
+  detail: string;
+}
+
+/** What the submitter sent, already normalized and validated. */
+export interface Features {
+  articleId: string;
+  author: string;
+  email: string;
+  website: string | null;
+  content: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** Value of the honeypot field ('' or undefined when left empty). */
+  honeypot?: string | undefined;
+}
+
+/** Facts the service gathers before scoring (history, clock, learner state). */
+export interface Context {
+  /** Result of verifying the form token, done by the service (it needs the secret). */
+  formToken: { state: 'ok'; ageMs: number } | { state: 'missing' } | { state: 'invalid' } | { state: 'skipped' };
+  /** Language of the article (ISO 639-1, e.g. 'fr'), or null when unknown. */
+  articleLanguage: string | null;
+  /** Local memory: what moderators decided before about this submitter. */
+  memory: {
+    spamByIp: number;
+    spamByEmail: number;
+    spamByWebsiteHost: number;
+    approvedByEmail: number;
+  };
+  /** Same normalized text seen on other articles in the last 24 h. */
+  crossPosts: number;
+  /** Lists from the moderators. */
+  lists: ListEntry[];
+}
+
+export interface ListEntry {
+  list: 'disallowed' | 'moderation';
+  kind: 'word' | 'ip' | 'cidr' | 'email' | 'domain';
+  value: string;
+}
+
+/** Per-token document counts of the learner, as stored in its table. */
+export interface TokenCounts {
+  spam: number;
+  ham: number;
+}
+
+/** What the service fetched for the learner: counts of this document's tokens only, and the totals. */
+export interface LearnerInput {
+  /** learnerTokens(features); computed again by runChecks when omitted. */
+  tokens?: string[];
+  /** Counts of (some of) the tokens; a token absent from the map was never trained. */
+  stats: ReadonlyMap<string, TokenCounts>;
+  /** Number of documents trained per class. */
+  totals: TokenCounts;
+}
