@@ -27,7 +27,7 @@ export interface Deps {
   /** Address of the TCP peer, when the platform knows it. */
   remoteAddress?: (c: Context) => string | undefined;
   /** Runs work after the response (webhooks, learner upkeep) without slowing it. */
-  defer: (c: Context, task: () => Promise<unknown>) => void;
+  defer: (task: () => Promise<unknown>) => void;
 }
 
 export type AppEnv = {

@@ -12,7 +12,7 @@ export interface Cursor {
 }
 
 /** D1 binds at most 100 parameters per statement: longer id lists are read in slices. */
-const MAX_PARAMS = 95;
+export const MAX_PARAMS = 95;
 export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

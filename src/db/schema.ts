@@ -31,6 +31,8 @@ export const comments = sqliteTable(
     score: real('score').notNull().default(0),
     reasons: text('reasons', { mode: 'json' }).$type<{ rule: string; score: number; detail: string }[]>().notNull().default(sql`'[]'`),
     staff: integer('staff', { mode: 'boolean' }).notNull().default(false),
+    /** The class the learner was trained with from this comment, so a reversed decision can be undone. */
+    trained: text('trained', { enum: ['spam', 'ham'] }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     editedAt: integer('edited_at'),

@@ -26,7 +26,7 @@ async function main() {
     logger,
     keys,
     remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
-    defer: (_c, task) => {
+    defer: (task) => {
       task().catch((error: unknown) => logger.error('background.failed', { error: String(error) }));
     },
   };

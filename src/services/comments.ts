@@ -115,6 +115,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     score: assessment.score,
     reasons: assessment.reasons,
     staff: false,
+    trained: null,
     createdAt: now,
     updatedAt: now,
     editedAt: null,

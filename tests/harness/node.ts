@@ -25,7 +25,7 @@ export async function setup(env: Record<string, string> = {}, url = ':memory:'):
     clock,
     keys,
     logger: createLogger(config.LOG_LEVEL),
-    defer: (_c, task) => {
+    defer: (task) => {
       const p = task().catch(() => undefined);
       pending.add(p);
       void p.finally(() => pending.delete(p));
