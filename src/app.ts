@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from './http/body';
 import { ApiError, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
+import { adminSpam } from './http/routes/admin-spam';
 import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1/articles', articles);
   app.route('/api/v1/comments', comments);
   app.route('/api/v1/counts', counts);
+  app.route('/api/v1/admin/spam', adminSpam);
   app.route('/api/v1/admin', admin);
   app.route('/', system);
 
