@@ -46,5 +46,5 @@ export function runChecks(features: Features, context: Context, settings: SpamSe
 export { verdict, type Decision } from './verdict';
 export { SpamSettingsSchema, defaultSpamSettings, type SpamSettings } from './settings';
 export { learnerTokens, classify, learnerSignal, learnerReady, train, pruneCount, pruneOrder, MAX_TOKENS, MAX_TOKEN_LENGTH, type Classification } from './learner';
-export type { Context, Features, LearnerInput, ListEntry, Signal, TokenCounts, Verdict } from './types';
+export type { Context, Features, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
 export type { Check } from './checks';

@@ -3,7 +3,7 @@ import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label
 import { runChecks } from './index';
 import { learnerTokens, train } from './learner';
 import type { SpamSettings } from './settings';
-import type { Context, Features, TokenCounts } from './types';
+import type { Context, Features, LearnerTotals, TokenCounts } from './types';
 import { verdict } from './verdict';
 
 /**
@@ -57,7 +57,7 @@ interface Memory {
 
 export interface LocalEngine extends Engine {
   readonly table: Map<string, TokenCounts>;
-  readonly totals: TokenCounts;
+  readonly totals: LearnerTotals;
   /** Features, context and learner input of a row, as the service would gather them. */
   prepare(row: EvalRow): { features: Features; context: Context; tokens: string[] };
 }
@@ -65,7 +65,7 @@ export interface LocalEngine extends Engine {
 export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const { settings } = options;
   const table = new Map<string, TokenCounts>();
-  const totals: TokenCounts = { spam: 0, ham: 0 };
+  const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
   const memory = new Map<string, Memory>();
   const recall = (key: string | null) => (key ? memory.get(key) : undefined) ?? { spam: 0, ham: 0 };
   const keysOf = (features: Features) => [

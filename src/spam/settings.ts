@@ -96,6 +96,8 @@ export const SpamSettingsSchema = z
 
     /** Learner: contributes once it has seen this many examples of each class. */
     learnerMinExamples: z.number().int().min(1).max(100_000).default(20),
+    /** Points of score per nat of the learner's evidence (log-odds). */
+    learnerScale: z.number().min(0).max(100).default(2),
     /** Largest positive score of the learner (reached when it is sure of spam). */
     learnerWeight: weight(12),
     /** Largest negative score of the learner (reached when it is sure of ham). */

@@ -21,7 +21,8 @@ export interface Features {
   website: string | null;
   content: string;
   ip: string | null;
-  userAgent: string | null;
+  /** null: the client sent none; undefined: unknown (a dry run or a corpus without it), its check is skipped. */
+  userAgent: string | null | undefined;
   /** Value of the honeypot field ('' or undefined when left empty). */
   honeypot?: string | undefined;
 }
@@ -57,12 +58,22 @@ export interface TokenCounts {
   ham: number;
 }
 
+/**
+ * The learner's totals, kept beside its token table: trained documents per class, and the sum of
+ * their token counts (learnerTokens(...).length) per class.
+ */
+export interface LearnerTotals {
+  spam: number;
+  ham: number;
+  spamTokens: number;
+  hamTokens: number;
+}
+
 /** What the service fetched for the learner: counts of this document's tokens only, and the totals. */
 export interface LearnerInput {
   /** learnerTokens(features); computed again by runChecks when omitted. */
   tokens?: string[];
   /** Counts of (some of) the tokens; a token absent from the map was never trained. */
   stats: ReadonlyMap<string, TokenCounts>;
-  /** Number of documents trained per class. */
-  totals: TokenCounts;
+  totals: LearnerTotals;
 }

@@ -1,0 +1,108 @@
+import { createClient } from '@libsql/client/web';
+import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
+import { createApp } from '../app';
+import { bootstrap, type Bootstrap } from '../bootstrap';
+import { ConfigError, parseConfig, type Config } from '../config';
+import type { Keys } from '../crypto';
+import * as schema from '../db/schema';
+import { systemClock, type Db, type Deps } from '../deps';
+import { createLogger, type Logger } from '../logger';
+
+/**
+ * Cloudflare Workers entry. The bindings arrive with each request, so the dependencies are built
+ * per request (cheap: a drizzle wrapper over the D1 binding, or an HTTP client for Turso).
+ * Only the bootstrap result — the keys derived from the secret — is kept per isolate; it holds no
+ * request state. Migrations are applied by `wrangler d1 migrations apply` (D1) or
+ * `npm run db:migrate` against Turso, never at request time.
+ */
+
+/** The Workers env: the generated bindings plus the settings of src/config.ts, all optional. */
+export type WorkerEnv = Partial<Env> & Partial<Record<keyof Config, string>>;
+
+/**
+ * The database: the D1 binding `DB` when there is one, else libSQL over HTTP (Turso).
+ * drizzle's D1 database offers the same query builder and `batch()` as the libSQL one, which is
+ * all the app uses, hence the cast to the app's `Db`.
+ */
+export function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
+  if (env.DB) return drizzleD1(env.DB, { schema }) as unknown as Db;
+  if (!/^(libsql|https?):\/\//.test(config.DATABASE_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DB: no D1 binding, and DATABASE_URL is not a libsql:// or https:// URL (Turso); see docs/edge.md',
+    );
+  }
+  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  return drizzleLibsql(client, { schema });
+}
+
+/** On Workers the client IP is CF-Connecting-IP, which Cloudflare sets; TRUST_PROXY defaults to it. */
+export function workerConfig(env: WorkerEnv): Config {
+  const raw: Record<string, unknown> = { ...env };
+  if (typeof raw.TRUST_PROXY !== 'string' || raw.TRUST_PROXY === '') raw.TRUST_PROXY = 'cf-connecting-ip';
+  return parseConfig(raw);
+}
+
+let booted: Promise<Bootstrap> | undefined;
+
+/** Bootstraps once per isolate; a failure is not cached, so the next request tries again. */
+function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
+  booted ??= bootstrap(db, config, systemClock.now()).then(
+    (result) => {
+      if (result.generatedAdminToken) {
+        // Printed once (the next isolate finds a live token in the database), as the Node entry does.
+        // Prefer setting ADMIN_TOKEN with `wrangler secret put`.
+        console.log(`No admin token was configured, so one was generated. It is shown only this once: ${result.generatedAdminToken}`);
+      }
+      logger.info('bootstrapped', { database });
+      return result;
+    },
+    (error: unknown) => {
+      booted = undefined;
+      throw error;
+    },
+  );
+  return booted.then((b) => b.keys);
+}
+
+function problem(status: number, title: string): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', title, status }), {
+    status,
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+  });
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let config: Config;
+    let db: Db;
+    try {
+      config = workerConfig(env);
+      db = openWorkerDatabase(env, config);
+    } catch (error) {
+      // A bad setting: say which one in the logs, not to the client.
+      console.error(error instanceof ConfigError ? error.message : String(error));
+      return problem(500, 'Misconfigured');
+    }
+    const logger = createLogger(config.LOG_LEVEL);
+    let keys: Keys;
+    try {
+      keys = await keysFor(db, config, logger, env.DB ? 'd1' : 'libsql');
+    } catch (error) {
+      logger.error('bootstrap.failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      return problem(503, 'Unavailable');
+    }
+    const deps: Deps = {
+      db,
+      config,
+      clock: systemClock,
+      logger,
+      keys,
+      remoteAddress: (c) => c.req.header('cf-connecting-ip'),
+      defer: (task) => {
+        ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: String(error) })));
+      },
+    };
+    return createApp(deps).fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<WorkerEnv>;
