@@ -3,20 +3,22 @@
  *
  *   npx tsx scripts/eval-spam-offline.ts /work/shared/spam-corpus/youtube-dev.jsonl [--lang en] [--mistakes]
  *
- * Per site: a fresh engine, trained on the 'train' rows, asked about the 'test' rows; then a cold
- * start (rules only, nothing trained). Rows without metadata get a browser user agent, a form
- * token 'skipped' and a generated address user<hash>@mail.test-site.fr (see local-engine.ts).
- * Article language: the rows' articleLanguage, else --lang, else the language most detected in
- * the site's training rows.
+ * Per site: a fresh engine (in-memory learner table and local memory), trained with the 'train'
+ * rows, asked about the 'test' rows; then a cold start: rules only, nothing trained.
+ * Rows without metadata (a platform's HTML export) get their typed text back, a browser user
+ * agent, form token 'skipped' and a generated address user<hash>@mail.test-site.fr, which no rule
+ * penalizes (see local-engine.ts). Article language: the rows' articleLanguage, else --lang, else
+ * the language most detected in the site's training rows.
+ * Metrics and report live in src/spam/eval.ts, so that another engine (the HTTP API) can be measured
+ * the same way.
  */
 import { readFileSync } from 'node:fs';
 import { evaluate, formatReport, type EvalRow } from '../src/spam/eval';
-import { detectLanguage } from '../src/spam/language';
-import { createLocalEngine, rowToFeatures } from '../src/spam/local-engine';
+import { createLocalEngine, dominantLanguage, rowToFeatures } from '../src/spam/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
+const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--lang');
 if (!file) {
   console.error('usage: eval-spam-offline.ts <corpus.jsonl> [--lang xx] [--mistakes]');
   process.exit(2);
@@ -30,17 +32,11 @@ const rows: EvalRow[] = readFileSync(file, 'utf8')
   .filter((line) => line.trim())
   .map((line) => JSON.parse(line) as EvalRow);
 
-function siteLanguage(siteRows: readonly EvalRow[]): string | null {
+const languages = new Map<string, string | null>();
+function siteLanguage(site: string, siteRows: readonly EvalRow[]): string | null {
   if (forcedLanguage) return forcedLanguage;
-  const votes = new Map<string, number>();
-  for (const row of siteRows) {
-    if (row.split !== 'train') continue;
-    const features = rowToFeatures(row);
-    if (features.content.split(/\s+/).length < defaultSpamSettings.languageMinWords) continue;
-    const lang = detectLanguage(features.content, '')?.lang;
-    if (lang) votes.set(lang, (votes.get(lang) ?? 0) + 1);
-  }
-  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  if (!languages.has(site)) languages.set(site, dominantLanguage(siteRows));
+  return languages.get(site) ?? null;
 }
 
 for (const [title, learner] of [
@@ -49,7 +45,7 @@ for (const [title, learner] of [
 ] as const) {
   const results = await evaluate(
     rows,
-    (_site, siteRows) => createLocalEngine({ settings: defaultSpamSettings, articleLanguage: siteLanguage(siteRows), learner }),
+    (site, siteRows) => createLocalEngine({ settings: defaultSpamSettings, articleLanguage: siteLanguage(site, siteRows), learner }),
     { train: learner },
   );
   console.log(formatReport(`== ${title}`, results));
@@ -57,9 +53,11 @@ for (const [title, learner] of [
     for (const { site, mistakes } of results) {
       for (const { row, decision } of mistakes) {
         const why = decision.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
-        console.log(`  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${JSON.stringify(row.content.slice(0, 100))} — ${why}`);
+        const text = JSON.stringify(rowToFeatures(row).content.slice(0, 100));
+        console.log(`  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${text} — ${why}`);
       }
     }
   }
   console.log();
 }
+console.log(`Article language per site: ${[...languages].map(([site, lang]) => `${site} ${lang ?? '?'}`).join(', ') || forcedLanguage}`);

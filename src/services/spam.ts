@@ -5,8 +5,8 @@ import { chunk, countCrossPosts, MAX_PARAMS, type CommentRow } from '../db/comme
 import type { ArticleRow } from '../db/articles';
 import { comments, learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
 import { loadSettings, type SiteSettings } from '../settings';
-import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
-import type { Context, Features, LearnerInput, Signal, TokenCounts, Verdict } from '../spam/types';
+import { hostOf, learnerTokens, pruneCount, runChecks, verdict } from '../spam';
+import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -34,18 +34,14 @@ async function readFormToken(deps: Deps, token: string | undefined | null, artic
   return { state: 'ok', ageMs: now - Number(issued) };
 }
 
-export function hostOf(website: string | null): string | null {
-  if (!website) return null;
-  try {
-    return new URL(website).hostname.toLowerCase().replace(/^www\./, '');
-  } catch {
-    return null;
-  }
+/** The website's host as local memory keys it (without "www."). */
+function websiteHost(website: string | null): string | null {
+  return website ? (hostOf(website)?.replace(/^www\./, '') ?? null) : null;
 }
 
 /** Keyed hashes of what local memory remembers about a submitter. */
 export async function memoryKeys(deps: Deps, f: Pick<Features, 'email' | 'ip' | 'website'>) {
-  const host = hostOf(f.website);
+  const host = websiteHost(f.website);
   const [email, ip, hostHash] = await Promise.all([
     deps.keys.hash(f.email.toLowerCase()),
     f.ip ? deps.keys.hash(f.ip) : null,
@@ -118,13 +114,17 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
 
 // The learner's table ----------------------------------------------------------------------------
 
-/** The row holding the number of trained documents per class (real tokens always carry a "x:" prefix). */
+/**
+ * Two rows hold the totals: trained documents per class, and the tokens those documents held.
+ * Real tokens always carry a "x:" prefix, so "#…" names never collide with them.
+ */
 const TOTALS = '#total';
+const TOKEN_TOTALS = '#tokens';
 
 /** Counts of this document's tokens and the totals, in one indexed read (in slices for D1). */
 async function learnerCounts(deps: Deps, tokens: string[]): Promise<LearnerInput> {
   const parts = await Promise.all(
-    chunk([TOTALS, ...tokens], MAX_PARAMS).map((slice) =>
+    chunk([TOTALS, TOKEN_TOTALS, ...tokens], MAX_PARAMS).map((slice) =>
       deps.db
         .select({ token: learnerTable.token, spam: learnerTable.spam, ham: learnerTable.ham })
         .from(learnerTable)
@@ -134,8 +134,11 @@ async function learnerCounts(deps: Deps, tokens: string[]): Promise<LearnerInput
   );
   const stats = new Map<string, TokenCounts>();
   for (const row of parts.flat()) stats.set(row.token, { spam: row.spam, ham: row.ham });
-  const totals = stats.get(TOTALS) ?? { spam: 0, ham: 0 };
+  const documents = stats.get(TOTALS) ?? { spam: 0, ham: 0 };
+  const tokenTotals = stats.get(TOKEN_TOTALS) ?? { spam: 0, ham: 0 };
   stats.delete(TOTALS);
+  stats.delete(TOKEN_TOTALS);
+  const totals: LearnerTotals = { ...documents, spamTokens: tokenTotals.spam, hamTokens: tokenTotals.ham };
   return { tokens, stats, totals };
 }
 
@@ -157,19 +160,29 @@ export async function learn(deps: Deps, features: Features, keys: MemoryKeys, la
   const { db } = deps;
   const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
   const memoryColumn = label === 'spam' ? spamMemory.spam : spamMemory.ham;
-  const add = sql`max(0, ${column} + ${delta})`;
-  const statements = chunk([TOTALS, ...learnerTokens(features)], 20).map((tokens) =>
-    db
-      .insert(learnerTable)
-      .values(tokens.map((token) => ({ token, spam: label === 'spam' ? Math.max(0, delta) : 0, ham: label === 'ham' ? Math.max(0, delta) : 0, updatedAt: now })))
-      .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: add, updatedAt: now } }),
-  );
+  const tokens = learnerTokens(features);
+  // Each token's row and the documents total count one; the tokens total counts them all.
+  const amounts: [string, number][] = [[TOTALS, 1], [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
+  const statements =
+    delta === 1
+      ? chunk(amounts, 20).map((slice) =>
+          db
+            .insert(learnerTable)
+            .values(slice.map(([token, n]) => ({ token, spam: 0, ham: 0, [label]: n, updatedAt: now })))
+            .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now } }),
+        )
+      : [
+          db.update(learnerTable).set({ [label]: sql`max(0, ${column} - ${tokens.length})`, updatedAt: now }).where(eq(learnerTable.token, TOKEN_TOTALS)),
+          ...chunk([TOTALS, ...tokens], MAX_PARAMS).map((slice) =>
+            db.update(learnerTable).set({ [label]: sql`max(0, ${column} - 1)`, updatedAt: now }).where(inArray(learnerTable.token, slice)),
+          ),
+        ];
   const memory = (['email', 'ip', 'host'] as const)
     .filter((kind) => keys[kind])
     .map((kind) =>
       db
         .insert(spamMemory)
-        .values({ kind, hash: keys[kind]!, spam: label === 'spam' ? Math.max(0, delta) : 0, ham: label === 'ham' ? Math.max(0, delta) : 0, updatedAt: now })
+        .values({ kind, hash: keys[kind]!, spam: 0, ham: 0, [label]: Math.max(0, delta), updatedAt: now })
         .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${memoryColumn} + ${delta})`, updatedAt: now } }),
     );
   await db.batch([...statements, ...memory] as unknown as Parameters<typeof db.batch>[0]);
@@ -184,14 +197,14 @@ export async function pruneLearner(deps: Deps) {
   const excess = pruneCount(size?.n ?? 0, settings.spam);
   if (excess === 0) return;
   await db.run(
-    sql`DELETE FROM learner_tokens WHERE token IN (SELECT token FROM learner_tokens WHERE token <> ${TOTALS} ORDER BY spam + ham, updated_at LIMIT ${excess})`,
+    sql`DELETE FROM learner_tokens WHERE token IN (SELECT token FROM learner_tokens WHERE token NOT LIKE '#%' ORDER BY spam + ham, updated_at LIMIT ${excess})`,
   );
 }
 
 /** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
 export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
   const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
-  const host = hostOf(row.website);
+  const host = websiteHost(row.website);
   return {
     features: {
       articleId: row.articleId,

@@ -36,12 +36,16 @@ export interface Analysis {
 const BARE_TLDS =
   'com|net|org|info|biz|io|co|tv|ru|su|ua|pl|de|fr|uk|us|eu|es|nl|br|cn|jp|ca|au|ch|xyz|top|online|site|club|shop|store|app|dev|ai|ly|gl|tk|ml|ga|cf|gq|pw|ws|cc|link|live|click|win|bid|loan|vip|pro|icu|fun|space|website|blog|news|today|buzz|tech';
 
-const HTML_ANCHOR = /<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(?:[\s\S]*?<\/a\s*>)?/gi;
-const BBCODE = /\[url(?:=([^\]]*))?\]([\s\S]*?)\[\/url\]|\[url=([^\]]*)\]/gi;
-const MARKDOWN = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"'\n]*["'])?\s*\)/g;
-const SCHEME_URL = /\b(?:https?|ftp):\/\/[^\s<>"'`{}|\\^[\]]+/gi;
+// Every pattern here runs in time linear in the text (no unbounded lazy scans, no pattern that can
+// start at every character of a long run): comments are hostile input.
+const HTML_ANCHOR = /<a\b[^<>]*?\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s<>]+))[^<>]*>(?:[^<]{0,300}<\/a\s*>)?/gi;
+const HTML_ANCHOR_END = /<\/a\s*>/gi;
+const BBCODE = /\[url=([^\]\s]*)\]|\[url\]([^[\]\s]*)\[\/url\]/gi;
+const BBCODE_END = /\[\/url\]/gi;
+const MARKDOWN = /!?\[([^[\]\n]{0,200})\]\(\s*<?([^()[\]\s<>]{1,500})>?(?:\s+["'][^"'\n]{0,200}["'])?\s*\)/g;
+const SCHEME_URL = /\b(?:https?|ftp):\/\/(?:\[[0-9a-f:.]+\][^\s<>"'`{}|\\^[\]]*|[^\s<>"'`{}|\\^[\]]+)/gi;
 const WWW = /(?<![\p{L}\p{N}.@-])www\.[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[/?#][^\s<>"']*)?/giu;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const BARE = new RegExp(
   `(?<![\\p{L}\\p{N}@._/-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+(?:${BARE_TLDS})(?![\\p{L}\\p{N}-])(?:[/?#][^\\s<>"']*)?`,
   'giu',
@@ -85,7 +89,9 @@ function analyzeUncached(features: Features): Analysis {
   };
 
   take(HTML_ANCHOR, (m) => push('html', m[1] || m[2] || m[3] || ''));
-  take(BBCODE, (m) => push('bbcode', m[1] || m[3] || m[2] || ''));
+  text = text.replace(HTML_ANCHOR_END, ' ');
+  take(BBCODE, (m) => push('bbcode', m[1] || m[2] || ''));
+  text = text.replace(BBCODE_END, ' ');
   take(MARKDOWN, (m) => (isWebTarget(m[2] ?? '') ? push('markdown', m[2] ?? '') : false));
   take(SCHEME_URL, (m) => push('url', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));
   take(WWW, (m) => push('www', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));

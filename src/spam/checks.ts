@@ -4,6 +4,7 @@ import { matchEntry } from './lists';
 import { domainAndParents, domainProblem } from './net';
 import type { SpamSettings } from './settings';
 import type { Context, Features, Signal } from './types';
+import type { DECISIVE_RULES } from './verdict';
 
 /**
  * The rules. Each is a pure function of the submission, the context the service gathered and the
@@ -14,6 +15,10 @@ export type Check = (features: Features, context: Context, settings: SpamSetting
 
 const signal = (rule: string, score: number, detail: string): Signal => ({ rule, score, detail });
 
+/** A signal of a rule that decides on its own (DECISIVE_RULES in verdict.ts); a weight of 0 turns the rule off. */
+const decisive = (rule: keyof typeof DECISIVE_RULES, weight: number, detail: string): Signal[] =>
+  weight > 0 ? [{ rule, score: weight, detail }] : [];
+
 /** Shortens user-provided text quoted in a detail (details are shown to moderators, not to the public). */
 const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 
@@ -21,7 +26,7 @@ const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${
 
 export const checkHoneypot: Check = (features, _context, settings) =>
   features.honeypot && features.honeypot.trim() !== ''
-    ? [signal('honeypot', settings.weightHoneypot, `hidden field '${settings.honeypotField}' was filled in`)]
+    ? decisive('honeypot', settings.weightHoneypot, `hidden field '${settings.honeypotField}' was filled in`)
     : [];
 
 // 2. Form token ----------------------------------------------------------------------------------
@@ -37,7 +42,7 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
     case 'ok': {
       if (formToken.ageMs < settings.minSeconds * 1000) {
         const seconds = (Math.max(0, formToken.ageMs) / 1000).toFixed(1);
-        return [signal('form_token', settings.weightFormTokenTooFast, `form sent ${seconds} s after the page was served`)];
+        return decisive('form_too_fast', settings.weightFormTokenTooFast, `form sent ${seconds} s after the page was served`);
       }
       if (formToken.ageMs > settings.formTokenMaxAgeSeconds * 1000) {
         const hours = Math.round(formToken.ageMs / 3_600_000);
@@ -50,16 +55,21 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
 
 // 3. Links ---------------------------------------------------------------------------------------
 
+// Query parameters of referral and affiliate programmes: someone is paid for the click.
+const REFERRAL = /[?&](?:ref|r|aff|aff_?id|affiliate|referr?al|refer|invite|invite_?code|ref_?id|partner|promo)=[^&#\s]+/i;
+
 export const checkLinks: Check = (features, _context, settings) => {
   const { links } = analyze(features);
   const out: Signal[] = [];
+  const referral = links.find((link) => REFERRAL.test(link.target));
+  if (referral) out.push(signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`));
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
     const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];
-    out.push(signal('links', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
+    out.push(...decisive('link_markup', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
   }
   if (links.length >= settings.maxLinks) {
-    out.push(signal('links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`));
+    out.push(...decisive('too_many_links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`));
   } else if (links.length > 0 && settings.weightLink > 0) {
     out.push(signal('links', settings.weightLink * links.length, `${links.length} link${links.length > 1 ? 's' : ''}`));
   }
@@ -80,7 +90,7 @@ export const checkLists: Check = (features, { lists }, settings) => {
     }
     if (hits.length > 0) {
       const weight = list === 'disallowed' ? settings.weightDisallowedList : settings.weightModerationList;
-      out.push(signal(`${list}_list`, weight, hits.join('; ')));
+      out.push(...decisive(`${list}_list`, weight, hits.join('; ')));
     }
   }
   return out;
@@ -116,7 +126,7 @@ const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 // Mathematical alphanumerics (𝐟𝐫𝐞𝐞), enclosed (ⓕⓡⓔⓔ) and squared/negative letters (🅵🆁🅴🅴): styled to dodge filters.
 const STYLED = /[\u{1D400}-\u{1D7FF}\u24B6-\u24E9\u{1F130}-\u{1F189}]/gu;
-const PHONE = /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){2,4}(?![\p{L}\p{N}])/gu;
+const PHONE = /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,5}(?![\p{L}\p{N}])/gu;
 const THOUSANDS = /^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$/;
 
 function phoneNumbers(text: string): string[] {
@@ -170,28 +180,64 @@ export const checkShape: Check = (features, _context, settings) => {
   return out;
 };
 
-// Self-promotion and commercial spam, in general terms (English and French). Each pattern that
-// matches adds weightPromotion, up to promotionCap.
-const PROMOTION: Array<[string, RegExp]> = [
-  ['self-promotion', /\b(?:check(?:ing)?\s*(?:out|it out)?|visit|watch|see|view|go\s+to|look\s+at)\b[^.!?\n]{0,30}\b(?:my|our)\s+(?:\w+\s+)?(?:channel|chanel|page|blog|site|website|videos?|vids?|music|songs?|profile|playlist|account|stuff|cover|art|shop|store|app|game)\b/iu],
+// Self-promotion and commercial spam, in general terms (English and French), by category. Calls to
+// action (go to my channel, subscribe, click here, buy now) add weightPromotion per category; spam
+// topics (casino, pills, easy money), which honest comments can discuss, add weightSpamTopic.
+// The total stops at promotionCap.
+type Strength = 'call' | 'topic';
+const PROMOTION: Array<[string, RegExp, Strength?]> = [
+  [
+    'self-promotion',
+    /\b(?:check(?:ing)?|visit|watch|see|view|go\s+to|look\s+at|listen\s+to|hear)\b[^.!?\n]{0,30}\b(?:my|our)\s+(?:\w+\s+)?(?:channel|chanel|page|blog|site|website|videos?|vids?|music|songs?|tracks?|profile|playlist|account|stuff|covers?|art|shop|store|app|game|rap|album|mixtape)\b/iu,
+  ],
   ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu],
-  ['subscription begging', /\b(?:subscribe|subscribers?|subscribing|sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my)|subs\b)/iu],
-  ['engagement begging', /\b(?:please|plz|pls|plse|plzz)\b[^.!?\n]{0,25}\b(?:like|share|subscribe|sub|follow|donate|vote|visit|check|help\s+me|support)\b/iu],
-  ['engagement begging', /\b(?:like|thumbs\s+up)\s+(?:this|my)\s+(?:comment|post|video|pic|page)\b|\bfollow\s+me\s+(?:on|at)\b|\badd\s+me\s+on\b/iu],
+  ['self-promotion', /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu],
+  [
+    'subscription begging',
+    /\b(?:subscribe|subscribing|sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my))\b|\b(?:i|we|me|us)\b[^.!?\n]{0,15}\b(?:get|reach|need|want|hit|gain|getting|reaching)\b[^.!?\n]{0,20}\b(?:subs|subscribers|followers)\b/iu,
+  ],
+  [
+    'engagement begging',
+    /\b(?:please|plz|pls|plse|plzz)\b[^.!?\n]{0,25}\b(?:like|share|subscribe|sub|follow)\s*(?:(?:me|my|us|our|back|it|and)\b|this\s+(?:comment|video|post|page|channel)\b|[!.,:)]|$)/iu,
+  ],
+  [
+    'engagement begging',
+    /\b(?:like|thumbs\s+up)\s+(?:this|my)\s+(?:comment|post|video|pic|page)\b|\b(?:like|thumbs\s+up)\s+if\b|\bgive\s+(?:it|this|me)\s+a\s+(?:like|thumbs)\b|\bfollow\s+me\s+(?:on|at)\b|\badd\s+me\s+on\b/iu,
+  ],
   ['call to click', /\b(?:click|tap)\s+(?:here|this|the\s+link|on\s+(?:the|this|my)\s+link|below)\b|\blink\s+(?:below|in\s+(?:my|the)\s+(?:bio|profile|description))\b/iu],
-  ['money offer', /\b(?:free|cheap|discount(?:ed)?|cheapest)\s+(?:\w+\s+)?(?:money|cash|gifts?|gift\s*cards?|iphones?|followers|subscribers|views|likes|downloads?|trial|shipping|coins|gems|robux|v-?bucks|psn|xbox|itunes|amazon|paypal)\b/iu],
-  ['money offer', /\b(?:make|earn|making|earning)\s+(?:real\s+|extra\s+|easy\s+|some\s+)?(?:money|cash|\$\s?\d|\d+\s?(?:\$|dollars|euros?|€))|\bwork(?:ing)?\s+from\s+home\b|\bget\s+paid\b|\b(?:donate|donations?|gofundme|fundraiser)\b/iu],
-  ['commercial spam', /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|xxx|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|pharmacy|weight\s+loss|diet\s+pills)\b/iu],
+  [
+    'money offer',
+    /\b(?:free|cheap|discount(?:ed)?|cheapest)\s+(?:\w+\s+)?(?:money|cash|gifts?|gift\s*cards?|iphones?|followers|subscribers|views|likes|downloads?|trial|shipping|coins|gems|robux|v-?bucks|psn|xbox|itunes|amazon|paypal)\b/iu,
+    'topic',
+  ],
+  [
+    'money offer',
+    /\b(?:make|earn|making|earning)\s+(?:real\s+|extra\s+|easy\s+|some\s+)?(?:money|cash|\$\s?\d|\d+\s?(?:\$|dollars|euros?|€))|\bwork(?:ing)?\s+from\s+home\b|\bgofundme\b/iu,
+    'topic',
+  ],
+  [
+    'commercial spam',
+    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|pharmacy|weight\s+loss|diet\s+pills)\b/iu,
+    'topic',
+  ],
   ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],
-  ['auto-promotion', /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|gagner\s+de\s+l['’]argent|argent\s+facile|visitez\s+(?:mon|notre)\s+site)\b/iu],
+  [
+    'auto-promotion',
+    /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
+  ],
+  ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
 ];
 
 export const checkPromotion: Check = (features, _context, settings) => {
   const { textWithoutLinks } = analyze(features);
-  const found = PROMOTION.filter(([, pattern]) => pattern.test(textWithoutLinks)).map(([label]) => label);
-  if (found.length === 0) return [];
-  const score = Math.min(settings.promotionCap, settings.weightPromotion * found.length);
-  return [signal('promotion', score, [...new Set(found)].join(', '))];
+  const found = new Map<string, Strength>();
+  for (const [label, pattern, strength = 'call'] of PROMOTION) {
+    if (!found.has(label) && pattern.test(textWithoutLinks)) found.set(label, strength);
+  }
+  if (found.size === 0) return [];
+  const weights = [...found.values()].map((s) => (s === 'call' ? settings.weightPromotion : settings.weightSpamTopic));
+  const score = Math.min(settings.promotionCap, weights.reduce((a, b) => a + b, 0));
+  return [signal('promotion', score, [...found.keys()].join(', '))];
 };
 
 // 8. Email domain --------------------------------------------------------------------------------
@@ -222,7 +268,7 @@ export const checkEmailDomain: Check = (features, _context, settings) => {
 
 export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
   crossPosts > 0
-    ? [signal('cross_post', settings.weightCrossPost, `same text on ${crossPosts} other article${crossPosts > 1 ? 's' : ''} in 24 h`)]
+    ? decisive('cross_post', settings.weightCrossPost, `same text on ${crossPosts} other article${crossPosts > 1 ? 's' : ''} in 24 h`)
     : [];
 
 // 10. Author name --------------------------------------------------------------------------------
@@ -247,6 +293,7 @@ const HTTP_LIBRARIES =
   /\b(?:curl|wget|python-requests|python-urllib|python-httpx|python\/|aiohttp|httpx|go-http-client|libwww-perl|lwp::simple|java\/|okhttp|axios|node-fetch|undici|node\.js|got \(|postmanruntime|insomnia|apache-httpclient|jakarta|guzzlehttp|php\/|ruby|faraday|rest-client|scrapy|httpie|powershell|winhttp|mechanize|headlesschrome|phantomjs|selenium|puppeteer|playwright|reqwest|dart:io|libcurl|httpclient)\b/i;
 
 export const checkUserAgent: Check = (features, _context, settings) => {
+  if (features.userAgent === undefined) return []; // unknown (a dry run, a corpus without it): no opinion
   const agent = features.userAgent?.trim() ?? '';
   if (!agent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
   const library = HTTP_LIBRARIES.exec(agent);

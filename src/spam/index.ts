@@ -43,8 +43,20 @@ export function runChecks(features: Features, context: Context, settings: SpamSe
   return signals;
 }
 
-export { verdict, type Decision } from './verdict';
+export { DECISIVE_RULES, verdict, type Decision } from './verdict';
 export { SpamSettingsSchema, defaultSpamSettings, type SpamSettings } from './settings';
-export { learnerTokens, classify, learnerSignal, learnerReady, train, pruneCount, pruneOrder, MAX_TOKENS, MAX_TOKEN_LENGTH, type Classification } from './learner';
+export {
+  classify,
+  learnerReady,
+  learnerSignal,
+  learnerTokens,
+  MAX_TOKEN_LENGTH,
+  MAX_TOKENS,
+  pruneCount,
+  pruneOrder,
+  train,
+  type Classification,
+} from './learner';
+export { hostOf } from './analyze';
 export type { Context, Features, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
 export type { Check } from './checks';

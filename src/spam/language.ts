@@ -21,8 +21,12 @@ export interface DetectedLanguage {
   expectedConfidence: number;
 }
 
+/** Enough text to tell a language; the detector's cost grows with the length. */
+const SAMPLE_LENGTH = 240;
+
 export function detectLanguage(text: string, expected: string): DetectedLanguage | null {
-  const ranked = detectAll(text);
+  const sample = text.length > SAMPLE_LENGTH ? text.slice(0, text.lastIndexOf(' ', SAMPLE_LENGTH) + 1 || SAMPLE_LENGTH) : text;
+  const ranked = detectAll(sample.toWellFormed());
   const top = ranked[0];
   if (!top) return null;
   const wanted = ranked.find((r) => r.lang === expected);

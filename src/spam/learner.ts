@@ -129,6 +129,11 @@ const PSEUDO_VOCABULARY = 10_000;
  * against many words and counts double.
  */
 const KIND_WEIGHT: Record<string, number> = { c: 1 / 3, m: 2, w: 1, b: 1 };
+/**
+ * Token count assumed per document when the totals lack spamTokens/hamTokens (a table that only
+ * counted documents). It loses the length correction: provide the token totals.
+ */
+const ASSUMED_TOKENS_PER_DOCUMENT = 80;
 /** No single token moves the log-odds by more than this (nats), whatever its counts. */
 const MAX_TOKEN_EVIDENCE = 4;
 
@@ -147,8 +152,10 @@ export function classify(
   totals: LearnerTotals,
   _settings?: SpamSettings,
 ): Classification {
-  const spamMass = Math.max(0, totals.spamTokens) + ALPHA * PSEUDO_VOCABULARY;
-  const hamMass = Math.max(0, totals.hamTokens) + ALPHA * PSEUDO_VOCABULARY;
+  const spamTokens = totals.spamTokens ?? totals.spam * ASSUMED_TOKENS_PER_DOCUMENT;
+  const hamTokens = totals.hamTokens ?? totals.ham * ASSUMED_TOKENS_PER_DOCUMENT;
+  const spamMass = (Number.isFinite(spamTokens) ? Math.max(0, spamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
+  const hamMass = (Number.isFinite(hamTokens) ? Math.max(0, hamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
   const normalizer = Math.log(spamMass / hamMass);
   let logOdds = 0;
   const scored: Classification['top'] = [];
@@ -247,7 +254,7 @@ export function train(
   const distinct = new Set(tokens).size;
   totals[label] = Math.max(0, totals[label] + delta);
   const key = label === 'spam' ? 'spamTokens' : 'hamTokens';
-  totals[key] = Math.max(0, totals[key] + delta * distinct);
+  totals[key] = Math.max(0, (totals[key] ?? 0) + delta * distinct);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { analyze } from './analyze';
+import { detectLanguage } from './language';
 import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label } from './eval';
 import { runChecks } from './index';
 import { learnerTokens, train } from './learner';
@@ -46,8 +47,22 @@ export function rowToFeatures(row: EvalRow): Features {
     website: row.website,
     content: isHtmlExport(row) ? textFromHtmlExport(row.content) : row.content,
     ip: row.ip,
-    userAgent: isHtmlExport(row) ? BROWSER_USER_AGENT : row.userAgent,
+    // A corpus's null is "not recorded" (undefined: the check abstains); '' is "sent none".
+    userAgent: isHtmlExport(row) ? BROWSER_USER_AGENT : (row.userAgent ?? undefined),
   };
+}
+
+/** The language most detected in a site's training rows: the articles' language when the corpus does not say. */
+export function dominantLanguage(siteRows: readonly EvalRow[], minWords = 10): string | null {
+  const votes = new Map<string, number>();
+  for (const row of siteRows) {
+    if (row.split !== 'train') continue;
+    const content = rowToFeatures(row).content;
+    if (content.split(/\s+/).length < minWords) continue;
+    const lang = detectLanguage(content, '')?.lang;
+    if (lang) votes.set(lang, (votes.get(lang) ?? 0) + 1);
+  }
+  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
 interface Memory {

@@ -5,10 +5,10 @@ import { z } from 'zod';
  * these as settings: the schema is strict (unknown keys are rejected) and flat, so that a partial
  * update is a shallow merge of overrides over the defaults.
  *
- * Scores add up; `verdict()` compares the sum with `holdThreshold` and `spamThreshold`. A weight at
- * or above a threshold is decisive by itself (see verdict.ts): the rules the issue marks "→ spam"
- * default to 20, twice `spamThreshold`, and "→ hold" rules to 5, `holdThreshold`. Lowering such a
- * weight below its threshold turns the rule into an ordinary contribution.
+ * Scores add up; `verdict()` compares the sum with `holdThreshold` and `spamThreshold`. The rules
+ * that decide on their own ("→ spam": honeypot, form sent too fast, link markup, disallowed list,
+ * cross-posting; "→ hold": too many links, moderation list) impose their verdict whatever the sum
+ * (DECISIVE_RULES in verdict.ts); their weight only adds to the score, and 0 turns such a rule off.
  */
 
 const weight = (value: number) => z.number().min(0).max(100).default(value);
@@ -25,7 +25,7 @@ export const SpamSettingsSchema = z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/)
       .default('hp'),
-    weightHoneypot: weight(20),
+    weightHoneypot: weight(10),
 
     /** A form sent sooner than this after the page was served is a bot's. */
     minSeconds: z.number().min(0).max(600).default(3),
@@ -33,18 +33,20 @@ export const SpamSettingsSchema = z
     formTokenMaxAgeSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
     weightFormTokenMissing: weight(3),
     weightFormTokenInvalid: weight(4),
-    weightFormTokenTooFast: weight(20),
+    weightFormTokenTooFast: weight(10),
     weightFormTokenExpired: weight(2),
 
     /** Number of links (content and website field) from which a comment is held, as in WordPress. */
     maxLinks: z.number().int().min(1).max(100).default(2),
     weightManyLinks: weight(5),
     /** Each link below `maxLinks` (a comment with one link is often fine, yet it is how spam pays). */
-    weightLink: weight(1.5),
+    weightLink: weight(2),
+    /** A link carrying a referral or affiliate code (?ref=, ?aff=…). */
+    weightReferralLink: weight(3),
     /** BBCode [url] or HTML <a href>: written for forums and raw HTML, not for a plain-text form. */
-    weightLinkMarkup: weight(20),
+    weightLinkMarkup: weight(10),
 
-    weightDisallowedList: weight(20),
+    weightDisallowedList: weight(10),
     weightModerationList: weight(5),
 
     /** Local memory: the moderators already marked spam from this IP, email or website host. */
@@ -54,20 +56,23 @@ export const SpamSettingsSchema = z
     /** Bonus per previously approved comment with the same email (subtracted from the score). */
     weightTrustedPerApproved: weight(2),
     /**
-     * Cap of that bonus. An email is typed by the submitter, so trust only outweighs weak signals:
-     * decisive signals stay decisive whatever this is (see verdict.ts).
+     * Cap of that bonus. An email is typed by the submitter, so trust only outweighs weak signals;
+     * the decisive rules (honeypot, link markup…) still decide whatever this is (see verdict.ts).
      */
     trustedCap: weight(4),
 
     /** Content shape. */
     weightLinkOnly: weight(4),
     weightMostlyCapitals: weight(1),
-    weightCharacterRun: weight(1),
+    weightCharacterRun: weight(0.5),
     weightInvisible: weight(5),
     weightMixedScript: weight(5),
     weightContactInText: weight(2),
-    weightPromotion: weight(2.5),
-    /** Cap of the promotional phrases' total. */
+    /** Per kind of call to action (go to my channel, subscribe, click here, buy now): holds by itself. */
+    weightPromotion: weight(5),
+    /** Per spam topic (casino, pills, easy money): honest comments discuss these too, so it weighs less. */
+    weightSpamTopic: weight(2.5),
+    /** Cap of the promotion check's total (below spamThreshold: words alone never block at cold start). */
     promotionCap: weight(7.5),
 
     /** Language of articles without one of their own (ISO 639-1). */
@@ -86,7 +91,7 @@ export const SpamSettingsSchema = z
     weightInvalidEmailDomain: weight(4),
 
     /** Same text on other articles in the last 24 hours. */
-    weightCrossPost: weight(20),
+    weightCrossPost: weight(10),
 
     weightAuthorUrl: weight(4),
     weightAuthorSpamWords: weight(3),

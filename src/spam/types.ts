@@ -60,13 +60,14 @@ export interface TokenCounts {
 
 /**
  * The learner's totals, kept beside its token table: trained documents per class, and the sum of
- * their token counts (learnerTokens(...).length) per class.
+ * their token counts (learnerTokens(...).length) per class. Without the token sums the learner
+ * assumes documents of equal length in both classes, and measures worse (see learner.ts).
  */
 export interface LearnerTotals {
   spam: number;
   ham: number;
-  spamTokens: number;
-  hamTokens: number;
+  spamTokens?: number;
+  hamTokens?: number;
 }
 
 /** What the service fetched for the learner: counts of this document's tokens only, and the totals. */

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkAuthor,
+  checkCrossPosts,
+  checkEmailDomain,
+  checkFormToken,
+  checkHoneypot,
+  checkLinks,
+  checkMemory,
+  checkPromotion,
+  checkShape,
+  checkUserAgent,
+} from '../../../src/spam/checks';
+import type { Context, Features, Signal } from '../../../src/spam/types';
+import { context, features, floorOf, settings, withSettings } from './fixtures';
+
+const total = (signals: Array<{ score: number }>) => signals.reduce((sum, s) => sum + s.score, 0);
+
+describe('honeypot', () => {
+  it.each([
+    [undefined, 0],
+    ['', 0],
+    ['   ', 0],
+    ['http://spam.example', settings.weightHoneypot],
+    ['x', settings.weightHoneypot],
+  ])('honeypot %j → %d', (honeypot, score) => {
+    const signals = checkHoneypot(features({ honeypot }), context(), settings);
+    expect(total(signals)).toBe(score);
+    if (score > 0) expect(floorOf(signals[0])).toBe('spam');
+  });
+});
+
+describe('form token', () => {
+  it.each<[Context['formToken'], number, 'spam' | undefined]>([
+    [{ state: 'skipped' }, 0, undefined],
+    [{ state: 'missing' }, settings.weightFormTokenMissing, undefined],
+    [{ state: 'invalid' }, settings.weightFormTokenInvalid, undefined],
+    [{ state: 'ok', ageMs: 500 }, settings.weightFormTokenTooFast, 'spam'],
+    [{ state: 'ok', ageMs: 2_999 }, settings.weightFormTokenTooFast, 'spam'],
+    [{ state: 'ok', ageMs: 3_000 }, 0, undefined],
+    [{ state: 'ok', ageMs: 3_600_000 }, 0, undefined],
+    [{ state: 'ok', ageMs: 86_400_000 }, 0, undefined],
+    [{ state: 'ok', ageMs: 86_400_001 }, settings.weightFormTokenExpired, undefined],
+  ])('%j → %d', (formToken, score, floor) => {
+    const signals = checkFormToken(features(), context({ formToken }), settings);
+    expect(total(signals)).toBe(score);
+    expect(floorOf(signals[0])).toBe(floor);
+  });
+
+  it('reads minSeconds from the settings', () => {
+    const slow = withSettings({ minSeconds: 10 });
+    expect(checkFormToken(features(), context({ formToken: { state: 'ok', ageMs: 5_000 } }), slow)).toHaveLength(1);
+  });
+});
+
+describe('links', () => {
+  it.each<[string, string | null, number, 'hold' | 'spam' | undefined]>([
+    ['Pas de lien ici, juste un avis.', null, 0, undefined],
+    ['Voir https://www.lemonde.fr/article pour le contexte.', null, settings.weightLink, undefined],
+    ['Source : www.insee.fr', null, settings.weightLink, undefined],
+    ['Le site lemonde.fr en parle aussi', null, settings.weightLink, undefined],
+    ['Un avis sans lien', 'https://camille.blog', settings.weightLink, undefined],
+    ['https://a.example/1 et https://b.example/2', null, settings.weightManyLinks, 'hold'],
+    ['Voir https://a.example', 'https://camille.blog', settings.weightManyLinks, 'hold'],
+    ['[mon site](https://a.example) et [autre](https://b.example)', null, settings.weightManyLinks, 'hold'],
+    ['<a href="https://pills.example">cheap pills</a>', null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
+    ["<A HREF='https://pills.example'>x</A>", null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
+    ['[url=https://pills.example]cheap[/url]', null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
+    ['[url]https://pills.example[/url]', null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
+    ['Gagnez ici https://x.example/?ref=123', null, settings.weightReferralLink + settings.weightLink, undefined],
+    ['Node.js et e.g. ou 3.14 ne sont pas des liens', null, 0, undefined],
+    ['Écrivez à jean@orange.fr', null, 0, undefined],
+  ])('%j (website %j) → %d', (content, website, score, floor) => {
+    const signals = checkLinks(features({ content, website }), context(), settings);
+    expect(total(signals)).toBe(score);
+    expect(signals.map(floorOf).find(Boolean)).toBe(floor);
+  });
+
+  it('counts an anchor once, not its href and its text', () => {
+    const content = '<a href="https://a.example">https://a.example</a>';
+    const signals = checkLinks(features({ content }), context(), withSettings({ maxLinks: 2 }));
+    expect(signals.some((s) => floorOf(s) === 'hold')).toBe(false);
+  });
+
+  it('reads maxLinks from the settings', () => {
+    const content = 'https://a.example https://b.example';
+    expect(checkLinks(features({ content }), context(), withSettings({ maxLinks: 3 })).some((s) => floorOf(s) === 'hold')).toBe(false);
+  });
+});
+
+describe('local memory', () => {
+  const memory = (m: Partial<Context['memory']>): Context['memory'] => ({ spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 0, ...m });
+  it.each<[Partial<Context['memory']>, number]>([
+    [{}, 0],
+    [{ spamByIp: 1 }, settings.weightSpamByIp],
+    [{ spamByEmail: 3 }, settings.weightSpamByEmail],
+    [{ spamByWebsiteHost: 1 }, settings.weightSpamByWebsiteHost],
+    [{ approvedByEmail: 1 }, -settings.weightTrustedPerApproved],
+    [{ approvedByEmail: 50 }, -settings.trustedCap],
+    [{ spamByEmail: 1, approvedByEmail: 1 }, settings.weightSpamByEmail - settings.weightTrustedPerApproved],
+  ])('%j → %d', (m, score) => {
+    expect(total(checkMemory(features(), context({ memory: memory(m) }), settings))).toBe(score);
+  });
+});
+
+describe('content shape', () => {
+  const rules = (content: string) => checkShape(features({ content }), context(), settings).map((s) => s.detail);
+  it.each<[string, RegExp | null]>([
+    ["Merci pour cet article, je n'avais pas vu les choses sous cet angle.", null],
+    ['https://pills.example/buy', /nothing but a link/],
+    ['voir https://pills.example/buy', /nothing but a link/],
+    ['Lisez ce rapport complet, il est ici https://insee.fr/rapport', null],
+    ['CECI EST UN SCANDALE ABSOLU, LE MAIRE DOIT DÉMISSIONNER', /capitals/],
+    ['Le SNCF et la RATP sont en grève', null],
+    ['Nooooooooooon, pas encore', /run of/],
+    ['Bravo !!', null],
+    ['Achetez du vi\u200Bagra', /invisible/],
+    ['Un\u200B \u200B \u200Bespace', /invisible/],
+    ['Emoji 👩\u200D💻 au travail', null],
+    ['می\u200Cخواهم', null],
+    ['Buy chеap viаgra', /Cyrillic or Greek/], // Cyrillic е and а
+    ['Οh my god', /Cyrillic or Greek/], // Greek capital omicron
+    ['Привет, как дела? Всё хорошо.', null],
+    ['Καλημέρα σας', null],
+    ['Un café crème et un œuf à la coque, naïveté', null],
+    ['𝐟𝐫𝐞𝐞 𝐦𝐨𝐧𝐞𝐲 𝐧𝐨𝐰', /styled/],
+    ['Écrivez-moi à promo@cheap.example', /email address/],
+    ['Appelez le 06 12 34 56 78', /phone number/],
+    ['Call +1 (555) 123-4567 today', /phone number/],
+    ['Déjà 2.126.521.750 vues', null],
+    ['De 2014 à 2016, puis en 2019', null],
+    ['La facture 1234567890123 est arrivée', null],
+  ])('%j → %s', (content, expected) => {
+    const details = rules(content).join(' | ');
+    if (expected) expect(details).toMatch(expected);
+    else expect(details).toBe('');
+  });
+});
+
+describe('promotion', () => {
+  it.each<[string, number]>([
+    ["Merci pour cet article, je n'avais pas vu les choses sous cet angle.", 0],
+    ['Check out my channel for more videos', settings.weightPromotion],
+    ['Please subscribe to my channel!', settings.promotionCap],
+    ['click here to win', settings.weightPromotion],
+    ['Like this comment if you agree', settings.weightPromotion],
+    ['Abonnez-vous à ma chaîne', settings.weightPromotion],
+    ['Le casino du centre-ville a fermé', settings.weightSpamTopic],
+    ['Make money from home, free gift cards', settings.weightSpamTopic],
+    ['I subscribed to the newsletter last year', 0],
+    ['The channel was closed during the storm', 0],
+    ['She has 14,000,000 subscribers already', 0],
+    ['The paper needs more subscribers to survive', 0],
+    ['If I get 100 subscribers I will post a new video', settings.weightPromotion],
+    ['Please vote on Sunday, and please follow the rules of the debate', 0],
+    ['Please share your thoughts on the budget', 0],
+    ['Please like and subscribe!', settings.promotionCap],
+  ])('%j → %d', (content, score) => {
+    expect(total(checkPromotion(features({ content }), context(), settings))).toBe(score);
+  });
+});
+
+describe('email domain', () => {
+  it.each<[string, RegExp | null]>([
+    ['camille@orange.fr', null],
+    ['camille@gmail.com', null],
+    ['jean@münchen.de', null],
+    ['', null],
+    ['bot@mailinator.com', /disposable/],
+    ['bot@MAILINATOR.COM', /disposable/],
+    ['bot@yopmail.fr', /disposable/],
+    ['bot@localhost', /without a dot/],
+    ['bot@site.invalid', /reserved top-level domain/],
+    ['bot@site.test', /reserved top-level domain/],
+    ['bot@site.example', /reserved top-level domain/],
+    ['bot@host.localhost', /reserved top-level domain/],
+    ['bot@example.org', /reserved example domain/],
+    ['bot@mail.example.com', /reserved example domain/],
+    ['bot@foo..com', /malformed/],
+    ['bot@-foo.com', /malformed/],
+    ['bot@foo.c0m1', null],
+    ['bot@foo.123', /malformed top-level/],
+    ['bot@1.2.3.4', /IP address/],
+    ['no-at-sign', /without a domain/],
+  ])('%j → %s', (email, expected) => {
+    const details = checkEmailDomain(features({ email }), context(), settings)
+      .map((s) => s.detail)
+      .join(' | ');
+    if (expected) expect(details).toMatch(expected);
+    else expect(details).toBe('');
+  });
+});
+
+describe('cross-posting', () => {
+  it.each([
+    [0, 0],
+    [1, settings.weightCrossPost],
+    [7, settings.weightCrossPost],
+  ])('%d other articles → %d', (crossPosts, score) => {
+    const signals = checkCrossPosts(features(), context({ crossPosts }), settings);
+    expect(total(signals)).toBe(score);
+    if (score) expect(floorOf(signals[0])).toBe('spam');
+  });
+});
+
+describe('author name', () => {
+  it.each<[string, number]>([
+    ['Camille Martin', 0],
+    ['Jean-Éric Dupont', 0],
+    ['Sexton', 0],
+    ['Cheap Viagra Online', settings.weightAuthorSpamWords],
+    ['Best SEO Agency', settings.weightAuthorSpamWords],
+    ['www.mon-site.example', settings.weightAuthorUrl],
+    ['https://spam.example', settings.weightAuthorUrl],
+    ['casino-online.com', settings.weightAuthorUrl + settings.weightAuthorSpamWords],
+  ])('%j → %d', (author, score) => {
+    expect(total(checkAuthor(features({ author }), context(), settings))).toBe(score);
+  });
+});
+
+describe('user agent', () => {
+  it.each<[string | null | undefined, number]>([
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 0],
+    [undefined, 0], // unknown: the check abstains
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 0],
+    [null, settings.weightUserAgentMissing],
+    ['', settings.weightUserAgentMissing],
+    ['curl/8.5.0', settings.weightUserAgentLibrary],
+    ['python-requests/2.31.0', settings.weightUserAgentLibrary],
+    ['Wget/1.21.4', settings.weightUserAgentLibrary],
+    ['Go-http-client/2.0', settings.weightUserAgentLibrary],
+    ['libwww-perl/6.72', settings.weightUserAgentLibrary],
+    ['Java/17.0.2', settings.weightUserAgentLibrary],
+    ['okhttp/4.12.0', settings.weightUserAgentLibrary],
+    ['axios/1.6.8', settings.weightUserAgentLibrary],
+    ['node-fetch/1.0 (+https://github.com/bitinn/node-fetch)', settings.weightUserAgentLibrary],
+    ['undici', settings.weightUserAgentLibrary],
+    ['PostmanRuntime/7.37.3', settings.weightUserAgentLibrary],
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0 Safari/537.36', settings.weightUserAgentLibrary],
+  ])('%j → %d', (userAgent, score) => {
+    expect(total(checkUserAgent(features({ userAgent }), context(), settings))).toBe(score);
+  });
+});
+
+describe('weights come from the settings', () => {
+  it.each<[string, (f: Features, c: Context, s: typeof settings) => unknown[], Partial<Features>, Partial<Context>, Record<string, number>]>([
+    ['honeypot', checkHoneypot, { honeypot: 'x' }, {}, { weightHoneypot: 0 }],
+    ['user agent', checkUserAgent, { userAgent: null }, {}, { weightUserAgentMissing: 0 }],
+    ['cross-posting', checkCrossPosts, {}, { crossPosts: 2 }, { weightCrossPost: 0 }],
+  ])('%s with weight 0 raises nothing that counts', (_name, check, f, c, over) => {
+    const signals = check(features(f), context(c), withSettings(over)) as Signal[];
+    expect(total(signals)).toBe(0);
+    expect(signals.filter((s) => floorOf(s))).toHaveLength(0);
+  });
+});

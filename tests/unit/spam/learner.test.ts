@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classify,
+  learnerSignal,
+  learnerTokens,
+  MAX_TOKEN_LENGTH,
+  MAX_TOKENS,
+  pruneCount,
+  pruneOrder,
+  runLearner,
+  train,
+} from '../../../src/spam/learner';
+import type { LearnerTotals, TokenCounts } from '../../../src/spam/types';
+import { features, settings, withSettings } from './fixtures';
+
+const spamTexts = [
+  'Check out my channel and subscribe for free gift cards https://cheap.example/?ref=1',
+  'Subscribe to my channel please, I sub back! Free followers at https://followers.example',
+  'Make money from home, click here https://money.example',
+  'please check my new music video and subscribe',
+  'free iphone giveaway click here now https://win.example',
+];
+const hamTexts = [
+  "Merci pour cet article, je n'avais pas vu les choses sous cet angle.",
+  'Le conseil municipal aurait dû consulter les habitants avant de voter.',
+  "Très bonne analyse, même si je ne partage pas la conclusion sur l'emploi.",
+  'Quelqu’un sait à quelle heure commence la réunion publique ?',
+  'Les chiffres de la page deux ne correspondent pas au tableau.',
+];
+
+/** A table trained with n documents of each class, cycling through the examples. */
+function trained(n: number) {
+  const table = new Map<string, TokenCounts>();
+  const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+  for (let i = 0; i < n; i++) {
+    train(table, totals, learnerTokens(features({ content: spamTexts[i % spamTexts.length]!, email: `s${i}@gmail.com` })), 'spam');
+    train(table, totals, learnerTokens(features({ content: hamTexts[i % hamTexts.length]!, email: `h${i}@orange.fr` })), 'ham');
+  }
+  return { table, totals };
+}
+
+describe('learnerTokens', () => {
+  it('gives words, bigrams, character n-grams and metadata', () => {
+    const tokens = learnerTokens(features({ content: 'Visit https://shop.example.co.uk/deal now', website: 'https://me.example', email: 'x@gmail.com' }));
+    expect(tokens).toEqual(
+      expect.arrayContaining(['w:visit', 'b:visit now', 'c:^vis', 'm:site:example.co.uk', 'm:tld:uk', 'm:website', 'm:email:gmail.com', 'm:links:1']),
+    );
+  });
+
+  it('is deduplicated and deterministic', () => {
+    const f = features({ content: 'spam spam spam spam' });
+    const tokens = learnerTokens(f);
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(learnerTokens(features({ content: 'spam spam spam spam' }))).toEqual(tokens);
+  });
+
+  it.each([
+    ['random garbage', Array.from({ length: 5000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join('')],
+    ['one huge word', 'a'.repeat(5000)],
+    ['many distinct words', Array.from({ length: 800 }, (_, i) => `mot${i.toString(36)}x`).join(' ')],
+    ['emoji and symbols', '😀🔥💯 '.repeat(1200)],
+    ['lone surrogates', '\uD800abc\uDFFFdef\uD83D'.repeat(500)],
+  ])('bounds count and length for 5,000 characters of %s', (_name, content) => {
+    const tokens = learnerTokens(features({ content: content.slice(0, 5000), author: content.slice(0, 200) }));
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.length).toBeLessThanOrEqual(MAX_TOKENS);
+    for (const token of tokens) expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
+  });
+
+  it.each([
+    '\uD800',
+    '\uDC00\uD800',
+    'a\u0000b\u0007c',
+    '\u202Eevil\u202C',
+    'e\u0301\u0301\u0301\u0301',
+    '𝐟𝐫𝐞𝐞 ｆｕｌｌ',
+    '',
+    '   ',
+  ])('never throws on %j', (content) => {
+    expect(() => {
+      const tokens = learnerTokens(features({ content, author: content, website: content || null, email: content }));
+      classify(tokens, new Map([[tokens[0] ?? 'x', { spam: 3, ham: 1 }]]), { spam: 30, ham: 30, spamTokens: 900, hamTokens: 600 });
+    }).not.toThrow();
+  });
+});
+
+describe('classify', () => {
+  it('learns spam and ham from counts of the document tokens only', () => {
+    const { table, totals } = trained(30);
+    const spam = learnerTokens(features({ content: 'Subscribe to my channel for free gift cards, click here' }));
+    const ham = learnerTokens(features({ content: 'Le conseil municipal a voté, merci pour cet article.' }));
+    // The service fetches only these tokens' rows.
+    const only = (tokens: string[]) => new Map(tokens.flatMap((t) => (table.has(t) ? [[t, table.get(t)!] as const] : [])));
+    const s = classify(spam, only(spam), totals, settings);
+    const h = classify(ham, only(ham), totals, settings);
+    expect(s.pSpam).toBeGreaterThan(0.9);
+    expect(h.pSpam).toBeLessThan(0.1);
+    expect(s.top.some((t) => t.weight > 0 && t.token.startsWith('w:'))).toBe(true);
+    expect(classify(spam, table, totals, settings).pSpam).toBeCloseTo(s.pSpam, 10);
+  });
+
+  it('knows nothing before training', () => {
+    const result = classify(learnerTokens(features()), new Map(), { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 });
+    expect(result).toMatchObject({ pSpam: 0.5, logOdds: 0, top: [] });
+  });
+
+  it.each<[string, TokenCounts, LearnerTotals]>([
+    ['negative counts', { spam: -5, ham: -1 }, { spam: 20, ham: 20, spamTokens: 100, hamTokens: 100 }],
+    ['NaN counts', { spam: Number.NaN, ham: 1 }, { spam: 20, ham: 20, spamTokens: 100, hamTokens: 100 }],
+    ['huge counts', { spam: 1e300, ham: 0 }, { spam: 20, ham: 20, spamTokens: 100, hamTokens: 100 }],
+    ['NaN totals', { spam: 1, ham: 0 }, { spam: Number.NaN, ham: 20, spamTokens: Number.NaN, hamTokens: 100 }],
+  ])('stays finite with %s', (_name, counts, totals) => {
+    const result = classify(['w:x', 'w:y'], new Map([['w:x', counts]]), totals);
+    expect(Number.isFinite(result.pSpam)).toBe(true);
+    expect(result.pSpam).toBeGreaterThanOrEqual(0);
+    expect(result.pSpam).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('learner signal', () => {
+  it.each<[number, number, boolean]>([
+    [0, 0, false],
+    [19, 40, false],
+    [40, 19, false],
+    [20, 20, true],
+  ])('with %d spam and %d ham trained: contributes %s', (spam, ham, contributes) => {
+    const signals = learnerSignal({ pSpam: 0.99, logOdds: 5, top: [] }, { spam, ham }, settings);
+    expect(signals.length > 0).toBe(contributes);
+  });
+
+  it.each<[number, number]>([
+    [0, 0],
+    [1, 2 * 1],
+    [-1, -2 * 1],
+    [50, settings.learnerWeight],
+    [-50, -settings.learnerHamWeight],
+  ])('log-odds %d → score %d, bounded', (logOdds, score) => {
+    const [signal] = learnerSignal({ pSpam: 1 / (1 + Math.exp(-logOdds)), logOdds, top: [] }, { spam: 20, ham: 20 }, settings);
+    expect(signal?.score ?? 0).toBe(score);
+  });
+
+  it('explains itself with the telling tokens', () => {
+    const { table, totals } = trained(25);
+    const signals = runLearner(features({ content: 'Subscribe to my channel, free gift cards' }), { stats: table, totals }, settings);
+    expect(signals[0]?.score).toBeGreaterThan(0);
+    expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d: .*"/);
+  });
+
+  it('waits for learnerMinExamples from the settings', () => {
+    const { table, totals } = trained(10);
+    const f = features({ content: 'Subscribe to my channel, free gift cards' });
+    expect(runLearner(f, { stats: table, totals }, settings)).toEqual([]);
+    expect(runLearner(f, { stats: table, totals }, withSettings({ learnerMinExamples: 5 }))).toHaveLength(1);
+  });
+});
+
+describe('training and pruning', () => {
+  it('counts documents and tokens per class, and can take a lesson back', () => {
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    const tokens = ['w:a', 'w:b', 'w:a'];
+    train(table, totals, tokens, 'spam');
+    train(table, totals, ['w:a'], 'ham');
+    expect(table.get('w:a')).toEqual({ spam: 1, ham: 1 });
+    expect(totals).toEqual({ spam: 1, ham: 1, spamTokens: 2, hamTokens: 1 });
+    train(table, totals, tokens, 'spam', -1);
+    expect(table.has('w:b')).toBe(false);
+    expect(totals).toEqual({ spam: 0, ham: 1, spamTokens: 0, hamTokens: 1 });
+    train(table, totals, tokens, 'spam', -1);
+    expect(totals.spam).toBe(0);
+  });
+
+  it.each([
+    [100, 0],
+    [200_000, 0],
+    [200_001, 20_001],
+    [500_000, 320_000],
+  ])('a vocabulary of %d tokens prunes %d', (size, count) => {
+    expect(pruneCount(size, settings)).toBe(count);
+  });
+
+  it('prunes the rarest tokens first, the oldest among equals', () => {
+    const rows = [
+      { token: 'common', spam: 5, ham: 5, updatedAt: 1 },
+      { token: 'rare-new', spam: 1, ham: 0, updatedAt: 9 },
+      { token: 'rare-old', spam: 0, ham: 1, updatedAt: 2 },
+    ];
+    expect(rows.sort(pruneOrder).map((r) => r.token)).toEqual(['rare-old', 'rare-new', 'common']);
+  });
+});
