@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
+import { runBatch, type Statement } from './batch';
 import { articles, comments } from './schema';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -45,10 +46,11 @@ export function getComment(db: Db, id: string) {
 /** One page of approved top-level comments, keyset-paginated on (createdAt, id). */
 export function listTopLevel(db: Db, articleId: string, sort: Sort, limit: number, after: Cursor | null) {
   const newest = sort === 'newest';
+  // A row-value comparison, which SQLite serves as a range of the thread index.
   const keyset = after
     ? newest
-      ? or(lt(comments.createdAt, after.createdAt), and(eq(comments.createdAt, after.createdAt), lt(comments.id, after.id)))
-      : or(gt(comments.createdAt, after.createdAt), and(eq(comments.createdAt, after.createdAt), gt(comments.id, after.id)))
+      ? sql`(${comments.createdAt}, ${comments.id}) < (${after.createdAt}, ${after.id})`
+      : sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt}, ${after.id})`
     : undefined;
   return db
     .select(publicColumns)
@@ -129,14 +131,16 @@ export function touchArticle(db: Db, articleId: string, now: number) {
     });
 }
 
-export async function insertComment(db: Db, row: NewComment) {
-  await db.batch([db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt)]);
+/** `also`: statements written in the same batch (an audit entry). */
+export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
+  await runBatch(db, [db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt), ...also]);
 }
 
-export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number) {
-  await db.batch([
+export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number, also: Statement[] = []) {
+  await runBatch(db, [
     db.update(comments).set({ ...patch, updatedAt: now }).where(eq(comments.id, id)),
     touchArticle(db, articleId, now),
+    ...also,
   ]);
 }
 
@@ -144,7 +148,12 @@ export async function updateComment(db: Db, id: string, articleId: string, patch
  * Deletes a comment for good without breaking its thread: its replies move up to its parent
  * (or become top-level comments), and every moved sub-thread gets its new root and depth.
  */
-export async function removeComment(db: Db, target: Pick<CommentRow, 'id' | 'articleId' | 'rootId' | 'parentId' | 'depth'>, now: number) {
+export async function removeComment(
+  db: Db,
+  target: Pick<CommentRow, 'id' | 'articleId' | 'rootId' | 'parentId' | 'depth'>,
+  now: number,
+  also: Statement[] = [],
+) {
   const family = await db
     .select({ id: comments.id, parentId: comments.parentId, depth: comments.depth })
     .from(comments)
@@ -153,7 +162,7 @@ export async function removeComment(db: Db, target: Pick<CommentRow, 'id' | 'art
   const children = new Map<string, string[]>();
   for (const c of family) children.set(c.parentId ?? '', [...(children.get(c.parentId ?? '') ?? []), c.id]);
 
-  const updates = [];
+  const updates: Statement[] = [];
   for (const childId of children.get(target.id) ?? []) {
     // Each direct reply takes the deleted comment's place; its own replies follow it.
     const newRoot = target.parentId ? target.rootId : childId;
@@ -169,9 +178,5 @@ export async function removeComment(db: Db, target: Pick<CommentRow, 'id' | 'art
       updates.push(db.update(comments).set({ rootId: newRoot, depth: sql`${comments.depth} - 1` }).where(inArray(comments.id, ids)));
     }
   }
-  await db.batch([
-    ...updates,
-    db.delete(comments).where(eq(comments.id, target.id)),
-    touchArticle(db, target.articleId, now),
-  ] as unknown as Parameters<Db['batch']>[0]);
+  await runBatch(db, [...updates, db.delete(comments).where(eq(comments.id, target.id)), touchArticle(db, target.articleId, now), ...also]);
 }
