@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
-const harness = (file: string) => fileURLToPath(new URL(`./tests/harness/${file}`, import.meta.url));
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const harness = (file: string) => here(`./tests/harness/${file}`);
 
 export default defineConfig({
   test: {
@@ -10,6 +12,25 @@ export default defineConfig({
         // Unit tests and the API suite against real libSQL.
         resolve: { alias: { '@harness': harness('node.ts') } },
         test: { name: 'node', include: ['tests/**/*.test.ts'], exclude: ['tests/workers/**'] },
+      },
+      {
+        // The same API suite inside workerd against D1 (tests/harness/worker.ts), plus the Workers entry.
+        resolve: { alias: { '@harness': harness('worker.ts') } },
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: here('./wrangler.toml') },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['tests/api/**/*.test.ts', 'tests/workers/**/*.test.ts'],
+          // A request costs 2-3 times as much here (each D1 query is a call to miniflare's D1 object):
+          // the property-based suites need more than the default 5 s when both projects share 2 cores.
+          testTimeout: 20_000,
+        },
       },
     ],
   },

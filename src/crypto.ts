@@ -62,7 +62,10 @@ export interface Keys {
 
 export async function deriveKeys(secret: string): Promise<Keys> {
   const master = await crypto.subtle.importKey('raw', enc.encode(secret), 'HKDF', false, ['deriveKey']);
-  const derive = (info: string, algorithm: HmacImportParams | AesKeyAlgorithm, usages: KeyUsage[]) =>
+  // Parameter types taken from deriveKey itself: the DOM and Workers typings name them differently.
+  type DerivedAlgorithm = Parameters<typeof crypto.subtle.deriveKey>[2];
+  type Usages = Parameters<typeof crypto.subtle.deriveKey>[4];
+  const derive = (info: string, algorithm: DerivedAlgorithm, usages: Usages) =>
     crypto.subtle.deriveKey(
       { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('tamis'), info: enc.encode(info) },
       master,
@@ -70,7 +73,7 @@ export async function deriveKeys(secret: string): Promise<Keys> {
       false,
       usages,
     );
-  const hmac = { name: 'HMAC', hash: 'SHA-256', length: 256 } as HmacImportParams;
+  const hmac = { name: 'HMAC', hash: 'SHA-256', length: 256 };
   const [signKey, hashKey, encKey] = await Promise.all([
     derive('tamis/sign/v1', hmac, ['sign', 'verify']),
     derive('tamis/hash/v1', hmac, ['sign']),

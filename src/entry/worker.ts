@@ -7,14 +7,15 @@ import { ConfigError, parseConfig, type Config } from '../config';
 import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
 import { systemClock, type Db, type Deps } from '../deps';
-import { createLogger, type Logger } from '../logger';
+import { createLogger, describeError, type Logger } from '../logger';
+import { purgeIfDue } from '../services/retention';
 
 /**
  * Cloudflare Workers entry. The bindings arrive with each request, so the dependencies are built
  * per request (cheap: a drizzle wrapper over the D1 binding, or an HTTP client for Turso).
  * Only the bootstrap result — the keys derived from the secret — is kept per isolate; it holds no
- * request state. Migrations are applied by `wrangler d1 migrations apply` (D1) or
- * `npm run db:migrate` against Turso, never at request time.
+ * request state. Migrations are applied by `wrangler d1 migrations apply` (D1) or by the Node
+ * migrator against Turso (docs/edge.md), never at request time.
  */
 
 /** The Workers env: the generated bindings plus the settings of src/config.ts, all optional. */
@@ -65,6 +66,30 @@ function keysFor(db: Db, config: Config, logger: Logger, database: string): Prom
   return booted.then((b) => b.keys);
 }
 
+class Unavailable extends Error {}
+
+/** The dependencies of one request (or cron run): config and database from its env, work deferred to its ctx. */
+async function depsFor(env: WorkerEnv, ctx: ExecutionContext): Promise<Deps> {
+  const config = workerConfig(env);
+  const db = openWorkerDatabase(env, config);
+  const logger = createLogger(config.LOG_LEVEL);
+  const keys = await keysFor(db, config, logger, env.DB ? 'd1' : 'libsql').catch((error: unknown) => {
+    logger.error('bootstrap.failed', { error: describeError(error) });
+    throw new Unavailable('bootstrap failed', { cause: error });
+  });
+  return {
+    db,
+    config,
+    clock: systemClock,
+    logger,
+    keys,
+    remoteAddress: (c) => c.req.header('cf-connecting-ip'),
+    defer: (task) => {
+      ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) })));
+    },
+  };
+}
+
 function problem(status: number, title: string): Response {
   return new Response(JSON.stringify({ type: 'about:blank', title, status }), {
     status,
@@ -74,35 +99,21 @@ function problem(status: number, title: string): Response {
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    let config: Config;
-    let db: Db;
+    let deps: Deps;
     try {
-      config = workerConfig(env);
-      db = openWorkerDatabase(env, config);
+      deps = await depsFor(env, ctx);
     } catch (error) {
+      if (error instanceof Unavailable) return problem(503, 'Unavailable');
       // A bad setting: say which one in the logs, not to the client.
-      console.error(error instanceof ConfigError ? error.message : String(error));
+      console.error(error instanceof ConfigError ? error.message : describeError(error));
       return problem(500, 'Misconfigured');
     }
-    const logger = createLogger(config.LOG_LEVEL);
-    let keys: Keys;
-    try {
-      keys = await keysFor(db, config, logger, env.DB ? 'd1' : 'libsql');
-    } catch (error) {
-      logger.error('bootstrap.failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      return problem(503, 'Unavailable');
-    }
-    const deps: Deps = {
-      db,
-      config,
-      clock: systemClock,
-      logger,
-      keys,
-      remoteAddress: (c) => c.req.header('cf-connecting-ip'),
-      defer: (task) => {
-        ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: String(error) })));
-      },
-    };
     return createApp(deps).fetch(request, env, ctx);
+  },
+
+  /** Cron Trigger (wrangler.toml): the hourly purge of IPs and user agents past their retention. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const deps = await depsFor(env, ctx);
+    await purgeIfDue(deps);
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -88,3 +88,20 @@ export interface ThreadNode {
   author: { name: string; website: string | null; avatar: string | null; staff: boolean };
   replies: ThreadNode[];
 }
+
+export interface AdminAnswer {
+  status: number;
+  body: any;
+  res: Response;
+}
+
+/** An admin request with an optional JSON body, the answer parsed. */
+export async function adminCall(t: Harness, method: string, path: string, body?: unknown, token = t.adminToken): Promise<AdminAnswer> {
+  const res = await t.request(`/api/v1/admin${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.clone().text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, res };
+}
