@@ -28,6 +28,8 @@ export interface Deps {
   remoteAddress?: (c: Context) => string | undefined;
   /** Runs work after the response (webhooks, learner upkeep) without slowing it. */
   defer: (task: () => Promise<unknown>) => void;
+  /** Webhook retry delays and attempt timeout, when not the defaults of services/webhooks.ts (tests shorten them). */
+  webhookTiming?: { retryDelaysMs?: number[]; timeoutMs?: number };
 }
 
 export type AppEnv = {

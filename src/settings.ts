@@ -35,9 +35,15 @@ export type SiteSettings = z.infer<typeof SiteSettingsSchema> & { avatars: 'none
 
 const KEY = 'site';
 
-export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
+/** The stored overrides alone (what moderators changed), without the defaults. */
+export async function loadOverrides(db: Db): Promise<Record<string, unknown>> {
   const row = await db.select({ value: settingsTable.value }).from(settingsTable).where(eq(settingsTable.key, KEY)).get();
-  const parsed = SiteSettingsSchema.safeParse(row?.value ?? {});
+  const value = row?.value;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
+  const parsed = SiteSettingsSchema.safeParse(await loadOverrides(db));
   const value = parsed.success ? parsed.data : SiteSettingsSchema.parse({});
   return { ...value, avatars: value.avatars ?? config.AVATARS };
 }

@@ -45,6 +45,8 @@ export const comments = sqliteTable(
     index('comments_email_idx').on(t.emailHash, t.createdAt),
     index('comments_ip_idx').on(t.ipHash, t.createdAt),
     index('comments_content_idx').on(t.contentHash, t.createdAt),
+    /** The moderation queue without a status filter, and the statistics per day. */
+    index('comments_created_idx').on(t.createdAt, t.id),
   ],
 );
 
@@ -120,4 +122,27 @@ export const spamMemory = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.hash] })],
+);
+
+/**
+ * Every admin action: who (the token's name, kept even after the token is revoked), what, when,
+ * and the state before and after. Snapshots never hold an email, an IP or a user agent; a
+ * comment's author and website are in them, so `subject_hash` (the keyed hash of the author's
+ * email) lets an erasure find and scrub them.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    subjectHash: text('subject_hash'),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_target_idx').on(t.targetId, t.id), index('audit_log_subject_idx').on(t.subjectHash)],
 );

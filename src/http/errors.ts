@@ -26,6 +26,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * True when the database gave up waiting for a lock (SQLite's busy timeout ran out): the request
+ * may succeed a moment later, so it is answered 503 with Retry-After rather than 500.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === 'SQLITE_BUSY' || /\bSQLITE_BUSY\b|database is locked/.test(e.message)) return true;
+  }
+  return false;
+}
+
 export const notFound = (code = 'not_found') => new ApiError(404, code);
 
 export function validationError(fields: Record<string, FieldIssue>): ApiError {

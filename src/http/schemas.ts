@@ -6,12 +6,15 @@ import { isPrintable, normalizeLine, normalizeMultiline } from '../text';
  * the OpenAPI document is generated from these schemas.
  */
 
-const asText = (normalize: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? normalize(v) : v);
+export const asText = (normalize: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? normalize(v) : v);
 /** Absent, null and blank all mean "not given" for optional fields (HTML forms send blanks). */
-const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+export const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+
+/** Characters a link address never needs raw (they travel percent-encoded) and that could end an HTML attribute or tag. */
+const UNSAFE_IN_URL = /[\s"'<>`\\]/;
 
 export function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
+  if (!/^https?:\/\//i.test(value) || UNSAFE_IN_URL.test(value)) return false;
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0 && !url.username && !url.password;

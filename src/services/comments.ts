@@ -17,7 +17,9 @@ import { renderHtml } from '../render';
 import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
 import { foldForComparison } from '../text';
+import { purgeIfDue } from './retention';
 import { assess } from './spam';
+import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export interface RequestMeta {
   ip: string | null;
@@ -34,6 +36,11 @@ export function statusFor(verdict: Verdict, mode: SiteSettings['moderation']): C
   if (mode === 'all') return 'pending';
   if (mode === 'none') return 'approved';
   return verdict === 'approve' ? 'approved' : 'pending';
+}
+
+/** Where a new comment sits in its thread: under its parent (same root, one level deeper), or at the top. */
+export function placeUnder(parent: Pick<CommentRow, 'id' | 'rootId' | 'depth'> | undefined, id: string) {
+  return { parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, depth: parent ? parent.depth + 1 : 1 };
 }
 
 /** What the author is told: spam looks exactly like a comment waiting for a moderator. */
@@ -97,9 +104,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   const row = {
     id,
     articleId,
-    parentId: parent?.id ?? null,
-    rootId: parent?.rootId ?? id,
-    depth: parent ? parent.depth + 1 : 1,
+    ...placeUnder(parent, id),
     status,
     author: input.author,
     emailEnc: await keys.encrypt(input.email),
@@ -122,6 +127,9 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   } satisfies CommentRow;
   await insertComment(db, row);
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
+  // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
+  deps.defer(() => purgeIfDue(deps));
+  emit(deps, [createdEvent(deps, row, assessment)]);
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
 
@@ -192,9 +200,12 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
     editedAt: now,
   };
   await updateComment(deps.db, row.id, row.articleId, patch, now);
-  return { row: { ...row, ...patch, updatedAt: now }, settings };
+  const edited = { ...row, ...patch, updatedAt: now };
+  if (status !== row.status) emit(deps, [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
+  return { row: edited, settings };
 }
 
 export async function withdrawComment(deps: Deps, row: CommentRow) {
   await removeComment(deps.db, row, deps.clock.now());
+  emit(deps, [deletedEvent(deps, row, { type: 'author' })]);
 }

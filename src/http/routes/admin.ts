@@ -1,48 +1,28 @@
 import { Hono } from 'hono';
-import { desc, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppEnv } from '../../deps';
-import { getArticle } from '../../db/articles';
-import { adminTokens, articles } from '../../db/schema';
-import { readBody } from '../body';
-import { parseOrThrow } from '../errors';
-import { articleIdParam } from './articles';
+import { adminArticles } from './admin/articles';
+import { adminAudit } from './admin/audit';
+import { adminComments } from './admin/comments';
+import { adminLists } from './admin/lists';
+import { adminPrivacy } from './admin/privacy';
+import { adminSettings } from './admin/settings';
+import { adminStats } from './admin/stats';
+import { adminTokensRouter } from './admin/tokens';
 
-/** Moderators' routes, all behind `requireAdmin`. */
+/** Moderators' routes, all behind `requireAdmin` (mounted in app.ts); one router per resource. */
 export const admin = new Hono<AppEnv>();
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-admin.get('/tokens', async (c) => {
-  const rows = await c.var.deps.db
-    .select({ id: adminTokens.id, name: adminTokens.name, createdAt: adminTokens.createdAt, lastUsedAt: adminTokens.lastUsedAt, revokedAt: adminTokens.revokedAt })
-    .from(adminTokens)
-    .orderBy(desc(adminTokens.createdAt))
-    .all();
-  return c.json({
-    tokens: rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })),
-  });
+// Admin answers hold emails and IPs: no cache keeps them.
+admin.use(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
 });
 
-const ArticleSettings = z
-  .object({
-    closed: z.boolean().optional(),
-    language: z.string().regex(/^[a-z]{2,3}$/, { error: 'invalid_value' }).nullable().optional(),
-    moderation: z.enum(['auto', 'all', 'none']).nullable().optional(),
-  })
-  .strict();
-
-admin.put('/articles/:articleId', async (c) => {
-  const articleId = articleIdParam(c);
-  const patch = parseOrThrow(ArticleSettings, await readBody(c));
-  const { db, clock } = c.var.deps;
-  const now = clock.now();
-  await db
-    .insert(articles)
-    .values({ id: articleId, createdAt: now, ...patch })
-    .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } });
-  const row = (await getArticle(db, articleId))!;
-  return c.json({
-    article: { id: row.id, closed: row.closed, language: row.language, moderation: row.moderation, firstCommentAt: row.firstCommentAt ? new Date(row.firstCommentAt).toISOString() : null },
-  });
-});
+admin.route('/tokens', adminTokensRouter);
+admin.route('/comments', adminComments);
+admin.route('/articles', adminArticles);
+admin.route('/settings', adminSettings);
+admin.route('/lists', adminLists);
+admin.route('/privacy', adminPrivacy);
+admin.route('/audit', adminAudit);
+admin.route('/stats', adminStats);

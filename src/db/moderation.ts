@@ -1,0 +1,85 @@
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../deps';
+import type { Statement } from './batch';
+import { chunk, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
+import { articles, comments, type CommentStatus } from './schema';
+
+/** Queries of the moderators' queue: every status, every column. */
+
+export interface QueueFilter {
+  status?: CommentStatus | undefined;
+  articleId?: string | undefined;
+  /** Matched against the author and the content (substring, case-insensitive for ASCII). */
+  text?: string | undefined;
+  /** Exact matches: the keyed hash of a searched email or IP (both are stored encrypted). */
+  emailHash?: string | undefined;
+  ipHash?: string | undefined;
+  limit: number;
+  after: Cursor | null;
+}
+
+/** `%text%` for LIKE, with LIKE's own wildcards taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+const contains = (column: AnySQLiteColumn, text: string) => sql`${column} LIKE ${containsPattern(text)} ESCAPE '\\'`;
+
+/** Newest first, keyset-paginated on (createdAt, id). */
+export function listQueue(db: Db, f: QueueFilter): Promise<CommentRow[]> {
+  // A row-value comparison, as in listTopLevel: SQLite serves it as a range of the index.
+  const keyset = f.after ? sql`(${comments.createdAt}, ${comments.id}) < (${f.after.createdAt}, ${f.after.id})` : undefined;
+  const search = f.text
+    ? or(
+        contains(comments.author, f.text),
+        contains(comments.content, f.text),
+        f.emailHash ? eq(comments.emailHash, f.emailHash) : undefined,
+        f.ipHash ? eq(comments.ipHash, f.ipHash) : undefined,
+      )
+    : undefined;
+  return db
+    .select()
+    .from(comments)
+    .where(and(f.status ? eq(comments.status, f.status) : undefined, f.articleId ? eq(comments.articleId, f.articleId) : undefined, search, keyset))
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(f.limit)
+    .all();
+}
+
+/** Full rows for a list of ids (read in slices for D1), in no particular order. */
+export async function getCommentsByIds(db: Db, ids: string[]): Promise<CommentRow[]> {
+  const parts = await Promise.all(chunk([...new Set(ids)], MAX_PARAMS).map((slice) => db.select().from(comments).where(inArray(comments.id, slice)).all()));
+  return parts.flat();
+}
+
+/** What the queue shows of the comments being answered: id, author, status and the start of the text. */
+export async function parentExcerpts(db: Db, ids: string[], length: number) {
+  const parts = await Promise.all(
+    chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
+      db
+        .select({ id: comments.id, author: comments.author, status: comments.status, content: sql<string>`substr(${comments.content}, 1, ${length + 1})` })
+        .from(comments)
+        .where(inArray(comments.id, slice))
+        .all(),
+    ),
+  );
+  return new Map(parts.flat().map((p) => [p.id, p]));
+}
+
+/** Every comment written with this email (its keyed hash), oldest first. */
+export function commentsByEmailHash(db: Db, emailHash: string) {
+  return db.select().from(comments).where(eq(comments.emailHash, emailHash)).orderBy(comments.createdAt, comments.id).all();
+}
+
+/** Bumps the version (the public thread ETag) of articles that already have comments. */
+export function bumpArticles(db: Db, articleIds: string[]): Statement[] {
+  return chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
+    db.update(articles).set({ version: sql`${articles.version} + 1` }).where(inArray(articles.id, slice)),
+  );
+}
+
+/** One statement setting the same columns on many comments (in slices for D1). */
+export function updateComments(db: Db, ids: string[], patch: Partial<CommentRow>): Statement[] {
+  return chunk(ids, MAX_PARAMS - 10).map((slice) => db.update(comments).set(patch).where(inArray(comments.id, slice)));
+}

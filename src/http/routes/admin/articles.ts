@@ -1,0 +1,124 @@
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppEnv, Deps } from '../../../deps';
+import { getArticle, type ArticleRow } from '../../../db/articles';
+import { runBatch } from '../../../db/batch';
+import { articles } from '../../../db/schema';
+import { countByStatus } from '../../../db/stats';
+import { audit } from '../../../services/audit';
+import { adminViews, findArticle, staffReply } from '../../../services/moderation';
+import { loadSettings, type SiteSettings } from '../../../settings';
+import { normalizeLine } from '../../../text';
+import { readBody } from '../../body';
+import { parseOrThrow } from '../../errors';
+import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { ArticleParam, asText, blankToUndefined, CommentId, contentField } from '../../schemas';
+import { articleIdParam } from '../articles';
+import { actorOf, iso } from './common';
+import { AdminComment, ArticleInfo } from './schemas';
+
+/** Articles as moderators see them: closing, language, moderation mode; and staff replies. */
+export const adminArticles = new Hono<AppEnv>();
+
+const DAY = 86_400_000;
+
+export const ArticleSettings = z
+  .object({
+    closed: z.boolean().optional(),
+    language: z.string().regex(/^[a-z]{2,3}$/, { error: 'invalid_value' }).nullable().optional().describe('ISO 639-1; null: the site language.'),
+    moderation: z.enum(['auto', 'all', 'none']).nullable().optional().describe('null: the site setting.'),
+  })
+  .strict();
+
+async function articleInfo(deps: Deps, row: ArticleRow, settings: SiteSettings) {
+  const closesAt = settings.closeAfterDays && row.firstCommentAt ? row.firstCommentAt + settings.closeAfterDays * DAY : null;
+  return {
+    id: row.id,
+    closed: row.closed,
+    open: !row.closed && (closesAt === null || deps.clock.now() <= closesAt),
+    closesAt: iso(closesAt),
+    language: row.language,
+    moderation: row.moderation,
+    firstCommentAt: iso(row.firstCommentAt),
+    comments: await countByStatus(deps.db, row.id),
+  };
+}
+
+const settingsOf = (row: ArticleRow | undefined) => (row ? { closed: row.closed, language: row.language, moderation: row.moderation } : null);
+
+adminArticles.get('/:articleId', async (c) => {
+  const { deps } = c.var;
+  const article = await findArticle(deps, articleIdParam(c));
+  return c.json({ article: await articleInfo(deps, article, await loadSettings(deps.db, deps.config)) });
+});
+
+/** Creates the article when it is new (to close or configure it before its first comment). */
+adminArticles.put('/:articleId', async (c) => {
+  const articleId = articleIdParam(c);
+  const patch = parseOrThrow(ArticleSettings, await readBody(c));
+  const { deps } = c.var;
+  const { db, clock } = deps;
+  const now = clock.now();
+  const before = await getArticle(db, articleId);
+  await runBatch(db, [
+    db
+      .insert(articles)
+      .values({ id: articleId, createdAt: now, ...patch })
+      .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } }),
+    ...audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
+  ]);
+  const row = (await getArticle(db, articleId))!;
+  return c.json({ article: await articleInfo(deps, row, await loadSettings(db, deps.config)) });
+});
+
+const staffReplySchema = (settings: SiteSettings) =>
+  z
+    .object({
+      content: contentField(settings.maxContentLength),
+      author: z
+        .preprocess((v) => blankToUndefined(asText(normalizeLine)(v)), z.string().min(1).max(settings.maxAuthorLength).optional())
+        .describe("Shown as the author; the token's name when absent."),
+      parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('The approved comment answered.'),
+    })
+    .strict();
+
+adminArticles.post('/:articleId/comments', async (c) => {
+  const articleId = articleIdParam(c);
+  const { deps } = c.var;
+  const [raw, settings] = await Promise.all([readBody(c), loadSettings(deps.db, deps.config)]);
+  const input = parseOrThrow(staffReplySchema(settings), raw);
+  const { row } = await staffReply(deps, actorOf(c), articleId, input);
+  return c.json({ comment: (await adminViews(deps, [row]))[0]! }, 201);
+});
+
+const tags = ['Articles'];
+registerPath({
+  method: 'get',
+  path: '/api/v1/admin/articles/{articleId}',
+  tags,
+  security: adminSecurity,
+  summary: "An article's settings, state and comment counts",
+  request: { params: ArticleParam },
+  responses: { 200: json(z.object({ article: ArticleInfo })), 401: problems[401], 404: problems[404], 422: problems[422] },
+});
+registerPath({
+  method: 'put',
+  path: '/api/v1/admin/articles/{articleId}',
+  tags,
+  security: adminSecurity,
+  summary: "Set an article's closing, language or moderation mode",
+  description: 'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
+  request: { params: ArticleParam, body: bodyOf(ArticleSettings) },
+  responses: { 200: json(z.object({ article: ArticleInfo })), 401: problems[401], 422: problems[422] },
+});
+registerPath({
+  method: 'post',
+  path: '/api/v1/admin/articles/{articleId}/comments',
+  tags,
+  security: adminSecurity,
+  summary: "A moderator's comment or reply",
+  description: 'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
+  request: { params: ArticleParam, body: bodyOf(z.object({ content: z.string(), author: z.string().optional(), parentId: z.string().optional() })) },
+  responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), 401: problems[401], 404: problems[404], 409: problems[409], 422: problems[422] },
+});

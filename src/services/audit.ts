@@ -1,0 +1,60 @@
+import type { Deps } from '../deps';
+import { insertAudit, type NewAudit } from '../db/audit';
+import type { Statement } from '../db/batch';
+import type { CommentRow } from '../db/comments';
+
+/** The moderator behind an admin request: the token's id and name (set by requireAdmin). */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+export type AuditTarget = 'comment' | 'token' | 'article' | 'settings' | 'list' | 'privacy';
+
+export interface AuditInput {
+  action: string;
+  target: AuditTarget;
+  targetId?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  /** Keyed hash of the email of the person the snapshots are about, so that an erasure finds them. */
+  subjectHash?: string | null;
+}
+
+export function auditRow(deps: Deps, actor: Actor, entry: AuditInput, now = deps.clock.now()): NewAudit {
+  return {
+    at: now,
+    actorId: actor.id,
+    actorName: actor.name,
+    action: entry.action,
+    targetType: entry.target,
+    targetId: entry.targetId ?? null,
+    subjectHash: entry.subjectHash || null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  };
+}
+
+/** Audit statements to put in the batch of the change they record. */
+export function audit(deps: Deps, actor: Actor, entries: AuditInput[], now = deps.clock.now()): Statement[] {
+  return insertAudit(deps.db, entries.map((e) => auditRow(deps, actor, e, now)));
+}
+
+/**
+ * What the audit log keeps of a comment: never its email, IP or user agent. The author's name and
+ * website are kept (they are public anyway) and scrubbed by an erasure through `subjectHash`.
+ */
+export function commentSnapshot(row: CommentRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    parentId: row.parentId,
+    status: row.status,
+    author: row.author,
+    website: row.website,
+    content: row.content,
+    staff: row.staff,
+    verdict: row.verdict,
+    trained: row.trained,
+  };
+}

@@ -1,0 +1,203 @@
+import type { Deps } from '../deps';
+import { randomId } from '../crypto';
+import { getArticle } from '../db/articles';
+import { runBatch, type Statement } from '../db/batch';
+import { getComment, insertComment, removeComment, type CommentRow } from '../db/comments';
+import { bumpArticles, parentExcerpts, updateComments } from '../db/moderation';
+import type { CommentStatus } from '../db/schema';
+import { ApiError } from '../http/errors';
+import { renderHtml } from '../render';
+import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
+import { contentHash, placeUnder } from './comments';
+import { learnFromDecision } from './spam';
+import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent } from './webhooks';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const EXCERPT = 140;
+
+/** A comment as moderators see it: everything, the email and IP decrypted. */
+export async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: string; content: string } | undefined | null) {
+  const [email, ip] = await Promise.all([row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null, row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    parentId: row.parentId,
+    rootId: row.rootId,
+    depth: row.depth,
+    status: row.status,
+    author: { name: row.author, email: email || null, website: row.website },
+    ip,
+    userAgent: row.userAgent,
+    content: row.content,
+    html: row.html,
+    verdict: row.verdict,
+    score: row.score,
+    reasons: row.reasons,
+    trained: row.trained,
+    staff: row.staff,
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+    editedAt: iso(row.editedAt),
+    parent: parent
+      ? {
+          id: parent.id,
+          author: parent.author,
+          status: parent.status,
+          excerpt: parent.content.length > EXCERPT ? `${parent.content.slice(0, EXCERPT)}…` : parent.content,
+        }
+      : null,
+  };
+}
+
+export type AdminComment = Awaited<ReturnType<typeof adminView>>;
+
+/** Admin views of many comments, with their parents' excerpts read in one go. */
+export async function adminViews(deps: Deps, rows: CommentRow[]): Promise<AdminComment[]> {
+  const parents = await parentExcerpts(deps.db, rows.flatMap((r) => (r.parentId ? [r.parentId] : [])), EXCERPT);
+  return Promise.all(rows.map((r) => adminView(deps, r, r.parentId ? parents.get(r.parentId) : null)));
+}
+
+export async function findComment(deps: Deps, id: string) {
+  const row = await getComment(deps.db, id);
+  if (!row) throw new ApiError(404, 'comment_not_found');
+  return row;
+}
+
+/**
+ * Why a moderator cannot move this comment to `status`, or null. Every move among the four
+ * statuses is allowed, except to the status it already has, and marking a moderator's own reply
+ * as spam (the learner would learn the newsroom's prose as spam).
+ */
+export function transitionProblem(row: CommentRow, status: CommentStatus): string | null {
+  if (row.status === status) return `The comment is already ${status}.`;
+  if (row.staff && status === 'spam') return 'A staff reply cannot be marked as spam; move it to the trash instead.';
+  return null;
+}
+
+export interface Decision {
+  row: CommentRow;
+  status?: CommentStatus | undefined;
+  /** Normalized and validated already. */
+  content?: string | undefined;
+}
+
+/**
+ * Applies moderators' decisions in one batch: the comments, their articles' versions (so that
+ * public thread ETags change) and one audit entry per comment. Status changes train the learner
+ * (`learnFromDecision`) and store the label the comment now holds in `trained`. Callers check
+ * transitions first. Returns the rows as they are now.
+ */
+export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decision[]): Promise<CommentRow[]> {
+  const now = deps.clock.now();
+  const statements: Statement[] = [];
+  const entries: AuditInput[] = [];
+  const events: WebhookEvent[] = [];
+  const touched: string[] = [];
+  // Pure status changes with the same outcome are written by one statement per slice of ids.
+  const groups = new Map<string, { patch: Partial<CommentRow>; ids: string[] }>();
+  const result: CommentRow[] = [];
+
+  for (const { row, status, content } of decisions) {
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const patch: Partial<CommentRow> = {};
+    if (status && status !== row.status) {
+      const trained = await learnFromDecision(deps, row, status);
+      Object.assign(patch, { status, trained });
+      Object.assign(before, { status: row.status, trained: row.trained });
+      Object.assign(after, { status, trained });
+    }
+    if (content !== undefined && content !== row.content) {
+      Object.assign(patch, { content, contentHash: await contentHash(content), html: renderHtml(content), editedAt: now });
+      before.content = row.content;
+      after.content = content;
+    }
+    if (Object.keys(patch).length === 0) {
+      result.push(row);
+      continue;
+    }
+    const updated: CommentRow = { ...row, ...patch, updatedAt: now };
+    result.push(updated);
+    touched.push(row.articleId);
+    entries.push({ action: 'comment.update', target: 'comment', targetId: row.id, before, after, subjectHash: row.emailHash });
+    if (patch.status) events.push(statusChangedEvent(deps, updated, row.status, { type: 'moderator', name: actor.name }));
+    if (patch.content !== undefined) {
+      statements.push(...updateComments(deps.db, [row.id], { ...patch, updatedAt: now }));
+    } else {
+      const key = `${patch.status}|${patch.trained}`;
+      const group = groups.get(key) ?? { patch: { ...patch, updatedAt: now }, ids: [] };
+      group.ids.push(row.id);
+      groups.set(key, group);
+    }
+  }
+  for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
+  await runBatch(deps.db, [...statements, ...bumpArticles(deps.db, touched), ...audit(deps, actor, entries, now)]);
+  emit(deps, events);
+  return result;
+}
+
+/** Deletes for good; replies move up to the deleted comment's parent (see `removeComment`). */
+export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
+  const now = deps.clock.now();
+  const entry: AuditInput = { action: 'comment.delete', target: 'comment', targetId: row.id, before: commentSnapshot(row), subjectHash: row.emailHash };
+  await removeComment(deps.db, row, now, audit(deps, actor, [entry], now));
+  emit(deps, [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
+}
+
+export interface StaffReplyInput {
+  /** Validated already (length limits of the site's settings). */
+  content: string;
+  author?: string | undefined;
+  parentId?: string | undefined;
+}
+
+/**
+ * A moderator's comment: approved at once, marked staff, written under the token's name unless
+ * another is given. It may answer any approved comment of the article, even on a closed article.
+ */
+export async function staffReply(deps: Deps, actor: Actor, articleId: string, input: StaffReplyInput) {
+  const { db, clock, keys } = deps;
+  const parent = input.parentId ? await getComment(db, input.parentId) : undefined;
+  if (input.parentId && (!parent || parent.articleId !== articleId)) throw new ApiError(404, 'parent_not_found');
+  if (parent && parent.status !== 'approved') {
+    throw new ApiError(409, 'parent_not_approved', { detail: `The comment answered is ${parent.status}: approve it first.` });
+  }
+  const now = clock.now();
+  const id = randomId();
+  const row = {
+    id,
+    articleId,
+    ...placeUnder(parent, id),
+    status: 'approved',
+    author: input.author ?? actor.name,
+    // No address: the column wants a value, and an empty one decrypts to nothing (no avatar either).
+    emailEnc: await keys.encrypt(''),
+    emailHash: '',
+    website: null,
+    ipEnc: null,
+    ipHash: null,
+    userAgent: null,
+    content: input.content,
+    contentHash: await contentHash(input.content),
+    html: renderHtml(input.content),
+    verdict: 'approve',
+    score: 0,
+    reasons: [],
+    staff: true,
+    trained: null,
+    createdAt: now,
+    updatedAt: now,
+    editedAt: null,
+  } satisfies CommentRow;
+  const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
+  await insertComment(db, row, audit(deps, actor, [entry], now));
+  emit(deps, [createdEvent(deps, row, row)]);
+  return { row, parent };
+}
+
+/** The article must exist (a first comment or a PUT creates it). */
+export async function findArticle(deps: Deps, articleId: string) {
+  const article = await getArticle(deps.db, articleId);
+  if (!article) throw new ApiError(404, 'article_not_found');
+  return article;
+}

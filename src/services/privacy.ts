@@ -1,0 +1,131 @@
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import type { AuditRow } from '../db/audit';
+import { runBatch, type Statement } from '../db/batch';
+import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
+import { bumpArticles, commentsByEmailHash, containsPattern } from '../db/moderation';
+import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
+import { renderHtml } from '../render';
+import { loadSettings } from '../settings';
+import { audit, type Actor } from './audit';
+import { contentHash } from './comments';
+import { adminViews } from './moderation';
+
+/**
+ * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
+ * their words stay (threads remain readable), signed by "Anonyme" / "Anonymous".
+ */
+
+export const ERASED = '[erased]';
+
+/** The name erased comments are shown under, in the site's language. */
+export const anonymousName = (siteLanguage: string) => (siteLanguage === 'fr' ? 'Anonyme' : 'Anonymous');
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Replaces whole occurrences of the values ('ann@x.fr' does not touch 'joann@x.fr'), any case. */
+function scrubber(values: string[]) {
+  const wanted = values.filter(Boolean).map(escapeRegExp);
+  if (wanted.length === 0) return (text: string) => text;
+  const pattern = new RegExp(`(?<![\\w.+:-])(?:${wanted.join('|')})(?![\\w:-]|\\.[\\w-])`, 'giu');
+  return (text: string) => text.replace(pattern, ERASED);
+}
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
+  const rows = await commentsByEmailHash(deps.db, await deps.keys.hash(normalizeEmail(email)));
+  // The address is not written to the log: only that an export happened, and its size.
+  await runBatch(deps.db, audit(deps, actor, [{ action: 'privacy.export', target: 'privacy', after: { comments: rows.length } }]));
+  return adminViews(deps, rows);
+}
+
+/** Text and reasons of a comment with the values scrubbed, or null when nothing changed. */
+async function scrubComment(row: Pick<CommentRow, 'content' | 'reasons'>, scrub: (s: string) => string) {
+  const content = scrub(row.content);
+  const reasons = row.reasons.map((r) => ({ ...r, detail: scrub(r.detail) }));
+  const changed = content !== row.content || reasons.some((r, i) => r.detail !== row.reasons[i]!.detail);
+  if (!changed) return null;
+  return { reasons, ...(content !== row.content ? { content, html: renderHtml(content), contentHash: await contentHash(content) } : {}) };
+}
+
+/**
+ * Erases a person, found by the keyed hash of their address. On each of their comments: the
+ * address, IP, user agent and website are removed and the author becomes "Anonyme"/"Anonymous";
+ * the text stays, except the address and their IPs wherever quoted. Elsewhere: the address is
+ * scrubbed from other comments and from the audit log (where their name and website are replaced
+ * too), removed from the email lists, and local memory forgets the address and their IPs (not the
+ * host of their website, which others may link to). One batch: all or nothing.
+ */
+export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
+  const { db, keys } = deps;
+  const email = normalizeEmail(rawEmail);
+  const now = deps.clock.now();
+  const [hash, settings] = await Promise.all([keys.hash(email), loadSettings(db, deps.config)]);
+  const anonymous = anonymousName(settings.spam.siteLanguage);
+  const like = containsPattern(email);
+
+  const [own, mentions, auditRows, listed] = await Promise.all([
+    commentsByEmailHash(db, hash),
+    db
+      .select({ id: comments.id, articleId: comments.articleId, content: comments.content, reasons: comments.reasons })
+      .from(comments)
+      .where(and(ne(comments.emailHash, hash), or(sql`${comments.content} LIKE ${like} ESCAPE '\\'`, sql`${comments.reasons} LIKE ${like} ESCAPE '\\'`)))
+      .all(),
+    db
+      .select()
+      .from(auditLog)
+      .where(or(eq(auditLog.subjectHash, hash), sql`${auditLog.before} LIKE ${like} ESCAPE '\\'`, sql`${auditLog.after} LIKE ${like} ESCAPE '\\'`))
+      .all(),
+    db.select({ id: listEntries.id }).from(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))).all(),
+  ]);
+  const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter((ip): ip is string => !!ip);
+  const ipHashes = [...new Set(own.flatMap((r) => (r.ipHash ? [r.ipHash] : [])))];
+  const scrubOwn = scrubber([email, ...ips]);
+  const scrubOthers = scrubber([email]);
+
+  const statements: Statement[] = [];
+  for (const row of own) {
+    const text = await scrubComment(row, scrubOwn);
+    statements.push(
+      db
+        .update(comments)
+        .set({ author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now })
+        .where(eq(comments.id, row.id)),
+    );
+  }
+  const mentioned: string[] = [];
+  for (const row of mentions) {
+    const text = await scrubComment(row, scrubOthers);
+    if (!text) continue; // a longer address that merely contains this one
+    mentioned.push(row.articleId);
+    statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));
+  }
+  const scrubSnapshot = (snapshot: AuditRow['before'], subject: boolean) => {
+    if (!snapshot) return snapshot;
+    const out = JSON.parse(scrubOthers(JSON.stringify(snapshot))) as Record<string, unknown>;
+    if (subject && 'author' in out) out.author = anonymous;
+    if (subject && 'website' in out) out.website = null;
+    return out;
+  };
+  for (const row of auditRows) {
+    const subject = row.subjectHash === hash;
+    statements.push(
+      db
+        .update(auditLog)
+        .set({ before: scrubSnapshot(row.before, subject), after: scrubSnapshot(row.after, subject), subjectHash: null })
+        .where(eq(auditLog.id, row.id)),
+    );
+  }
+  const counts = { comments: own.length, mentions: mentioned.length, auditEntries: auditRows.length, listEntries: listed.length };
+  await runBatch(db, [
+    ...statements,
+    ...bumpArticles(db, [...own.map((r) => r.articleId), ...mentioned]),
+    db.delete(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))),
+    db.delete(spamMemory).where(and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, hash))),
+    ...chunk(ipHashes, MAX_PARAMS).map((slice) => db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice)))),
+    // Recorded without the address (nor its hash): only how much was erased.
+    ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
+  ]);
+  return counts;
+}

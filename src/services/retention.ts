@@ -1,0 +1,65 @@
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { Db, Deps } from '../deps';
+import { getMeta } from '../db/meta';
+import { comments, meta } from '../db/schema';
+import { loadSettings } from '../settings';
+
+/**
+ * Retention of client data: a comment keeps its IP (encrypted, with its keyed hash) and its user
+ * agent for `ipRetentionDays` (30 by default), long enough for flood control and moderation, then
+ * loses them. The comment itself stays.
+ *
+ * The purge runs at most once an hour, whoever triggers it (a deferred task after each submission,
+ * the Node entry's timer, a Workers cron). The time of the last run is a row of `meta`, claimed
+ * with a compare-and-set, so that it holds across requests, processes and isolates.
+ */
+
+export const PURGE_MARKER = 'retention.lastPurgeAt';
+export const PURGE_INTERVAL_MS = 3_600_000;
+const DAY = 86_400_000;
+
+/** Erases IP and user agent from comments created before `now - retentionDays`. Returns how many comments changed. */
+export async function purgeClientData(db: Db, now: number, retentionDays: number): Promise<number> {
+  const changed = await db
+    .update(comments)
+    .set({ ipEnc: null, ipHash: null, userAgent: null })
+    .where(
+      and(
+        lt(comments.createdAt, now - retentionDays * DAY),
+        or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
+      ),
+    )
+    .returning({ id: comments.id });
+  return changed.length;
+}
+
+/**
+ * Takes the hourly turn when it is due: true for exactly one caller. The write only succeeds if the
+ * marker still holds the value read, so two requests at once cannot both run the purge.
+ */
+async function claimTurn(db: Db, now: number): Promise<boolean> {
+  const last = await getMeta(db, PURGE_MARKER);
+  const lastAt = Number(last ?? 0);
+  // A marker in the future (the clock was set back) counts as due, or the purge would stall.
+  if (last !== null && lastAt <= now && now - lastAt < PURGE_INTERVAL_MS) return false;
+  const claimed = await db
+    .insert(meta)
+    .values({ key: PURGE_MARKER, value: String(now) })
+    .onConflictDoUpdate({
+      target: meta.key,
+      set: { value: String(now) },
+      setWhere: last === null ? isNull(meta.value) : eq(meta.value, last),
+    })
+    .returning({ key: meta.key });
+  return claimed.length > 0;
+}
+
+/** Runs the purge if the last one is more than an hour old. Returns the comments changed, or null when it was not due. */
+export async function purgeIfDue(deps: Deps): Promise<number | null> {
+  const now = deps.clock.now();
+  if (!(await claimTurn(deps.db, now))) return null;
+  const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
+  const purged = await purgeClientData(deps.db, now, ipRetentionDays);
+  deps.logger.info('retention.purged', { comments: purged, retentionDays: ipRetentionDays });
+  return purged;
+}

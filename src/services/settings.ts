@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import { runBatch } from '../db/batch';
+import { parseOrThrow } from '../http/errors';
+import { loadOverrides, loadSettings, saveSettings, SiteSettingsSchema } from '../settings';
+import { SpamSettingsSchema } from '../spam/settings';
+import { audit, type Actor } from './audit';
+
+/**
+ * A partial update of the site settings: every key optional and without its default (a default
+ * would otherwise be written as an override), unknown keys refused, `spam` partial as well.
+ */
+function optionalKeys<T extends z.ZodRawShape>(shape: T) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => {
+      const inner = schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault ? schema.unwrap() : schema;
+      return [key, (inner as z.ZodType).optional()];
+    }),
+  );
+}
+
+export const SettingsPatchSchema = z
+  .object({
+    ...optionalKeys(SiteSettingsSchema.shape),
+    /** null: back to the AVATARS environment value. */
+    avatars: z.enum(['none', 'gravatar']).nullable().optional(),
+    spam: z.object(optionalKeys(SpamSettingsSchema.shape)).strict().optional(),
+  })
+  .strict();
+
+type Patch = Record<string, unknown> & { spam?: Record<string, unknown> | undefined };
+
+/**
+ * Merges the patch into the stored overrides (`spam` one level deep), validates the result as a
+ * whole and stores it with an audit entry of the keys that changed, before and after.
+ */
+export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
+  const patch = parseOrThrow(SettingsPatchSchema, raw) as Patch;
+  const { db, config } = deps;
+  const [stored, current] = await Promise.all([loadOverrides(db), loadSettings(db, config)]);
+  const { spam, ...top } = patch;
+  const storedSpam = (stored.spam ?? {}) as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...stored, ...top };
+  if (spam && Object.keys(spam).length) merged.spam = { ...storedSpam, ...spam };
+  if (merged.avatars === null) delete merged.avatars;
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  parseOrThrow(SiteSettingsSchema, merged);
+
+  const now = deps.clock.now();
+  const next = await saveSettings(db, config, merged, now);
+  const changes = diff(current, next, Object.keys(top));
+  const spamChanges = diff(current.spam, next.spam, Object.keys(spam ?? {}));
+  if (Object.keys(spamChanges.after).length) Object.assign(changes, { before: { ...changes.before, spam: spamChanges.before }, after: { ...changes.after, spam: spamChanges.after } });
+  if (Object.keys(changes.after).length) {
+    await runBatch(db, audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now));
+  }
+  return next;
+}
+
+/** The keys whose value differs, with the value before and after. */
+function diff(a: object, b: object, keys: string[]) {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const key of keys) {
+    const x = (a as Record<string, unknown>)[key] ?? null;
+    const y = (b as Record<string, unknown>)[key] ?? null;
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    before[key] = x;
+    after[key] = y;
+  }
+  return { before, after };
+}

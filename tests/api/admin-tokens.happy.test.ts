@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from '@harness';
+import { adminCall } from '../harness/client';
+
+describe('admin tokens: happy paths', () => {
+  it('lists the start-up token as one of them, marked as the current one, never with its value', async () => {
+    const t = await setup();
+    const { status, body } = await adminCall(t, 'GET', '/tokens');
+    expect(status).toBe(200);
+    expect(body.tokens).toEqual([
+      { id: expect.any(String), name: 'ADMIN_TOKEN', createdAt: new Date(t.clock.now()).toISOString(), lastUsedAt: expect.any(String), revokedAt: null, current: true },
+    ]);
+    expect(JSON.stringify(body)).not.toContain(t.adminToken);
+  });
+
+  it('creates a token shown once, which works at once and is recorded under its own name', async () => {
+    const t = await setup();
+    const created = await adminCall(t, 'POST', '/tokens', { name: '  Rédaction   web ' });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatchObject({ name: 'Rédaction web', lastUsedAt: null, revokedAt: null });
+    expect(created.body.secret).toMatch(/^tamis_[A-Za-z0-9_-]{43}$/);
+
+    const list = (await adminCall(t, 'GET', '/tokens', undefined, created.body.secret)).body.tokens;
+    expect(list).toHaveLength(2);
+    expect(list.find((x: any) => x.current).name).toBe('Rédaction web');
+    expect(JSON.stringify(list)).not.toContain(created.body.secret);
+
+    // The new token's actions carry its name in the audit log.
+    await adminCall(t, 'PUT', '/articles/a1', { closed: true }, created.body.secret);
+    const [latest, creation] = (await adminCall(t, 'GET', '/audit')).body.entries;
+    expect(latest).toMatchObject({ action: 'article.update', actor: { id: created.body.token.id, name: 'Rédaction web' } });
+    expect(creation).toMatchObject({ action: 'token.create', actor: { name: 'ADMIN_TOKEN' }, target: { type: 'token', id: created.body.token.id } });
+    expect(JSON.stringify(creation)).not.toContain(created.body.secret);
+  });
+
+  it('revokes a token: refused at once, listed with revokedAt, recorded', async () => {
+    const t = await setup();
+    const { body } = await adminCall(t, 'POST', '/tokens', { name: 'intern' });
+    expect((await adminCall(t, 'GET', '/stats', undefined, body.secret)).status).toBe(200);
+    t.clock.advance(1000);
+    expect((await adminCall(t, 'DELETE', `/tokens/${body.token.id}`)).status).toBe(204);
+    const refused = await adminCall(t, 'GET', '/stats', undefined, body.secret);
+    expect(refused.status).toBe(401);
+    const listed = (await adminCall(t, 'GET', '/tokens')).body.tokens.find((x: any) => x.id === body.token.id);
+    expect(listed.revokedAt).toBe(new Date(t.clock.now()).toISOString());
+    const [entry] = (await adminCall(t, 'GET', '/audit')).body.entries;
+    expect(entry).toMatchObject({ action: 'token.revoke', target: { id: body.token.id }, after: { name: 'intern' } });
+  });
+
+  it('can revoke the start-up token once another exists; a moderator may revoke their own token', async () => {
+    const t = await setup();
+    const { body } = await adminCall(t, 'POST', '/tokens', { name: 'successor' });
+    const startup = (await adminCall(t, 'GET', '/tokens')).body.tokens.find((x: any) => x.name === 'ADMIN_TOKEN');
+    expect((await adminCall(t, 'DELETE', `/tokens/${startup.id}`)).status).toBe(204);
+    expect((await adminCall(t, 'GET', '/tokens')).status).toBe(401);
+    expect((await adminCall(t, 'GET', '/tokens', undefined, body.secret)).status).toBe(200);
+  });
+
+  it('allows the name of a revoked token again', async () => {
+    const t = await setup();
+    const first = await adminCall(t, 'POST', '/tokens', { name: 'desk' });
+    await adminCall(t, 'DELETE', `/tokens/${first.body.token.id}`);
+    expect((await adminCall(t, 'POST', '/tokens', { name: 'desk' })).status).toBe(201);
+  });
+});

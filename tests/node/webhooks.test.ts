@@ -1,0 +1,193 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deliver, makeEvent } from '../../src/services/webhooks';
+import { BROWSER_UA, adminCall, comment, post, postOk } from '../harness/client';
+import { setup } from '../harness/node';
+
+const SECRET = 'whsec-test-0123456789';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: any;
+  at: number;
+}
+
+/** A real HTTP receiver on a free local port. `answer` decides each response (status, or 'hang'). */
+async function receiver(answer: (n: number) => number | 'hang' = () => 200) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: req.headers, raw, body: JSON.parse(raw), at: Date.now() });
+      const what = answer(received.length);
+      if (what === 'hang') return; // never answers
+      res.writeHead(what, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hooks/tamis`, received };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** What a receiver does: recompute the HMAC over "<t>.<raw body>" and compare in constant time. */
+function verify(header: string | undefined, raw: string, secret = SECRET) {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!match) return null;
+  const expected = createHmac('sha256', secret).update(`${match[1]}.${raw}`).digest();
+  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex')) ? Number(match[1]) : null;
+}
+
+describe('webhooks against a real receiver', () => {
+  it('comment.created with the verdict, signed; no email, IP or user agent in it', async () => {
+    const hook = await receiver();
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    const posted = await postOk(t, 'a1', comment({ email: 'secret.person@exemple.fr', website: 'https://site.example.org' }), { ip: '192.0.2.99' });
+    await t.settled();
+
+    expect(hook.received).toHaveLength(1);
+    const [delivery] = hook.received;
+    expect(delivery!.headers['content-type']).toBe('application/json');
+    expect(delivery!.headers['tamis-event']).toBe('comment.created');
+    expect(delivery!.headers['tamis-delivery']).toBe(delivery!.body.id);
+    expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw)).toBe(Math.floor(t.clock.now() / 1000));
+    expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw, 'another-secret')).toBeNull();
+    expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw.replace('a1', 'a2'))).toBeNull();
+
+    expect(delivery!.body).toMatchObject({
+      type: 'comment.created',
+      createdAt: new Date(t.clock.now()).toISOString(),
+      data: {
+        comment: { id: posted.comment.id, articleId: 'a1', status: 'approved', author: { name: 'Camille Martin', website: 'https://site.example.org', staff: false } },
+        verdict: { verdict: 'approve', score: expect.any(Number), reasons: expect.any(Array) },
+      },
+    });
+    for (const secret of ['secret.person', '192.0.2.99', BROWSER_UA, 'emailHash', 'detail']) expect(delivery!.raw).not.toContain(secret);
+  });
+
+  it('a spam submission is announced with its verdict and reasons (rule and score only)', async () => {
+    const hook = await receiver();
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    await post(t, 'a1', comment({ hp: 'bot' }));
+    await t.settled();
+    const { data } = hook.received[0]!.body;
+    expect(data.comment.status).toBe('spam');
+    expect(data.verdict.verdict).toBe('spam');
+    expect(data.verdict.reasons).toContainEqual(expect.objectContaining({ rule: 'honeypot', score: expect.any(Number) }));
+    for (const reason of data.verdict.reasons) expect(reason).not.toHaveProperty('detail');
+  });
+
+  it('comment.status_changed from a moderator (one per comment in a bulk decision), comment.deleted', async () => {
+    const hook = await receiver();
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    const a = await postOk(t, 'a1');
+    const b = await postOk(t, 'a1');
+    await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, { status: 'spam' });
+    await adminCall(t, 'POST', '/comments/bulk', { ids: [a.comment.id, b.comment.id], status: 'trash' });
+    await adminCall(t, 'DELETE', `/comments/${b.comment.id}`);
+    await t.settled();
+
+    // Each request delivers its own events in the background: they may arrive in any order.
+    const events = hook.received.map((r) => r.body).filter((e) => e.type !== 'comment.created');
+    const seen = events.map((e) => [e.type, e.data.comment.id, e.data.previousStatus ?? null, e.data.comment.status].join(' '));
+    expect(seen.sort()).toEqual(
+      [
+        `comment.status_changed ${a.comment.id} approved spam`,
+        `comment.status_changed ${a.comment.id} spam trash`,
+        `comment.status_changed ${b.comment.id} approved trash`,
+        `comment.deleted ${b.comment.id}  trash`,
+      ].sort(),
+    );
+    for (const e of events) expect(e.data.by).toEqual({ type: 'moderator', name: 'ADMIN_TOKEN' });
+    for (const r of hook.received) expect(verify(r.headers['tamis-signature'] as string, r.raw)).not.toBeNull();
+  });
+
+  it('retries with backoff after a failure, with the same delivery id and a fresh signature', async () => {
+    const hook = await receiver((n) => (n === 1 ? 500 : 200));
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    t.deps.webhookTiming = { retryDelaysMs: [300, 600], timeoutMs: 1000 };
+    await postOk(t, 'a1');
+    await t.settled();
+    expect(hook.received).toHaveLength(2);
+    const [first, second] = hook.received;
+    expect(second!.headers['tamis-delivery']).toBe(first!.headers['tamis-delivery']);
+    expect(second!.raw).toBe(first!.raw);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(250);
+    expect(verify(second!.headers['tamis-signature'] as string, second!.raw)).not.toBeNull();
+  });
+
+  it('the default schedule waits 1 s before the first retry', async () => {
+    const hook = await receiver((n) => (n === 1 ? 503 : 204));
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    await postOk(t, 'a1');
+    await t.settled();
+    expect(hook.received).toHaveLength(2);
+    expect(hook.received[1]!.at - hook.received[0]!.at).toBeGreaterThanOrEqual(950);
+  }, 10_000);
+
+  it('gives up after the last retry; a receiver that hangs counts as a failure', async () => {
+    const dead = await receiver(() => 503);
+    const t = await setup({ WEBHOOK_URL: dead.url, WEBHOOK_SECRET: SECRET });
+    const event = makeEvent(t.deps, 'comment.deleted', { comment: { id: 'x' } });
+    const sleeps: number[] = [];
+    const opts = { retryDelaysMs: [10, 20, 40], timeoutMs: 500, sleep: async (ms: number) => void sleeps.push(ms) };
+    expect(await deliver(t.deps, dead.url, SECRET, event, opts)).toEqual({ ok: false, attempts: 4 });
+    expect(dead.received).toHaveLength(4);
+    expect(sleeps).toEqual([10, 20, 40]);
+
+    const hanging = await receiver(() => 'hang');
+    const started = Date.now();
+    expect(await deliver(t.deps, hanging.url, SECRET, event, { ...opts, retryDelaysMs: [10], timeoutMs: 200 })).toEqual({ ok: false, attempts: 2 });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a slow or dead receiver never slows a submission', async () => {
+    const hanging = await receiver(() => 'hang');
+    const t = await setup({ WEBHOOK_URL: hanging.url, WEBHOOK_SECRET: SECRET });
+    t.deps.webhookTiming = { retryDelaysMs: [50], timeoutMs: 700 };
+    const started = Date.now();
+    const res = await post(t, 'a1', comment());
+    expect(res.status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // The delivery is still waiting on the receiver in the background.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hanging.received).toHaveLength(1);
+    await t.settled();
+    expect(hanging.received).toHaveLength(2);
+  }, 10_000);
+
+  it('a refused connection neither fails nor slows a submission', async () => {
+    const gone = await receiver();
+    const t = await setup({ WEBHOOK_URL: gone.url, WEBHOOK_SECRET: SECRET });
+    t.deps.webhookTiming = { retryDelaysMs: [10], timeoutMs: 500 };
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+    const started = Date.now();
+    expect((await post(t, 'a1', comment())).status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await t.settled();
+  });
+
+  it('sends nothing without WEBHOOK_URL, nor unsigned without WEBHOOK_SECRET', async () => {
+    const hook = await receiver();
+    const none = await setup();
+    await postOk(none, 'a1');
+    await none.settled();
+    const unsigned = await setup({ WEBHOOK_URL: hook.url });
+    await postOk(unsigned, 'a1');
+    await unsigned.settled();
+    expect(hook.received).toEqual([]);
+  });
+});
