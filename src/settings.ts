@@ -42,10 +42,22 @@ export async function loadOverrides(db: Db): Promise<Record<string, unknown>> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * Settings are read by nearly every request and change rarely, so each database handle keeps the
+ * validated settings for a second. A change made through `saveSettings` is seen at once; one made
+ * by another process or Workers isolate, within a second.
+ */
+const SETTINGS_TTL_MS = 1000;
+const cached = new WeakMap<Db, { at: number; config: Config; value: SiteSettings }>();
+
 export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
+  const hit = cached.get(db);
+  if (hit && hit.config === config && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
   const parsed = SiteSettingsSchema.safeParse(await loadOverrides(db));
   const value = parsed.success ? parsed.data : SiteSettingsSchema.parse({});
-  return { ...value, avatars: value.avatars ?? config.AVATARS };
+  const settings = { ...value, avatars: value.avatars ?? config.AVATARS };
+  cached.set(db, { at: Date.now(), config, value: settings });
+  return settings;
 }
 
 /** Stores overrides (validated by the caller) and returns the settings now in force. */
@@ -54,5 +66,6 @@ export async function saveSettings(db: Db, config: Config, overrides: Record<str
     .insert(settingsTable)
     .values({ key: KEY, value: overrides, updatedAt: now })
     .onConflictDoUpdate({ target: settingsTable.key, set: { value: overrides, updatedAt: now } });
+  cached.delete(db);
   return loadSettings(db, config);
 }

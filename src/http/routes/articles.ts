@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../../deps';
-import { getArticle } from '../../db/articles';
-import { countApproved, listReplies, listTopLevel, type Cursor } from '../../db/comments';
+import type { AppEnv, Deps } from '../../deps';
+import { getArticle, type ArticleRow } from '../../db/articles';
+import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
 import { fromBase64Url, toBase64Url } from '../../crypto';
 import { createComment, visibleStatus } from '../../services/comments';
 import { nest, toPublic } from '../../services/public';
 import { issueFormToken } from '../../services/spam';
-import { loadSettings } from '../../settings';
+import { loadSettings, type SiteSettings } from '../../settings';
+import { pageCache } from '../../services/page-cache';
 import { readBody, prefersHtml } from '../body';
 import { requestMeta, originAllowed } from '../client';
 import { validationError, parseOrThrow } from '../errors';
@@ -71,7 +72,7 @@ articles.get('/:articleId/comments', async (c) => {
   const articleId = articleIdParam(c);
   const query = parseOrThrow(ThreadQuery, c.req.query());
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const { db, config, keys } = c.var.deps;
+  const { db, config } = c.var.deps;
   const [settings, article] = await Promise.all([loadSettings(db, config), getArticle(db, articleId)]);
 
   // The article's version changes with every change to its public thread: a cheap, exact ETag.
@@ -81,12 +82,32 @@ articles.get('/:articleId/comments', async (c) => {
   c.header('Vary', 'Accept-Encoding');
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
 
+  const cache = pageCache(db);
+  const key = `${articleId}\n${etag}`;
+  let page = cache.get(key);
+  if (page === undefined) {
+    page = JSON.stringify(await threadPage(c.var.deps, settings, articleId, article, query.sort, query.limit, after));
+    cache.set(key, page);
+  }
+  return c.body(page, 200, { 'Content-Type': 'application/json' });
+});
+
+/** One page of the public thread: top-level comments with their replies nested. */
+async function threadPage(
+  deps: Deps,
+  settings: SiteSettings,
+  articleId: string,
+  article: ArticleRow | undefined,
+  sort: Sort,
+  limit: number,
+  after: Cursor | null,
+) {
+  const { db, keys } = deps;
   const empty = !article || article.version === 0;
-  const [page, counts] = empty
+  const [rows, counts] = empty
     ? [[], new Map<string, number>()]
-    : await Promise.all([listTopLevel(db, articleId, query.sort, query.limit + 1, after), countApproved(db, [articleId])]);
-  const hasMore = page.length > query.limit;
-  const tops = page.slice(0, query.limit);
+    : await Promise.all([listTopLevel(db, articleId, sort, limit + 1, after), countApproved(db, [articleId])]);
+  const tops = rows.slice(0, limit);
   const replies = await listReplies(db, tops.map((t) => t.id));
   const opts = { avatars: settings.avatars, keys };
   const [topNodes, replyNodes] = await Promise.all([
@@ -94,13 +115,13 @@ articles.get('/:articleId/comments', async (c) => {
     Promise.all(replies.map(async (r) => ({ node: await toPublic(r, opts), rootId: r.rootId }))),
   ]);
   const last = tops.at(-1);
-  return c.json({
+  return {
     articleId,
     total: counts.get(articleId) ?? 0,
     comments: nest(topNodes, replyNodes, settings.maxDepth),
-    nextCursor: hasMore && last ? encodeCursor(last) : null,
-  });
-});
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}
 
 articles.get('/:articleId/form', async (c) => {
   const articleId = articleIdParam(c);
