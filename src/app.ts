@@ -4,9 +4,10 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './deps';
+import { describeError } from './logger';
 import { requireAdmin } from './http/admin-auth';
 import { MAX_BODY_BYTES } from './http/body';
-import { ApiError, toProblem } from './http/errors';
+import { ApiError, isDatabaseBusy, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
 import { adminSpam } from './http/routes/admin-spam';
@@ -31,8 +32,28 @@ export function createApp(deps: Deps) {
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: 'cross-origin',
       referrerPolicy: 'no-referrer',
+      // A route that sets its own policy keeps it (/docs loads the reference page's scripts).
+      overwrite: false,
     }),
   );
+  // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
+  // Before the URL and size checks, so that a browser can read those refusals too.
+  const publicCors = cors({
+    origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match', 'Accept-Language'],
+    exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, publicCors);
+
+  // A path whose percent-encoding does not decode (%ZZ, a lone surrogate as %ED%A0%80) is refused,
+  // not passed on half-decoded: an article id in a path means one thing or nothing. (A query value
+  // that does not decode is taken as written, then validated like any other.)
+  app.use(async (c, next) => {
+    if (!pathDecodes(c.req.url)) throw new ApiError(400, 'malformed_url', { detail: 'The path is not valid percent-encoding.' });
+    await next();
+  });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -42,15 +63,6 @@ export function createApp(deps: Deps) {
     }),
   );
 
-  // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
-  const publicCors = cors({
-    origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match', 'Accept-Language'],
-    exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
-    maxAge: 600,
-  });
-  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, publicCors);
   app.use('/api/v1/admin/*', requireAdmin);
 
   app.route('/api/v1/articles', articles);
@@ -64,9 +76,15 @@ export function createApp(deps: Deps) {
     throw new ApiError(404, 'not_found');
   });
   app.onError((err, c) => {
-    const error = err instanceof ApiError ? err : new ApiError(500, 'internal_error');
+    const error =
+      err instanceof ApiError
+        ? err
+        : isDatabaseBusy(err)
+          ? new ApiError(503, 'unavailable', { detail: 'The database is busy. Try again in a moment.', headers: { 'Retry-After': '1' } })
+          : new ApiError(500, 'internal_error');
     if (!(err instanceof ApiError)) {
-      deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: err.stack ?? String(err) });
+      // Never the raw error: a query error's message holds the statement's parameters.
+      deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: describeError(err) });
     }
     const problem = toProblem(error, pickLanguage(c.req.header('accept-language')), c.req.path);
     return c.newResponse(JSON.stringify(problem), error.status as 400, {
@@ -80,3 +98,12 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+function pathDecodes(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url).pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}

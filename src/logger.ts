@@ -19,3 +19,19 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/**
+ * An error as it may be logged. drizzle's query errors carry the statement's parameters in their
+ * message (a comment's text, its user agent, keyed hashes…); those are left out, the SQL, the
+ * driver's own error (its `cause`) and the stack frames kept.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { query?: unknown; params?: unknown };
+  if (typeof e.query === 'string' && 'params' in e) {
+    const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    const cause = e.cause === undefined ? '' : `\ncaused by: ${describeError(e.cause)}`;
+    return [`${e.name}: Failed query: ${e.query}`, ...frames].join('\n') + cause;
+  }
+  return e.stack ?? `${e.name}: ${e.message}`;
+}

@@ -6,24 +6,101 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../db/schema';
 import type { Db } from '../deps';
+import { isDatabaseBusy } from '../http/errors';
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Durability on a local file: WAL, and `synchronous=FULL` so that a comment answered 201 survives
  * a crash of the process or of the machine. Writers wait up to 5 s for the lock instead of failing.
+ * See docs/reliability.md.
  */
-export const PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA busy_timeout = 5000'];
+export const pragmas = (busyTimeoutMs = BUSY_TIMEOUT_MS) => ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', `PRAGMA busy_timeout = ${busyTimeoutMs}`];
+export const PRAGMAS = pragmas();
+
+/** Pauses before each new attempt after SQLITE_BUSY (jittered ±50%); their number is the retries. */
+export const BUSY_RETRY_DELAYS_MS = [50, 250];
+
+export interface OpenOptions {
+  /** For tests: a shorter busy timeout than BUSY_TIMEOUT_MS. */
+  busyTimeoutMs?: number;
+}
 
 /** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations. */
-export async function openDatabase(url: string, authToken?: string): Promise<{ db: Db; client: Client }> {
+export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<{ db: Db; client: Client }> {
+  let client: Client;
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
     if (path && !path.startsWith(':')) mkdirSync(dirname(resolve(path)), { recursive: true });
+    client = await openFileClient(url, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+  } else {
+    client = createClient({ url, authToken });
   }
-  const client = createClient({ url, authToken });
-  if (url.startsWith('file:')) for (const pragma of PRAGMAS) await client.execute(pragma);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, client };
+}
+
+/**
+ * A client for a local file that survives SQLITE_BUSY (another process holding the lock longer
+ * than the busy timeout: a backup, a script, a second server).
+ *
+ * - One connection. @libsql/client otherwise opens more under concurrent requests, and those lack
+ *   the pragmas above (busy_timeout 0: SQLITE_BUSY as soon as another process writes). The driver
+ *   is synchronous, so a second connection in one process never runs anything in parallel anyway.
+ * - A statement that failed with SQLITE_BUSY stays "in progress" on its connection until the garbage
+ *   collector finalizes it, and until then every COMMIT there fails with "cannot commit transaction -
+ *   SQL statements in progress" (tursodatabase/libsql-client-ts#352, libsql-js#237): one busy moment
+ *   would fail every later submission. So a busy failure replaces the connection with a fresh one.
+ * - Then the call is tried again, twice at most, after a short pause. A batch that failed was rolled
+ *   back and a single statement that failed busy wrote nothing, so a retry never applies anything
+ *   twice. If it is still busy, the error goes up and the app answers 503 with Retry-After.
+ */
+async function openFileClient(url: string, busyTimeoutMs: number): Promise<Client> {
+  const open = async () => {
+    const fresh = createClient({ url, concurrency: 1, timeout: busyTimeoutMs });
+    for (const pragma of pragmas(busyTimeoutMs)) await fresh.execute(pragma);
+    return fresh;
+  };
+  let current = await open();
+  let replacing: Promise<void> | null = null;
+  const replace = (broken: Client) => {
+    if (broken !== current) return Promise.resolve();
+    replacing ??= open()
+      .then((fresh) => {
+        current = fresh;
+        broken.close();
+      })
+      .finally(() => {
+        replacing = null;
+      });
+    return replacing;
+  };
+  const retrying =
+    (name: 'execute' | 'batch') =>
+    async (...args: unknown[]) => {
+      for (let attempt = 0; ; attempt++) {
+        const used = current;
+        try {
+          return await (used[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          // CLIENT_CLOSED: this call was queued on a connection another call has just replaced.
+          const replaced = used !== current && (error as { code?: unknown }).code === 'CLIENT_CLOSED';
+          if ((!isDatabaseBusy(error) && !replaced) || attempt >= BUSY_RETRY_DELAYS_MS.length) throw error;
+          await replace(used);
+          await new Promise((done) => setTimeout(done, BUSY_RETRY_DELAYS_MS[attempt]! * (0.5 + Math.random())));
+        }
+      }
+    };
+  const wrapped = { execute: retrying('execute'), batch: retrying('batch') };
+  return new Proxy(current, {
+    get(_target, prop) {
+      if (prop === 'execute' || prop === 'batch') return wrapped[prop];
+      const value = Reflect.get(current, prop, current) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

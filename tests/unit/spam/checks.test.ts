@@ -11,6 +11,7 @@ import {
   checkShape,
   checkUserAgent,
 } from '../../../src/spam/checks';
+import { promotionCategories } from '../../../src/spam/promotion';
 import type { Context, Features, Signal } from '../../../src/spam/types';
 import { context, features, floorOf, settings, withSettings } from './fixtures';
 
@@ -157,6 +158,18 @@ describe('promotion', () => {
     ['Please like and subscribe!', settings.promotionCap],
   ])('%j → %d', (content, score) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBe(score);
+  });
+
+  it('names the categories it found, once each and in table order, for the rule and the learner alike', () => {
+    const f = features({ content: 'Please subscribe to my channel! Check out my videos, click here' });
+    expect([...promotionCategories(f).keys()]).toEqual(['self-promotion', 'subscription begging', 'call to click']);
+    expect(checkPromotion(f, context(), settings)[0]?.detail).toBe('self-promotion, subscription begging, call to click');
+    expect(promotionCategories(f)).toBe(promotionCategories(f)); // computed once per Features object
+    expect(promotionCategories(features()).size).toBe(0);
+  });
+
+  it('looks at the text outside links only', () => {
+    expect(promotionCategories(features({ content: 'https://example.com/subscribe-to-my-channel' })).size).toBe(0);
   });
 });
 

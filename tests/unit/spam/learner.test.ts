@@ -47,6 +47,13 @@ describe('learnerTokens', () => {
     );
   });
 
+  it('gives one token per promotion category, among the metadata', () => {
+    const tokens = learnerTokens(features({ content: 'Please subscribe to my channel! https://me.example' }));
+    expect(tokens.filter((t) => t.startsWith('m:promo:'))).toEqual(['m:promo:self-promotion', 'm:promo:subscription_begging']);
+    expect(tokens.indexOf('m:promo:self-promotion')).toBeLessThan(tokens.findIndex((t) => t.startsWith('w:')));
+    expect(learnerTokens(features()).some((t) => t.startsWith('m:promo:'))).toBe(false);
+  });
+
   it('is deduplicated and deterministic', () => {
     const f = features({ content: 'spam spam spam spam' });
     const tokens = learnerTokens(f);
@@ -114,6 +121,43 @@ describe('classify', () => {
     expect(Number.isFinite(result.pSpam)).toBe(true);
     expect(result.pSpam).toBeGreaterThanOrEqual(0);
     expect(result.pSpam).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('promotion categories as evidence', () => {
+  /** Trains 25 + 25 comments where the same call to action comes with either label. */
+  function site(promotionIs: 'spam' | 'ham') {
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    const calls = ['Check out my channel', 'Visit my blog', 'Go see my website', 'Listen to my tracks', 'Look at my playlist'];
+    const plain = ['Nice video', 'Great song', 'So good', 'I agree with you', 'This is a classic'];
+    for (let i = 0; i < 25; i++) {
+      const call = `${calls[i % calls.length]} ${i}`;
+      const other = `${plain[i % plain.length]} ${i}`;
+      train(table, totals, learnerTokens(features({ content: promotionIs === 'spam' ? call : other })), 'spam');
+      train(table, totals, learnerTokens(features({ content: promotionIs === 'spam' ? other : call })), 'ham');
+    }
+    return { table, totals };
+  }
+  const weightOf = (result: ReturnType<typeof classify>, token: string) => result.top.find((t) => t.token === token)?.weight;
+
+  it.each<['spam' | 'ham', 1 | -1]>([
+    ['spam', 1],
+    ['ham', -1],
+  ])('learns from the site whether self-promotion is %s', (label, sign) => {
+    const { table, totals } = site(label);
+    // Wording the training never saw: only the category (and a few n-grams) can tell.
+    const tokens = learnerTokens(features({ content: 'Watch my covers please' }));
+    const result = classify(tokens, table, totals, settings);
+    expect(Math.sign(result.logOdds)).toBe(sign);
+    expect(Math.sign(weightOf(result, 'm:promo:self-promotion') ?? 0)).toBe(sign);
+  });
+
+  it('names the category in the signal it explains', () => {
+    const { table, totals } = site('spam');
+    const [signal] = runLearner(features({ content: 'Watch my covers please' }), { stats: table, totals }, settings);
+    expect(signal?.score).toBeGreaterThan(0);
+    expect(signal?.detail).toContain('self-promotion');
   });
 });
 

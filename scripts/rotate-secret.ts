@@ -1,0 +1,213 @@
+/**
+ * Rotates SECRET: every stored email and IP is decrypted with the old secret and encrypted again
+ * with the new one, and every keyed hash (comments, local spam memory, audit log subjects) is
+ * computed again — in one batch, so the database is either all old or all new. See
+ * docs/reliability.md ("Key rotation") for what else a rotation invalidates.
+ *
+ * Stop the server first (it holds the old keys in memory and would keep writing with them), run
+ * this, then start the server with the new secret.
+ *
+ *   OLD_SECRET=… NEW_SECRET=… DATABASE_URL=file:./data/tamis.db npx tsx scripts/rotate-secret.ts [--dry-run]
+ *
+ * Without OLD_SECRET, the secret the server generated and stored in the database (when SECRET was
+ * never set) is the old one. Without NEW_SECRET, in that same case, a new one is generated and
+ * stored in its place; when SECRET comes from the environment, NEW_SECRET is required.
+ */
+import { pathToFileURL } from 'node:url';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { deriveKeys, randomToken, type Keys } from '../src/crypto';
+import { getMeta } from '../src/db/meta';
+import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
+import type { Db, Deps } from '../src/deps';
+import { openDatabase } from '../src/entry/node-db';
+import { memoryKeys } from '../src/services/spam';
+
+export interface RotationReport {
+  comments: number;
+  emails: number;
+  ips: number;
+  /** Rows already under the new secret (a server that ran with it before the rotation). */
+  alreadyNew: number;
+  memory: { rekeyed: number; dropped: number };
+  audit: { rekeyed: number; cleared: number };
+  storedSecret: boolean;
+  dryRun: boolean;
+}
+
+export class RotationError extends Error {}
+
+type Statement = Parameters<Db['batch']>[0][number];
+
+/** Old hash → new hash, for each kind of value local memory and the audit log refer to. */
+interface HashMaps {
+  email: Map<string, string>;
+  ip: Map<string, string>;
+  host: Map<string, string>;
+}
+
+const keysOnly = (keys: Keys) => ({ keys }) as Deps;
+
+/** Decrypts with the old keys; a value the new keys already open is left as it is. */
+async function reseal(sealed: string, from: Keys, to: Keys): Promise<{ plain: string; sealed: string; already: boolean } | null> {
+  const plain = await from.decrypt(sealed);
+  if (plain !== null) return { plain, sealed: await to.encrypt(plain), already: false };
+  const current = await to.decrypt(sealed);
+  return current !== null ? { plain: current, sealed, already: true } : null;
+}
+
+export async function rotateSecret(
+  db: Db,
+  oldSecret: string,
+  newSecret: string,
+  options: { dryRun?: boolean; storeSecret?: boolean } = {},
+): Promise<RotationReport> {
+  if (oldSecret === newSecret) throw new RotationError('The new secret is the old one.');
+  const [from, to] = await Promise.all([deriveKeys(oldSecret), deriveKeys(newSecret)]);
+  const report: RotationReport = {
+    comments: 0, emails: 0, ips: 0, alreadyNew: 0,
+    memory: { rekeyed: 0, dropped: 0 }, audit: { rekeyed: 0, cleared: 0 },
+    storedSecret: false, dryRun: options.dryRun ?? false,
+  };
+  const maps: HashMaps = { email: new Map(), ip: new Map(), host: new Map() };
+  const fresh = { email: new Set<string>(), ip: new Set<string>(), host: new Set<string>() };
+  const statements: Statement[] = [];
+  const unreadable: string[] = [];
+
+  const rows = await db
+    .select({ id: comments.id, emailEnc: comments.emailEnc, emailHash: comments.emailHash, ipEnc: comments.ipEnc, ipHash: comments.ipHash, website: comments.website })
+    .from(comments)
+    .all();
+  for (const row of rows) {
+    const patch: Partial<typeof comments.$inferInsert> = {};
+    // An erased comment (or a moderator's reply) has an empty address and hash: nothing to do.
+    const email = row.emailEnc ? await reseal(row.emailEnc, from, to) : null;
+    if (row.emailEnc && !email) unreadable.push(row.id);
+    const ip = row.ipEnc ? await reseal(row.ipEnc, from, to) : null;
+    if (row.ipEnc && !ip) unreadable.push(row.id);
+    const input = { email: email?.plain ?? '', ip: ip?.plain ?? null, website: row.website };
+    const [was, now] = await Promise.all([memoryKeys(keysOnly(from), input), memoryKeys(keysOnly(to), input)]);
+    if ((email && email.already) || (ip && ip.already)) {
+      // Written by a server that already ran with the new secret: its hashes are new ones too.
+      for (const kind of ['email', 'ip', 'host'] as const) if (now[kind]) fresh[kind].add(now[kind]);
+      report.alreadyNew++;
+      continue;
+    }
+    if (email && email.plain) {
+      patch.emailEnc = email.sealed;
+      report.emails++;
+      if (row.emailHash) {
+        if (row.emailHash !== was.email) unreadable.push(row.id);
+        patch.emailHash = now.email;
+        maps.email.set(row.emailHash, now.email);
+      }
+    }
+    if (ip) {
+      patch.ipEnc = ip.sealed;
+      report.ips++;
+      if (row.ipHash && now.ip) {
+        if (row.ipHash !== was.ip) unreadable.push(row.id);
+        patch.ipHash = now.ip;
+        maps.ip.set(row.ipHash, now.ip);
+      }
+    } else if (row.ipHash) {
+      // A keyed hash without its IP cannot be computed again: it goes (it could only match the old key).
+      patch.ipHash = null;
+    }
+    if (was.host && now.host) maps.host.set(was.host, now.host);
+    if (Object.keys(patch).length) {
+      statements.push(db.update(comments).set(patch).where(eq(comments.id, row.id)));
+      report.comments++;
+    }
+  }
+  if (unreadable.length) {
+    throw new RotationError(
+      `${new Set(unreadable).size} comment(s) could not be read with the old secret (e.g. ${unreadable[0]}): is OLD_SECRET the secret the server used? Nothing was changed.`,
+    );
+  }
+
+  // Local spam memory: re-keyed where the value is known from a comment, dropped otherwise.
+  const rekeyed = {
+    email: new Set([...maps.email.values(), ...fresh.email]),
+    ip: new Set([...maps.ip.values(), ...fresh.ip]),
+    host: new Set([...maps.host.values(), ...fresh.host]),
+  };
+  for (const m of await db.select({ kind: spamMemory.kind, hash: spamMemory.hash }).from(spamMemory).all()) {
+    if (rekeyed[m.kind].has(m.hash)) continue; // already under the new secret
+    const next = maps[m.kind].get(m.hash);
+    const where = and(eq(spamMemory.kind, m.kind), eq(spamMemory.hash, m.hash));
+    if (next) {
+      statements.push(db.update(spamMemory).set({ hash: next }).where(where));
+      report.memory.rekeyed++;
+    } else {
+      statements.push(db.delete(spamMemory).where(where));
+      report.memory.dropped++;
+    }
+  }
+
+  // Audit log subjects (the keyed hash of the author's address). One whose comment is gone cannot
+  // be computed again: it is cleared (it could only ever match the old key).
+  const subjects = await db.select({ id: auditLog.id, hash: auditLog.subjectHash }).from(auditLog).where(isNotNull(auditLog.subjectHash)).all();
+  for (const a of subjects) {
+    if (rekeyed.email.has(a.hash!)) continue;
+    const next = maps.email.get(a.hash!) ?? null;
+    statements.push(db.update(auditLog).set({ subjectHash: next }).where(eq(auditLog.id, a.id)));
+    if (next) report.audit.rekeyed++;
+    else report.audit.cleared++;
+  }
+
+  if (options.storeSecret) {
+    statements.push(db.update(meta).set({ value: newSecret }).where(eq(meta.key, 'secret')));
+    report.storedSecret = true;
+  }
+  if (!report.dryRun && statements.length) await db.batch(statements as [Statement, ...Statement[]]);
+
+  // Check the result: every address opens with the new keys, none with the old.
+  if (!report.dryRun) {
+    const sample = await db.select({ emailEnc: comments.emailEnc, ipEnc: comments.ipEnc }).from(comments).where(isNotNull(comments.emailEnc)).limit(50).all();
+    for (const s of sample) {
+      if (s.emailEnc && (await to.decrypt(s.emailEnc)) === null) throw new RotationError('Check failed: an address does not open with the new secret.');
+      if (s.ipEnc && (await to.decrypt(s.ipEnc)) === null) throw new RotationError('Check failed: an IP does not open with the new secret.');
+    }
+  }
+  return report;
+}
+
+async function main() {
+  const dryRun = process.argv.includes('--dry-run');
+  const url = process.env.DATABASE_URL || 'file:./data/tamis.db';
+  const { db, client } = await openDatabase(url, process.env.DATABASE_AUTH_TOKEN || undefined);
+  try {
+    const stored = await getMeta(db, 'secret');
+    const oldSecret = process.env.OLD_SECRET || stored;
+    if (!oldSecret) throw new RotationError('Set OLD_SECRET: the database holds no generated secret, so the server ran with SECRET from its environment.');
+    // The stored secret is the one in force when the server runs without SECRET: keep it in step.
+    const storeSecret = stored !== null && stored === oldSecret;
+    const newSecret = process.env.NEW_SECRET || (storeSecret ? randomToken() : null);
+    if (!newSecret) throw new RotationError('Set NEW_SECRET (at least 32 characters): the server takes its secret from SECRET in its environment.');
+    if (newSecret.length < 32) throw new RotationError('NEW_SECRET must be at least 32 characters.');
+
+    const report = await rotateSecret(db, oldSecret, newSecret, { dryRun, storeSecret });
+    console.log(
+      `${dryRun ? 'Dry run, nothing written. Would change' : 'Rotated.'} ${report.comments} comment(s): ${report.emails} address(es), ` +
+        `${report.ips} IP(s) sealed again; local memory ${report.memory.rekeyed} re-keyed, ${report.memory.dropped} dropped ` +
+        `(no stored value to re-key them from); audit subjects ${report.audit.rekeyed} re-keyed, ${report.audit.cleared} cleared; ` +
+        `${report.alreadyNew} already under the new secret.`,
+    );
+    if (!dryRun) {
+      console.log(
+        report.storedSecret
+          ? 'The new secret is stored in the database; start the server as before (without SECRET).'
+          : 'Now start the server with SECRET set to the new secret.',
+      );
+    }
+  } finally {
+    client.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof RotationError ? error.message : error);
+    process.exit(1);
+  });
+}

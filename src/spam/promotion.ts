@@ -1,0 +1,72 @@
+import { analyze } from './analyze';
+import type { Features } from './types';
+
+// Self-promotion and commercial spam, in general terms (English and French), by category. Calls to
+// action (go to my channel, subscribe, click here, buy now) add weightPromotion per category; spam
+// topics (casino, pills, easy money), which honest comments can discuss, add weightSpamTopic.
+// The total stops at promotionCap.
+export type Strength = 'call' | 'topic';
+const PROMOTION: Array<[string, RegExp, Strength?]> = [
+  [
+    'self-promotion',
+    /\b(?:check(?:ing)?|visit|watch|see|view|go\s+to|look\s+at|listen\s+to|hear)\b[^.!?\n]{0,30}\b(?:my|our)\s+(?:\w+\s+)?(?:channel|chanel|page|blog|site|website|videos?|vids?|music|songs?|tracks?|profile|playlist|account|stuff|covers?|art|shop|store|app|game|rap|album|mixtape)\b/iu,
+  ],
+  ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu],
+  ['self-promotion', /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu],
+  [
+    'subscription begging',
+    /\b(?:subscribe|subscribing|sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my))\b|\b(?:i|we|me|us)\b[^.!?\n]{0,15}\b(?:get|reach|need|want|hit|gain|getting|reaching)\b[^.!?\n]{0,20}\b(?:subs|subscribers|followers)\b/iu,
+  ],
+  [
+    'engagement begging',
+    /\b(?:please|plz|pls|plse|plzz)\b[^.!?\n]{0,25}\b(?:like|share|subscribe|sub|follow)\s*(?:(?:me|my|us|our|back|it|and)\b|this\s+(?:comment|video|post|page|channel)\b|[!.,:)]|$)/iu,
+  ],
+  [
+    'engagement begging',
+    /\b(?:like|thumbs\s+up)\s+(?:this|my)\s+(?:comment|post|video|pic|page)\b|\b(?:like|thumbs\s+up)\s+if\b|\bgive\s+(?:it|this|me)\s+a\s+(?:like|thumbs)\b|\bfollow\s+me\s+(?:on|at)\b|\badd\s+me\s+on\b/iu,
+  ],
+  ['call to click', /\b(?:click|tap)\s+(?:here|this|the\s+link|on\s+(?:the|this|my)\s+link|below)\b|\blink\s+(?:below|in\s+(?:my|the)\s+(?:bio|profile|description))\b/iu],
+  [
+    'money offer',
+    /\b(?:free|cheap|discount(?:ed)?|cheapest)\s+(?:\w+\s+)?(?:money|cash|gifts?|gift\s*cards?|iphones?|followers|subscribers|views|likes|downloads?|trial|shipping|coins|gems|robux|v-?bucks|psn|xbox|itunes|amazon|paypal)\b/iu,
+    'topic',
+  ],
+  [
+    'money offer',
+    /\b(?:make|earn|making|earning)\s+(?:real\s+|extra\s+|easy\s+|some\s+)?(?:money|cash|\$\s?\d|\d+\s?(?:\$|dollars|euros?|€))|\bwork(?:ing)?\s+from\s+home\b|\bgofundme\b/iu,
+    'topic',
+  ],
+  [
+    'commercial spam',
+    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|pharmacy|weight\s+loss|diet\s+pills)\b/iu,
+    'topic',
+  ],
+  ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],
+  [
+    'auto-promotion',
+    /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
+  ],
+  ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
+];
+
+const cache = new WeakMap<Features, ReadonlyMap<string, Strength>>();
+
+/**
+ * The promotion categories a submission falls in (outside its links), with their strength, in
+ * table order. Shared by the promotion rule (which adds points) and the learner (which gets one
+ * token per category and so learns, per site, how much each category really tells). Computed once
+ * per Features object, like analyze().
+ */
+export function promotionCategories(features: Features): ReadonlyMap<string, Strength> {
+  let found = cache.get(features);
+  if (!found) {
+    const { textWithoutLinks } = analyze(features);
+    const map = new Map<string, Strength>();
+    for (const [label, pattern, strength = 'call'] of PROMOTION) {
+      if (!map.has(label) && pattern.test(textWithoutLinks)) map.set(label, strength);
+    }
+    found = map;
+    cache.set(features, found);
+  }
+  return found;
+}

@@ -1,0 +1,100 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { setup, type NodeHarness } from '../harness/node';
+import { comment, postOk } from '../harness/client';
+import { comments, meta } from '../../src/db/schema';
+import { PURGE_MARKER, purgeClientData, purgeIfDue } from '../../src/services/retention';
+import { saveSettings } from '../../src/settings';
+
+/**
+ * IPs and user agents are erased from comments older than `ipRetentionDays` (30 by default), by a
+ * purge that runs at most once an hour after a submission (and from the Node entry's timer).
+ */
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+async function clientData(t: NodeHarness, id: string) {
+  const row = await t.deps.db.select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent }).from(comments).where(eq(comments.id, id)).get();
+  return row!;
+}
+const kept = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) => d.ipEnc !== null && d.ipHash !== null && d.userAgent !== null;
+const erased = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) => d.ipEnc === null && d.ipHash === null && d.userAgent === null;
+
+describe('retention of IPs and user agents', () => {
+  it('a submission 30 days on erases them from the older comments, and only from those', async () => {
+    const t = await setup();
+    const old = await postOk(t, 'a', comment({ content: 'Un vieux commentaire.' }));
+    await t.settled();
+    t.clock.advance(10 * DAY);
+    const recent = await postOk(t, 'a', comment({ content: 'Un commentaire récent.' }));
+    await t.settled();
+    expect(kept(await clientData(t, old.comment.id))).toBe(true);
+
+    t.clock.advance(20 * DAY + HOUR); // the old one is now 30 days and an hour old
+    const trigger = await postOk(t, 'b');
+    await t.settled();
+    expect(erased(await clientData(t, old.comment.id))).toBe(true);
+    expect(kept(await clientData(t, recent.comment.id))).toBe(true);
+    expect(kept(await clientData(t, trigger.comment.id))).toBe(true);
+
+    // The comment itself is untouched and still public.
+    const thread = (await (await t.request('/api/v1/articles/a/comments')).json()) as { comments: { id: string; content: string }[] };
+    expect(thread.comments.map((c) => c.content)).toEqual(['Un vieux commentaire.', 'Un commentaire récent.']);
+  });
+
+  it('runs at most once an hour, whatever the number of submissions: the marker lives in the database', async () => {
+    const t = await setup();
+    await postOk(t, 'a');
+    await t.settled();
+    const marker = async () => Number((await t.deps.db.select().from(meta).where(eq(meta.key, PURGE_MARKER)).get())!.value);
+    const first = await marker();
+    expect(first).toBe(t.clock.now());
+
+    // A comment now 31 days old appears (written directly, as an old row would be).
+    const stale = await postOk(t, 'a');
+    await t.settled();
+    await t.deps.db.update(comments).set({ createdAt: t.clock.now() - 31 * DAY }).where(eq(comments.id, stale.comment.id));
+
+    t.clock.advance(30 * 60_000);
+    await postOk(t, 'b');
+    await t.settled();
+    expect(await marker()).toBe(first); // not due: half an hour
+    expect(kept(await clientData(t, stale.comment.id))).toBe(true);
+
+    t.clock.advance(31 * 60_000);
+    await postOk(t, 'c');
+    await t.settled();
+    expect(await marker()).toBe(t.clock.now());
+    expect(erased(await clientData(t, stale.comment.id))).toBe(true);
+  });
+
+  it('two callers at once: exactly one runs the purge', async () => {
+    const t = await setup();
+    t.clock.advance(2 * HOUR);
+    const results = await Promise.all(Array.from({ length: 8 }, () => purgeIfDue(t.deps)));
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+  });
+
+  it('follows the ipRetentionDays setting', async () => {
+    const t = await setup();
+    await saveSettings(t.deps.db, t.deps.config, { ipRetentionDays: 7 }, t.clock.now());
+    const c = await postOk(t, 'a');
+    await t.settled();
+    t.clock.advance(6 * DAY);
+    expect(await purgeClientData(t.deps.db, t.clock.now(), 7)).toBe(0);
+    t.clock.advance(1 * DAY + 1);
+    expect(await purgeIfDue(t.deps)).toBe(1);
+    expect(erased(await clientData(t, c.comment.id))).toBe(true);
+    // Nothing left to do the next time.
+    t.clock.advance(2 * HOUR);
+    expect(await purgeIfDue(t.deps)).toBe(0);
+  });
+
+  it('a marker in the future (the clock went back) does not stall the purge', async () => {
+    const t = await setup();
+    await t.deps.db.insert(meta).values({ key: PURGE_MARKER, value: String(t.clock.now() + 365 * DAY) });
+    expect(await purgeIfDue(t.deps)).toBe(0);
+    expect(await purgeIfDue(t.deps)).toBeNull(); // and then once an hour again
+  });
+});
