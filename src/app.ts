@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
@@ -16,13 +16,16 @@ import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
 import { system } from './http/routes/system';
 
-/** The whole service, built from its dependencies: Node, Workers and tests all call this. */
-export function createApp(deps: Deps) {
+/**
+ * The whole service, built from its dependencies: Node, Workers and tests all call this.
+ * `perRequest` overrides what belongs to one request (on Workers, `defer` goes to its waitUntil).
+ */
+export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
   app.use(async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', perRequest ? { ...deps, ...perRequest(c) } : deps);
     const started = Date.now();
     await next();
     deps.logger.debug('request', { id: c.var.requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });

@@ -68,8 +68,12 @@ function keysFor(db: Db, config: Config, logger: Logger, database: string): Prom
 
 class Unavailable extends Error {}
 
-/** The dependencies of one request (or cron run): config and database from its env, work deferred to its ctx. */
-async function depsFor(env: WorkerEnv, ctx: ExecutionContext): Promise<Deps> {
+/**
+ * The dependencies of an isolate: config and database from its env (the same object for every
+ * request of an isolate), keys from the bootstrap. What belongs to one request, deferring work to
+ * its waitUntil, is given per request.
+ */
+async function isolateDeps(env: WorkerEnv): Promise<Deps> {
   const config = workerConfig(env);
   const db = openWorkerDatabase(env, config);
   const logger = createLogger(config.LOG_LEVEL);
@@ -85,9 +89,28 @@ async function depsFor(env: WorkerEnv, ctx: ExecutionContext): Promise<Deps> {
     keys,
     remoteAddress: (c) => c.req.header('cf-connecting-ip'),
     defer: (task) => {
-      ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) })));
+      void task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) }));
     },
   };
+}
+
+const deferTo = (ctx: { waitUntil(promise: Promise<unknown>): void }, logger: Logger) => (task: () => Promise<unknown>) =>
+  ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) })));
+
+/** One app per isolate and env (its caches of settings and thread pages live as long). */
+const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp> }>>();
+
+function appFor(env: WorkerEnv) {
+  let built = apps.get(env);
+  if (!built) {
+    built = isolateDeps(env).then((deps) => ({
+      deps,
+      app: createApp(deps, (c) => ({ defer: deferTo(c.executionCtx, deps.logger) })),
+    }));
+    built.catch(() => apps.delete(env));
+    apps.set(env, built);
+  }
+  return built;
 }
 
 function problem(status: number, title: string): Response {
@@ -99,21 +122,21 @@ function problem(status: number, title: string): Response {
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    let deps: Deps;
+    let app: ReturnType<typeof createApp>;
     try {
-      deps = await depsFor(env, ctx);
+      ({ app } = await appFor(env));
     } catch (error) {
       if (error instanceof Unavailable) return problem(503, 'Unavailable');
       // A bad setting: say which one in the logs, not to the client.
       console.error(error instanceof ConfigError ? error.message : describeError(error));
       return problem(500, 'Misconfigured');
     }
-    return createApp(deps).fetch(request, env, ctx);
+    return app.fetch(request, env, ctx);
   },
 
   /** Cron Trigger (wrangler.toml): the hourly purge of IPs and user agents past their retention. */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    const deps = await depsFor(env, ctx);
-    await purgeIfDue(deps);
+    const { deps } = await appFor(env);
+    await purgeIfDue({ ...deps, defer: deferTo(ctx, deps.logger) });
   },
 } satisfies ExportedHandler<WorkerEnv>;
