@@ -63,7 +63,13 @@ export async function startProcess(script: string, env: Record<string, string>, 
 export function startTamis(databaseFile: string, port: number, nodeArgs: string[] = []) {
   execSync('npm run -s build:node', { stdio: 'inherit' });
   const env = { DATABASE_URL: `file:${databaseFile}`, SECRET, ADMIN_TOKEN, TRUST_PROXY: 'x-forwarded-for', LOG_LEVEL: 'warn' };
-  return startProcess('dist/entry/node.js', env, port, nodeArgs);
+  return startProcess('dist/entry/node.js', env, port, [...startFlags(), ...nodeArgs]);
+}
+
+/** The node flags `npm start` uses (its heap limit), read from package.json so both stay one. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\//.exec(start)?.[1]?.trim().split(/\s+/) ?? [];
 }
 
 /** Resident memory of a process, sampled while `work` runs: the peak, in MB. */

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
+import { readCache } from './read-cache';
 import { articles, comments } from './schema';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -119,6 +120,7 @@ export async function countCrossPosts(db: Db, contentHash: string, articleId: st
 
 /** Bumps the article's version (the thread ETag) in the same batch as the change. */
 export function touchArticle(db: Db, articleId: string, now: number) {
+  readCache(db).forget([articleId]);
   return db
     .insert(articles)
     .values({ id: articleId, createdAt: now, version: 1, firstCommentAt: now })

@@ -3,6 +3,7 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
 import { chunk, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
+import { readCache } from './read-cache';
 import { articles, comments, type CommentStatus } from './schema';
 
 /** Queries of the moderators' queue: every status, every column. */
@@ -74,6 +75,7 @@ export function commentsByEmailHash(db: Db, emailHash: string) {
 
 /** Bumps the version (the public thread ETag) of articles that already have comments. */
 export function bumpArticles(db: Db, articleIds: string[]): Statement[] {
+  readCache(db).forget(articleIds);
   return chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
     db.update(articles).set({ version: sql`${articles.version} + 1` }).where(inArray(articles.id, slice)),
   );

@@ -7,7 +7,7 @@ import { createComment, visibleStatus } from '../../services/comments';
 import { nest, toPublic } from '../../services/public';
 import { issueFormToken } from '../../services/spam';
 import { loadSettings, type SiteSettings } from '../../settings';
-import { pageCache } from '../../services/page-cache';
+import { readCache } from '../../db/read-cache';
 import { readBody, prefersHtml } from '../body';
 import { requestMeta, originAllowed } from '../client';
 import { validationError, parseOrThrow } from '../errors';
@@ -73,7 +73,8 @@ articles.get('/:articleId/comments', async (c) => {
   const query = parseOrThrow(ThreadQuery, c.req.query());
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { db, config } = c.var.deps;
-  const [settings, article] = await Promise.all([loadSettings(db, config), getArticle(db, articleId)]);
+  const cache = readCache(db);
+  const [settings, article] = await Promise.all([loadSettings(db, config), cache.article(articleId, () => getArticle(db, articleId))]);
 
   // The article's version changes with every change to its public thread: a cheap, exact ETag.
   const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor ?? ''}"`;
@@ -82,12 +83,11 @@ articles.get('/:articleId/comments', async (c) => {
   c.header('Vary', 'Accept-Encoding');
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
 
-  const cache = pageCache(db);
   const key = `${articleId}\n${etag}`;
-  let page = cache.get(key);
+  let page = cache.page(key);
   if (page === undefined) {
     page = JSON.stringify(await threadPage(c.var.deps, settings, articleId, article, query.sort, query.limit, after));
-    cache.set(key, page);
+    cache.keepPage(key, page);
   }
   return c.body(page, 200, { 'Content-Type': 'application/json' });
 });

@@ -9,6 +9,7 @@ import { countByStatus } from '../../../db/stats';
 import { audit } from '../../../services/audit';
 import { adminViews, findArticle, staffReply } from '../../../services/moderation';
 import { loadSettings, type SiteSettings } from '../../../settings';
+import { readCache } from '../../../db/read-cache';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
@@ -61,6 +62,7 @@ adminArticles.put('/:articleId', async (c) => {
   const { db, clock } = deps;
   const now = clock.now();
   const before = await getArticle(db, articleId);
+  readCache(db).forget([articleId]);
   await runBatch(db, [
     db
       .insert(articles)

@@ -1,0 +1,63 @@
+import type { ArticleRow } from './articles';
+import type { Db } from '../deps';
+
+/**
+ * Caches of the thread read path, kept per database handle. A cache, not state: a process or
+ * isolate without them answers the same, only slower.
+ *
+ * - Pages: serialized thread pages keyed by article and ETag. The ETag holds the article's version,
+ *   which changes with every change to its public thread, so a page is never stale, only unused:
+ *   the least recently used go first beyond MAX_PAGE_BYTES.
+ * - Articles: the article rows (their versions) that thread reads look up, for ARTICLE_TTL_MS. This
+ *   process forgets an article as soon as it writes a change to it; a change written by another
+ *   process or isolate shows within ARTICLE_TTL_MS, well inside the max-age the thread advertises.
+ */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+const ARTICLE_TTL_MS = 1000;
+
+class ReadCache {
+  private readonly pages = new Map<string, string>();
+  private bytes = 0;
+  private readonly articles = new Map<string, { at: number; row: ArticleRow | undefined }>();
+
+  page(key: string): string | undefined {
+    const page = this.pages.get(key);
+    if (page !== undefined) {
+      this.pages.delete(key);
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
+  keepPage(key: string, page: string) {
+    if (page.length * 2 > MAX_PAGE_BYTES) return;
+    this.pages.set(key, page);
+    this.bytes += page.length * 2;
+    for (const [oldest, old] of this.pages) {
+      if (this.bytes <= MAX_PAGE_BYTES) break;
+      this.pages.delete(oldest);
+      this.bytes -= old.length * 2;
+    }
+  }
+
+  async article(id: string, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {
+    const hit = this.articles.get(id);
+    if (hit && Date.now() - hit.at < ARTICLE_TTL_MS) return hit.row;
+    const row = await load();
+    if (this.articles.size > 10_000) this.articles.clear();
+    this.articles.set(id, { at: Date.now(), row });
+    return row;
+  }
+
+  forget(articleIds: Iterable<string>) {
+    for (const id of articleIds) this.articles.delete(id);
+  }
+}
+
+const caches = new WeakMap<Db, ReadCache>();
+
+export function readCache(db: Db): ReadCache {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new ReadCache()));
+  return cache;
+}
