@@ -14,9 +14,14 @@ export interface Bootstrap {
  * Runs once per process (or Workers isolate) on a migrated database: the signing secret
  * (from SECRET, or generated once and kept in the database) and the first admin token.
  */
-export async function bootstrap(db: Db, config: Config, now: number): Promise<Bootstrap> {
+export async function bootstrap(
+  db: Db,
+  config: Config,
+  now: number,
+  derive: (secret: string) => Promise<Keys> = deriveKeys,
+): Promise<Bootstrap> {
   const secret = config.SECRET ?? (await getOrInitMeta(db, 'secret', () => randomToken()));
-  const keys = await deriveKeys(secret);
+  const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
     await createAdminToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
     return { keys };

@@ -49,6 +49,8 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export interface Keys {
+  /** Unkeyed SHA-256 (hex) of what is not secret: comment texts, for duplicates and cross-posting. */
+  fingerprint(text: string): Promise<string>;
   /** Keyed hash (HMAC-SHA256, hex) for equality look-ups. */
   hash(value: string): Promise<string>;
   /** AES-256-GCM; the output is `v1.<iv>.<ciphertext>` in base64url. */
@@ -81,6 +83,7 @@ export async function deriveKeys(secret: string): Promise<Keys> {
   ]);
 
   return {
+    fingerprint: sha256Hex,
     async hash(value) {
       return toHex(await crypto.subtle.sign('HMAC', hashKey, enc.encode(value)));
     },

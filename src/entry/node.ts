@@ -6,13 +6,14 @@ import { ConfigError, parseConfig } from '../config';
 import { systemClock, type Deps } from '../deps';
 import { createLogger, describeError } from '../logger';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
+import { deriveNodeKeys } from './node-crypto';
 import { openDatabase } from './node-db';
 
 async function main() {
   const config = parseConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now());
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), deriveNodeKeys);
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +

@@ -54,7 +54,16 @@ export const contentField = (max: number) =>
     .preprocess(asText(normalizeMultiline), z.string().min(1).max(max))
     .describe('Plain text; blank lines separate paragraphs, http(s) URLs become links.');
 
+/** Schemas depend on the site's length limits; building one costs more than using it, so each is kept. */
+const byLimits = new Map<string, ReturnType<typeof buildSubmissionSchema>>();
 export function submissionSchema(limits: { maxAuthorLength: number; maxContentLength: number }) {
+  const key = `${limits.maxAuthorLength}/${limits.maxContentLength}`;
+  let schema = byLimits.get(key);
+  if (!schema) byLimits.set(key, (schema = buildSubmissionSchema(limits)));
+  return schema;
+}
+
+function buildSubmissionSchema(limits: { maxAuthorLength: number; maxContentLength: number }) {
   return z.object({
     author: author(limits.maxAuthorLength),
     email,

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import { randomId, sha256Hex } from '../crypto';
+import { randomId, type Keys } from '../crypto';
 import { getArticle } from '../db/articles';
 import {
   findDuplicate,
@@ -18,7 +18,7 @@ import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
 import { foldForComparison } from '../text';
 import { purgeIfDue } from './retention';
-import { assess } from './spam';
+import { assess, memoryKeys } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export interface RequestMeta {
@@ -28,7 +28,7 @@ export interface RequestMeta {
 
 const DAY = 86_400_000;
 
-export const contentHash = (content: string) => sha256Hex(foldForComparison(content));
+export const contentHash = (keys: Keys, content: string) => keys.fingerprint(foldForComparison(content));
 
 /** Where a verdict puts a comment, under the site's (or the article's) moderation mode. */
 export function statusFor(verdict: Verdict, mode: SiteSettings['moderation']): CommentStatus {
@@ -73,44 +73,36 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     throw new ApiError(403, 'comments_closed');
   }
 
-  const email = input.email.toLowerCase();
-  const [emailHash, ipHash, hashOfContent] = await Promise.all([
-    keys.hash(email),
-    meta.ip ? keys.hash(meta.ip) : null,
-    contentHash(input.content),
-  ]);
+  const features = {
+    articleId,
+    author: input.author,
+    email: input.email.toLowerCase(),
+    website: input.website ?? null,
+    content: input.content,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    honeypot: typeof raw[settings.spam.honeypotField] === 'string' ? (raw[settings.spam.honeypotField] as string) : undefined,
+  };
+  const [hashes, hashOfContent] = await Promise.all([memoryKeys(deps, features), contentHash(keys, input.content)]);
+  const { email: emailHash, ip: ipHash } = hashes;
   if (await findDuplicate(db, articleId, emailHash, hashOfContent)) throw new ApiError(409, 'duplicate_comment');
   await floodControl(deps, settings, now, emailHash, ipHash);
 
-  const assessment = await assess(deps, settings, {
-    features: {
-      articleId,
-      author: input.author,
-      email,
-      website: input.website ?? null,
-      content: input.content,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      honeypot: typeof raw[settings.spam.honeypotField] === 'string' ? (raw[settings.spam.honeypotField] as string) : undefined,
-    },
-    formToken: input.token,
-    article,
-    contentHash: hashOfContent,
-    now,
-  });
+  const assessment = await assess(deps, settings, { features, hashes, formToken: input.token, article, contentHash: hashOfContent, now });
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
 
   const id = randomId();
+  const [emailEnc, ipEnc] = await Promise.all([keys.encrypt(input.email), meta.ip ? keys.encrypt(meta.ip) : null]);
   const row = {
     id,
     articleId,
     ...placeUnder(parent, id),
     status,
     author: input.author,
-    emailEnc: await keys.encrypt(input.email),
+    emailEnc,
     emailHash,
     website: input.website ?? null,
-    ipEnc: meta.ip ? await keys.encrypt(meta.ip) : null,
+    ipEnc,
     ipHash,
     userAgent: meta.userAgent,
     content: input.content,
@@ -167,7 +159,7 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
   const now = deps.clock.now();
   const [email, hashOfContent, article] = await Promise.all([
     deps.keys.decrypt(row.emailEnc),
-    contentHash(content),
+    contentHash(deps.keys, content),
     getArticle(deps.db, row.articleId),
   ]);
   const assessment = await assess(deps, settings, {

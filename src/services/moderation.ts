@@ -108,7 +108,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
       Object.assign(after, { status, trained });
     }
     if (content !== undefined && content !== row.content) {
-      Object.assign(patch, { content, contentHash: await contentHash(content), html: renderHtml(content), editedAt: now });
+      Object.assign(patch, { content, contentHash: await contentHash(deps.keys, content), html: renderHtml(content), editedAt: now });
       before.content = row.content;
       after.content = content;
     }
@@ -178,7 +178,7 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
     ipHash: null,
     userAgent: null,
     content: input.content,
-    contentHash: await contentHash(input.content),
+    contentHash: await contentHash(deps.keys, input.content),
     html: renderHtml(input.content),
     verdict: 'approve',
     score: 0,

@@ -1,3 +1,4 @@
+import type { Keys } from '../crypto';
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import type { AuditRow } from '../db/audit';
@@ -41,12 +42,12 @@ export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
 }
 
 /** Text and reasons of a comment with the values scrubbed, or null when nothing changed. */
-async function scrubComment(row: Pick<CommentRow, 'content' | 'reasons'>, scrub: (s: string) => string) {
+async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reasons'>, scrub: (s: string) => string) {
   const content = scrub(row.content);
   const reasons = row.reasons.map((r) => ({ ...r, detail: scrub(r.detail) }));
   const changed = content !== row.content || reasons.some((r, i) => r.detail !== row.reasons[i]!.detail);
   if (!changed) return null;
-  return { reasons, ...(content !== row.content ? { content, html: renderHtml(content), contentHash: await contentHash(content) } : {}) };
+  return { reasons, ...(content !== row.content ? { content, html: renderHtml(content), contentHash: await contentHash(keys, content) } : {}) };
 }
 
 /**
@@ -86,7 +87,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
 
   const statements: Statement[] = [];
   for (const row of own) {
-    const text = await scrubComment(row, scrubOwn);
+    const text = await scrubComment(deps.keys, row, scrubOwn);
     statements.push(
       db
         .update(comments)
@@ -96,7 +97,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   }
   const mentioned: string[] = [];
   for (const row of mentions) {
-    const text = await scrubComment(row, scrubOthers);
+    const text = await scrubComment(deps.keys, row, scrubOthers);
     if (!text) continue; // a longer address that merely contains this one
     mentioned.push(row.articleId);
     statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));

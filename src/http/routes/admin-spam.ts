@@ -60,7 +60,7 @@ adminSpam.post('/check', async (c) => {
   const { settings, features } = await readCandidate(c, false);
   const [article, hash] = await Promise.all([
     features.articleId ? getArticle(deps.db, features.articleId) : undefined,
-    contentHash(features.content),
+    contentHash(deps.keys, features.content),
   ]);
   const result = await assess(deps, settings, { features, formToken: null, article, contentHash: hash, now: deps.clock.now() });
   return c.json(result);
