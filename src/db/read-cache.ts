@@ -5,7 +5,7 @@ import type { Db } from '../deps';
  * Caches of the thread read path, kept per database handle. A cache, not state: a process or
  * isolate without them answers the same, only slower.
  *
- * - Pages: serialized thread pages keyed by article and ETag. The ETag holds the article's version,
+ * - Pages: serialized thread pages (UTF-8 bytes, ready to send) keyed by article and ETag. The ETag holds the article's version,
  *   which changes with every change to its public thread, so a page is never stale, only unused:
  *   the least recently used go first beyond MAX_PAGE_BYTES.
  * - Articles: the article rows (their versions) that thread reads look up, for ARTICLE_TTL_MS. This
@@ -16,11 +16,11 @@ const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 const ARTICLE_TTL_MS = 1000;
 
 class ReadCache {
-  private readonly pages = new Map<string, string>();
+  private readonly pages = new Map<string, Uint8Array>();
   private bytes = 0;
   private readonly articles = new Map<string, { at: number; row: ArticleRow | undefined }>();
 
-  page(key: string): string | undefined {
+  page(key: string): Uint8Array | undefined {
     const page = this.pages.get(key);
     if (page !== undefined) {
       this.pages.delete(key);
@@ -29,15 +29,17 @@ class ReadCache {
     return page;
   }
 
-  keepPage(key: string, page: string) {
-    if (page.length * 2 > MAX_PAGE_BYTES) return;
+  /** Keeps a page and gives it back. */
+  keepPage(key: string, page: Uint8Array): Uint8Array {
+    if (page.byteLength > MAX_PAGE_BYTES) return page;
     this.pages.set(key, page);
-    this.bytes += page.length * 2;
+    this.bytes += page.byteLength;
     for (const [oldest, old] of this.pages) {
       if (this.bytes <= MAX_PAGE_BYTES) break;
       this.pages.delete(oldest);
-      this.bytes -= old.length * 2;
+      this.bytes -= old.byteLength;
     }
+    return page;
   }
 
   async article(id: string, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {

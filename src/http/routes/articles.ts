@@ -84,12 +84,10 @@ articles.get('/:articleId/comments', async (c) => {
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
 
   const key = `${articleId}\n${etag}`;
-  let page = cache.page(key);
-  if (page === undefined) {
-    page = JSON.stringify(await threadPage(c.var.deps, settings, articleId, article, query.sort, query.limit, after));
-    cache.keepPage(key, page);
-  }
-  return c.body(page, 200, { 'Content-Type': 'application/json' });
+  const page =
+    cache.page(key) ??
+    cache.keepPage(key, enc.encode(JSON.stringify(await threadPage(c.var.deps, settings, articleId, article, query.sort, query.limit, after))));
+  return c.body(page as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
 });
 
 /** One page of the public thread: top-level comments with their replies nested. */
