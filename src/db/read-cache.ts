@@ -1,5 +1,6 @@
 import type { ArticleRow } from './articles';
 import type { Db } from '../deps';
+import type { ListEntry } from '../spam/types';
 
 /**
  * Caches of the thread read path, kept per database handle. A cache, not state: a process or
@@ -8,6 +9,8 @@ import type { Db } from '../deps';
  * - Pages: serialized thread pages (UTF-8 bytes, ready to send) keyed by article and ETag. The ETag holds the article's version,
  *   which changes with every change to its public thread, so a page is never stale, only unused:
  *   the least recently used go first beyond MAX_PAGE_BYTES.
+ * - Lists: the moderators' block and moderation lists, which every submission is checked against,
+ *   for ARTICLE_TTL_MS too, forgotten at once when this process changes them.
  * - Articles: the article rows (their versions) that thread reads look up, for ARTICLE_TTL_MS. This
  *   process forgets an article as soon as it writes a change to it; a change written by another
  *   process or isolate shows within ARTICLE_TTL_MS, well inside the max-age the thread advertises.
@@ -49,6 +52,21 @@ class ReadCache {
     if (this.articles.size > 10_000) this.articles.clear();
     this.articles.set(id, { at: Date.now(), row });
     return row;
+  }
+
+  private listed: { at: number; entries: Promise<ListEntry[]> } | null = null;
+
+  lists(load: () => Promise<ListEntry[]>): Promise<ListEntry[]> {
+    if (!this.listed || Date.now() - this.listed.at >= ARTICLE_TTL_MS) {
+      const entries = load();
+      this.listed = { at: Date.now(), entries };
+      entries.catch(() => (this.listed = null));
+    }
+    return this.listed.entries;
+  }
+
+  forgetLists() {
+    this.listed = null;
   }
 
   forget(articleIds: Iterable<string>) {

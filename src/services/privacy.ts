@@ -5,6 +5,7 @@ import type { AuditRow } from '../db/audit';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
 import { bumpArticles, commentsByEmailHash, containsPattern } from '../db/moderation';
+import { readCache } from '../db/read-cache';
 import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
 import { renderHtml } from '../render';
 import { loadSettings } from '../settings';
@@ -128,5 +129,6 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     // Recorded without the address (nor its hash): only how much was erased.
     ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
   ]);
+  readCache(db).forgetLists();
   return counts;
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
 import { chunk, countCrossPosts, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
+import { readCache } from '../db/read-cache';
 import { comments, learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
 import { loadSettings, type SiteSettings } from '../settings';
 import { hostOf, learnerTokens, pruneCount, runChecks, verdict } from '../spam';
@@ -50,32 +51,21 @@ export async function memoryKeys(deps: Deps, f: Pick<Features, 'email' | 'ip' | 
   return { email, ip, host: hostHash };
 }
 
-async function gatherMemory(deps: Deps, keys: Awaited<ReturnType<typeof memoryKeys>>, excludeId?: string) {
-  const wanted = [
-    and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, keys.email)),
-    keys.ip ? and(eq(spamMemory.kind, 'ip'), eq(spamMemory.hash, keys.ip)) : undefined,
-    keys.host ? and(eq(spamMemory.kind, 'host'), eq(spamMemory.hash, keys.host)) : undefined,
-  ];
-  const [rows, approved] = await Promise.all([
-    deps.db.select().from(spamMemory).where(or(...wanted)).all(),
-    deps.db
-      .select({ n: sql<number>`count(*)` })
-      .from(comments)
-      .where(
-        and(
-          eq(comments.emailHash, keys.email),
-          eq(comments.status, 'approved'),
-          excludeId ? sql`${comments.id} <> ${excludeId}` : undefined,
-        ),
-      )
-      .get(),
-  ]);
-  const spamOf = (kind: string) => rows.find((r) => r.kind === kind)?.spam ?? 0;
+/** What moderators decided before about this submitter, in one statement. */
+async function gatherMemory(deps: Deps, keys: MemoryKeys, excludeId?: string): Promise<Context['memory']> {
+  const spamFor = (kind: 'email' | 'ip' | 'host', hash: string | null) =>
+    hash === null
+      ? sql`0`
+      : sql`(SELECT coalesce(max(${spamMemory.spam}), 0) FROM ${spamMemory} WHERE ${spamMemory.kind} = ${kind} AND ${spamMemory.hash} = ${hash})`;
+  const [row] = await deps.db.all<{ ip: number; email: number; host: number; approved: number }>(sql`
+    SELECT ${spamFor('ip', keys.ip)} AS ip, ${spamFor('email', keys.email)} AS email, ${spamFor('host', keys.host)} AS host,
+      (SELECT count(*) FROM ${comments} WHERE ${comments.emailHash} = ${keys.email} AND ${comments.status} = 'approved'
+        AND ${comments.id} <> ${excludeId ?? ''}) AS approved`);
   return {
-    spamByIp: spamOf('ip'),
-    spamByEmail: spamOf('email'),
-    spamByWebsiteHost: spamOf('host'),
-    approvedByEmail: approved?.n ?? 0,
+    spamByIp: Number(row?.ip ?? 0),
+    spamByEmail: Number(row?.email ?? 0),
+    spamByWebsiteHost: Number(row?.host ?? 0),
+    approvedByEmail: Number(row?.approved ?? 0),
   };
 }
 
@@ -100,7 +90,7 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
     readFormToken(deps, input.formToken, features.articleId, now),
     gatherMemory(deps, keys, input.excludeId),
     countCrossPosts(deps.db, input.contentHash, features.articleId, now - 86_400_000),
-    deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all(),
+    readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
     learnerCounts(deps, tokens),
   ]);
   const context: Context = {

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../../deps';
 import { randomId } from '../../../crypto';
 import { runBatch } from '../../../db/batch';
 import { findListEntry, getListEntry, listListEntries, type ListEntryRow } from '../../../db/lists';
+import { readCache } from '../../../db/read-cache';
 import { listEntries } from '../../../db/schema';
 import { audit } from '../../../services/audit';
 import { normalizeListValue } from '../../../services/lists';
@@ -56,6 +57,7 @@ adminLists.post('/', async (c) => {
     deps.db.insert(listEntries).values(row),
     ...audit(deps, actorOf(c), [{ action: 'list.add', target: 'list', targetId: row.id, after: snapshot(row) }], now),
   ]);
+  readCache(deps.db).forgetLists();
   return c.json({ entry: view(row) }, 201);
 });
 
@@ -67,6 +69,7 @@ adminLists.delete('/:id', async (c) => {
     deps.db.delete(listEntries).where(eq(listEntries.id, row.id)),
     ...audit(deps, actorOf(c), [{ action: 'list.remove', target: 'list', targetId: row.id, before: snapshot(row) }]),
   ]);
+  readCache(deps.db).forgetLists();
   return c.body(null, 204);
 });
 
