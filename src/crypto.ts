@@ -62,6 +62,22 @@ export interface Keys {
   verify(token: string): Promise<string | null>;
 }
 
+/** `<payload>.<signature>` split, the signature decoded; null when it cannot be a signed token. */
+export function splitSigned(token: string): { payload: string; signature: Uint8Array<ArrayBuffer> } | null {
+  const cut = token.lastIndexOf('.');
+  if (cut <= 0) return null;
+  const signature = fromBase64Url(token.slice(cut + 1));
+  return signature && signature.length === 32 ? { payload: token.slice(0, cut), signature } : null;
+}
+
+/** `v1.<iv>.<ciphertext>` split and decoded; null when it cannot be a sealed value. */
+export function splitSealed(sealed: string): { iv: Uint8Array<ArrayBuffer>; data: Uint8Array<ArrayBuffer> } | null {
+  const [version, ivText, dataText] = sealed.split('.');
+  const iv = fromBase64Url(ivText ?? '');
+  const data = fromBase64Url(dataText ?? '');
+  return version === 'v1' && iv?.length === 12 && data && data.length >= 16 ? { iv, data } : null;
+}
+
 export async function deriveKeys(secret: string): Promise<Keys> {
   const master = await crypto.subtle.importKey('raw', enc.encode(secret), 'HKDF', false, ['deriveKey']);
   // Parameter types taken from deriveKey itself: the DOM and Workers typings name them differently.
@@ -93,12 +109,10 @@ export async function deriveKeys(secret: string): Promise<Keys> {
       return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
     },
     async decrypt(sealed) {
-      const [version, ivText, dataText] = sealed.split('.');
-      const iv = fromBase64Url(ivText ?? '');
-      const data = fromBase64Url(dataText ?? '');
-      if (version !== 'v1' || !iv || !data) return null;
+      const parts = splitSealed(sealed);
+      if (!parts) return null;
       try {
-        return dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, encKey, data));
+        return dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: parts.iv }, encKey, parts.data));
       } catch {
         return null;
       }
@@ -108,13 +122,10 @@ export async function deriveKeys(secret: string): Promise<Keys> {
       return `${payload}.${toBase64Url(new Uint8Array(sig))}`;
     },
     async verify(token) {
-      const cut = token.lastIndexOf('.');
-      if (cut <= 0) return null;
-      const payload = token.slice(0, cut);
-      const sig = fromBase64Url(token.slice(cut + 1));
-      if (!sig || sig.length !== 32) return null;
-      const ok = await crypto.subtle.verify('HMAC', signKey, sig, enc.encode(payload));
-      return ok ? payload : null;
+      const parts = splitSigned(token);
+      if (!parts) return null;
+      const ok = await crypto.subtle.verify('HMAC', signKey, parts.signature, enc.encode(parts.payload));
+      return ok ? parts.payload : null;
     },
   };
 }

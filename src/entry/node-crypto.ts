@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { fromBase64Url, toBase64Url, type Keys } from '../crypto';
+import { splitSealed, splitSigned, toBase64Url, type Keys } from '../crypto';
 
 /**
  * The same keys as `deriveKeys` (src/crypto.ts), with node:crypto's synchronous primitives: Web
@@ -28,10 +28,9 @@ export async function deriveNodeKeys(secret: string): Promise<Keys> {
       return `v1.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
     },
     async decrypt(sealed) {
-      const [version, ivText, dataText] = sealed.split('.');
-      const iv = fromBase64Url(ivText ?? '');
-      const data = fromBase64Url(dataText ?? '');
-      if (version !== 'v1' || !iv || iv.length !== 12 || !data || data.length < 16) return null;
+      const parts = splitSealed(sealed);
+      if (!parts) return null;
+      const { iv, data } = parts;
       try {
         const decipher = createDecipheriv('aes-256-gcm', encKey, iv);
         decipher.setAuthTag(data.subarray(data.length - 16));
@@ -44,12 +43,8 @@ export async function deriveNodeKeys(secret: string): Promise<Keys> {
       return `${payload}.${toBase64Url(mac(payload))}`;
     },
     async verify(token) {
-      const cut = token.lastIndexOf('.');
-      if (cut <= 0) return null;
-      const payload = token.slice(0, cut);
-      const sig = fromBase64Url(token.slice(cut + 1));
-      if (!sig || sig.length !== 32) return null;
-      return timingSafeEqual(mac(payload), sig) ? payload : null;
+      const parts = splitSigned(token);
+      return parts && timingSafeEqual(mac(parts.payload), parts.signature) ? parts.payload : null;
     },
   };
 }
