@@ -45,6 +45,10 @@ export const comments = sqliteTable(
     index('comments_email_idx').on(t.emailHash, t.createdAt),
     index('comments_ip_idx').on(t.ipHash, t.createdAt),
     index('comments_content_idx').on(t.contentHash, t.createdAt),
+    // The retention purge: comments still holding an IP or a user agent, by age.
+    index('comments_retention_idx')
+      .on(t.createdAt)
+      .where(sql`${t.ipEnc} IS NOT NULL OR ${t.ipHash} IS NOT NULL OR ${t.userAgent} IS NOT NULL`),
     /** The moderation queue without a status filter, and the statistics per day. */
     index('comments_created_idx').on(t.createdAt, t.id),
   ],

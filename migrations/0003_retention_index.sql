@@ -1,0 +1,1 @@
+CREATE INDEX `comments_retention_idx` ON `comments` (`created_at`) WHERE "comments"."ip_enc" IS NOT NULL OR "comments"."ip_hash" IS NOT NULL OR "comments"."user_agent" IS NOT NULL;
