@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { contentHash, placeUnder } from './comments';
-import { learnFromDecision } from './spam';
+import { decisionLesson, pruneLearner } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent } from './webhooks';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -83,8 +83,8 @@ export interface Decision {
 
 /**
  * Applies moderators' decisions in one batch: the comments, their articles' versions (so that
- * public thread ETags change) and one audit entry per comment. Status changes train the learner
- * (`learnFromDecision`) and store the label the comment now holds in `trained`. Callers check
+ * public thread ETags change), one audit entry per comment, and what the learner learns from the
+ * status changes (`decisionLesson`; the label the comment now holds goes in `trained`). Callers check
  * transitions first. Returns the rows as they are now.
  */
 export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decision[]): Promise<CommentRow[]> {
@@ -96,13 +96,16 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   // Pure status changes with the same outcome are written by one statement per slice of ids.
   const groups = new Map<string, { patch: Partial<CommentRow>; ids: string[] }>();
   const result: CommentRow[] = [];
+  let learned = false;
 
   for (const { row, status, content } of decisions) {
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const patch: Partial<CommentRow> = {};
     if (status && status !== row.status) {
-      const trained = await learnFromDecision(deps, row, status);
+      const { trained, statements: lesson } = await decisionLesson(deps, row, status);
+      statements.push(...lesson);
+      learned ||= lesson.length > 0;
       Object.assign(patch, { status, trained });
       Object.assign(before, { status: row.status, trained: row.trained });
       Object.assign(after, { status, trained });
@@ -132,6 +135,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   }
   for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
   await runBatch(deps.db, [...statements, ...bumpArticles(deps.db, touched), ...audit(deps, actor, entries, now)]);
+  if (learned) deps.defer(() => pruneLearner(deps));
   emit(deps, events);
   return result;
 }

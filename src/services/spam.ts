@@ -1,6 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
+import { runBatch, type Statement } from '../db/batch';
 import { chunk, countCrossPosts, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
 import { readCache } from '../db/read-cache';
@@ -142,10 +143,11 @@ export interface MemoryKeys {
 }
 
 /**
- * Trains the learner and the local memory with one decision (delta +1), or takes one back
- * (delta −1, when a moderator reverses it). Counts never go below zero.
+ * The statements that train the learner and the local memory with one decision (delta +1), or
+ * take one back (delta −1, when a moderator reverses it); counts never go below zero. They are
+ * written in the same batch as the decision they come from.
  */
-export async function learn(deps: Deps, features: Features, keys: MemoryKeys, label: Label, delta: 1 | -1) {
+function lessonStatements(deps: Deps, features: Features, keys: MemoryKeys, label: Label, delta: 1 | -1): Statement[] {
   const now = deps.clock.now();
   const { db } = deps;
   const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
@@ -153,7 +155,7 @@ export async function learn(deps: Deps, features: Features, keys: MemoryKeys, la
   const tokens = learnerTokens(features);
   // Each token's row and the documents total count one; the tokens total counts them all.
   const amounts: [string, number][] = [[TOTALS, 1], [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
-  const statements =
+  const learner =
     delta === 1
       ? chunk(amounts, 20).map((slice) =>
           db
@@ -175,7 +177,12 @@ export async function learn(deps: Deps, features: Features, keys: MemoryKeys, la
         .values({ kind, hash: keys[kind]!, spam: 0, ham: 0, [label]: Math.max(0, delta), updatedAt: now })
         .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${memoryColumn} + ${delta})`, updatedAt: now } }),
     );
-  await db.batch([...statements, ...memory] as unknown as Parameters<typeof db.batch>[0]);
+  return [...learner, ...memory];
+}
+
+/** Trains the learner and the local memory with a labelled comment (the feedback endpoint). */
+export async function learn(deps: Deps, features: Features, keys: MemoryKeys, label: Label) {
+  await runBatch(deps.db, lessonStatements(deps, features, keys, label, 1));
   deps.defer(() => pruneLearner(deps));
 }
 
@@ -212,13 +219,23 @@ export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ fea
 /**
  * A moderator's decision on a stored comment, as the learner sees it: marking spam trains spam;
  * approving a comment the checks did not approve (held or judged spam) trains ham. A reversed
- * decision first takes the earlier lesson back. Returns the label now held by the comment.
+ * decision first takes the earlier lesson back. Returns the label the comment now holds and the
+ * statements to write with the decision (none when there is nothing to learn); the caller prunes
+ * the learner afterwards (`pruneLearner`).
  */
-export async function learnFromDecision(deps: Deps, row: CommentRow, status: CommentRow['status']): Promise<Label | null> {
+export async function decisionLesson(
+  deps: Deps,
+  row: CommentRow,
+  status: CommentRow['status'],
+): Promise<{ trained: Label | null; statements: Statement[] }> {
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
-  if (!label || label === row.trained) return row.trained;
+  if (!label || label === row.trained) return { trained: row.trained, statements: [] };
   const { features, keys } = await storedFeatures(deps, row);
-  if (row.trained) await learn(deps, features, keys, row.trained, -1);
-  await learn(deps, features, keys, label, 1);
-  return label;
+  return {
+    trained: label,
+    statements: [
+      ...(row.trained ? lessonStatements(deps, features, keys, row.trained, -1) : []),
+      ...lessonStatements(deps, features, keys, label, 1),
+    ],
+  };
 }

@@ -69,7 +69,7 @@ adminSpam.post('/check', async (c) => {
 adminSpam.post('/feedback', async (c) => {
   const { deps } = c.var;
   const { features, label } = await readCandidate(c, true);
-  await learn(deps, features, await memoryKeys(deps, features), label!, 1);
+  await learn(deps, features, await memoryKeys(deps, features), label!);
   return c.json({ trained: label });
 });
 
