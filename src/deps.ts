@@ -17,6 +17,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** Timestamps are Unix milliseconds inside; the API writes them as ISO 8601. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 /** Everything the app needs from its platform, chosen by the entry (Node, Workers, tests). */
 export interface Deps {
   db: Db;

@@ -23,7 +23,7 @@ export function chunk<T>(items: T[], size: number): T[][] {
 /** Written as a literal, so that a list of 100 ids still fits in D1's 100 parameters. */
 const APPROVED = sql`${comments.status} = 'approved'`;
 
-/** Columns a public thread needs (no email, IP or user agent is even read). */
+/** Columns a public thread needs: no IP or user agent is read, and the email only sealed (for opt-in Gravatar). */
 const publicColumns = {
   id: comments.id,
   parentId: comments.parentId,
@@ -157,12 +157,16 @@ export async function removeComment(
   also: Statement[] = [],
 ) {
   const family = await db
-    .select({ id: comments.id, parentId: comments.parentId, depth: comments.depth })
+    .select({ id: comments.id, parentId: comments.parentId })
     .from(comments)
     .where(and(eq(comments.rootId, target.rootId), gt(comments.depth, target.depth)))
     .all();
   const children = new Map<string, string[]>();
-  for (const c of family) children.set(c.parentId ?? '', [...(children.get(c.parentId ?? '') ?? []), c.id]);
+  for (const c of family) {
+    const siblings = children.get(c.parentId ?? '');
+    if (siblings) siblings.push(c.id);
+    else children.set(c.parentId ?? '', [c.id]);
+  }
 
   const updates: Statement[] = [];
   for (const childId of children.get(target.id) ?? []) {

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { IdParam } from './params';
 import * as s from './schemas';
 
 /**
@@ -44,7 +45,7 @@ registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', sche
 registry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });
 
 const articleParams = s.ArticleParam;
-const idParams = z.object({ id: s.CommentId });
+
 
 registerPath({
   method: 'post',
@@ -91,7 +92,7 @@ registerPath({
   path: '/api/v1/comments/{id}',
   summary: "Edit one's own comment within the edit window",
   security: [{ editToken: [] }],
-  request: { params: idParams, body: bodyOf(s.editSchema(5000), true) },
+  request: { params: IdParam, body: bodyOf(s.editSchema(5000), true) },
   responses: { 200: json(s.OwnComment.pick({ comment: true })), 401: problems[401], 403: problems[403], 404: problems[404], 422: problems[422] },
 });
 registerPath({
@@ -100,7 +101,7 @@ registerPath({
   summary: "Withdraw one's own comment within the edit window",
   description: 'Its replies stay: they move up to its parent.',
   security: [{ editToken: [] }],
-  request: { params: idParams },
+  request: { params: IdParam },
   responses: { 204: { description: 'Withdrawn' }, 401: problems[401], 403: problems[403], 404: problems[404] },
 });
 registerPath({

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps';
+import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
 import { runBatch, type Statement } from '../db/batch';
@@ -12,7 +12,6 @@ import { contentHash, placeUnder } from './comments';
 import { decisionLesson, pruneLearner } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent } from './webhooks';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const EXCERPT = 140;
 
 /** A comment as moderators see it: everything, the email and IP decrypted. */

@@ -1,9 +1,8 @@
-import type { Keys } from '../crypto';
-import { sha256Hex } from '../crypto';
+import { sha256Hex, type Keys } from '../crypto';
+import { iso } from '../deps';
 import type { ThreadRow } from '../db/comments';
 import type { PublicCommentShape } from '../http/schemas';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Gravatar is an explicit opt-in (AVATARS=gravatar): its URL carries an unsalted SHA-256 of the

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
 import { runBatch, type Statement } from '../db/batch';

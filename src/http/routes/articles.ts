@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv, Deps } from '../../deps';
 import { getArticle, type ArticleRow } from '../../db/articles';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
-import { fromBase64Url, toBase64Url } from '../../crypto';
 import { createComment, visibleStatus } from '../../services/comments';
 import { nest, toPublic } from '../../services/public';
 import { issueFormToken } from '../../services/spam';
@@ -10,28 +9,13 @@ import { loadSettings, type SiteSettings } from '../../settings';
 import { readCache } from '../../db/read-cache';
 import { readBody, prefersHtml } from '../body';
 import { requestMeta, originAllowed } from '../client';
-import { validationError, parseOrThrow } from '../errors';
-import { ArticleParam, ThreadQuery } from '../schemas';
+import { parseOrThrow } from '../errors';
+import { articleIdParam, decodeCursor, encodeCursor } from '../params';
+import { ThreadQuery } from '../schemas';
 
 export const articles = new Hono<AppEnv>();
 
-export function articleIdParam(c: Context<AppEnv>): string {
-  return parseOrThrow(ArticleParam, { articleId: c.req.param('articleId') }).articleId;
-}
-
 const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-export function encodeCursor(cursor: Cursor): string {
-  return toBase64Url(enc.encode(`${cursor.createdAt}.${cursor.id}`));
-}
-
-export function decodeCursor(text: string): Cursor {
-  const bytes = fromBase64Url(text);
-  const match = bytes && /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(dec.decode(bytes));
-  if (!match) throw validationError({ cursor: { key: 'invalid_cursor' } });
-  return { createdAt: Number(match[1]), id: match[2]! };
-}
 
 articles.post('/:articleId/comments', async (c) => {
   const articleId = articleIdParam(c);

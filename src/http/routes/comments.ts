@@ -1,20 +1,16 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import type { AppEnv } from '../../deps';
 import { authorizeEdit, editComment, visibleStatus, withdrawComment } from '../../services/comments';
 import { toPublic } from '../../services/public';
 import { readBody } from '../body';
 import { requestMeta } from '../client';
-import { parseOrThrow } from '../errors';
-import { CommentId } from '../schemas';
+import { idParam } from '../params';
 
 /** The author's own comment, reached with the edit token returned when it was posted. */
 export const comments = new Hono<AppEnv>();
 
-const IdParam = z.object({ id: CommentId });
-
 async function authorized(c: Context<AppEnv>) {
-  const { id } = parseOrThrow(IdParam, { id: c.req.param('id') });
+  const id = idParam(c);
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
   return authorizeEdit(c.var.deps, id, bearer);
 }

@@ -15,8 +15,9 @@ import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
 import { ArticleParam, asText, blankToUndefined, CommentId, contentField } from '../../schemas';
-import { articleIdParam } from '../articles';
-import { actorOf, iso } from './common';
+import { articleIdParam } from '../../params';
+import { actorOf } from './common';
+import { iso } from '../../../deps';
 import { AdminComment, ArticleInfo } from './schemas';
 
 /** Articles as moderators see them: closing, language, moderation mode; and staff replies. */

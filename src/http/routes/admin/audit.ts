@@ -4,7 +4,8 @@ import type { AppEnv } from '../../../deps';
 import { listAudit, type AuditRow } from '../../../db/audit';
 import { parseOrThrow, validationError } from '../../errors';
 import { adminSecurity, json, problems, registerPath } from '../../openapi';
-import { iso, limitQuery, optionalQuery } from './common';
+import { limitQuery, optionalQuery } from './common';
+import { iso } from '../../../deps';
 import { AuditEntry } from './schemas';
 
 /** Who did what, when, with the state before and after. */

@@ -10,8 +10,9 @@ import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
 import { ArticleId, CommentId, contentField } from '../../schemas';
-import { decodeCursor, encodeCursor } from '../articles';
-import { actorOf, IdParam, idParam, limitQuery, optionalQuery } from './common';
+import { decodeCursor, encodeCursor } from '../../params';
+import { actorOf, limitQuery, optionalQuery } from './common';
+import { IdParam, idParam } from '../../params';
 import { AdminComment } from './schemas';
 
 /** The moderation queue and the decisions on single comments or many at once. */

@@ -12,7 +12,9 @@ import { normalizeListValue } from '../../../services/lists';
 import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
-import { actorOf, IdParam, idParam, iso, optionalQuery } from './common';
+import { actorOf, optionalQuery } from './common';
+import { IdParam, idParam } from '../../params';
+import { iso } from '../../../deps';
 import { ListEntry } from './schemas';
 
 /** The moderators' lists: "disallowed" (spam) and "moderation" (held), as in WordPress. */

@@ -6,7 +6,8 @@ import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
 import { asText } from '../../schemas';
-import { actorOf, iso } from './common';
+import { actorOf } from './common';
+import { iso } from '../../../deps';
 import { AdminComment } from './schemas';
 
 /** Requests of the people who comment: a copy of their data, or its erasure. */

@@ -10,7 +10,9 @@ import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
 import { asText } from '../../schemas';
-import { actorOf, IdParam, idParam, iso } from './common';
+import { actorOf } from './common';
+import { IdParam, idParam } from '../../params';
+import { iso } from '../../../deps';
 import { TokenInfo } from './schemas';
 
 /**
