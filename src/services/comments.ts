@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { randomId, type Keys } from '../crypto';
-import { getArticle } from '../db/articles';
+import { getArticle, type ArticleRow } from '../db/articles';
 import {
   findDuplicate,
   getComment,
@@ -43,6 +43,16 @@ export function placeUnder(parent: Pick<CommentRow, 'id' | 'rootId' | 'depth'> |
   return { parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, depth: parent ? parent.depth + 1 : 1 };
 }
 
+/** When comments close on an article: null (only if closed by hand), or N days after its first comment. */
+export function closesAt(article: Pick<ArticleRow, 'firstCommentAt'> | undefined, settings: SiteSettings): number | null {
+  return settings.closeAfterDays && article?.firstCommentAt ? article.firstCommentAt + settings.closeAfterDays * DAY : null;
+}
+
+export function acceptsComments(article: Pick<ArticleRow, 'closed' | 'firstCommentAt'> | undefined, settings: SiteSettings, now: number) {
+  const closing = closesAt(article, settings);
+  return !article?.closed && (closing === null || now <= closing);
+}
+
 /** What the author is told: spam looks exactly like a comment waiting for a moderator. */
 export const visibleStatus = (status: CommentStatus) => (status === 'approved' ? 'approved' : 'pending');
 
@@ -68,10 +78,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
     throw new ApiError(404, 'parent_not_found');
   }
-  const closeAfter = settings.closeAfterDays;
-  if (article?.closed || (closeAfter && article?.firstCommentAt && now - article.firstCommentAt > closeAfter * DAY)) {
-    throw new ApiError(403, 'comments_closed');
-  }
+  if (!acceptsComments(article, settings, now)) throw new ApiError(403, 'comments_closed');
 
   const features = {
     articleId,

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppEnv, Deps } from '../../../deps';
+import { iso, type AppEnv, type Deps } from '../../../deps';
 import { getArticle, type ArticleRow } from '../../../db/articles';
 import { runBatch } from '../../../db/batch';
 import { articles } from '../../../db/schema';
 import { countByStatus } from '../../../db/stats';
 import { audit } from '../../../services/audit';
+import { acceptsComments, closesAt } from '../../../services/comments';
 import { adminViews, findArticle, staffReply } from '../../../services/moderation';
 import { loadSettings, type SiteSettings } from '../../../settings';
 import { readCache } from '../../../db/read-cache';
@@ -17,13 +18,10 @@ import { adminSecurity, bodyOf, json, problems, registerPath } from '../../opena
 import { ArticleParam, asText, blankToUndefined, CommentId, contentField } from '../../schemas';
 import { articleIdParam } from '../../params';
 import { actorOf } from './common';
-import { iso } from '../../../deps';
 import { AdminComment, ArticleInfo } from './schemas';
 
 /** Articles as moderators see them: closing, language, moderation mode; and staff replies. */
 export const adminArticles = new Hono<AppEnv>();
-
-const DAY = 86_400_000;
 
 export const ArticleSettings = z
   .object({
@@ -34,12 +32,11 @@ export const ArticleSettings = z
   .strict();
 
 async function articleInfo(deps: Deps, row: ArticleRow, settings: SiteSettings) {
-  const closesAt = settings.closeAfterDays && row.firstCommentAt ? row.firstCommentAt + settings.closeAfterDays * DAY : null;
   return {
     id: row.id,
     closed: row.closed,
-    open: !row.closed && (closesAt === null || deps.clock.now() <= closesAt),
-    closesAt: iso(closesAt),
+    open: acceptsComments(row, settings, deps.clock.now()),
+    closesAt: iso(closesAt(row, settings)),
     language: row.language,
     moderation: row.moderation,
     firstCommentAt: iso(row.firstCommentAt),
