@@ -89,11 +89,12 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
       // Never the raw error: a query error's message holds the statement's parameters.
       deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: describeError(err) });
     }
-    const problem = toProblem(error, pickLanguage(c.req.header('accept-language')), c.req.path);
+    const lang = pickLanguage(c.req.header('accept-language'));
+    const problem = toProblem(error, lang, c.req.path);
     return c.newResponse(JSON.stringify(problem), error.status as 400, {
       ...error.options.headers,
       'Content-Type': 'application/problem+json',
-      'Content-Language': pickLanguage(c.req.header('accept-language')),
+      'Content-Language': lang,
       'Cache-Control': 'no-store',
     });
   });
@@ -102,9 +103,14 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
 
 export type App = ReturnType<typeof createApp>;
 
+/** Whether the path's percent-encoding decodes; paths without any are not parsed at all (most requests). */
 function pathDecodes(url: string): boolean {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const query = url.indexOf('?', start);
+  const path = query === -1 ? url.slice(start) : url.slice(start, query);
+  if (!path.includes('%')) return true;
   try {
-    decodeURIComponent(new URL(url).pathname);
+    decodeURIComponent(path);
     return true;
   } catch {
     return false;
