@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
@@ -84,38 +84,6 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
     .groupBy(comments.articleId)
     .all();
   return new Map(rows.map((r) => [r.articleId, r.n]));
-}
-
-export async function findDuplicate(db: Db, articleId: string, emailHash: string, contentHash: string) {
-  const row = await db
-    .select({ id: comments.id })
-    .from(comments)
-    .where(and(eq(comments.emailHash, emailHash), eq(comments.articleId, articleId), eq(comments.contentHash, contentHash)))
-    .get();
-  return row?.id ?? null;
-}
-
-/** Creation times of the comments sent from one IP or one email since `since`, newest first. */
-export function recentBy(db: Db, column: 'ip' | 'email', hash: string, since: number, limit: number) {
-  const col = column === 'ip' ? comments.ipHash : comments.emailHash;
-  return db
-    .select({ createdAt: comments.createdAt })
-    .from(comments)
-    .where(and(eq(col, hash), gte(comments.createdAt, since)))
-    .orderBy(desc(comments.createdAt))
-    .limit(limit)
-    .all()
-    .then((rows) => rows.map((r) => r.createdAt));
-}
-
-/** Articles other than this one where the same text was posted since `since`. */
-export async function countCrossPosts(db: Db, contentHash: string, articleId: string, since: number) {
-  const row = await db
-    .select({ n: sql<number>`count(distinct ${comments.articleId})` })
-    .from(comments)
-    .where(and(eq(comments.contentHash, contentHash), gte(comments.createdAt, since), sql`${comments.articleId} <> ${articleId}`))
-    .get();
-  return row?.n ?? 0;
 }
 
 /** Bumps the article's version (the thread ETag) in the same batch as the change. */

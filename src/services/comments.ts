@@ -2,10 +2,8 @@ import type { Deps } from '../deps';
 import { randomId, type Keys } from '../crypto';
 import { getArticle, type ArticleRow } from '../db/articles';
 import {
-  findDuplicate,
   getComment,
   insertComment,
-  recentBy,
   removeComment,
   updateComment,
   type CommentRow,
@@ -18,7 +16,7 @@ import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
 import { foldForComparison } from '../text';
 import { purgeIfDue } from './retention';
-import { assess, memoryKeys } from './spam';
+import { assess, memoryKeys, readHistory, type History } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export interface RequestMeta {
@@ -27,6 +25,7 @@ export interface RequestMeta {
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 export const contentHash = (keys: Keys, content: string) => keys.fingerprint(foldForComparison(content));
 
@@ -92,10 +91,18 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   };
   const [hashes, hashOfContent] = await Promise.all([memoryKeys(deps, features), contentHash(keys, input.content)]);
   const { email: emailHash, ip: ipHash } = hashes;
-  if (await findDuplicate(db, articleId, emailHash, hashOfContent)) throw new ApiError(409, 'duplicate_comment');
-  await floodControl(deps, settings, now, emailHash, ipHash);
+  const { floodSeconds, maxPerHourPerIp } = settings.spam;
+  const history = await readHistory(db, {
+    keys: hashes,
+    articleId,
+    contentHash: hashOfContent,
+    now,
+    submission: { floodSince: now - floodSeconds * 1000, hourSince: now - HOUR, maxPerHour: maxPerHourPerIp },
+  });
+  if (history.submission!.duplicate) throw new ApiError(409, 'duplicate_comment');
+  floodControl(history.submission!, floodSeconds, now);
 
-  const assessment = await assess(deps, settings, { features, hashes, formToken: input.token, article, contentHash: hashOfContent, now });
+  const assessment = await assess(deps, settings, { features, hashes, formToken: input.token, article, contentHash: hashOfContent, now, history });
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
 
   const id = randomId();
@@ -132,18 +139,14 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
 
-async function floodControl(deps: Deps, settings: SiteSettings, now: number, emailHash: string, ipHash: string | null) {
-  const { floodSeconds, maxPerHourPerIp } = settings.spam;
+/** 429 with Retry-After: the same email or IP within `floodSeconds`, or the IP's hourly limit reached. */
+function floodControl(recent: NonNullable<History['submission']>, floodSeconds: number, now: number) {
   const retry = (ms: number) => {
     throw new ApiError(429, 'too_many_requests', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) } });
   };
-  const [byEmail, byIp] = await Promise.all([
-    recentBy(deps.db, 'email', emailHash, now - floodSeconds * 1000, 1),
-    ipHash ? recentBy(deps.db, 'ip', ipHash, now - 3_600_000, maxPerHourPerIp) : [],
-  ]);
-  const last = Math.max(byEmail[0] ?? -Infinity, byIp[0] ?? -Infinity);
+  const last = Math.max(recent.lastByEmail ?? -Infinity, recent.lastByIp ?? -Infinity);
   if (now - last < floodSeconds * 1000) retry(last + floodSeconds * 1000 - now);
-  if (byIp.length >= maxPerHourPerIp) retry(byIp[byIp.length - 1]! + 3_600_000 - now);
+  if (recent.limitByIp !== null) retry(recent.limitByIp + HOUR - now);
 }
 
 /** Reads an author's edit token: 401 when it is missing or forged, 403 when it is for another comment or too old. */

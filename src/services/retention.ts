@@ -34,14 +34,26 @@ export async function purgeClientData(db: Db, now: number, retentionDays: number
 }
 
 /**
+ * When this process last saw the marker, per database: the next turn is not due before `lastAt` +
+ * an hour, so submissions until then skip reading it. A cache: without it, the marker decides alone.
+ */
+const seen = new WeakMap<Db, number>();
+const notDue = (lastAt: number, now: number) => lastAt <= now && now - lastAt < PURGE_INTERVAL_MS;
+
+/**
  * Takes the hourly turn when it is due: true for exactly one caller. The write only succeeds if the
  * marker still holds the value read, so two requests at once cannot both run the purge.
  */
 async function claimTurn(db: Db, now: number): Promise<boolean> {
+  const known = seen.get(db);
+  if (known !== undefined && notDue(known, now)) return false;
   const last = await getMeta(db, PURGE_MARKER);
   const lastAt = Number(last ?? 0);
   // A marker in the future (the clock was set back) counts as due, or the purge would stall.
-  if (last !== null && lastAt <= now && now - lastAt < PURGE_INTERVAL_MS) return false;
+  if (last !== null && notDue(lastAt, now)) {
+    seen.set(db, lastAt);
+    return false;
+  }
   const claimed = await db
     .insert(meta)
     .values({ key: PURGE_MARKER, value: String(now) })
@@ -51,6 +63,7 @@ async function claimTurn(db: Db, now: number): Promise<boolean> {
       setWhere: last === null ? isNull(meta.value) : eq(meta.value, last),
     })
     .returning({ key: meta.key });
+  if (claimed.length > 0) seen.set(db, now);
   return claimed.length > 0;
 }
 

@@ -1,8 +1,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Deps } from '../deps';
+import type { Db, Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
 import { runBatch, type Statement } from '../db/batch';
-import { chunk, countCrossPosts, MAX_PARAMS, type CommentRow } from '../db/comments';
+import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
 import { readCache } from '../db/read-cache';
 import { comments, learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
@@ -10,6 +10,7 @@ import { loadSettings, type SiteSettings } from '../settings';
 import { hostOf, learnerTokens, pruneCount, runChecks, verdict } from '../spam';
 import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
 
+const DAY = 86_400_000;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -52,21 +53,66 @@ export async function memoryKeys(deps: Deps, f: Pick<Features, 'email' | 'ip' | 
   return { email, ip, host: hostHash };
 }
 
-/** What moderators decided before about this submitter, in one statement. */
-async function gatherMemory(deps: Deps, keys: MemoryKeys, excludeId?: string): Promise<Context['memory']> {
+/** A new submission's side of the history: the duplicate check and flood control's windows. */
+export interface SubmissionWindows {
+  /** Flood control: comments from the same email since then count. */
+  floodSince: number;
+  /** Comments from the same IP since then count against `maxPerHour`. */
+  hourSince: number;
+  maxPerHour: number;
+}
+
+/** What the database knows of a submitter and a text, read in one statement. */
+export interface History {
+  memory: Context['memory'];
+  crossPosts: number;
+  /** Set for a new submission (`SubmissionWindows`), null otherwise. */
+  submission: {
+    /** The same author already posted the same text on this article. */
+    duplicate: boolean;
+    /** Newest comment from this email since `floodSince`. */
+    lastByEmail: number | null;
+    /** Newest comment from this IP since `hourSince`. */
+    lastByIp: number | null;
+    /** The `maxPerHour`-th newest comment from this IP since `hourSince`: null while under the limit. */
+    limitByIp: number | null;
+  } | null;
+}
+
+/** Beyond this many approved comments, trust grows no more (the bonus is capped well before). */
+const TRUST_COUNT_CAP = 1000;
+
+/**
+ * Local memory, cross-posting and, for a new submission, the duplicate check and flood control,
+ * as scalar subqueries of one statement: every one of them an indexed lookup.
+ */
+export async function readHistory(
+  db: Db,
+  q: { keys: MemoryKeys; articleId: string; contentHash: string; now: number; excludeId?: string; submission?: SubmissionWindows },
+): Promise<History> {
+  const { keys, articleId, contentHash } = q;
   const spamFor = (kind: 'email' | 'ip' | 'host', hash: string | null) =>
-    hash === null
-      ? sql`0`
-      : sql`(SELECT coalesce(max(${spamMemory.spam}), 0) FROM ${spamMemory} WHERE ${spamMemory.kind} = ${kind} AND ${spamMemory.hash} = ${hash})`;
-  const [row] = await deps.db.all<{ ip: number; email: number; host: number; approved: number }>(sql`
+    hash === null ? sql`0` : sql`(SELECT coalesce(max(spam), 0) FROM spam_memory WHERE kind = ${kind} AND hash = ${hash})`;
+  const w = q.submission;
+  const ip = keys.ip;
+  const submission = w
+    ? sql`,
+      EXISTS (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND article_id = ${articleId} AND content_hash = ${contentHash}) AS duplicate,
+      (SELECT max(created_at) FROM comments WHERE email_hash = ${keys.email} AND created_at >= ${w.floodSince}) AS lastByEmail,
+      ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince})`} AS lastByIp,
+      ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp`
+    : sql``;
+  const [row] = await db.all<Record<string, number | null>>(sql`
     SELECT ${spamFor('ip', keys.ip)} AS ip, ${spamFor('email', keys.email)} AS email, ${spamFor('host', keys.host)} AS host,
-      (SELECT count(*) FROM ${comments} WHERE ${comments.emailHash} = ${keys.email} AND ${comments.status} = 'approved'
-        AND ${comments.id} <> ${excludeId ?? ''}) AS approved`);
+      (SELECT count(*) FROM (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND status = 'approved' AND id <> ${q.excludeId ?? ''} LIMIT ${TRUST_COUNT_CAP})) AS approved,
+      (SELECT count(DISTINCT article_id) FROM comments WHERE content_hash = ${contentHash} AND created_at >= ${q.now - DAY} AND article_id <> ${articleId}) AS crossPosts
+      ${submission}`);
+  const n = (key: string) => Number(row?.[key] ?? 0);
+  const time = (key: string) => (row?.[key] === null || row?.[key] === undefined ? null : Number(row[key]));
   return {
-    spamByIp: Number(row?.ip ?? 0),
-    spamByEmail: Number(row?.email ?? 0),
-    spamByWebsiteHost: Number(row?.host ?? 0),
-    approvedByEmail: Number(row?.approved ?? 0),
+    memory: { spamByIp: n('ip'), spamByEmail: n('email'), spamByWebsiteHost: n('host'), approvedByEmail: n('approved') },
+    crossPosts: n('crossPosts'),
+    submission: w ? { duplicate: n('duplicate') === 1, lastByEmail: time('lastByEmail'), lastByIp: time('lastByIp'), limitByIp: time('limitByIp') } : null,
   };
 }
 
@@ -80,6 +126,8 @@ export interface AssessInput {
   contentHash: string;
   now: number;
   excludeId?: string;
+  /** The history, when the caller has read it already (a new submission reads it for flood control). */
+  history?: History;
 }
 
 /** Gathers the context (history, lists, learner counts), runs the pure checks, returns the verdict. */
@@ -87,10 +135,9 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
   const { features, now } = input;
   const keys = input.hashes ?? (await memoryKeys(deps, features));
   const tokens = learnerTokens(features);
-  const [formToken, memory, crossPosts, lists, learner] = await Promise.all([
+  const [formToken, { memory, crossPosts }, lists, learner] = await Promise.all([
     readFormToken(deps, input.formToken, features.articleId, now),
-    gatherMemory(deps, keys, input.excludeId),
-    countCrossPosts(deps.db, input.contentHash, features.articleId, now - 86_400_000),
+    input.history ?? readHistory(deps.db, { keys, articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
     readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
     learnerCounts(deps, tokens),
   ]);
