@@ -4,7 +4,7 @@ import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainAndParents, domainProblem } from './net';
 import type { SpamSettings } from './settings';
-import type { Context, Features, Signal } from './types';
+import type { Context, Features, InvisibleCharacters, Signal } from './types';
 import type { DECISIVE_RULES } from './verdict';
 
 /**
@@ -118,10 +118,15 @@ export const checkMemory: Check = (_features, { memory }, settings) => {
 // 6. Content shape -------------------------------------------------------------------------------
 
 // Zero-width characters that have no business inside a word of any script.
-const INVISIBLE_IN_WORD = /[\p{L}\p{N}][\u00AD\u034F\u180E\u200B\u2060-\u2064\uFEFF]+[\p{L}\p{N}]/u;
+// Not the soft hyphen (U+00AD): hyphenation points inside words are what it is for, and text pasted
+// from a web page carries them.
+const INVISIBLE_IN_WORD = /[\p{L}\p{N}][\u034F\u180E\u200B\u2060-\u2064\uFEFF]+[\p{L}\p{N}]/u;
 // Joiners are legitimate in Arabic, Persian and Indic scripts and in emoji, not between Latin letters.
 const JOINER_IN_LATIN = /\p{Script=Latin}[\u200C\u200D]+\p{Script=Latin}/u;
-const INVISIBLE_ANY = /[\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+// Left out of the count: the joiners (U+200C, U+200D: three make one family emoji or one Persian
+// sentence), the soft hyphen, and the direction marks, embeddings and isolates that Arabic and
+// Hebrew text carries. The overrides (U+202D, U+202E), which show text reversed, count.
+const INVISIBLE_ANY = /[\u034F\u180E\u200B\u202D\u202E\u2060-\u2064\uFEFF]/gu;
 const MIXED_WORD = /[\p{L}\p{M}]+/gu;
 const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
@@ -138,6 +143,17 @@ function phoneNumbers(text: string): string[] {
     if (/^\d+$/.test(candidate) && !candidate.startsWith('0')) return false; // a bare long number: an id, a count
     return true;
   });
+}
+
+/**
+ * Invisible characters of a text. The service applies it to the content as submitted, before
+ * normalization removes them (see Features.invisible).
+ */
+export function invisibleCharacters(text: string): InvisibleCharacters {
+  return {
+    count: (text.match(INVISIBLE_ANY) ?? []).length,
+    insideWords: INVISIBLE_IN_WORD.test(text) || JOINER_IN_LATIN.test(text),
+  };
 }
 
 export const checkShape: Check = (features, _context, settings) => {
@@ -159,9 +175,9 @@ export const checkShape: Check = (features, _context, settings) => {
   const run = /([^\s\d])\1{7,}/u.exec(textWithoutLinks);
   if (run) out.push(signal('shape', settings.weightCharacterRun, `run of ${run[0].length} × ${quote(run[1] ?? '')}`));
 
-  const invisible = (content.match(INVISIBLE_ANY) ?? []).length;
-  if (INVISIBLE_IN_WORD.test(content) || JOINER_IN_LATIN.test(content) || invisible >= 3) {
-    out.push(signal('shape', settings.weightInvisible, `invisible characters (${invisible}) hiding words`));
+  const invisible = features.invisible ?? invisibleCharacters(content);
+  if (invisible.insideWords || invisible.count >= 3) {
+    out.push(signal('shape', settings.weightInvisible, `invisible characters (${invisible.count}) hiding words`));
   }
 
   const mixed = (content.match(MIXED_WORD) ?? []).filter((word) => LATIN.test(word) && LOOKALIKE.test(word));

@@ -58,5 +58,6 @@ export {
   type Classification,
 } from './learner';
 export { hostOf } from './analyze';
-export type { Context, Features, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
+export { invisibleCharacters } from './checks';
+export type { Context, Features, InvisibleCharacters, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
 export type { Check } from './checks';

@@ -25,6 +25,20 @@ export interface Features {
   userAgent: string | null | undefined;
   /** Value of the honeypot field ('' or undefined when left empty). */
   honeypot?: string | undefined;
+  /**
+   * Invisible characters of the content as submitted. Normalization strips them before `content`
+   * is set, so the service counts them in the raw text (invisibleCharacters in checks.ts); when
+   * absent (a corpus row, a direct call), the shape check counts them in `content` itself.
+   */
+  invisible?: InvisibleCharacters | undefined;
+}
+
+/** Zero-width and direction characters of a text, as the shape check judges them. */
+export interface InvisibleCharacters {
+  /** How many, joiners of emoji and of scripts that need them left out. */
+  count: number;
+  /** One of them sits inside a word (v\u200Biagra), or a joiner between two Latin letters. */
+  insideWords: boolean;
 }
 
 /** Facts the service gathers before scoring (history, clock, learner state). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
-import { admin, comment, post, postOk } from '../harness/client';
+import { admin, adminCall, comment, post, postOk } from '../harness/client';
 
 const check = (t: Awaited<ReturnType<typeof setup>>, body: Record<string, unknown>) =>
   admin(t, '/spam/check', { method: 'POST', body: JSON.stringify(body) });
@@ -56,6 +56,37 @@ describe('POST /api/v1/admin/spam/check', () => {
     const res = await check(t, { author: '', email: 'nope', content: 'x', ip: 'not-an-ip' });
     expect(res.status).toBe(422);
     expect(Object.keys(((await res.json()) as any).errors).sort()).toEqual(['author', 'email', 'ip']);
+  });
+});
+
+describe('invisible characters hiding words', () => {
+  // Normalization strips them from the stored text, so the checks must be told what it removed.
+  const HIDDEN = 'Achetez du v\u200Bi\u200Ba\u200Bg\u200Br\u200Ba pas cher, livraison rapide.';
+  const invisibleDetails = (body: any) =>
+    body.reasons.filter((r: any) => r.rule === 'shape' && /invisible/.test(r.detail)).map((r: any) => r.detail);
+
+  it('are reported by the dry run although the text is normalized', async () => {
+    const t = await setup();
+    const body = (await (await check(t, { author: 'Camille', email: 'camille@exemple.fr', content: HIDDEN })).json()) as any;
+    expect(invisibleDetails(body)).toEqual(['invisible characters (5) hiding words']);
+  });
+
+  it('are not confused with the joiners of emoji sequences', async () => {
+    const t = await setup();
+    const content = 'Je code toute la journée 👩\u200D💻 et le soir en famille 👨\u200D👩\u200D👧\u200D👦, merci pour l’article.';
+    const body = (await (await check(t, { author: 'Camille', email: 'camille@exemple.fr', content })).json()) as any;
+    expect(invisibleDetails(body)).toEqual([]);
+  });
+
+  it('hold a posted comment, whose stored text keeps none of them', async () => {
+    const t = await setup();
+    const res = await post(t, 'a1', comment({ content: HIDDEN }));
+    expect(res.status).toBe(201);
+    const { id } = ((await res.json()) as any).comment;
+    const stored = (await adminCall(t, 'GET', `/comments/${id}`)).body.comment;
+    expect(invisibleDetails(stored)).toEqual(['invisible characters (5) hiding words']);
+    expect(stored.status).toBe('pending');
+    expect(stored.content).toBe('Achetez du viagra pas cher, livraison rapide.');
   });
 });
 

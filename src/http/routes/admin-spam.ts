@@ -7,6 +7,7 @@ import { comments, learnerTokens } from '../../db/schema';
 import { contentHash } from '../../services/comments';
 import { assess, learn, memoryKeys, type Label } from '../../services/spam';
 import { loadSettings } from '../../settings';
+import { invisibleCharacters } from '../../spam';
 import type { Features } from '../../spam/types';
 import { readBody } from '../body';
 import { parseOrThrow } from '../errors';
@@ -39,8 +40,11 @@ async function readCandidate(c: Context<AppEnv>, wrap: boolean) {
   const settings = await loadSettings(c.var.deps.db, c.var.deps.config);
   const candidate = candidateSchema(settings);
   const schema = wrap ? z.object({ label: z.enum(['spam', 'ham']), comment: candidate }) : candidate;
-  const body = parseOrThrow(schema, await readBody(c));
+  const raw = await readBody(c);
+  const body = parseOrThrow(schema, raw);
   const fields = 'comment' in body ? body.comment : (body as z.infer<typeof candidate>);
+  // Validation normalized the content; the invisible characters it stripped are counted as sent.
+  const sent = (wrap ? raw.comment : raw) as { content: string };
   const features: Features = {
     articleId: fields.articleId ?? '',
     author: fields.author,
@@ -51,6 +55,7 @@ async function readCandidate(c: Context<AppEnv>, wrap: boolean) {
     // Omitted means unknown (a corpus without it); an empty string means the client sent none.
     userAgent: fields.userAgent === undefined ? undefined : fields.userAgent.trim() || null,
     honeypot: fields.honeypot,
+    invisible: invisibleCharacters(sent.content),
   };
   return { settings, features, label: 'label' in body ? (body.label as Label) : undefined };
 }

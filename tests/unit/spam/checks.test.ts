@@ -10,6 +10,7 @@ import {
   checkPromotion,
   checkShape,
   checkUserAgent,
+  invisibleCharacters,
 } from '../../../src/spam/checks';
 import { promotionCategories } from '../../../src/spam/promotion';
 import type { Context, Features, Signal } from '../../../src/spam/types';
@@ -118,7 +119,10 @@ describe('content shape', () => {
     ['Achetez du vi\u200Bagra', /invisible/],
     ['Un\u200B \u200B \u200Bespace', /invisible/],
     ['Emoji 👩\u200D💻 au travail', null],
+    ['En famille 👨\u200D👩\u200D👧\u200D👦 ce week-end', null],
     ['می\u200Cخواهم', null],
+    ['می\u200Cخواهم که این\u200Cها را به\u200Cزودی ببینم', null],
+    ['Fin du message\uFEFF', null],
     ['Buy chеap viаgra', /Cyrillic or Greek/], // Cyrillic е and а
     ['Οh my god', /Cyrillic or Greek/], // Greek capital omicron
     ['Привет, как дела? Всё хорошо.', null],
@@ -135,6 +139,36 @@ describe('content shape', () => {
     const details = rules(content).join(' | ');
     if (expected) expect(details).toMatch(expected);
     else expect(details).toBe('');
+  });
+});
+
+describe('invisible characters', () => {
+  it.each<[string, number, boolean]>([
+    ['Achetez du v\u200Bi\u200Ba\u200Bg\u200Br\u200Ba', 5, true],
+    ['sp\u200Dam', 0, true], // a joiner between Latin letters hides a word without being counted
+    ['Un\u200B \u200B \u200Bespace', 3, false],
+    ['\u202Eevil\u202C', 1, false], // the override counts, the pop that ends it does not
+    ['auto\u00ADmobile et pa\u00ADra\u00ADpluie', 0, false], // soft hyphens: hyphenation points
+    ['\u05E9\u05DC\u05D5\u05DD \u200Fabc\u200F \u200F\u2067x\u2069', 0, false], // direction marks and isolates of RTL text
+    ['👨\u200D👩\u200D👧\u200D👦 et 👩\u200D💻', 0, false],
+    ['Merci\uFEFF', 1, false],
+  ])('%j → %d, inside words: %s', (text, count, insideWords) => {
+    expect(invisibleCharacters(text)).toEqual({ count, insideWords });
+  });
+
+  // The service counts them in the raw submission and gives the result with the normalized content.
+  const invisibleSignals = (f: Partial<Features>) =>
+    checkShape(features(f), context(), settings).filter((s) => s.detail.includes('invisible'));
+
+  it('trusts the count of the submission over the normalized content', () => {
+    expect(invisibleSignals({ content: 'Achetez du viagra', invisible: invisibleCharacters('Achetez du vi\u200Bagra') })).toEqual([
+      { rule: 'shape', score: settings.weightInvisible, detail: 'invisible characters (1) hiding words' },
+    ]);
+    expect(invisibleSignals({ content: 'Achetez du vi\u200Bagra', invisible: { count: 0, insideWords: false } })).toEqual([]);
+  });
+
+  it('counts them in the content itself when the service gave no count', () => {
+    expect(invisibleSignals({ content: 'Achetez du vi\u200Bagra' })).toHaveLength(1);
   });
 });
 
