@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
+import { createFileClient } from './node-client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../db/schema';
@@ -32,10 +33,13 @@ export interface OpenOptions {
 /** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations. */
 export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<{ db: Db; client: Client }> {
   let client: Client;
-  if (url.startsWith('file:')) {
-    const path = url.slice('file:'.length);
-    if (path && !path.startsWith(':')) mkdirSync(dirname(resolve(path)), { recursive: true });
-    client = await openFileClient(url, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+  const path = url.replace(/^file:(\/\/(?=\/))?/, '');
+  if (path === ':memory:') {
+    // Nothing else can lock a database in memory: no retries needed.
+    client = createFileClient(path, 0);
+  } else if (url.startsWith('file:')) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    client = await openFileClient(path, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
   } else {
     client = createClient({ url, authToken });
   }
@@ -48,9 +52,9 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
  * A client for a local file that survives SQLITE_BUSY (another process holding the lock longer
  * than the busy timeout: a backup, a script, a second server).
  *
- * - One connection. @libsql/client otherwise opens more under concurrent requests, and those lack
- *   the pragmas above (busy_timeout 0: SQLITE_BUSY as soon as another process writes). The driver
- *   is synchronous, so a second connection in one process never runs anything in parallel anyway.
+ * - One connection (node-client.ts, which keeps its prepared statements), with the pragmas above.
+ *   The driver is synchronous, so a second connection in one process would never run anything in
+ *   parallel anyway.
  * - A statement that failed with SQLITE_BUSY stays "in progress" on its connection until the garbage
  *   collector finalizes it, and until then every COMMIT there fails with "cannot commit transaction -
  *   SQL statements in progress" (tursodatabase/libsql-client-ts#352, libsql-js#237): one busy moment
@@ -59,9 +63,9 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
  *   back and a single statement that failed busy wrote nothing, so a retry never applies anything
  *   twice. If it is still busy, the error goes up and the app answers 503 with Retry-After.
  */
-async function openFileClient(url: string, busyTimeoutMs: number): Promise<Client> {
+async function openFileClient(path: string, busyTimeoutMs: number): Promise<Client> {
   const open = async () => {
-    const fresh = createClient({ url, concurrency: 1, timeout: busyTimeoutMs });
+    const fresh = createFileClient(path, busyTimeoutMs);
     for (const pragma of pragmas(busyTimeoutMs)) await fresh.execute(pragma);
     return fresh;
   };

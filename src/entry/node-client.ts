@@ -1,0 +1,185 @@
+import { LibsqlError, type Client, type InArgs, type InStatement, type InValue, type ResultSet, type Row, type TransactionMode } from '@libsql/client';
+import Database from 'libsql';
+
+/**
+ * A libSQL client for a local database file (or `:memory:`) that keeps its prepared statements.
+ *
+ * `@libsql/client` prepares every statement anew, and finds out whether it returns rows by letting
+ * it throw. On a short indexed query, preparing is the larger part of the cost. This client keeps
+ * up to MAX_STATEMENTS statements by their SQL text, with what it learned about them (whether they
+ * return rows, their column names), and answers like `@libsql/client` does: rows whose column
+ * names are their own enumerable properties and whose indices come from their prototype (drizzle
+ * reads both), integers as numbers, blobs as ArrayBuffers.
+ *
+ * It has one connection and runs everything synchronously (as the driver does), which is what the
+ * Node entry wants: see node-db.ts. Interactive transactions are not offered (the app writes with
+ * batches, D1 has no interactive transactions either).
+ */
+
+const MAX_STATEMENTS = 256;
+const VALUES = Symbol('values');
+
+interface Prepared {
+  statement: Database.Statement;
+  /** Column names, when the statement returns rows. */
+  columns: string[] | null;
+  /** Each name once, with the index of its first column (a join may repeat a name). */
+  names: [name: string, index: number][];
+  /** Rows of this statement inherit their indices and length from here. */
+  rowPrototype: object | null;
+}
+
+type Values = unknown[];
+type IndexedRow = Record<string | symbol, unknown> & { [VALUES]: Values };
+
+function rowPrototype(count: number): object {
+  const proto = {};
+  Object.defineProperty(proto, 'length', { value: count });
+  for (let i = 0; i < count; i++) {
+    Object.defineProperty(proto, i, {
+      get(this: IndexedRow) {
+        return this[VALUES][i];
+      },
+    });
+  }
+  return proto;
+}
+
+function toSql(value: InValue | undefined): unknown {
+  if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  return value;
+}
+
+function fromSql(value: unknown): unknown {
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+function bindings(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (args === undefined) return [];
+  if (Array.isArray(args)) return args.map(toSql);
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(value);
+  return named;
+}
+
+function resultSet(columns: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return {
+    columns,
+    columnTypes: columns.map(() => ''),
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({ columns, rows: rows.map((row) => Array.from(row as unknown as ArrayLike<unknown>)), rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
+  };
+}
+
+class FileClient {
+  readonly protocol = 'file';
+  closed = false;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Prepared>();
+
+  constructor(path: string, timeoutMs: number) {
+    this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
+  }
+
+  private prepare(sql: string): Prepared {
+    const known = this.statements.get(sql);
+    if (known) return known;
+    const statement = this.db.prepare(sql);
+    const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
+    if (columns) statement.raw(true);
+    const names = (columns ?? []).map((name, index): [string, number] => [name, index]).filter(([name], index, all) => all.findIndex(([n]) => n === name) === index);
+    const prepared = { statement, columns, names, rowPrototype: columns ? rowPrototype(columns.length) : null };
+    if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
+    this.statements.set(sql, prepared);
+    return prepared;
+  }
+
+  private run(stmt: InStatement | [string, InArgs?]): ResultSet {
+    if (this.closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+    const [sql, args] = typeof stmt === 'string' ? [stmt, undefined] : Array.isArray(stmt) ? stmt : [stmt.sql, stmt.args];
+    const prepared = this.prepare(sql);
+    try {
+      const { statement, columns, names, rowPrototype: proto } = prepared;
+      if (!columns || !proto) {
+        const info = statement.run(bindings(args));
+        return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+      }
+      const rows = (statement.all(bindings(args)) as Values[]).map((raw) => {
+        const values = raw.map(fromSql);
+        const row = Object.create(proto) as IndexedRow;
+        Object.defineProperty(row, VALUES, { value: values }); // not enumerable: spreads and JSON leave it out
+        for (const [name, index] of names) row[name] = values[index];
+        return row as unknown as Row;
+      });
+      return resultSet(columns, rows, 0, undefined);
+    } catch (error) {
+      // A statement that failed may be left half-run: it is not used again.
+      this.statements.delete(sql);
+      throw error;
+    }
+  }
+
+  async execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    return this.run(typeof stmt === 'string' ? [stmt, args] : stmt);
+  }
+
+  /** All or nothing, as @libsql/client's batch: a failed statement rolls back the ones before it. */
+  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
+    this.run(mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED');
+    try {
+      const results = stmts.map((stmt) => this.run(stmt));
+      this.run('COMMIT');
+      return results;
+    } finally {
+      if (!this.closed && this.db.inTransaction) this.db.exec('ROLLBACK');
+    }
+  }
+
+  /** The migrator's batch: foreign keys off while the schema changes; statements prepared before are dropped. */
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    this.statements.clear();
+    this.db.exec('PRAGMA foreign_keys = OFF');
+    try {
+      return await this.batch(stmts);
+    } finally {
+      this.db.exec('PRAGMA foreign_keys = ON');
+      this.statements.clear();
+    }
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    this.statements.clear();
+    this.db.exec(sql);
+  }
+
+  async transaction(): Promise<never> {
+    throw new LibsqlError('Interactive transactions are not offered by this client: use batch()', 'TRANSACTION_CLOSED');
+  }
+
+  async sync(): Promise<never> {
+    throw new LibsqlError('A local file has nothing to sync', 'SYNC_NOT_SUPPORTED');
+  }
+
+  reconnect() {
+    throw new LibsqlError('Open a new client instead', 'RECONNECT_NOT_SUPPORTED');
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+}
+
+/** `path`: a file path, or ':memory:'. */
+export function createFileClient(path: string, timeoutMs: number): Client {
+  return new FileClient(path, timeoutMs) as unknown as Client;
+}

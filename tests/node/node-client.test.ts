@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '@libsql/client';
+import { createFileClient } from '../../src/entry/node-client';
+import { tempDatabase } from './server';
+
+/**
+ * The Node entry's client keeps prepared statements; it must answer exactly as @libsql/client
+ * does, which drizzle and the rest of the app were written against.
+ */
+describe('the local file client', () => {
+  const setup = async (client = createFileClient(':memory:', 0)) => {
+    await client.batch([
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, data BLOB, flag INTEGER)',
+      { sql: 'INSERT INTO t (name, n, data, flag) VALUES (?, ?, ?, ?)', args: ['a', 1700000000000, new Uint8Array([1, 2, 3]).buffer, true] },
+      { sql: 'INSERT INTO t (name, n, data, flag) VALUES (:name, :n, NULL, :flag)', args: { name: 'b', n: 2, flag: false } },
+    ]);
+    return client;
+  };
+
+  it('answers rows as @libsql/client does: named properties, indices, length, numbers, ArrayBuffers', async () => {
+    const ours = await setup();
+    const reference = await setup(createClient({ url: ':memory:' }));
+    const query = 'SELECT id, name, n, data, flag, t.name AS again FROM t ORDER BY id';
+    const [a, b] = [await ours.execute(query), await reference.execute(query)];
+    expect(a.columns).toEqual(b.columns);
+    expect(a.rows.length).toBe(2);
+    for (let r = 0; r < 2; r++) {
+      const [x, y] = [a.rows[r]!, b.rows[r]!];
+      expect(Object.keys(x)).toEqual(Object.keys(y));
+      expect(x.length).toBe(y.length);
+      expect(Array.prototype.slice.call(x)).toEqual(Array.prototype.slice.call(y));
+      expect({ ...x }).toEqual({ ...y });
+    }
+    expect(a.rows[0]!.data).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(a.rows[0]!.data as ArrayBuffer)]).toEqual([1, 2, 3]);
+    expect(a.rows[0]!.n).toBe(1700000000000);
+    expect(a.rows[0]!.flag).toBe(1);
+    expect(JSON.stringify(a.rows[1])).toBe(JSON.stringify(b.rows[1]));
+    ours.close();
+    reference.close();
+  });
+
+  it('reports changes and the last row id of a write', async () => {
+    const client = await setup();
+    const result = await client.execute({ sql: 'UPDATE t SET n = n + 1 WHERE id IN (1, 2)', args: [] });
+    expect(result.rowsAffected).toBe(2);
+    const insert = await client.execute({ sql: 'INSERT INTO t (name) VALUES (?)', args: ['c'] });
+    expect(insert.lastInsertRowid).toBe(3n);
+  });
+
+  it('reuses a statement with new arguments', async () => {
+    const client = await setup();
+    const byName = (name: string) => client.execute({ sql: 'SELECT id FROM t WHERE name = ?', args: [name] });
+    expect((await byName('a')).rows[0]!.id).toBe(1);
+    expect((await byName('b')).rows[0]!.id).toBe(2);
+    expect((await byName('zz')).rows).toEqual([]);
+  });
+
+  it('a batch is all or nothing', async () => {
+    const client = await setup();
+    await expect(
+      client.batch([
+        { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [10, 'kept?'] },
+        { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [1, 'duplicate id'] },
+      ]),
+    ).rejects.toThrow(/UNIQUE|constraint/i);
+    expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n).toBe(2);
+    // The connection is usable afterwards (no transaction left open).
+    await client.batch([{ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [10, 'now'] }]);
+    expect((await client.execute('SELECT name FROM t WHERE id = 10')).rows[0]!.name).toBe('now');
+  });
+
+  it('sees a schema change made through it (statements prepared before are dropped)', async () => {
+    const client = await setup();
+    expect((await client.execute('SELECT * FROM t WHERE id = 1')).columns).toHaveLength(5);
+    await client.migrate([{ sql: 'ALTER TABLE t ADD COLUMN extra TEXT', args: [] }]);
+    expect((await client.execute('SELECT * FROM t WHERE id = 1')).columns).toContain('extra');
+  });
+
+  it('sees what another connection wrote to the same file', async () => {
+    const db = tempDatabase();
+    const ours = await setup(createFileClient(db.file, 1000));
+    const other = createClient({ url: db.url });
+    const count = () => ours.execute('SELECT count(*) AS n FROM t').then((r) => r.rows[0]!.n);
+    expect(await count()).toBe(2);
+    await other.execute({ sql: 'INSERT INTO t (name) VALUES (?)', args: ['from elsewhere'] });
+    expect(await count()).toBe(3);
+    other.close();
+    ours.close();
+    db.remove();
+  });
+
+  it('refuses work once closed, with the code the retry logic knows', async () => {
+    const client = await setup();
+    client.close();
+    await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  });
+});
