@@ -11,7 +11,8 @@ import type { ListEntry } from '../spam/types';
  *   the least recently used go first beyond MAX_PAGE_BYTES.
  * - Lists: the moderators' block and moderation lists, which every submission is checked against,
  *   for ARTICLE_TTL_MS too, forgotten at once when this process changes them.
- * - Articles: the article rows (their versions) that thread reads look up, for ARTICLE_TTL_MS. This
+ * - Articles: the article rows (their versions, whether they take comments) that thread reads and
+ *   submissions look up, for ARTICLE_TTL_MS. This
  *   process forgets an article as soon as it writes a change to it; a change written by another
  *   process or isolate shows within ARTICLE_TTL_MS, well inside the max-age the thread advertises.
  */

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { randomId, type Keys } from '../crypto';
 import { getArticle, type ArticleRow } from '../db/articles';
+import { readCache } from '../db/read-cache';
 import {
   getComment,
   insertComment,
@@ -14,6 +15,7 @@ import { editSchema, submissionSchema } from '../http/schemas';
 import { renderHtml } from '../render';
 import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
+import { invisibleCharacters } from '../spam';
 import { foldForComparison } from '../text';
 import { purgeIfDue } from './retention';
 import { assess, memoryKeys, readHistory, type History } from './spam';
@@ -71,7 +73,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   const now = clock.now();
 
   const [article, parent] = await Promise.all([
-    getArticle(db, articleId),
+    readCache(db).article(articleId, () => getArticle(db, articleId)),
     input.parentId ? getComment(db, input.parentId) : undefined,
   ]);
   if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
@@ -88,6 +90,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     ip: meta.ip,
     userAgent: meta.userAgent,
     honeypot: typeof raw[settings.spam.honeypotField] === 'string' ? (raw[settings.spam.honeypotField] as string) : undefined,
+    invisible: invisibleCharacters(String(raw.content)), // counted before normalization strips them
   };
   const [hashes, hashOfContent] = await Promise.all([memoryKeys(deps, features), contentHash(keys, input.content)]);
   const { email: emailHash, ip: ipHash } = hashes;
@@ -134,7 +137,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   await insertComment(db, row);
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
-  deps.defer(() => purgeIfDue(deps));
+  deps.defer(() => purgeIfDue(deps, 'submission'));
   emit(deps, [createdEvent(deps, row, assessment)]);
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
@@ -179,6 +182,7 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
       email: (email ?? '').toLowerCase(),
       website: row.website,
       content,
+      invisible: invisibleCharacters(String(raw.content)),
       ip: meta.ip,
       userAgent: meta.userAgent ?? row.userAgent,
     },

@@ -35,7 +35,8 @@ export async function purgeClientData(db: Db, now: number, retentionDays: number
 
 /**
  * When this process last saw the marker, per database: the next turn is not due before `lastAt` +
- * an hour, so submissions until then skip reading it. A cache: without it, the marker decides alone.
+ * an hour, so submissions (which come often) skip reading it until then. The timer and the cron
+ * (which come hourly) always read it. A cache: without it, the marker decides alone.
  */
 const seen = new WeakMap<Db, number>();
 const notDue = (lastAt: number, now: number) => lastAt <= now && now - lastAt < PURGE_INTERVAL_MS;
@@ -44,9 +45,9 @@ const notDue = (lastAt: number, now: number) => lastAt <= now && now - lastAt < 
  * Takes the hourly turn when it is due: true for exactly one caller. The write only succeeds if the
  * marker still holds the value read, so two requests at once cannot both run the purge.
  */
-async function claimTurn(db: Db, now: number): Promise<boolean> {
+async function claimTurn(db: Db, now: number, remembered: boolean): Promise<boolean> {
   const known = seen.get(db);
-  if (known !== undefined && notDue(known, now)) return false;
+  if (remembered && known !== undefined && notDue(known, now)) return false;
   const last = await getMeta(db, PURGE_MARKER);
   const lastAt = Number(last ?? 0);
   // A marker in the future (the clock was set back) counts as due, or the purge would stall.
@@ -67,10 +68,13 @@ async function claimTurn(db: Db, now: number): Promise<boolean> {
   return claimed.length > 0;
 }
 
-/** Runs the purge if the last one is more than an hour old. Returns the comments changed, or null when it was not due. */
-export async function purgeIfDue(deps: Deps): Promise<number | null> {
+/**
+ * Runs the purge if the last one is more than an hour old. Returns the comments changed, or null
+ * when it was not due. `trigger`: after a submission, what this process remembers of the marker is enough.
+ */
+export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' = 'schedule'): Promise<number | null> {
   const now = deps.clock.now();
-  if (!(await claimTurn(deps.db, now))) return null;
+  if (!(await claimTurn(deps.db, now, trigger === 'submission'))) return null;
   const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
   const purged = await purgeClientData(deps.db, now, ipRetentionDays);
   deps.logger.info('retention.purged', { comments: purged, retentionDays: ipRetentionDays });

@@ -5,6 +5,8 @@ import { comment, postOk } from '../harness/client';
 import { comments, meta } from '../../src/db/schema';
 import { PURGE_MARKER, purgeClientData, purgeIfDue } from '../../src/services/retention';
 import { saveSettings } from '../../src/settings';
+import type { InStatement } from '@libsql/client';
+import { clientOf } from './server';
 
 /**
  * IPs and user agents are erased from comments older than `ipRetentionDays` (30 by default), by a
@@ -67,6 +69,27 @@ describe('retention of IPs and user agents', () => {
     await t.settled();
     expect(await marker()).toBe(t.clock.now());
     expect(erased(await clientData(t, stale.comment.id))).toBe(true);
+  });
+
+  it('submissions do not read the marker while this process knows the purge is not due; the schedule always does', async () => {
+    const t = await setup();
+    await postOk(t, 'a');
+    await t.settled();
+    const client = clientOf(t);
+    const execute = client.execute.bind(client);
+    const read: string[] = [];
+    client.execute = ((stmt: InStatement) => {
+      const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+      if (/"meta"/.test(sql)) read.push(sql);
+      return execute(stmt);
+    }) as typeof client.execute;
+    t.clock.advance(30 * 60_000);
+    await postOk(t, 'a');
+    await t.settled();
+    expect(read).toEqual([]);
+    expect(await purgeIfDue(t.deps)).toBeNull();
+    expect(read.length).toBeGreaterThan(0);
+    client.execute = execute;
   });
 
   it('two callers at once: exactly one runs the purge', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLanguage } from '../../../src/spam/language';
+import { checkLanguage, plainlyIn } from '../../../src/spam/language';
 import { context, features, settings, withSettings } from './fixtures';
 
 const french = [
@@ -50,5 +50,36 @@ describe('language', () => {
   it('ignores links when counting words', () => {
     const content = 'see https://a.example/1 https://a.example/2 https://a.example/3 https://a.example/4 now';
     expect(checkLanguage(features({ content }), context(), settings)).toEqual([]);
+  });
+});
+
+describe('common words spare the detector when they settle the language', () => {
+  const wordsOf = (text: string) => text.match(/[\p{L}']+/gu) ?? [];
+
+  it.each(french)('plainly French: %s', (content) => {
+    expect(plainlyIn(wordsOf(content), 'fr')).toBe(true);
+    expect(plainlyIn(wordsOf(content), 'en')).toBe(false);
+  });
+
+  it.each(english)('plainly English: %s', (content) => {
+    expect(plainlyIn(wordsOf(content), 'en')).toBe(true);
+    expect(plainlyIn(wordsOf(content), 'fr')).toBe(false);
+  });
+
+  it.each([
+    // A few French words in an English text are not enough, nor a text without common words.
+    'Merci pour the article, but honestly the numbers you quote are wrong and the whole thing is biased.',
+    'Check cheap pills online www pharma example com best price guaranteed fast shipping worldwide delivery',
+  ])('not settled for French: %s', (content) => {
+    expect(plainlyIn(wordsOf(content), 'fr')).toBe(false);
+  });
+
+  it('a language without a list always goes to the detector', () => {
+    expect(plainlyIn(wordsOf(french[0]!), 'sv')).toBe(false);
+  });
+
+  it('an English comment with some French words on a French article still gets the signal', () => {
+    const content = 'Merci pour the article, but honestly the numbers you quote are wrong and the whole thing is biased.';
+    expect(checkLanguage(features({ content }), context({ articleLanguage: 'fr' }), settings)).toHaveLength(1);
   });
 });

@@ -68,6 +68,7 @@ adminArticles.put('/:articleId', async (c) => {
       .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } }),
     ...audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
   ]);
+  readCache(db).forget([articleId]); // again: a read during the write may have cached the old row
   const row = (await getArticle(db, articleId))!;
   return c.json({ article: await articleInfo(deps, row, await loadSettings(db, deps.config)) });
 });
