@@ -57,14 +57,23 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
     if (!pathDecodes(c.req.url)) throw new ApiError(400, 'malformed_url', { detail: 'The path is not valid percent-encoding.' });
     await next();
   });
+  const tooLarge = () => new ApiError(413, 'payload_too_large', { detail: `The limit is ${MAX_BODY_BYTES} bytes.` });
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', { detail: `The limit is ${MAX_BODY_BYTES} bytes.` });
+      throw tooLarge();
     },
   });
-  // GET and HEAD bodies are never read; skipping them spares building the full Request on reads.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // GET and HEAD bodies are never read. A declared length is checked without touching the body
+  // (on Node, looking at it would build a whole web Request and stream; the route then reads it
+  // straight from the socket). Only a body without a length goes through the streaming limit.
+  app.use((c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length)) return limitBody(c, next);
+    if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
+    return next();
+  });
 
   app.use('/api/v1/admin/*', requireAdmin);
 

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
+import type { ArticleRow } from './articles';
 import { articles, comments } from './schema';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -86,7 +87,10 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.articleId, r.n]));
 }
 
-/** Bumps the article's version (the thread ETag) in the same batch as the change. */
+/**
+ * Bumps the article's version (the thread ETag) in the same batch as the change, and gives back
+ * the article as it now is.
+ */
 export function touchArticle(db: Db, articleId: string, now: number) {
   readCache(db).forget([articleId]);
   return db
@@ -98,12 +102,17 @@ export function touchArticle(db: Db, articleId: string, now: number) {
         version: sql`${articles.version} + 1`,
         firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
       },
-    });
+    })
+    .returning();
 }
 
-/** `also`: statements written in the same batch (an audit entry). */
+/**
+ * `also`: statements written in the same batch (an audit entry). The article as the batch left it
+ * goes to the read cache: the next submission or thread read there needs no query for it.
+ */
 export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
-  await runBatch(db, [db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt), ...also]);
+  const [, [article]] = (await db.batch([db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt), ...also])) as [unknown, ArticleRow[]];
+  if (article) readCache(db).keepArticle(article);
 }
 
 export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number, also: Statement[] = []) {

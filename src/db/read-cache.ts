@@ -13,7 +13,8 @@ import type { ListEntry } from '../spam/types';
  *   for ARTICLE_TTL_MS too, forgotten at once when this process changes them.
  * - Articles: the article rows (their versions, whether they take comments) that thread reads and
  *   submissions look up, for ARTICLE_TTL_MS. This
- *   process forgets an article as soon as it writes a change to it; a change written by another
+ *   process forgets an article as soon as it writes a change to it (or keeps the row the write
+ *   returned, when it has it); a change written by another
  *   process or isolate shows within ARTICLE_TTL_MS, well inside the max-age the thread advertises.
  */
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;
@@ -50,9 +51,13 @@ class ReadCache {
     const hit = this.articles.get(id);
     if (hit && Date.now() - hit.at < ARTICLE_TTL_MS) return hit.row;
     const row = await load();
+    this.remember(id, row);
+    return row;
+  }
+
+  private remember(id: string, row: ArticleRow | undefined) {
     if (this.articles.size > 10_000) this.articles.clear();
     this.articles.set(id, { at: Date.now(), row });
-    return row;
   }
 
   private listed: { at: number; entries: Promise<ListEntry[]> } | null = null;
@@ -68,6 +73,11 @@ class ReadCache {
 
   forgetLists() {
     this.listed = null;
+  }
+
+  /** An article row just written by this process, as the write returned it. */
+  keepArticle(row: ArticleRow) {
+    this.remember(row.id, row);
   }
 
   forget(articleIds: Iterable<string>) {

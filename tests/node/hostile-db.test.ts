@@ -158,6 +158,17 @@ describe('raw requests to the Node server', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   });
 
+  it('a declared length over the limit is answered 413 from the header, without waiting for the body', async () => {
+    const { t } = await seeded();
+    const port = await listen(t);
+    const before = await dump(t);
+    const head = `POST ${path('db')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 + 1}\r\n\r\n{"author":`;
+    const res = await raw(port, head); // the rest of the body never comes
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('payload_too_large');
+    expect(await dump(t)).toBe(before);
+  });
+
   it('broken request lines, raw bytes, NUL and oversized headers, lying lengths: no 5xx, nothing stored, still serving', async () => {
     const { t } = await seeded();
     const port = await listen(t);
