@@ -130,9 +130,58 @@ class FileClient {
     return this.run(typeof stmt === 'string' ? [stmt, args] : stmt);
   }
 
-  /** All or nothing, as @libsql/client's batch: a failed statement rolls back the ones before it. */
+  /**
+   * All or nothing, as @libsql/client's batch: a failed statement undoes the ones before it.
+   *
+   * Group commit: batches that arrive in the same turn of the event loop (requests whose bodies came
+   * in together) are written in one transaction, each inside its own savepoint, so that they share
+   * one commit and one fsync of the WAL, the largest part of a small write's cost with
+   * `synchronous = FULL`. Each still succeeds or fails alone, and none is answered before the
+   * commit that makes it durable.
+   */
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
-    this.run(mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED');
+    if (mode === 'read') return this.inTransaction(stmts, 'BEGIN TRANSACTION READONLY');
+    return new Promise((resolve, reject) => {
+      this.queued.push({ stmts, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  private queued: { stmts: Array<InStatement | [string, InArgs?]>; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] = [];
+
+  private commitQueued() {
+    const group = this.queued;
+    this.queued = [];
+    const outcomes: ({ results: ResultSet[] } | { error: unknown })[] = [];
+    try {
+      this.run('BEGIN IMMEDIATE');
+      for (const { stmts } of group) {
+        this.run('SAVEPOINT batch');
+        try {
+          outcomes.push({ results: stmts.map((stmt) => this.run(stmt)) });
+          this.run('RELEASE batch');
+        } catch (error) {
+          if (!this.db.inTransaction) throw error; // the whole transaction is gone, not just this batch
+          this.run('ROLLBACK TO batch');
+          this.run('RELEASE batch');
+          outcomes.push({ error });
+        }
+      }
+      this.run('COMMIT');
+    } catch (error) {
+      if (!this.closed && this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const { reject } of group) reject(error);
+      return;
+    }
+    group.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i]!;
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.results);
+    });
+  }
+
+  private inTransaction(stmts: Array<InStatement | [string, InArgs?]>, begin: string): ResultSet[] {
+    this.run(begin);
     try {
       const results = stmts.map((stmt) => this.run(stmt));
       this.run('COMMIT');
@@ -147,7 +196,7 @@ class FileClient {
     this.statements.clear();
     this.db.exec('PRAGMA foreign_keys = OFF');
     try {
-      return await this.batch(stmts);
+      return this.inTransaction(stmts, 'BEGIN DEFERRED');
     } finally {
       this.db.exec('PRAGMA foreign_keys = ON');
       this.statements.clear();

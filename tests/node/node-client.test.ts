@@ -70,6 +70,47 @@ describe('the local file client', () => {
     expect((await client.execute('SELECT name FROM t WHERE id = 10')).rows[0]!.name).toBe('now');
   });
 
+  it('batches sent together share a commit, and each is still all or nothing', async () => {
+    const client = await setup();
+    const results = await Promise.allSettled([
+      client.batch([{ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [20, 'first'] }]),
+      client.batch([
+        { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [21, 'undone with its batch'] },
+        { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [1, 'duplicate id'] },
+      ]),
+      client.batch([
+        { sql: 'INSERT INTO t (id, name) VALUES (?, ?) RETURNING id', args: [22, 'third'] },
+        { sql: 'UPDATE t SET n = 7 WHERE id = ?', args: [20] },
+      ]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const third = (results[2] as PromiseFulfilledResult<Awaited<ReturnType<typeof client.batch>>>).value;
+    expect(third[0]!.rows[0]!.id).toBe(22);
+    expect(third[1]!.rowsAffected).toBe(1);
+    const rows = await client.execute('SELECT id, name, n FROM t WHERE id >= 20 ORDER BY id');
+    expect(rows.rows.map((r) => [r.id, r.name, r.n])).toEqual([
+      [20, 'first', 7],
+      [22, 'third', null],
+    ]);
+  });
+
+  it('batches wait for the end of the turn, then are committed together before any is answered', async () => {
+    const db = tempDatabase();
+    const ours = await setup(createFileClient(db.file, 1000));
+    const other = createClient({ url: db.url });
+    const count = async () => Number((await other.execute('SELECT count(*) AS n FROM t')).rows[0]!.n);
+    const seenWhenAnswered: number[] = [];
+    const writes = Array.from({ length: 5 }, (_, i) =>
+      ours.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: [`w${i}`] }]).then(async () => seenWhenAnswered.push(await count())),
+    );
+    expect(await count()).toBe(2); // queued, nothing written yet
+    await Promise.all(writes);
+    expect(seenWhenAnswered).toEqual([7, 7, 7, 7, 7]);
+    other.close();
+    ours.close();
+    db.remove();
+  });
+
   it('sees a schema change made through it (statements prepared before are dropped)', async () => {
     const client = await setup();
     expect((await client.execute('SELECT * FROM t WHERE id = 1')).columns).toHaveLength(5);
