@@ -66,8 +66,8 @@ export function startTamis(databaseFile: string, port: number, nodeArgs: string[
   return startProcess('dist/entry/node.js', env, port, [...startFlags(), ...nodeArgs]);
 }
 
-/** The node flags `npm start` uses (its heap limit), read from package.json so both stay one. */
-function startFlags(): string[] {
+/** The node flags `npm start` uses (its heap limits), read from package.json so both stay one. */
+export function startFlags(): string[] {
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\//.exec(start)?.[1]?.trim().split(/\s+/) ?? [];
 }

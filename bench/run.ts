@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { openDatabase, PRAGMAS } from '../src/entry/node-db';
-import { BROWSER_UA, insertRows, load, machine, peakRss, seeder, startProcess, startTamis, type Figures } from './lib';
+import { BROWSER_UA, insertRows, load, machine, peakRss, seeder, startFlags, startProcess, startTamis, type Figures } from './lib';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), 'tamis-bench-'));
@@ -159,7 +159,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
     writeFileSync(join(dir, 'thread.json'), body);
     execSync('npx esbuild bench/ceiling-server.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/bench/ceiling-server.js --log-level=warning');
-    const bare = await startProcess('dist/bench/ceiling-server.js', { BODY_FILE: join(dir, 'thread.json') }, 18788);
+    // The same node flags as the server: the same stack, only without Tamis.
+    const bare = await startProcess('dist/bench/ceiling-server.js', { BODY_FILE: join(dir, 'thread.json') }, 18788, startFlags());
     const hono = (await load(`${bare.url}/thread`, {}, SECONDS)).requestsPerSecond;
     await bare.stop();
     const insert = await rawInsertCeiling(join(dir, 'raw.db'), SECONDS);

@@ -1,8 +1,7 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './deps';
 import { describeError } from './logger';
 import { requireAdmin } from './http/admin-auth';
@@ -15,6 +14,22 @@ import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
 import { system } from './http/routes/system';
+
+/** What hono's secureHeaders sends by default, with a CSP for an API and cross-origin resources (the widget). */
+const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'cross-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+];
 
 /**
  * The whole service, built from its dependencies: Node, Workers and tests all call this.
@@ -30,15 +45,13 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
     await next();
     deps.logger.debug('request', { id: c.var.requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
   });
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      crossOriginResourcePolicy: 'cross-origin',
-      referrerPolicy: 'no-referrer',
-      // A route that sets its own policy keeps it (/docs loads the reference page's scripts).
-      overwrite: false,
-    }),
-  );
+  // Set before the route answers, so that they go out with its response as written (hono's
+  // secureHeaders sets them afterwards, which makes the Node adapter rebuild every response).
+  // A route that sets one itself keeps its own (/docs loads the reference page's scripts).
+  app.use((c, next) => {
+    for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
+    return next();
+  });
   // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
   // Before the URL and size checks, so that a browser can read those refusals too.
   const publicCors = cors({
@@ -48,7 +61,14 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
     exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, publicCors);
+  // A request without Origin is no cross-origin browser request: nothing to allow (its answer still
+  // varies with Origin, for caches), and the adapter's response stays as written.
+  const corsWhenAsked: MiddlewareHandler = (c, next) => {
+    if (c.req.method === 'OPTIONS' || c.req.header('origin') !== undefined) return publicCors(c, next);
+    c.header('Vary', 'Origin');
+    return next();
+  };
+  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, corsWhenAsked);
 
   // A path whose percent-encoding does not decode (%ZZ, a lone surrogate as %ED%A0%80) is refused,
   // not passed on half-decoded: an article id in a path means one thing or nothing. (A query value
