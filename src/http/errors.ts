@@ -37,6 +37,14 @@ export function isDatabaseBusy(error: unknown): boolean {
   return false;
 }
 
+/** True when a write broke a unique index: two identical requests at once, the second one lost. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (/UNIQUE constraint failed/.test(e.message)) return true;
+  }
+  return false;
+}
+
 export const notFound = (code = 'not_found') => new ApiError(404, code);
 
 export function validationError(fields: Record<string, FieldIssue>): ApiError {

@@ -1,13 +1,13 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Db, Deps } from '../deps';
 import { getMeta } from '../db/meta';
-import { comments, meta } from '../db/schema';
+import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
 
 /**
  * Retention of client data: a comment keeps its IP (encrypted, with its keyed hash) and its user
  * agent for `ipRetentionDays` (30 by default), long enough for flood control and moderation, then
- * loses them. The comment itself stays.
+ * loses them. The comment itself stays. The spam memory forgets an IP after as long.
  *
  * The purge runs at most once an hour, whoever triggers it (a deferred task after each submission,
  * the Node entry's timer, a Workers cron). The time of the last run is a row of `meta`, claimed
@@ -31,6 +31,18 @@ export async function purgeClientData(db: Db, now: number, retentionDays: number
     )
     .returning({ id: comments.id });
   return changed.length;
+}
+
+/**
+ * Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
+ * within `retentionDays` is forgotten too (addresses change hands). Emails and hosts stay.
+ */
+export async function forgetOldIps(db: Db, now: number, retentionDays: number): Promise<number> {
+  const gone = await db
+    .delete(spamMemory)
+    .where(and(eq(spamMemory.kind, 'ip'), lt(spamMemory.updatedAt, now - retentionDays * DAY)))
+    .returning({ hash: spamMemory.hash });
+  return gone.length;
 }
 
 /**
@@ -77,6 +89,7 @@ export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' 
   if (!(await claimTurn(deps.db, now, trigger === 'submission'))) return null;
   const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
   const purged = await purgeClientData(deps.db, now, ipRetentionDays);
-  deps.logger.info('retention.purged', { comments: purged, retentionDays: ipRetentionDays });
+  const forgotten = await forgetOldIps(deps.db, now, ipRetentionDays);
+  deps.logger.info('retention.purged', { comments: purged, spamMemoryIps: forgotten, retentionDays: ipRetentionDays });
   return purged;
 }

@@ -109,6 +109,16 @@ describe('admin lists: errors', () => {
     expect((await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'ip', value: '2001:db8::1' })).status).toBe(201);
   });
 
+  it('the same entry sent twice at once: one 201, one 409, one row', async () => {
+    const t = await setup();
+    const entry = { list: 'disallowed', kind: 'word', value: 'casino' };
+    const answers = await Promise.all([adminCall(t, 'POST', '/lists', entry), adminCall(t, 'POST', '/lists', entry)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('duplicate_entry');
+    const listed = await adminCall(t, 'GET', '/lists');
+    expect((listed.body as { entries: unknown[] }).entries).toHaveLength(1);
+  });
+
   it('404 entry_not_found when deleting an unknown entry', async () => {
     const t = await setup();
     const answer = await adminCall(t, 'DELETE', '/lists/doesNotExist000000');

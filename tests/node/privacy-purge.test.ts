@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { setup, type NodeHarness } from '../harness/node';
-import { comment, postOk } from '../harness/client';
-import { comments, meta } from '../../src/db/schema';
+import { admin, comment, postOk } from '../harness/client';
+import { comments, meta, spamMemory } from '../../src/db/schema';
 import { PURGE_MARKER, purgeClientData, purgeIfDue } from '../../src/services/retention';
 import { saveSettings } from '../../src/settings';
 import type { InStatement } from '@libsql/client';
@@ -90,6 +90,24 @@ describe('retention of IPs and user agents', () => {
     expect(await purgeIfDue(t.deps)).toBeNull();
     expect(read.length).toBeGreaterThan(0);
     client.execute = execute;
+  });
+
+  it('the spam memory forgets an IP not marked again within ipRetentionDays; emails stay', async () => {
+    const t = await setup();
+    const feedback = (ip: string) =>
+      admin(t, '/spam/feedback', {
+        method: 'POST',
+        body: JSON.stringify({ label: 'spam', comment: { ...comment(), email: `${ip}@exemple.fr`, ip, content: 'Casino gratuit, cliquez ici pour gagner' } }),
+      });
+    expect((await feedback('203.0.113.7')).status).toBeLessThan(300);
+    t.clock.advance(20 * DAY);
+    expect((await feedback('203.0.113.8')).status).toBeLessThan(300);
+    const remembered = async () =>
+      (await t.deps.db.select({ kind: spamMemory.kind }).from(spamMemory).all()).map((r) => r.kind).sort();
+    expect(await remembered()).toEqual(['email', 'email', 'ip', 'ip']);
+    t.clock.advance(11 * DAY); // the first IP was marked 31 days ago, the second 11
+    expect(await purgeIfDue(t.deps)).not.toBeNull();
+    expect(await remembered()).toEqual(['email', 'email', 'ip']);
   });
 
   it('two callers at once: exactly one runs the purge', async () => {

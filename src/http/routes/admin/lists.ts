@@ -10,7 +10,7 @@ import { listEntries } from '../../../db/schema';
 import { audit } from '../../../services/audit';
 import { normalizeListValue } from '../../../services/lists';
 import { readBody } from '../../body';
-import { ApiError, parseOrThrow } from '../../errors';
+import { ApiError, isUniqueViolation, parseOrThrow } from '../../errors';
 import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
 import { actorOf, optionalQuery } from './common';
 import { IdParam, idParam } from '../../params';
@@ -52,13 +52,17 @@ adminLists.get('/', async (c) => {
 adminLists.post('/', async (c) => {
   const entry = parseOrThrow(NewEntry, await readBody(c));
   const { deps } = c.var;
-  if (await findListEntry(deps.db, entry)) throw new ApiError(409, 'duplicate_entry', { detail: 'This entry is in the list already.' });
+  const duplicate = () => new ApiError(409, 'duplicate_entry', { detail: 'This entry is in the list already.' });
+  if (await findListEntry(deps.db, entry)) throw duplicate();
   const now = deps.clock.now();
   const row: ListEntryRow = { id: randomId(), ...entry, createdAt: now };
+  // The unique index settles two identical requests at once: the second one gets the same 409.
   await runBatch(deps.db, [
     deps.db.insert(listEntries).values(row),
     ...audit(deps, actorOf(c), [{ action: 'list.add', target: 'list', targetId: row.id, after: snapshot(row) }], now),
-  ]);
+  ]).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? duplicate() : error;
+  });
   readCache(deps.db).forgetLists();
   return c.json({ entry: view(row) }, 201);
 });
