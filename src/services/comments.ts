@@ -15,7 +15,7 @@ import { editSchema, submissionSchema } from '../http/schemas';
 import { renderHtml } from '../render';
 import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
-import { invisibleCharacters } from '../spam';
+import { invisibleCharacters, learnerTokens } from '../spam';
 import { foldForComparison } from '../text';
 import { purgeIfDue } from './retention';
 import { assess, memoryKeys, readHistory, type History } from './spam';
@@ -97,6 +97,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   const { floodSeconds, maxPerHourPerIp } = settings.spam;
   const history = await readHistory(db, {
     keys: hashes,
+    tokens: learnerTokens(features),
     articleId,
     contentHash: hashOfContent,
     now,

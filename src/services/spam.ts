@@ -66,6 +66,8 @@ export interface SubmissionWindows {
 export interface History {
   memory: Context['memory'];
   crossPosts: number;
+  /** The learner's counts of the document's tokens, with its totals. */
+  learner: LearnerInput;
   /** Set for a new submission (`SubmissionWindows`), null otherwise. */
   submission: {
     /** The same author already posted the same text on this article. */
@@ -83,12 +85,13 @@ export interface History {
 const TRUST_COUNT_CAP = 1000;
 
 /**
- * Local memory, cross-posting and, for a new submission, the duplicate check and flood control,
- * as scalar subqueries of one statement: every one of them an indexed lookup.
+ * Local memory, cross-posting, the learner's counts of the document's `tokens` and, for a new
+ * submission, the duplicate check and flood control, as scalar subqueries of one statement: every
+ * one of them an indexed lookup (one round trip on D1).
  */
 export async function readHistory(
   db: Db,
-  q: { keys: MemoryKeys; articleId: string; contentHash: string; now: number; excludeId?: string; submission?: SubmissionWindows },
+  q: { keys: MemoryKeys; tokens: string[]; articleId: string; contentHash: string; now: number; excludeId?: string; submission?: SubmissionWindows },
 ): Promise<History> {
   const { keys, articleId, contentHash } = q;
   const spamFor = (kind: 'email' | 'ip' | 'host', hash: string | null) =>
@@ -102,8 +105,11 @@ export async function readHistory(
       ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince})`} AS lastByIp,
       ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp`
     : sql``;
-  const [row] = await db.all<Record<string, number | null>>(sql`
-    SELECT ${spamFor('ip', keys.ip)} AS ip, ${spamFor('email', keys.email)} AS email, ${spamFor('host', keys.host)} AS host,
+  // The token list goes as one JSON parameter (D1 binds at most 100), the counts come back as one JSON value.
+  const learner = sql`(SELECT json_group_array(json_array(token, spam, ham)) FROM learner_tokens
+      WHERE token IN (SELECT value FROM json_each(${JSON.stringify([TOTALS, TOKEN_TOTALS, ...q.tokens])})))`;
+  const [row] = await db.all<Record<string, number | string | null>>(sql`
+    SELECT ${spamFor('ip', keys.ip)} AS ip, ${spamFor('email', keys.email)} AS email, ${spamFor('host', keys.host)} AS host, ${learner} AS learner,
       (SELECT count(*) FROM (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND status = 'approved' AND id <> ${q.excludeId ?? ''} LIMIT ${TRUST_COUNT_CAP})) AS approved,
       (SELECT count(DISTINCT article_id) FROM comments WHERE content_hash = ${contentHash} AND created_at >= ${q.now - DAY} AND article_id <> ${articleId}) AS crossPosts
       ${submission}`);
@@ -112,6 +118,7 @@ export async function readHistory(
   return {
     memory: { spamByIp: n('ip'), spamByEmail: n('email'), spamByWebsiteHost: n('host'), approvedByEmail: n('approved') },
     crossPosts: n('crossPosts'),
+    learner: learnerInput(q.tokens, JSON.parse(String(row?.learner ?? '[]')) as [string, number, number][]),
     submission: w ? { duplicate: n('duplicate') === 1, lastByEmail: time('lastByEmail'), lastByIp: time('lastByIp'), limitByIp: time('limitByIp') } : null,
   };
 }
@@ -130,16 +137,15 @@ export interface AssessInput {
   history?: History;
 }
 
-/** Gathers the context (history, lists, learner counts), runs the pure checks, returns the verdict. */
+/** Gathers the context (history with the learner's counts, lists), runs the pure checks, returns the verdict. */
 export async function assess(deps: Deps, settings: SiteSettings, input: AssessInput): Promise<Assessment> {
   const { features, now } = input;
   const keys = input.hashes ?? (await memoryKeys(deps, features));
-  const tokens = learnerTokens(features);
-  const [formToken, { memory, crossPosts }, lists, learner] = await Promise.all([
+  const [formToken, { memory, crossPosts, learner }, lists] = await Promise.all([
     readFormToken(deps, input.formToken, features.articleId, now),
-    input.history ?? readHistory(deps.db, { keys, articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
+    input.history ??
+      readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
     readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
-    learnerCounts(deps, tokens),
   ]);
   const context: Context = {
     formToken,
@@ -161,17 +167,10 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
 const TOTALS = '#total';
 const TOKEN_TOTALS = '#tokens';
 
-/** Counts of this document's tokens and the totals, in one indexed read. */
-async function learnerCounts(deps: Deps, tokens: string[]): Promise<LearnerInput> {
-  // The token list goes as one JSON parameter: one short statement instead of hundreds of
-  // placeholders (D1 binds at most 100).
-  const rows = await deps.db
-    .select({ token: learnerTable.token, spam: learnerTable.spam, ham: learnerTable.ham })
-    .from(learnerTable)
-    .where(sql`${learnerTable.token} IN (SELECT value FROM json_each(${JSON.stringify([TOTALS, TOKEN_TOTALS, ...tokens])}))`)
-    .all();
+/** The learner's input from the rows read for a document's tokens ([token, spam, ham], totals included). */
+function learnerInput(tokens: string[], rows: [string, number, number][]): LearnerInput {
   const stats = new Map<string, TokenCounts>();
-  for (const row of rows) stats.set(row.token, { spam: row.spam, ham: row.ham });
+  for (const [token, spam, ham] of rows) stats.set(token, { spam, ham });
   const documents = stats.get(TOTALS) ?? { spam: 0, ham: 0 };
   const tokenTotals = stats.get(TOKEN_TOTALS) ?? { spam: 0, ham: 0 };
   stats.delete(TOTALS);
