@@ -17,6 +17,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
 /** Timestamps are Unix milliseconds inside; the API writes them as ISO 8601. */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
-import { runBatch, type Statement } from './batch';
+import type { Statement } from './batch';
 import { readCache } from './read-cache';
 import type { ArticleRow } from './articles';
 import { articles, comments } from './schema';
@@ -88,12 +88,13 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
 }
 
 /**
- * Bumps the article's version (the thread ETag) in the same batch as the change, and gives back
- * the article as it now is.
+ * Writes a change to an article's thread in one batch with the bump of the article's version (the
+ * thread ETag). The article as the batch left it goes to the read cache: the next submission or
+ * thread read there needs no query for it. `also`: statements written in the same batch (an audit entry).
  */
-export function touchArticle(db: Db, articleId: string, now: number) {
+async function writeToThread(db: Db, articleId: string, now: number, change: Statement[]) {
   readCache(db).forget([articleId]);
-  return db
+  const touch = db
     .insert(articles)
     .values({ id: articleId, createdAt: now, version: 1, firstCommentAt: now })
     .onConflictDoUpdate({
@@ -104,23 +105,16 @@ export function touchArticle(db: Db, articleId: string, now: number) {
       },
     })
     .returning();
-}
-
-/**
- * `also`: statements written in the same batch (an audit entry). The article as the batch left it
- * goes to the read cache: the next submission or thread read there needs no query for it.
- */
-export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
-  const [, [article]] = (await db.batch([db.insert(comments).values(row), touchArticle(db, row.articleId, row.createdAt), ...also])) as [unknown, ArticleRow[]];
+  const [[article]] = (await db.batch([touch, ...change])) as [ArticleRow[], ...unknown[]];
   if (article) readCache(db).keepArticle(article);
 }
 
+export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
+  await writeToThread(db, row.articleId, row.createdAt, [db.insert(comments).values(row), ...also]);
+}
+
 export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number, also: Statement[] = []) {
-  await runBatch(db, [
-    db.update(comments).set({ ...patch, updatedAt: now }).where(eq(comments.id, id)),
-    touchArticle(db, articleId, now),
-    ...also,
-  ]);
+  await writeToThread(db, articleId, now, [db.update(comments).set({ ...patch, updatedAt: now }).where(eq(comments.id, id)), ...also]);
 }
 
 /**
@@ -161,5 +155,5 @@ export async function removeComment(
       updates.push(db.update(comments).set({ rootId: newRoot, depth: sql`${comments.depth} - 1` }).where(inArray(comments.id, ids)));
     }
   }
-  await runBatch(db, [...updates, db.delete(comments).where(eq(comments.id, target.id)), touchArticle(db, target.articleId, now), ...also]);
+  await writeToThread(db, target.articleId, now, [...updates, db.delete(comments).where(eq(comments.id, target.id)), ...also]);
 }

@@ -30,6 +30,7 @@ interface Prepared {
 }
 
 type Values = unknown[];
+type Statements = Array<InStatement | [string, InArgs?]>;
 type IndexedRow = Record<string | symbol, unknown> & { [VALUES]: Values };
 
 function rowPrototype(count: number): object {
@@ -83,6 +84,8 @@ class FileClient {
   closed = false;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Prepared>();
+  /** Batches waiting for the end of this turn of the event loop (see batch). */
+  private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(path: string, timeoutMs: number) {
     this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
@@ -139,15 +142,13 @@ class FileClient {
    * write; the main thread waits for it). Each still succeeds or fails alone, and none is answered
    * before the commit that makes it durable.
    */
-  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
+  async batch(stmts: Statements, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
     if (mode === 'read') return this.inTransaction(stmts, 'BEGIN TRANSACTION READONLY');
     return new Promise((resolve, reject) => {
       this.queued.push({ stmts, resolve, reject });
       if (this.queued.length === 1) setImmediate(() => this.commitQueued());
     });
   }
-
-  private queued: { stmts: Array<InStatement | [string, InArgs?]>; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] = [];
 
   private commitQueued() {
     const group = this.queued;
@@ -180,7 +181,7 @@ class FileClient {
     });
   }
 
-  private inTransaction(stmts: Array<InStatement | [string, InArgs?]>, begin: string): ResultSet[] {
+  private inTransaction(stmts: Statements, begin: string): ResultSet[] {
     this.run(begin);
     try {
       const results = stmts.map((stmt) => this.run(stmt));

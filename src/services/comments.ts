@@ -1,7 +1,6 @@
-import type { Deps } from '../deps';
+import { DAY, HOUR, type Deps } from '../deps';
 import { randomId, type Keys } from '../crypto';
-import { getArticle, type ArticleRow } from '../db/articles';
-import { readCache } from '../db/read-cache';
+import { cachedArticle, getArticle, type ArticleRow } from '../db/articles';
 import {
   getComment,
   insertComment,
@@ -25,9 +24,6 @@ export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
 }
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 export const contentHash = (keys: Keys, content: string) => keys.fingerprint(foldForComparison(content));
 
@@ -73,7 +69,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   const now = clock.now();
 
   const [article, parent] = await Promise.all([
-    readCache(db).article(articleId, () => getArticle(db, articleId)),
+    cachedArticle(db, articleId),
     input.parentId ? getComment(db, input.parentId) : undefined,
   ]);
   if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
@@ -103,8 +99,9 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     now,
     submission: { floodSince: now - floodSeconds * 1000, hourSince: now - HOUR, maxPerHour: maxPerHourPerIp },
   });
-  if (history.submission!.duplicate) throw new ApiError(409, 'duplicate_comment');
-  floodControl(history.submission!, floodSeconds, now);
+  const recent = history.submission!; // read, since the windows were given
+  if (recent.duplicate) throw new ApiError(409, 'duplicate_comment');
+  floodControl(recent, floodSeconds, now);
 
   const assessment = await assess(deps, settings, { features, hashes, formToken: input.token, article, contentHash: hashOfContent, now, history });
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
-import type { Db, Deps } from '../deps';
+import { DAY, HOUR, type Db, type Deps } from '../deps';
 import { getMeta } from '../db/meta';
 import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
@@ -15,8 +15,7 @@ import { loadSettings } from '../settings';
  */
 
 export const PURGE_MARKER = 'retention.lastPurgeAt';
-export const PURGE_INTERVAL_MS = 3_600_000;
-const DAY = 86_400_000;
+export const PURGE_INTERVAL_MS = HOUR;
 
 /** Erases IP and user agent from comments created before `now - retentionDays`. Returns how many comments changed. */
 export async function purgeClientData(db: Db, now: number, retentionDays: number): Promise<number> {

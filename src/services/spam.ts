@@ -1,16 +1,15 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Deps } from '../deps';
+import { DAY, type Db, type Deps } from '../deps';
 import { fromBase64Url, toBase64Url } from '../crypto';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
 import { readCache } from '../db/read-cache';
-import { comments, learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
+import { learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
 import { loadSettings, type SiteSettings } from '../settings';
 import { hostOf, learnerTokens, pruneCount, runChecks, verdict } from '../spam';
 import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
 
-const DAY = 86_400_000;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 

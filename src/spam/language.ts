@@ -34,32 +34,33 @@ export function detectLanguage(text: string, expected: string): DetectedLanguage
 }
 
 /**
- * The commonest short words of the languages sites are most often written in, each listed for one
- * language only. A comment whose words are for a good part those of its article's language, and
+ * The commonest short words of the languages sites are most often written in (a word common to two
+ * of them counts for both). A comment whose words are for a good part those of its article's language, and
  * far more of them than any other's, is written in that language: the detector (~0.15 ms) is asked
  * only about the others. It can only spare a signal the detector would not have given either: the
  * check fires on a confident detection of another language, which such a text never gets.
  */
-const COMMON_WORDS: Record<string, ReadonlySet<string>> = Object.fromEntries(
-  Object.entries({
-    en: 'the and is are was were this that with for not you have it of to my your be they what there would about',
-    fr: 'le la les des du une est et je il elle nous vous ils qui pas pour dans sur avec cette mais très sont été être au aux ça',
-    de: 'der das und ist nicht ich ein eine zu den mit auf sich dem sie es auch wie für von aber wir',
-    es: 'el los las del una por con para está pero muy como más lo su sus ya yo también',
-    it: 'il gli della che non sono è ma come più anche questo questa nel alla ho mi',
-    pt: 'os das dos não uma com mas muito mais são também isso você eu',
-    nl: 'het een van ik je niet dat die zijn op voor ook maar wat er',
-  }).map(([lang, words]) => [lang, new Set(words.split(' '))]),
-);
+const COMMON_WORDS: Record<string, string> = {
+  en: 'the and is are was were this that with for not you have it of to my your be they what there would about',
+  fr: 'le la les des du une est et je il elle nous vous ils qui pas pour dans sur avec cette mais très sont été être au aux ça',
+  de: 'der das und ist nicht ich ein eine zu den mit auf sich dem sie es auch wie für von aber wir',
+  es: 'el los las del una por con para está pero muy como más lo su sus ya yo también',
+  it: 'il gli della che non sono è ma come più anche questo questa nel alla ho mi',
+  pt: 'os das dos não uma com mas muito mais são também isso você eu',
+  nl: 'het een van ik je niet dat die zijn op voor ook maar wat er',
+};
+/** Each common word and the languages listing it (a few, like "il" or "mais", are common to two). */
+const LANGUAGES_OF = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(COMMON_WORDS)) {
+  for (const word of words.split(' ')) LANGUAGES_OF.set(word, [...(LANGUAGES_OF.get(word) ?? []), lang]);
+}
 
 /** True when the common words say the text is in `lang` beyond doubt (see COMMON_WORDS). */
 export function plainlyIn(words: readonly string[], lang: string): boolean {
-  const own = COMMON_WORDS[lang];
-  if (!own) return false;
+  if (!Object.hasOwn(COMMON_WORDS, lang)) return false;
   const hits = new Map<string, number>();
   for (const word of words) {
-    const lower = word.toLowerCase();
-    for (const [other, list] of Object.entries(COMMON_WORDS)) if (list.has(lower)) hits.set(other, (hits.get(other) ?? 0) + 1);
+    for (const of of LANGUAGES_OF.get(word.toLowerCase()) ?? []) hits.set(of, (hits.get(of) ?? 0) + 1);
   }
   const mine = hits.get(lang) ?? 0;
   const rival = Math.max(0, ...[...hits].filter(([other]) => other !== lang).map(([, n]) => n));

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv, Deps } from '../../deps';
-import { getArticle, type ArticleRow } from '../../db/articles';
+import { cachedArticle, type ArticleRow } from '../../db/articles';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
 import { createComment, visibleStatus } from '../../services/comments';
 import { nest, toPublic } from '../../services/public';
@@ -58,7 +58,7 @@ articles.get('/:articleId/comments', async (c) => {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { db, config } = c.var.deps;
   const cache = readCache(db);
-  const [settings, article] = await Promise.all([loadSettings(db, config), cache.article(articleId, () => getArticle(db, articleId))]);
+  const [settings, article] = await Promise.all([loadSettings(db, config), cachedArticle(db, articleId)]);
 
   // The article's version changes with every change to its public thread: a cheap, exact ETag.
   const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor ?? ''}"`;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../../../deps';
+import { DAY, type AppEnv } from '../../../deps';
 import { COMMENT_STATUSES, type CommentStatus } from '../../../db/schema';
 import { countByDay, countByRule, countByStatus } from '../../../db/stats';
 import { parseOrThrow } from '../../errors';
@@ -10,7 +10,6 @@ import { limitQuery } from './common';
 /** Figures for a dashboard: totals per status, comments per day, what the spam checks caught. */
 export const adminStats = new Hono<AppEnv>();
 
-const DAY = 86_400_000;
 const StatsQuery = z.object({ days: limitQuery(30, 365).describe('Days covered by `days` and `rules`, today (UTC) included.') });
 
 adminStats.get('/', async (c) => {
