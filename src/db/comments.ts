@@ -93,7 +93,6 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
  * thread read there needs no query for it. `also`: statements written in the same batch (an audit entry).
  */
 async function writeToThread(db: Db, articleId: string, now: number, change: Statement[]) {
-  readCache(db).forget([articleId]);
   const touch = db
     .insert(articles)
     .values({ id: articleId, createdAt: now, version: 1, firstCommentAt: now })

@@ -19,11 +19,3 @@ export function listListEntries(db: Db, filter: { list?: ListName | undefined; k
 export function getListEntry(db: Db, id: string) {
   return db.select().from(listEntries).where(eq(listEntries.id, id)).get();
 }
-
-export function findListEntry(db: Db, entry: Pick<ListEntryRow, 'list' | 'kind' | 'value'>) {
-  return db
-    .select()
-    .from(listEntries)
-    .where(and(eq(listEntries.list, entry.list), eq(listEntries.kind, entry.kind), eq(listEntries.value, entry.value)))
-    .get();
-}

@@ -3,7 +3,6 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
 import { chunk, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
-import { readCache } from './read-cache';
 import { articles, comments, type CommentStatus } from './schema';
 
 /** Queries of the moderators' queue: every status, every column. */
@@ -73,9 +72,11 @@ export function commentsByEmailHash(db: Db, emailHash: string) {
   return db.select().from(comments).where(eq(comments.emailHash, emailHash)).orderBy(comments.createdAt, comments.id).all();
 }
 
-/** Bumps the version (the public thread ETag) of articles that already have comments. */
+/**
+ * Bumps the version (the public thread ETag) of articles that already have comments. The caller
+ * forgets them in the read cache once the batch is written (`readCache(db).forget`).
+ */
 export function bumpArticles(db: Db, articleIds: string[]): Statement[] {
-  readCache(db).forget(articleIds);
   return chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
     db.update(articles).set({ version: sql`${articles.version} + 1` }).where(inArray(articles.id, slice)),
   );

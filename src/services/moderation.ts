@@ -4,6 +4,7 @@ import { getArticle } from '../db/articles';
 import { runBatch, type Statement } from '../db/batch';
 import { getComment, insertComment, removeComment, type CommentRow } from '../db/comments';
 import { bumpArticles, parentExcerpts, updateComments } from '../db/moderation';
+import { readCache } from '../db/read-cache';
 import type { CommentStatus } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
@@ -134,6 +135,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   }
   for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
   await runBatch(deps.db, [...statements, ...bumpArticles(deps.db, touched), ...audit(deps, actor, entries, now)]);
+  readCache(deps.db).forget(touched);
   if (learned) deps.defer(() => pruneLearner(deps));
   emit(deps, events);
   return result;

@@ -120,15 +120,17 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     );
   }
   const counts = { comments: own.length, mentions: mentioned.length, auditEntries: auditRows.length, listEntries: listed.length };
+  const threads = [...own.map((r) => r.articleId), ...mentioned];
   await runBatch(db, [
     ...statements,
-    ...bumpArticles(db, [...own.map((r) => r.articleId), ...mentioned]),
+    ...bumpArticles(db, threads),
     db.delete(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))),
     db.delete(spamMemory).where(and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, hash))),
     ...chunk(ipHashes, MAX_PARAMS).map((slice) => db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice)))),
     // Recorded without the address (nor its hash): only how much was erased.
     ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
   ]);
+  readCache(db).forget(threads);
   readCache(db).forgetLists();
   return counts;
 }

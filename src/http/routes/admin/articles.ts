@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { iso, type AppEnv, type Deps } from '../../../deps';
 import { getArticle, type ArticleRow } from '../../../db/articles';
-import { runBatch } from '../../../db/batch';
 import { articles } from '../../../db/schema';
 import { countByStatus } from '../../../db/stats';
 import { audit } from '../../../services/audit';
@@ -60,16 +59,15 @@ adminArticles.put('/:articleId', async (c) => {
   const { db, clock } = deps;
   const now = clock.now();
   const before = await getArticle(db, articleId);
-  readCache(db).forget([articleId]);
-  await runBatch(db, [
+  const [[row]] = (await db.batch([
     db
       .insert(articles)
       .values({ id: articleId, createdAt: now, ...patch })
-      .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } }),
+      .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } })
+      .returning(),
     ...audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
-  ]);
-  readCache(db).forget([articleId]); // again: a read during the write may have cached the old row
-  const row = (await getArticle(db, articleId))!;
+  ])) as [[ArticleRow], ...unknown[]];
+  readCache(db).keepArticle(row);
   return c.json({ article: await articleInfo(deps, row, await loadSettings(db, deps.config)) });
 });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../../deps';
 import { randomId } from '../../../crypto';
 import { runBatch } from '../../../db/batch';
-import { findListEntry, getListEntry, listListEntries, type ListEntryRow } from '../../../db/lists';
+import { getListEntry, listListEntries, type ListEntryRow } from '../../../db/lists';
 import { readCache } from '../../../db/read-cache';
 import { listEntries } from '../../../db/schema';
 import { audit } from '../../../services/audit';
@@ -52,16 +52,14 @@ adminLists.get('/', async (c) => {
 adminLists.post('/', async (c) => {
   const entry = parseOrThrow(NewEntry, await readBody(c));
   const { deps } = c.var;
-  const duplicate = () => new ApiError(409, 'duplicate_entry', { detail: 'This entry is in the list already.' });
-  if (await findListEntry(deps.db, entry)) throw duplicate();
   const now = deps.clock.now();
   const row: ListEntryRow = { id: randomId(), ...entry, createdAt: now };
-  // The unique index settles two identical requests at once: the second one gets the same 409.
+  // The unique index refuses an entry that is there already (two identical requests at once too).
   await runBatch(deps.db, [
     deps.db.insert(listEntries).values(row),
     ...audit(deps, actorOf(c), [{ action: 'list.add', target: 'list', targetId: row.id, after: snapshot(row) }], now),
   ]).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? duplicate() : error;
+    throw isUniqueViolation(error) ? new ApiError(409, 'duplicate_entry', { detail: 'This entry is in the list already.' }) : error;
   });
   readCache(deps.db).forgetLists();
   return c.json({ entry: view(row) }, 201);
