@@ -18,7 +18,8 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { deriveKeys, randomToken, type Keys } from '../src/crypto';
 import { getMeta } from '../src/db/meta';
 import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
-import type { Db, Deps } from '../src/deps';
+import type { Db } from '../src/deps';
+import { runBatch, type Statement } from '../src/db/batch';
 import { openDatabase } from '../src/entry/node-db';
 import { memoryKeys } from '../src/services/spam';
 
@@ -36,7 +37,6 @@ export interface RotationReport {
 
 export class RotationError extends Error {}
 
-type Statement = Parameters<Db['batch']>[0][number];
 
 /** Old hash → new hash, for each kind of value local memory and the audit log refer to. */
 interface HashMaps {
@@ -45,7 +45,6 @@ interface HashMaps {
   host: Map<string, string>;
 }
 
-const keysOnly = (keys: Keys) => ({ keys }) as Deps;
 
 /** Decrypts with the old keys; a value the new keys already open is left as it is. */
 async function reseal(sealed: string, from: Keys, to: Keys): Promise<{ plain: string; sealed: string; already: boolean } | null> {
@@ -85,7 +84,7 @@ export async function rotateSecret(
     const ip = row.ipEnc ? await reseal(row.ipEnc, from, to) : null;
     if (row.ipEnc && !ip) unreadable.push(row.id);
     const input = { email: email?.plain ?? '', ip: ip?.plain ?? null, website: row.website };
-    const [was, now] = await Promise.all([memoryKeys(keysOnly(from), input), memoryKeys(keysOnly(to), input)]);
+    const [was, now] = await Promise.all([memoryKeys({ keys: from }, input), memoryKeys({ keys: to }, input)]);
     if ((email && email.already) || (ip && ip.already)) {
       // Written by a server that already ran with the new secret: its hashes are new ones too.
       for (const kind of ['email', 'ip', 'host'] as const) if (now[kind]) fresh[kind].add(now[kind]);
@@ -159,7 +158,7 @@ export async function rotateSecret(
     statements.push(db.update(meta).set({ value: newSecret }).where(eq(meta.key, 'secret')));
     report.storedSecret = true;
   }
-  if (!report.dryRun && statements.length) await db.batch(statements as [Statement, ...Statement[]]);
+  if (!report.dryRun) await runBatch(db, statements);
 
   // Check the result: every address opens with the new keys, none with the old.
   if (!report.dryRun) {

@@ -6,7 +6,7 @@ import type { AppEnv, Deps } from './deps';
 import { describeError } from './logger';
 import { requireAdmin } from './http/admin-auth';
 import { MAX_BODY_BYTES } from './http/body';
-import { ApiError, isDatabaseBusy, toProblem } from './http/errors';
+import { ApiError, isDatabaseBusy, notFound, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
 import { adminSpam } from './http/routes/admin-spam';
@@ -105,7 +105,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/', system);
 
   app.notFound(() => {
-    throw new ApiError(404, 'not_found');
+    throw notFound();
   });
   app.onError((err, c) => {
     const error =

@@ -42,7 +42,6 @@ export type AppEnv = {
   Variables: {
     deps: Deps;
     requestId: string;
-    lang: import('./http/i18n').Lang;
     admin: { id: string; name: string };
   };
 };

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { randomId, sha256Hex } from '../crypto';
 import { runBatch, type Statement } from './batch';
@@ -48,18 +48,13 @@ export async function liveTokenNamed(db: Db, name: string) {
   return db.select({ id: adminTokens.id }).from(adminTokens).where(and(eq(adminTokens.name, name), isNull(adminTokens.revokedAt))).get();
 }
 
-export async function countLiveTokens(db: Db) {
-  const row = await db.select({ n: count() }).from(adminTokens).where(isNull(adminTokens.revokedAt)).get();
-  return row?.n ?? 0;
-}
-
 /**
  * Revokes a live token unless it is the last one (which would lock every moderator out until a
  * restart): the condition is in the statement itself, so two revocations at once cannot both pass.
  * Returns whether the token is now revoked by this call.
  */
 export async function revokeToken(db: Db, id: string, now: number): Promise<boolean> {
-  await db
+  const revoked = await db
     .update(adminTokens)
     .set({ revokedAt: now })
     .where(
@@ -68,7 +63,7 @@ export async function revokeToken(db: Db, id: string, now: number): Promise<bool
         isNull(adminTokens.revokedAt),
         sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
       ),
-    );
-  const row = await db.select({ revokedAt: adminTokens.revokedAt }).from(adminTokens).where(eq(adminTokens.id, id)).get();
-  return row?.revokedAt === now;
+    )
+    .returning({ id: adminTokens.id });
+  return revoked.length > 0;
 }

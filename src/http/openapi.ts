@@ -44,7 +44,6 @@ export function registerPath(route: RouteConfig) {
 registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
 registry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });
 
-const articleParams = s.ArticleParam;
 
 
 registerPath({
@@ -53,7 +52,7 @@ registerPath({
   summary: 'Post a comment',
   description:
     'JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer (if its origin is allowed) with #comment-<id> or #comment-pending. A comment judged spam is answered exactly like a pending one.',
-  request: { params: articleParams, body: bodyOf(s.SubmissionSchema, true) },
+  request: { params: s.ArticleParam, body: bodyOf(s.SubmissionSchema, true) },
   responses: {
     201: json(s.OwnComment, 'Created (approved or pending)'),
     303: { description: 'Back to the article page (form posts)' },
@@ -66,7 +65,7 @@ registerPath({
   path: '/api/v1/articles/{articleId}/comments',
   summary: 'Read the approved thread',
   description: 'Top-level comments paginated by an opaque cursor, each with its approved replies nested. ETag / If-None-Match → 304.',
-  request: { params: articleParams, query: s.ThreadQuery },
+  request: { params: s.ArticleParam, query: s.ThreadQuery },
   responses: { 200: json(s.Thread), 304: { description: 'Not modified' }, 422: problems[422] },
 });
 registerPath({
@@ -74,7 +73,7 @@ registerPath({
   path: '/api/v1/articles/{articleId}/form',
   summary: 'Get a form token and the honeypot field name',
   description: 'Send `token` back with the submission and leave the honeypot field empty. Not cacheable.',
-  request: { params: articleParams },
+  request: { params: s.ArticleParam },
   responses: {
     200: json(z.object({ token: z.string(), honeypot: z.string(), minSeconds: z.number().int() })),
     422: problems[422],

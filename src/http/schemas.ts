@@ -74,7 +74,6 @@ function buildSubmissionSchema(limits: { maxAuthorLength: number; maxContentLeng
   });
 }
 export const SubmissionSchema = submissionSchema({ maxAuthorLength: 100, maxContentLength: 5000 });
-export type Submission = z.infer<typeof SubmissionSchema>;
 
 export const editSchema = (maxContentLength: number) => z.object({ content: contentField(maxContentLength) });
 

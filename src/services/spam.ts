@@ -42,7 +42,7 @@ function websiteHost(website: string | null): string | null {
 }
 
 /** Keyed hashes of what local memory remembers about a submitter. */
-export async function memoryKeys(deps: Deps, f: Pick<Features, 'email' | 'ip' | 'website'>) {
+export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'email' | 'ip' | 'website'>) {
   const host = websiteHost(f.website);
   const [email, ip, hostHash] = await Promise.all([
     deps.keys.hash(f.email.toLowerCase()),
@@ -176,6 +176,19 @@ function learnerInput(tokens: string[], rows: [string, number, number][]): Learn
   stats.delete(TOKEN_TOTALS);
   const totals: LearnerTotals = { ...documents, spamTokens: tokenTotals.spam, hamTokens: tokenTotals.ham };
   return { tokens, stats, totals };
+}
+
+/** How many tokens the learner holds, and how many documents of each class it was trained with. */
+export async function learnerSize(db: Db) {
+  const row = await db
+    .select({
+      vocabulary: sql<number>`sum(${learnerTable.token} <> ${TOTALS})`,
+      spam: sql<number>`coalesce(max(case when ${learnerTable.token} = ${TOTALS} then ${learnerTable.spam} end), 0)`,
+      ham: sql<number>`coalesce(max(case when ${learnerTable.token} = ${TOTALS} then ${learnerTable.ham} end), 0)`,
+    })
+    .from(learnerTable)
+    .get();
+  return { vocabulary: row?.vocabulary ?? 0, spam: row?.spam ?? 0, ham: row?.ham ?? 0 };
 }
 
 export type Label = 'spam' | 'ham';

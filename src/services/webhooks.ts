@@ -1,4 +1,4 @@
-import type { Deps } from '../deps';
+import { iso, type Deps } from '../deps';
 import { randomId, toHex } from '../crypto';
 import type { CommentRow } from '../db/comments';
 import type { Assessment } from './spam';
@@ -35,13 +35,13 @@ export function eventComment(row: CommentRow) {
     author: { name: row.author, website: row.website, staff: row.staff },
     content: row.content,
     html: row.html,
-    createdAt: new Date(row.createdAt).toISOString(),
-    editedAt: row.editedAt === null ? null : new Date(row.editedAt).toISOString(),
+    createdAt: iso(row.createdAt)!,
+    editedAt: iso(row.editedAt),
   };
 }
 
 export function makeEvent(deps: Deps, type: EventType, data: Record<string, unknown>): WebhookEvent {
-  return { id: randomId(), type, createdAt: new Date(deps.clock.now()).toISOString(), data };
+  return { id: randomId(), type, createdAt: iso(deps.clock.now())!, data };
 }
 
 export const createdEvent = (deps: Deps, row: CommentRow, assessment: Pick<Assessment, 'verdict' | 'score' | 'reasons'>) =>

@@ -8,7 +8,6 @@ import { TEST_ENV } from '../harness/types';
 import { deriveKeys } from '../../src/crypto';
 import { auditLog, comments, meta, spamMemory } from '../../src/db/schema';
 import { memoryKeys } from '../../src/services/spam';
-import type { Deps } from '../../src/deps';
 import { RotationError, rotateSecret } from '../../scripts/rotate-secret';
 import { ROOT, clientOf, openFile, tempDatabase } from './server';
 
@@ -70,7 +69,7 @@ describe('rotating SECRET', () => {
     const after = await everything(t);
     for (const value of [oldMemory.email, oldMemory.ip!, oldMemory.host!]) expect(after).not.toContain(value);
     expect(before).toContain(oldMemory.email);
-    const newMemory = await memoryKeys({ keys: newKeys } as Deps, { email: people[0]!.email, ip: people[0]!.ip, website: people[0]!.website! });
+    const newMemory = await memoryKeys({ keys: newKeys }, { email: people[0]!.email, ip: people[0]!.ip, website: people[0]!.website! });
     const memory = await t.deps.db.select().from(spamMemory).all();
     expect(memory.map((m) => [m.kind, m.hash, m.spam]).sort()).toEqual(
       [['email', newMemory.email, 2], ['host', newMemory.host, 3], ['ip', newMemory.ip, 1]].sort(),

@@ -3,9 +3,9 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../../deps';
 import { getArticle } from '../../db/articles';
-import { comments, learnerTokens } from '../../db/schema';
+import { comments } from '../../db/schema';
 import { contentHash } from '../../services/comments';
-import { assess, learn, memoryKeys, type Label } from '../../services/spam';
+import { assess, learn, learnerSize, memoryKeys, type Label } from '../../services/spam';
 import { loadSettings } from '../../settings';
 import { invisibleCharacters } from '../../spam';
 import type { Features } from '../../spam/types';
@@ -86,19 +86,12 @@ adminSpam.get('/stats', async (c) => {
       FROM ${comments}, json_each(${comments.reasons}) AS r
       GROUP BY rule ORDER BY hits DESC`),
     db.select({ verdict: comments.verdict, n: sql<number>`count(*)` }).from(comments).groupBy(comments.verdict).all(),
-    db
-      .select({
-        vocabulary: sql<number>`sum(${learnerTokens.token} <> '#total')`,
-        spam: sql<number>`coalesce(max(case when ${learnerTokens.token} = '#total' then ${learnerTokens.spam} end), 0)`,
-        ham: sql<number>`coalesce(max(case when ${learnerTokens.token} = '#total' then ${learnerTokens.ham} end), 0)`,
-      })
-      .from(learnerTokens)
-      .get(),
+    learnerSize(db),
   ]);
   return c.json({
     rules: rules.map((r) => ({ rule: r.rule, hits: Number(r.hits), spam: Number(r.spam) })),
     verdicts: Object.fromEntries(['approve', 'hold', 'spam'].map((v) => [v, verdicts.find((r) => r.verdict === v)?.n ?? 0])),
-    learner: { vocabulary: learner?.vocabulary ?? 0, trained: { spam: learner?.spam ?? 0, ham: learner?.ham ?? 0 } },
+    learner: { vocabulary: learner.vocabulary, trained: { spam: learner.spam, ham: learner.ham } },
   });
 });
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { AppEnv, Deps } from '../../deps';
+import { iso, type AppEnv, type Deps } from '../../deps';
 import { cachedArticle, type ArticleRow } from '../../db/articles';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
 import { createComment, visibleStatus } from '../../services/comments';
@@ -30,7 +30,7 @@ articles.post('/:articleId/comments', async (c) => {
   }
   const comment = await toPublic(row, { avatars: settings.avatars, keys: deps.keys });
   return c.json(
-    { comment: { ...comment, status }, editToken, editableUntil: new Date(editableUntil).toISOString() },
+    { comment: { ...comment, status }, editToken, editableUntil: iso(editableUntil) },
     201,
     { 'Cache-Control': 'no-store' },
   );

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DAY, type AppEnv } from '../../../deps';
+import { DAY, iso, type AppEnv } from '../../../deps';
 import { COMMENT_STATUSES, type CommentStatus } from '../../../db/schema';
 import { countByDay, countByRule, countByStatus } from '../../../db/stats';
 import { parseOrThrow } from '../../errors';
@@ -32,7 +32,7 @@ adminStats.get('/', async (c) => {
     }))
     .sort((a, b) => b.spam - a.spam || b.hold - a.hold || a.rule.localeCompare(b.rule));
   return c.json({
-    since: new Date(since).toISOString(),
+    since: iso(since)!,
     statuses: { ...statuses, total: Object.values(statuses).reduce((a, b) => a + b, 0) },
     days: series,
     rules,
