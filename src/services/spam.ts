@@ -182,7 +182,7 @@ function learnerInput(tokens: string[], rows: [string, number, number][]): Learn
 export async function learnerSize(db: Db) {
   const row = await db
     .select({
-      vocabulary: sql<number>`sum(${learnerTable.token} <> ${TOTALS})`,
+      vocabulary: sql<number>`sum(${learnerTable.token} NOT IN (${TOTALS}, ${TOKEN_TOTALS}))`,
       spam: sql<number>`coalesce(max(case when ${learnerTable.token} = ${TOTALS} then ${learnerTable.spam} end), 0)`,
       ham: sql<number>`coalesce(max(case when ${learnerTable.token} = ${TOTALS} then ${learnerTable.ham} end), 0)`,
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { admin, adminCall, comment, post, postOk } from '../harness/client';
+import { learnerTokens } from '../../src/db/schema';
 
 const check = (t: Awaited<ReturnType<typeof setup>>, body: Record<string, unknown>) =>
   admin(t, '/spam/check', { method: 'POST', body: JSON.stringify(body) });
@@ -109,6 +110,9 @@ describe('POST /api/v1/admin/spam/feedback', () => {
     const s = await stats(t);
     expect(s.learner.trained).toEqual({ spam: 20, ham: 20 });
     expect(s.learner.vocabulary).toBeGreaterThan(100);
+    // The vocabulary counts tokens, not the rows holding the totals.
+    const rows = await t.deps.db.select({ token: learnerTokens.token }).from(learnerTokens).all();
+    expect(s.learner.vocabulary).toBe(rows.filter((r) => !r.token.startsWith('#')).length);
   });
 
   it('teaches local memory: an email marked spam before counts against its next comment', async () => {
