@@ -5,7 +5,7 @@
  *   npx tsx bench/spam.ts [corpus.jsonl]
  */
 import { readFileSync } from 'node:fs';
-import type { EvalRow } from '../src/spam/eval';
+import { parseCorpus } from '../src/spam/eval';
 import { runChecks, verdict } from '../src/spam/index';
 import { learnerTokens } from '../src/spam/learner';
 import { createLocalEngine } from '../src/spam/local-engine';
@@ -13,10 +13,7 @@ import { defaultSpamSettings } from '../src/spam/settings';
 import type { TokenCounts } from '../src/spam/types';
 
 const file = process.argv[2] ?? '/work/shared/spam-corpus/youtube-dev.jsonl';
-const rows: EvalRow[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as EvalRow);
+const rows = parseCorpus(readFileSync(file, 'utf8'));
 
 // Train one engine on every row (the largest table), as the service would have it.
 const engine = createLocalEngine({ settings: defaultSpamSettings, articleLanguage: 'en', learner: true });

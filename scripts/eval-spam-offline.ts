@@ -19,8 +19,8 @@
  * the same way.
  */
 import { readFileSync } from 'node:fs';
-import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
-import { createLocalEngine, dominantLanguage, rowToFeatures } from '../src/spam/local-engine';
+import { evaluate, formatReport, parseCorpus, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
+import { createLocalEngine, dominantLanguage, formatMistakes } from '../src/spam/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
 
 const args = process.argv.slice(2);
@@ -39,10 +39,7 @@ const forcedLanguage = option('--lang');
 const seeds = Math.max(1, Number(option('--seeds') ?? 20) || 20);
 const showMistakes = args.includes('--mistakes');
 
-const rows: EvalRow[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as EvalRow);
+const rows = parseCorpus(readFileSync(file, 'utf8'));
 const sites = [...new Set(rows.map((row) => row.site))];
 
 const languages = new Map<string, string | null>();
@@ -60,14 +57,7 @@ const run = (data: readonly EvalRow[], learner: boolean) =>
   );
 
 function printMistakes(results: readonly SiteResult[]) {
-  if (!showMistakes) return;
-  for (const { site, mistakes } of results) {
-    for (const { row, decision } of mistakes) {
-      const why = decision.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
-      const text = JSON.stringify(rowToFeatures(row).content.slice(0, 100));
-      console.log(`  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${text} — ${why}`);
-    }
-  }
+  if (showMistakes) for (const line of formatMistakes(results)) console.log(line);
 }
 
 /** A small deterministic generator (mulberry32), so that a seed always gives the same split. */

@@ -11,8 +11,8 @@
  * src/spam/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
  */
 import { readFileSync } from 'node:fs';
-import { evaluate, formatReport, type Engine, type EngineDecision, type EvalRow } from '../src/spam/eval';
-import { dominantLanguage, generatedEmail, rowToFeatures } from '../src/spam/local-engine';
+import { evaluate, formatReport, parseCorpus, type Engine, type EngineDecision, type EvalRow } from '../src/spam/eval';
+import { dominantLanguage, formatMistakes, generatedEmail, rowToFeatures } from '../src/spam/local-engine';
 import { admin } from '../tests/harness/client';
 import { setup } from '../tests/harness/node';
 
@@ -26,10 +26,7 @@ const langIndex = args.indexOf('--lang');
 const forcedLanguage = langIndex >= 0 ? (args[langIndex + 1] ?? null) : null;
 const showMistakes = args.includes('--mistakes');
 
-const rows: EvalRow[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as EvalRow);
+const rows = parseCorpus(readFileSync(file, 'utf8'));
 
 /** The submission a row stands for, cut to the API's limits. */
 function submission(row: EvalRow, site: string): Record<string, unknown> {
@@ -90,14 +87,7 @@ for (const [title, train] of [
 ] as const) {
   const results = await evaluate(rows, httpEngine, { train });
   console.log(formatReport(`== ${title}`, results));
-  if (showMistakes) {
-    for (const { site, mistakes } of results) {
-      for (const { row, decision } of mistakes) {
-        const why = decision.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
-        console.log(`  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${JSON.stringify(rowToFeatures(row).content.slice(0, 100))} — ${why}`);
-      }
-    }
-  }
+  if (showMistakes) for (const line of formatMistakes(results)) console.log(line);
   console.log();
 }
 if (unprocessable) console.log(`${unprocessable} rows could not be sent even without their invalid fields (counted as held).`);

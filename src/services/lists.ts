@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { parseIp } from '../spam/net';
+import { LABEL, parseIp } from '../spam/net';
 import { normalizeLine } from '../text';
 import type { ListKind } from '../db/lists';
 
@@ -35,8 +35,6 @@ export function normalizeCidr(value: string): string | null {
     return null;
   }
 }
-
-const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
 
 /** A domain or a top-level domain ('spam.example', '*.spam.example', 'xyz'); it covers its subdomains. */
 export function normalizeDomain(value: string): string | null {

@@ -7,7 +7,8 @@ import type { ArticleRow } from '../db/articles';
 import { readCache } from '../db/read-cache';
 import { learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
 import { loadSettings, type SiteSettings } from '../settings';
-import { hostOf, learnerTokens, pruneCount, runChecks, verdict } from '../spam';
+import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
+import { memoryHost } from '../spam/analyze';
 import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
 
 const enc = new TextEncoder();
@@ -36,14 +37,9 @@ async function readFormToken(deps: Deps, token: string | undefined | null, artic
   return { state: 'ok', ageMs: now - Number(issued) };
 }
 
-/** The website's host as local memory keys it (without "www."). */
-function websiteHost(website: string | null): string | null {
-  return website ? (hostOf(website)?.replace(/^www\./, '') ?? null) : null;
-}
-
 /** Keyed hashes of what local memory remembers about a submitter. */
 export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'email' | 'ip' | 'website'>) {
-  const host = websiteHost(f.website);
+  const host = memoryHost(f.website);
   const [email, ip, hostHash] = await Promise.all([
     deps.keys.hash(f.email.toLowerCase()),
     f.ip ? deps.keys.hash(f.ip) : null,
@@ -203,14 +199,13 @@ export interface MemoryKeys {
 /**
  * The statements that train the learner and the local memory with one decision (delta +1), or
  * take one back (delta −1, when a moderator reverses it); counts never go below zero. They are
- * written in the same batch as the decision they come from.
+ * written in the same batch as the decision they come from. `tokens`: the comment's learnerTokens.
  */
-function lessonStatements(deps: Deps, features: Features, keys: MemoryKeys, label: Label, delta: 1 | -1): Statement[] {
+function lessonStatements(deps: Deps, tokens: string[], keys: MemoryKeys, label: Label, delta: 1 | -1): Statement[] {
   const now = deps.clock.now();
   const { db } = deps;
   const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
   const memoryColumn = label === 'spam' ? spamMemory.spam : spamMemory.ham;
-  const tokens = learnerTokens(features);
   // Each token's row and the documents total count one; the tokens total counts them all.
   const amounts: [string, number][] = [[TOTALS, 1], [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
   const learner =
@@ -240,7 +235,7 @@ function lessonStatements(deps: Deps, features: Features, keys: MemoryKeys, labe
 
 /** Trains the learner and the local memory with a labelled comment (the feedback endpoint). */
 export async function learn(deps: Deps, features: Features, keys: MemoryKeys, label: Label) {
-  await runBatch(deps.db, lessonStatements(deps, features, keys, label, 1));
+  await runBatch(deps.db, lessonStatements(deps, learnerTokens(features), keys, label, 1));
   deps.defer(() => pruneLearner(deps));
 }
 
@@ -259,7 +254,7 @@ export async function pruneLearner(deps: Deps) {
 /** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
 export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
   const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
-  const host = websiteHost(row.website);
+  const host = memoryHost(row.website);
   return {
     features: {
       articleId: row.articleId,
@@ -289,11 +284,12 @@ export async function decisionLesson(
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
   if (!label || label === row.trained) return { trained: row.trained, statements: [] };
   const { features, keys } = await storedFeatures(deps, row);
+  const tokens = learnerTokens(features);
   return {
     trained: label,
     statements: [
-      ...(row.trained ? lessonStatements(deps, features, keys, row.trained, -1) : []),
-      ...lessonStatements(deps, features, keys, label, 1),
+      ...(row.trained ? lessonStatements(deps, tokens, keys, row.trained, -1) : []),
+      ...lessonStatements(deps, tokens, keys, label, 1),
     ],
   };
 }

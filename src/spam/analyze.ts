@@ -28,6 +28,8 @@ export interface Analysis {
   websiteHost: string | null;
   /** Lower-case domain of the email, or null without an '@'. */
   emailDomain: string | null;
+  /** Letters outside links: all of them, and the capitals and small letters among them. */
+  letters: { all: number; upper: number; lower: number };
 }
 
 // Generic top-level domains most used in links, and the largest country ones. Two-letter codes
@@ -50,8 +52,14 @@ const BARE = new RegExp(
   `(?<![\\p{L}\\p{N}@._/-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+(?:${BARE_TLDS})(?![\\p{L}\\p{N}-])(?:[/?#][^\\s<>"']*)?`,
   'giu',
 );
-const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
+/** A word: letters and digits, with inner marks and apostrophes. */
+export const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 const TRAILING_PUNCTUATION = /[.,;:!?)'"»”’]+$/u;
+
+/** The website's host as local memory keys it (without "www."), or null. */
+export function memoryHost(website: string | null): string | null {
+  return website ? (hostOf(website)?.replace(/^www\./, '') ?? null) : null;
+}
 
 /** Host of a link target ('https://Foo.example/x' → 'foo.example'), or null. */
 export function hostOf(target: string): string | null {
@@ -115,8 +123,11 @@ function analyzeUncached(features: Features): Analysis {
     emails,
     websiteHost,
     emailDomain,
+    letters: { all: count(text, /\p{L}/gu), upper: count(text, /\p{Lu}/gu), lower: count(text, /\p{Ll}/gu) },
   };
 }
+
+const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 
 const cache = new WeakMap<Features, Analysis>();
 

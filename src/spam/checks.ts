@@ -157,7 +157,7 @@ export function invisibleCharacters(text: string): InvisibleCharacters {
 }
 
 export const checkShape: Check = (features, _context, settings) => {
-  const { links, words, textWithoutLinks, emails } = analyze(features);
+  const { links, words, textWithoutLinks, emails, letters } = analyze(features);
   const content = features.content;
   const out: Signal[] = [];
 
@@ -166,8 +166,7 @@ export const checkShape: Check = (features, _context, settings) => {
     out.push(signal('shape', settings.weightLinkOnly, 'nothing but a link'));
   }
 
-  const upper = (textWithoutLinks.match(/\p{Lu}/gu) ?? []).length;
-  const lower = (textWithoutLinks.match(/\p{Ll}/gu) ?? []).length;
+  const { upper, lower } = letters;
   if (upper + lower >= 20 && upper / (upper + lower) >= 0.7) {
     out.push(signal('shape', settings.weightMostlyCapitals, `${Math.round((100 * upper) / (upper + lower))} % capitals`));
   }

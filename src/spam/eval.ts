@@ -25,6 +25,14 @@ export interface EvalRow {
   articleLanguage?: string | null;
 }
 
+/** The rows of a JSONL corpus (one JSON object per line; blank lines skipped). */
+export function parseCorpus(text: string): EvalRow[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as EvalRow);
+}
+
 export interface EngineDecision {
   verdict: Verdict;
   score: number;

@@ -57,7 +57,6 @@ export {
   train,
   type Classification,
 } from './learner';
-export { hostOf } from './analyze';
 export { invisibleCharacters } from './checks';
 export type { Context, Features, InvisibleCharacters, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
 export type { Check } from './checks';

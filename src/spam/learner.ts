@@ -1,4 +1,4 @@
-import { analyze, fold } from './analyze';
+import { analyze, fold, WORD } from './analyze';
 import { promotionCategories } from './promotion';
 import type { SpamSettings } from './settings';
 import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from './types';
@@ -39,8 +39,6 @@ export const MAX_TOKEN_LENGTH = 32;
 /** Longest word kept whole; longer ones (hashes, garbage) are cut. */
 const MAX_WORD_LENGTH = 20;
 const CHAR_NGRAM_SIZES = [3, 4, 5] as const;
-
-const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 
 /** Lower case, compatibility forms unified, diacritics kept (they tell languages apart). */
 function words(text: string): string[] {
@@ -94,8 +92,7 @@ export function learnerTokens(features: Features): string[] {
     add(`m:etld:${analysis.emailDomain.slice(analysis.emailDomain.lastIndexOf('.') + 1)}`);
   }
   if (analysis.emails.length > 0) add('m:email-in-text');
-  const letters = (text.match(/\p{L}/gu) ?? []).length;
-  const upper = (text.match(/\p{Lu}/gu) ?? []).length;
+  const { all: letters, upper } = analysis.letters;
   add(`m:words:${bucket(analysis.words.length, [1, 3, 6, 12, 25, 50, 100])}`);
   if (letters >= 6) add(`m:caps:${bucket(upper / letters, [0.05, 0.3, 0.7])}`);
   if (/[!?]{2,}/.test(text)) add('m:shout');
@@ -167,7 +164,6 @@ export function classify(
   tokens: readonly string[],
   stats: ReadonlyMap<string, TokenCounts>,
   totals: LearnerTotals,
-  _settings?: SpamSettings,
 ): Classification {
   const spamTokens = totals.spamTokens ?? totals.spam * ASSUMED_TOKENS_PER_DOCUMENT;
   const hamTokens = totals.hamTokens ?? totals.ham * ASSUMED_TOKENS_PER_DOCUMENT;
@@ -204,7 +200,6 @@ const readable = (token: string) => {
   const value = rest.join(':');
   switch (kind) {
     case 'w':
-      return JSON.stringify(value);
     case 'b':
       return JSON.stringify(value);
     case 'c':
@@ -246,7 +241,7 @@ export function learnerSignal(result: Classification, totals: Pick<LearnerTotals
 export function runLearner(features: Features, input: LearnerInput, settings: SpamSettings): Signal[] {
   if (!learnerReady(input.totals, settings)) return [];
   const tokens = input.tokens ?? learnerTokens(features);
-  return learnerSignal(classify(tokens, input.stats, input.totals, settings), input.totals, settings);
+  return learnerSignal(classify(tokens, input.stats, input.totals), input.totals, settings);
 }
 
 // Training and pruning ----------------------------------------------------------------------------

@@ -68,7 +68,7 @@ export function matchEntry(entry: ListEntry, features: Features): Field | 'link'
       return features.ip && inCidr(features.ip, value) ? 'ip' : null;
     case 'email': {
       const wanted = fold(value);
-      if (fold(features.email).trim() === wanted) return 'email';
+      if (folded(features).email.trim() === wanted) return 'email';
       return analyze(features).emails.some((email) => fold(email) === wanted) ? 'content' : null;
     }
     case 'domain': {

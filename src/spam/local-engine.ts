@@ -1,6 +1,6 @@
-import { analyze } from './analyze';
+import { memoryHost } from './analyze';
 import { detectLanguage } from './language';
-import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label } from './eval';
+import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label, type SiteResult } from './eval';
 import { runChecks } from './index';
 import { learnerTokens, train } from './learner';
 import type { SpamSettings } from './settings';
@@ -52,6 +52,17 @@ export function rowToFeatures(row: EvalRow): Features {
   };
 }
 
+/** One line per misjudged row: the site, label → verdict (score), the text as the engine saw it, the reasons. */
+export function formatMistakes(results: readonly SiteResult[]): string[] {
+  return results.flatMap(({ site, mistakes }) =>
+    mistakes.map(({ row, decision }) => {
+      const why = decision.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
+      const text = JSON.stringify(rowToFeatures(row).content.slice(0, 100));
+      return `  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${text} — ${why}`;
+    }),
+  );
+}
+
 /** The language most detected in a site's training rows: the articles' language when the corpus does not say. */
 export function dominantLanguage(siteRows: readonly EvalRow[], minWords = 10): string | null {
   const votes = new Map<string, number>();
@@ -83,11 +94,11 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
   const memory = new Map<string, Memory>();
   const recall = (key: string | null) => (key ? memory.get(key) : undefined) ?? { spam: 0, ham: 0 };
-  const keysOf = (features: Features) => [
-    `email:${features.email.toLowerCase()}`,
-    features.ip ? `ip:${features.ip}` : null,
-    analyze(features).websiteHost ? `host:${analyze(features).websiteHost}` : null,
-  ];
+  // Keyed as the service keys them (services/spam.ts memoryKeys), without the hashing.
+  const keysOf = (features: Features) => {
+    const host = memoryHost(features.website);
+    return [`email:${features.email.toLowerCase()}`, features.ip ? `ip:${features.ip}` : null, host ? `host:${host}` : null];
+  };
 
   const prepare = (row: EvalRow) => {
     const features = rowToFeatures(row);

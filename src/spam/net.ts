@@ -61,7 +61,8 @@ export function domainAndParents(domain: string): string[] {
 // RFC 2606 / RFC 6761 special-use names: no mail is ever delivered there.
 const RESERVED_TLDS = new Set(['invalid', 'test', 'example', 'localhost', 'local', 'onion', 'internal', 'home', 'lan', 'corp']);
 const RESERVED_DOMAINS = ['example.com', 'example.net', 'example.org'];
-const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
+/** One label of a domain name: letters, digits and inner hyphens, 63 at most. */
+export const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
 
 /** Why a domain cannot receive mail, or null when its shape is fine (no DNS lookup: checks are pure). */
 export function domainProblem(domain: string): string | null {

@@ -98,12 +98,12 @@ describe('classify', () => {
     const ham = learnerTokens(features({ content: 'Le conseil municipal a voté, merci pour cet article.' }));
     // The service fetches only these tokens' rows.
     const only = (tokens: string[]) => new Map(tokens.flatMap((t) => (table.has(t) ? [[t, table.get(t)!] as const] : [])));
-    const s = classify(spam, only(spam), totals, settings);
-    const h = classify(ham, only(ham), totals, settings);
+    const s = classify(spam, only(spam), totals);
+    const h = classify(ham, only(ham), totals);
     expect(s.pSpam).toBeGreaterThan(0.9);
     expect(h.pSpam).toBeLessThan(0.1);
     expect(s.top.some((t) => t.weight > 0 && t.token.startsWith('w:'))).toBe(true);
-    expect(classify(spam, table, totals, settings).pSpam).toBeCloseTo(s.pSpam, 10);
+    expect(classify(spam, table, totals).pSpam).toBeCloseTo(s.pSpam, 10);
   });
 
   it('knows nothing before training', () => {
@@ -148,7 +148,7 @@ describe('promotion categories as evidence', () => {
     const { table, totals } = site(label);
     // Wording the training never saw: only the category (and a few n-grams) can tell.
     const tokens = learnerTokens(features({ content: 'Watch my covers please' }));
-    const result = classify(tokens, table, totals, settings);
+    const result = classify(tokens, table, totals);
     expect(Math.sign(result.logOdds)).toBe(sign);
     expect(Math.sign(weightOf(result, 'm:promo:self-promotion') ?? 0)).toBe(sign);
   });
