@@ -21,7 +21,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN, BROWSER_UA, SECRET } from './lib';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -33,10 +35,6 @@ const arg = (name: string, fallback: number) => {
 const N = arg('n', 300);
 const COMMENTS = arg('comments', 50);
 const ARTICLE = 'bench-article';
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-const SECRET = 'bench-secret-0123456789-0123456789-0123456789';
-const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

@@ -9,6 +9,8 @@ import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import { deriveKeys, randomId, type Keys } from '../src/crypto';
 import type { Db } from '../src/deps';
+import { runBatch, type Statement } from '../src/db/batch';
+import { chunk } from '../src/db/comments';
 import { comments, articles } from '../src/db/schema';
 import { renderHtml } from '../src/render';
 import { foldForComparison } from '../src/text';
@@ -184,12 +186,11 @@ export async function seeder(): Promise<Seeder> {
 
 /** Inserts rows and their articles with db.batch, in statements of `size` rows. */
 export async function insertRows(db: Db, rows: (typeof comments.$inferInsert)[], size = 400) {
-  const statements = [];
-  for (let i = 0; i < rows.length; i += size) statements.push(db.insert(comments).values(rows.slice(i, i + size)));
+  const statements: Statement[] = chunk(rows, size).map((slice) => db.insert(comments).values(slice));
   const byArticle = new Map<string, number>();
   for (const r of rows) byArticle.set(r.articleId, Math.min(byArticle.get(r.articleId) ?? Infinity, r.createdAt));
   for (const [id, first] of byArticle) {
     statements.push(db.insert(articles).values({ id, createdAt: first, version: 1, firstCommentAt: first }).onConflictDoNothing());
   }
-  await db.batch(statements as unknown as Parameters<Db['batch']>[0]);
+  await runBatch(db, statements);
 }

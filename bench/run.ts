@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
+import { DAY } from '../src/deps';
 import { openDatabase, PRAGMAS } from '../src/entry/node-db';
 import { BROWSER_UA, insertRows, load, machine, peakRss, seeder, startFlags, startProcess, startTamis, type Figures } from './lib';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const dir = mkdtempSync(join(tmpdir(), 'tamis-bench-'));
 
 export interface Scenario extends Figures {
   name: string;
@@ -111,7 +111,7 @@ export async function rawInsertCeiling(file: string, seconds: number) {
 export async function seedSmall(file: string) {
   const { db, client } = await openDatabase(`file:${file}`);
   const s = await seeder();
-  const start = Date.now() - 86_400_000;
+  const start = Date.now() - DAY;
   await insertRows(db, s.thread('bench-thread', 40, 10, start));
   for (let i = 0; i < 20; i++) await insertRows(db, s.thread(`bench-count-${i}`, 3, 2, start));
   client.close();
@@ -148,6 +148,7 @@ export function save(name: string, data: unknown) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = mkdtempSync(join(tmpdir(), 'tamis-bench-'));
   try {
     console.error(`Seeding ${dir} …`);
     const { thread, countIds } = await seedSmall(join(dir, 'tamis.db'));

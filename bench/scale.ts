@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DAY } from '../src/deps';
 import { openDatabase } from '../src/entry/node-db';
 import { insertRows, machine, seeder, startTamis, type Figures } from './lib';
 import { save, scenarios, seedSmall } from './run';
@@ -36,7 +37,7 @@ try {
   const s = await seeder();
   const perArticle = Math.floor(TOTAL / ARTICLES);
   const started = Date.now();
-  const start = Date.now() - 30 * 86_400_000;
+  const start = Date.now() - 30 * DAY;
   for (let a = 0; a < ARTICLES; a += 50) {
     const rows = [];
     for (let k = a; k < Math.min(a + 50, ARTICLES); k++) rows.push(...(s.thread(`article-${k}`, Math.ceil(perArticle * 0.8), Math.floor(perArticle * 0.2), start + k * 60_000)));

@@ -15,6 +15,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { and, eq, isNotNull } from 'drizzle-orm';
+import { SECRET_META_KEY } from '../src/bootstrap';
+import { ConfigError, parseConfig } from '../src/config';
 import { deriveKeys, randomToken, type Keys } from '../src/crypto';
 import { getMeta } from '../src/db/meta';
 import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
@@ -155,7 +157,7 @@ export async function rotateSecret(
   }
 
   if (options.storeSecret) {
-    statements.push(db.update(meta).set({ value: newSecret }).where(eq(meta.key, 'secret')));
+    statements.push(db.update(meta).set({ value: newSecret }).where(eq(meta.key, SECRET_META_KEY)));
     report.storedSecret = true;
   }
   if (!report.dryRun) await runBatch(db, statements);
@@ -173,10 +175,10 @@ export async function rotateSecret(
 
 async function main() {
   const dryRun = process.argv.includes('--dry-run');
-  const url = process.env.DATABASE_URL || 'file:./data/tamis.db';
-  const { db, client } = await openDatabase(url, process.env.DATABASE_AUTH_TOKEN || undefined);
+  const { DATABASE_URL, DATABASE_AUTH_TOKEN } = parseConfig(process.env);
+  const { db, client } = await openDatabase(DATABASE_URL, DATABASE_AUTH_TOKEN);
   try {
-    const stored = await getMeta(db, 'secret');
+    const stored = await getMeta(db, SECRET_META_KEY);
     const oldSecret = process.env.OLD_SECRET || stored;
     if (!oldSecret) throw new RotationError('Set OLD_SECRET: the database holds no generated secret, so the server ran with SECRET from its environment.');
     // The stored secret is the one in force when the server runs without SECRET: keep it in step.
@@ -206,7 +208,7 @@ async function main() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    console.error(error instanceof RotationError ? error.message : error);
+    console.error(error instanceof RotationError || error instanceof ConfigError ? error.message : error);
     process.exit(1);
   });
 }

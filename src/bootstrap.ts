@@ -10,6 +10,9 @@ export interface Bootstrap {
   generatedAdminToken?: string;
 }
 
+/** Where the generated secret is kept (meta table) when SECRET is not set. */
+export const SECRET_META_KEY = 'secret';
+
 /**
  * Runs once per process (or Workers isolate) on a migrated database: the signing secret
  * (from SECRET, or generated once and kept in the database) and the first admin token.
@@ -20,7 +23,7 @@ export async function bootstrap(
   now: number,
   derive: (secret: string) => Promise<Keys> = deriveKeys,
 ): Promise<Bootstrap> {
-  const secret = config.SECRET ?? (await getOrInitMeta(db, 'secret', () => randomToken()));
+  const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
     await createAdminToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import type { Config } from './config';
 import type { Db } from './deps';
+import { runBatch, type Statement } from './db/batch';
 import { settings as settingsTable } from './db/schema';
 import { SpamSettingsSchema } from './spam/settings';
 
@@ -50,22 +51,34 @@ export async function loadOverrides(db: Db): Promise<Record<string, unknown>> {
 const SETTINGS_TTL_MS = 1000;
 const cached = new WeakMap<Db, { at: number; config: Config; value: SiteSettings }>();
 
+/** The settings in force under these stored overrides: the defaults wherever they say nothing. */
+export function settingsFrom(overrides: Record<string, unknown>, config: Config): SiteSettings {
+  const parsed = SiteSettingsSchema.safeParse(overrides);
+  const value = parsed.success ? parsed.data : SiteSettingsSchema.parse({});
+  return { ...value, avatars: value.avatars ?? config.AVATARS };
+}
+
 export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
   const hit = cached.get(db);
   if (hit && hit.config === config && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
-  const parsed = SiteSettingsSchema.safeParse(await loadOverrides(db));
-  const value = parsed.success ? parsed.data : SiteSettingsSchema.parse({});
-  const settings = { ...value, avatars: value.avatars ?? config.AVATARS };
+  const settings = settingsFrom(await loadOverrides(db), config);
   cached.set(db, { at: Date.now(), config, value: settings });
   return settings;
 }
 
-/** Stores overrides (validated by the caller) and returns the settings now in force. */
-export async function saveSettings(db: Db, config: Config, overrides: Record<string, unknown>, now: number) {
-  await db
-    .insert(settingsTable)
-    .values({ key: KEY, value: overrides, updatedAt: now })
-    .onConflictDoUpdate({ target: settingsTable.key, set: { value: overrides, updatedAt: now } });
-  cached.delete(db);
-  return loadSettings(db, config);
+/**
+ * Stores overrides (validated by the caller), with `also` in the same batch (an audit entry), and
+ * returns the settings now in force.
+ */
+export async function saveSettings(db: Db, config: Config, overrides: Record<string, unknown>, now: number, also: Statement[] = []) {
+  await runBatch(db, [
+    db
+      .insert(settingsTable)
+      .values({ key: KEY, value: overrides, updatedAt: now })
+      .onConflictDoUpdate({ target: settingsTable.key, set: { value: overrides, updatedAt: now } }),
+    ...also,
+  ]);
+  const settings = settingsFrom(overrides, config);
+  cached.set(db, { at: Date.now(), config, value: settings });
+  return settings;
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
+import { chunk } from './comments';
 import { auditLog } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -9,9 +10,7 @@ export type NewAudit = typeof auditLog.$inferInsert;
 const AUDIT_ROWS_PER_INSERT = 9;
 
 export function insertAudit(db: Db, rows: NewAudit[]): Statement[] {
-  const out: Statement[] = [];
-  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_INSERT) out.push(db.insert(auditLog).values(rows.slice(i, i + AUDIT_ROWS_PER_INSERT)));
-  return out;
+  return chunk(rows, AUDIT_ROWS_PER_INSERT).map((slice) => db.insert(auditLog).values(slice));
 }
 
 /** Newest first, keyset-paginated on the id (which grows with every entry). */

@@ -20,11 +20,12 @@ export interface QueueFilter {
 }
 
 /** `%text%` for LIKE, with LIKE's own wildcards taken literally. */
-export function containsPattern(text: string): string {
+function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-const contains = (column: AnySQLiteColumn, text: string) => sql`${column} LIKE ${containsPattern(text)} ESCAPE '\\'`;
+/** The column holds `text` anywhere (case-insensitive for ASCII, as LIKE is). */
+export const contains = (column: AnySQLiteColumn, text: string) => sql`${column} LIKE ${containsPattern(text)} ESCAPE '\\'`;
 
 /** Newest first, keyset-paginated on (createdAt, id). */
 export function listQueue(db: Db, f: QueueFilter): Promise<CommentRow[]> {

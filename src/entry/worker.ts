@@ -2,7 +2,7 @@ import { createClient } from '@libsql/client/web';
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { createApp } from '../app';
-import { bootstrap, type Bootstrap } from '../bootstrap';
+import { bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig, type Config } from '../config';
 import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
@@ -44,26 +44,16 @@ export function workerConfig(env: WorkerEnv): Config {
   return parseConfig(raw);
 }
 
-let booted: Promise<Bootstrap> | undefined;
-
-/** Bootstraps once per isolate; a failure is not cached, so the next request tries again. */
-function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
-  booted ??= bootstrap(db, config, systemClock.now()).then(
-    (result) => {
-      if (result.generatedAdminToken) {
-        // Printed once (the next isolate finds a live token in the database), as the Node entry does.
-        // Prefer setting ADMIN_TOKEN with `wrangler secret put`.
-        console.log(`No admin token was configured, so one was generated. It is shown only this once: ${result.generatedAdminToken}`);
-      }
-      logger.info('bootstrapped', { database });
-      return result;
-    },
-    (error: unknown) => {
-      booted = undefined;
-      throw error;
-    },
-  );
-  return booted.then((b) => b.keys);
+/** The bootstrap of an isolate's database: its keys (appFor keeps the result, or tries again after a failure). */
+async function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now());
+  if (generatedAdminToken) {
+    // Printed once (the next isolate finds a live token in the database), as the Node entry does.
+    // Prefer setting ADMIN_TOKEN with `wrangler secret put`.
+    console.log(`No admin token was configured, so one was generated. It is shown only this once: ${generatedAdminToken}`);
+  }
+  logger.info('bootstrapped', { database });
+  return keys;
 }
 
 class Unavailable extends Error {}

@@ -1,10 +1,10 @@
 import type { Keys } from '../crypto';
-import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, or } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import type { AuditRow } from '../db/audit';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
-import { bumpArticles, commentsByEmailHash, containsPattern } from '../db/moderation';
+import { bumpArticles, commentsByEmailHash, contains } from '../db/moderation';
 import { readCache } from '../db/read-cache';
 import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
 import { renderHtml } from '../render';
@@ -65,19 +65,18 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const now = deps.clock.now();
   const [hash, settings] = await Promise.all([keys.hash(email), loadSettings(db, deps.config)]);
   const anonymous = anonymousName(settings.spam.siteLanguage);
-  const like = containsPattern(email);
 
   const [own, mentions, auditRows, listed] = await Promise.all([
     commentsByEmailHash(db, hash),
     db
       .select({ id: comments.id, articleId: comments.articleId, content: comments.content, reasons: comments.reasons })
       .from(comments)
-      .where(and(ne(comments.emailHash, hash), or(sql`${comments.content} LIKE ${like} ESCAPE '\\'`, sql`${comments.reasons} LIKE ${like} ESCAPE '\\'`)))
+      .where(and(ne(comments.emailHash, hash), or(contains(comments.content, email), contains(comments.reasons, email))))
       .all(),
     db
       .select()
       .from(auditLog)
-      .where(or(eq(auditLog.subjectHash, hash), sql`${auditLog.before} LIKE ${like} ESCAPE '\\'`, sql`${auditLog.after} LIKE ${like} ESCAPE '\\'`))
+      .where(or(eq(auditLog.subjectHash, hash), contains(auditLog.before, email), contains(auditLog.after, email)))
       .all(),
     db.select({ id: listEntries.id }).from(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))).all(),
   ]);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { runBatch } from '../db/batch';
 import { parseOrThrow } from '../http/errors';
-import { loadOverrides, loadSettings, saveSettings, SiteSettingsSchema } from '../settings';
+import { loadOverrides, saveSettings, settingsFrom, SiteSettingsSchema } from '../settings';
 import { SpamSettingsSchema } from '../spam/settings';
 import { audit, type Actor } from './audit';
 
@@ -37,7 +36,8 @@ type Patch = Record<string, unknown> & { spam?: Record<string, unknown> | undefi
 export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
   const patch = parseOrThrow(SettingsPatchSchema, raw) as Patch;
   const { db, config } = deps;
-  const [stored, current] = await Promise.all([loadOverrides(db), loadSettings(db, config)]);
+  const stored = await loadOverrides(db);
+  const current = settingsFrom(stored, config);
   const { spam, ...top } = patch;
   const storedSpam = (stored.spam ?? {}) as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...stored, ...top };
@@ -47,14 +47,12 @@ export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
   parseOrThrow(SiteSettingsSchema, merged);
 
   const now = deps.clock.now();
-  const next = await saveSettings(db, config, merged, now);
+  const next = settingsFrom(merged, config);
   const changes = diff(current, next, Object.keys(top));
   const spamChanges = diff(current.spam, next.spam, Object.keys(spam ?? {}));
   if (Object.keys(spamChanges.after).length) Object.assign(changes, { before: { ...changes.before, spam: spamChanges.before }, after: { ...changes.after, spam: spamChanges.after } });
-  if (Object.keys(changes.after).length) {
-    await runBatch(db, audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now));
-  }
-  return next;
+  const entry = Object.keys(changes.after).length ? audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now) : [];
+  return saveSettings(db, config, merged, now, entry);
 }
 
 /** The keys whose value differs, with the value before and after. */
