@@ -35,10 +35,15 @@ export const bodyOf = <T extends z.ZodType>(schema: T, form = false) => ({
     ...(form ? { 'application/x-www-form-urlencoded': { schema } } : {}),
   },
 });
-export const adminSecurity = [{ adminToken: [] }];
+const adminSecurity = [{ adminToken: [] }];
 
 export function registerPath(route: RouteConfig) {
   registry.registerPath(route);
+}
+
+/** An admin route: the bearer token, and the 401 when it is missing or wrong. */
+export function registerAdminPath(route: RouteConfig) {
+  registry.registerPath({ ...route, security: adminSecurity, responses: { ...route.responses, 401: problems[401] } });
 }
 
 registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });

@@ -11,7 +11,7 @@ import { invisibleCharacters } from '../../spam';
 import type { Features } from '../../spam/types';
 import { readBody } from '../body';
 import { parseOrThrow } from '../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../openapi';
 import { ArticleId, submissionSchema } from '../schemas';
 
 /**
@@ -100,28 +100,25 @@ const Assessment = z.object({
   score: z.number(),
   reasons: z.array(z.object({ rule: z.string(), score: z.number(), detail: z.string() })),
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/spam/check',
   summary: 'Dry run of the spam checks',
   description: 'Stores nothing, trains nothing. Omitted ip/userAgent are unknown (their checks are skipped).',
-  security: adminSecurity,
   request: { body: bodyOf(CandidateDoc) },
-  responses: { 200: json(Assessment), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(Assessment), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/spam/feedback',
   summary: 'Train the learner and the local memory with a labelled comment',
-  security: adminSecurity,
   request: { body: bodyOf(FeedbackDoc) },
-  responses: { 200: json(z.object({ trained: z.enum(['spam', 'ham']) })), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(z.object({ trained: z.enum(['spam', 'ham']) })), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/spam/stats',
   summary: 'Hits per rule, verdict counts, learner size',
-  security: adminSecurity,
   responses: {
     200: json(
       z.object({
@@ -130,6 +127,6 @@ registerPath({
         learner: z.object({ vocabulary: z.number(), trained: z.object({ spam: z.number(), ham: z.number() }) }),
       }),
     ),
-    401: problems[401],
+   
   },
 });

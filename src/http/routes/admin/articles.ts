@@ -13,7 +13,7 @@ import { readCache } from '../../../db/read-cache';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { ArticleParam, asText, blankToUndefined, CommentId, contentField } from '../../schemas';
 import { articleIdParam } from '../../params';
 import { actorOf } from './common';
@@ -92,32 +92,29 @@ adminArticles.post('/:articleId/comments', async (c) => {
 });
 
 const tags = ['Articles'];
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/articles/{articleId}',
   tags,
-  security: adminSecurity,
   summary: "An article's settings, state and comment counts",
   request: { params: ArticleParam },
-  responses: { 200: json(z.object({ article: ArticleInfo })), 401: problems[401], 404: problems[404], 422: problems[422] },
+  responses: { 200: json(z.object({ article: ArticleInfo })), 404: problems[404], 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'put',
   path: '/api/v1/admin/articles/{articleId}',
   tags,
-  security: adminSecurity,
   summary: "Set an article's closing, language or moderation mode",
   description: 'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
   request: { params: ArticleParam, body: bodyOf(ArticleSettings) },
-  responses: { 200: json(z.object({ article: ArticleInfo })), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(z.object({ article: ArticleInfo })), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/articles/{articleId}/comments',
   tags,
-  security: adminSecurity,
   summary: "A moderator's comment or reply",
   description: 'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
   request: { params: ArticleParam, body: bodyOf(z.object({ content: z.string(), author: z.string().optional(), parentId: z.string().optional() })) },
-  responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), 401: problems[401], 404: problems[404], 409: problems[409], 422: problems[422] },
+  responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), 404: problems[404], 409: problems[409], 422: problems[422] },
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../../deps';
 import { listAudit, type AuditRow } from '../../../db/audit';
 import { parseOrThrow, validationError } from '../../errors';
-import { adminSecurity, json, problems, registerPath } from '../../openapi';
+import { json, problems, registerAdminPath } from '../../openapi';
 import { limitQuery, optionalQuery } from './common';
 import { iso } from '../../../deps';
 import { AuditEntry } from './schemas';
@@ -41,13 +41,12 @@ adminAudit.get('/', async (c) => {
   return c.json({ entries: page.map(view), nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null });
 });
 
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/audit',
   tags: ['Oversight'],
-  security: adminSecurity,
   summary: 'The audit log, newest first',
   description: 'Every admin action (reads excepted, but privacy exports included) with the name of the token that made it. Snapshots never hold an email, IP or user agent.',
   request: { query: AuditQuery },
-  responses: { 200: json(z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() })), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() })), 422: problems[422] },
 });

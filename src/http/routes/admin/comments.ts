@@ -8,7 +8,7 @@ import { loadSettings } from '../../../settings';
 import { parseIp } from '../../../spam/net';
 import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { ArticleId, CommentId, contentField } from '../../schemas';
 import { decodeCursor, encodeCursor } from '../../params';
 import { actorOf, limitQuery, optionalQuery } from './common';
@@ -118,60 +118,53 @@ adminComments.delete('/:id', async (c) => {
 // OpenAPI ----------------------------------------------------------------------------------------
 
 const tags = ['Moderation'];
-const security = adminSecurity;
-const auth = { 401: problems[401] };
 
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/comments',
   tags,
-  security,
   summary: 'The moderation queue',
   description: 'Full records (email, IP and user agent decrypted, verdict, score and reasons, parent excerpt), newest first, by pages.',
   request: { query: QueueQuery },
-  responses: { 200: json(z.object({ comments: z.array(AdminComment), nextCursor: z.string().nullable() })), ...auth, 422: problems[422] },
+  responses: { 200: json(z.object({ comments: z.array(AdminComment), nextCursor: z.string().nullable() })), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/comments/{id}',
   tags,
-  security,
   summary: 'One comment, in full',
   request: { params: IdParam },
-  responses: { 200: json(z.object({ comment: AdminComment })), ...auth, 404: problems[404], 422: problems[422] },
+  responses: { 200: json(z.object({ comment: AdminComment })), 404: problems[404], 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'patch',
   path: '/api/v1/admin/comments/{id}',
   tags,
-  security,
   summary: 'Change the status or the text of a comment',
   description:
     'Any move among pending, approved, spam and trash, except to the status it has already and marking a staff reply as spam (409 `invalid_transition`). Marking spam, or approving what the checks did not approve, trains the learner and the local memory; reversing a decision takes the lesson back. Editing the text keeps the previous one in the audit log. The public thread (and its ETag) changes at once.',
   request: { params: IdParam, body: bodyOf(z.object({ status: Status.optional(), content: z.string().optional() })) },
-  responses: { 200: json(z.object({ comment: AdminComment })), ...auth, 404: problems[404], 409: problems[409], 422: problems[422] },
+  responses: { 200: json(z.object({ comment: AdminComment })), 404: problems[404], 409: problems[409], 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/comments/bulk',
   tags,
-  security,
   summary: 'One status for many comments',
   description: 'Always 200 with a result per id: ok, or the code of the refusal (comment_not_found, invalid_transition). The others are applied together.',
   request: { body: bodyOf(BulkBody) },
   responses: {
     200: json(z.object({ results: z.array(BulkResult), updated: z.number().int(), failed: z.number().int() })),
-    ...auth,
+   
     422: problems[422],
   },
 });
-registerPath({
+registerAdminPath({
   method: 'delete',
   path: '/api/v1/admin/comments/{id}',
   tags,
-  security,
   summary: 'Delete a comment for good',
   description: 'Its replies are kept: they move up to its parent (or become top-level comments), with their own replies under them.',
   request: { params: IdParam },
-  responses: { 204: { description: 'Deleted' }, ...auth, 404: problems[404], 422: problems[422] },
+  responses: { 204: { description: 'Deleted' }, 404: problems[404], 422: problems[422] },
 });

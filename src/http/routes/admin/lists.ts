@@ -11,7 +11,7 @@ import { audit } from '../../../services/audit';
 import { normalizeListValue } from '../../../services/lists';
 import { readBody } from '../../body';
 import { ApiError, isUniqueViolation, parseOrThrow } from '../../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { actorOf, optionalQuery } from './common';
 import { IdParam, idParam } from '../../params';
 import { iso } from '../../../deps';
@@ -78,32 +78,29 @@ adminLists.delete('/:id', async (c) => {
 });
 
 const tags = ['Lists'];
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/lists',
   tags,
-  security: adminSecurity,
   summary: 'Entries of the disallowed and moderation lists, newest first',
   request: { query: ListQuery },
-  responses: { 200: json(z.object({ entries: z.array(ListEntry) })), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(z.object({ entries: z.array(ListEntry) })), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/lists',
   tags,
-  security: adminSecurity,
   summary: 'Add an entry',
   description:
     'The value is checked and written one way per kind: IPs in their canonical form, networks as their first address (10.1.2.3/8 → 10.0.0.0/8), emails and domains in lower case ("*.example.com" → "example.com"). 409 `duplicate_entry`.',
   request: { body: bodyOf(z.object({ list: ListName, kind: Kind, value: z.string() })) },
-  responses: { 201: json(z.object({ entry: ListEntry }), 'Created'), 401: problems[401], 409: problems[409], 422: problems[422] },
+  responses: { 201: json(z.object({ entry: ListEntry }), 'Created'), 409: problems[409], 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'delete',
   path: '/api/v1/admin/lists/{id}',
   tags,
-  security: adminSecurity,
   summary: 'Remove an entry',
   request: { params: IdParam },
-  responses: { 204: { description: 'Removed' }, 401: problems[401], 404: problems[404], 422: problems[422] },
+  responses: { 204: { description: 'Removed' }, 404: problems[404], 422: problems[422] },
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../../deps';
 import { erase, exportByEmail } from '../../../services/privacy';
 import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { asText } from '../../schemas';
 import { actorOf } from './common';
 import { iso } from '../../../deps';
@@ -30,21 +30,19 @@ adminPrivacy.post('/erase', async (c) => {
 });
 
 const tags = ['Privacy'];
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/privacy/export',
   tags,
-  security: adminSecurity,
   summary: 'Every comment written with an email address',
   description: 'Full records, oldest first, for a subject access request. Recorded in the audit log without the address.',
   request: { query: ExportQuery },
-  responses: { 200: json(z.object({ exportedAt: z.iso.datetime(), comments: z.array(AdminComment) })), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(z.object({ exportedAt: z.iso.datetime(), comments: z.array(AdminComment) })), 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/privacy/erase',
   tags,
-  security: adminSecurity,
   summary: "Erase a person's data",
   description:
     'Their comments stay (threads remain readable) but lose the address, IP, user agent and website, and are signed "Anonyme" (French sites) or "Anonymous". The address (and their IPs in their own comments) is replaced by "[erased]" wherever quoted: comment texts, spam reasons, the audit log, where their name and website are replaced too. Email list entries with the address are removed and local spam memory forgets it. Recorded in the audit log without the address. Erasing an address with no data answers zeros.',
@@ -60,7 +58,7 @@ registerPath({
         }),
       }),
     ),
-    401: problems[401],
+   
     422: problems[422],
   },
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../../deps';
 import { patchSettings, SettingsPatchSchema } from '../../../services/settings';
 import { loadSettings, SiteSettingsSchema } from '../../../settings';
 import { readBody } from '../../body';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { actorOf } from './common';
 
 /** Site settings: moderation mode, thread depth, edit window, limits, avatars, and every spam weight. */
@@ -16,22 +16,20 @@ adminSettings.patch('/', async (c) => c.json({ settings: await patchSettings(c.v
 
 const tags = ['Settings'];
 const Settings = z.object({ settings: SiteSettingsSchema });
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/settings',
   tags,
-  security: adminSecurity,
   summary: 'The settings in force (defaults included)',
-  responses: { 200: json(Settings), 401: problems[401] },
+  responses: { 200: json(Settings) },
 });
-registerPath({
+registerAdminPath({
   method: 'patch',
   path: '/api/v1/admin/settings',
   tags,
-  security: adminSecurity,
   summary: 'Change some settings',
   description:
     'Only the keys given change; `spam` is merged one level deep (send only the weights you change). Unknown keys → 422. `avatars: null` returns to the AVATARS environment value; `closeAfterDays: null` never closes.',
   request: { body: bodyOf(SettingsPatchSchema) },
-  responses: { 200: json(Settings), 401: problems[401], 422: problems[422] },
+  responses: { 200: json(Settings), 422: problems[422] },
 });

@@ -4,7 +4,7 @@ import { DAY, iso, type AppEnv } from '../../../deps';
 import { COMMENT_STATUSES, type CommentStatus } from '../../../db/schema';
 import { countByDay, countByRule, countByStatus } from '../../../db/stats';
 import { parseOrThrow } from '../../errors';
-import { adminSecurity, json, problems, registerPath } from '../../openapi';
+import { json, problems, registerAdminPath } from '../../openapi';
 import { limitQuery } from './common';
 
 /** Figures for a dashboard: totals per status, comments per day, what the spam checks caught. */
@@ -40,11 +40,10 @@ adminStats.get('/', async (c) => {
 });
 
 const Counts = z.object({ pending: z.number().int(), approved: z.number().int(), spam: z.number().int(), trash: z.number().int(), total: z.number().int() });
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/stats',
   tags: ['Oversight'],
-  security: adminSecurity,
   summary: 'Counts per status, per day, and spam caught per rule',
   description:
     '`statuses`: every comment by its status now. `days`: comments posted each UTC day, by their status now. `rules`: for each spam rule, the comments of the period it scored that the checks judged spam or held (from the reasons stored with each comment).',
@@ -58,7 +57,7 @@ registerPath({
         rules: z.array(z.object({ rule: z.string(), spam: z.number().int(), hold: z.number().int() })),
       }),
     ),
-    401: problems[401],
+   
     422: problems[422],
   },
 });

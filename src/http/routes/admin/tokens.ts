@@ -8,7 +8,7 @@ import { audit } from '../../../services/audit';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
-import { adminSecurity, bodyOf, json, problems, registerPath } from '../../openapi';
+import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { asText } from '../../schemas';
 import { actorOf } from './common';
 import { IdParam, idParam } from '../../params';
@@ -68,31 +68,28 @@ adminTokensRouter.delete('/:id', async (c) => {
 });
 
 const tags = ['Access'];
-registerPath({
+registerAdminPath({
   method: 'get',
   path: '/api/v1/admin/tokens',
   tags,
-  security: adminSecurity,
   summary: 'Admin tokens (never the token itself)',
-  responses: { 200: json(z.object({ tokens: z.array(TokenInfo) })), 401: problems[401] },
+  responses: { 200: json(z.object({ tokens: z.array(TokenInfo) })) },
 });
-registerPath({
+registerAdminPath({
   method: 'post',
   path: '/api/v1/admin/tokens',
   tags,
-  security: adminSecurity,
   summary: 'Create a token',
   description: '`secret` is shown this once; only its hash is stored. 409 `token_name_taken` when a live token has the name.',
   request: { body: bodyOf(TokenBody) },
-  responses: { 201: json(z.object({ token: TokenInfo, secret: z.string() }), 'Created'), 401: problems[401], 409: problems[409], 422: problems[422] },
+  responses: { 201: json(z.object({ token: TokenInfo, secret: z.string() }), 'Created'), 409: problems[409], 422: problems[422] },
 });
-registerPath({
+registerAdminPath({
   method: 'delete',
   path: '/api/v1/admin/tokens/{id}',
   tags,
-  security: adminSecurity,
   summary: 'Revoke a token',
   description: 'Refused at once on its next request. 409 `already_revoked`; 409 `last_token` for the last live token (it would lock everyone out).',
   request: { params: IdParam },
-  responses: { 204: { description: 'Revoked' }, 401: problems[401], 404: problems[404], 409: problems[409], 422: problems[422] },
+  responses: { 204: { description: 'Revoked' }, 404: problems[404], 409: problems[409], 422: problems[422] },
 });
