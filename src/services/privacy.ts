@@ -12,6 +12,7 @@ import { loadSettings } from '../settings';
 import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
 import { adminViews } from './moderation';
+import { emailHash } from './spam';
 
 /**
  * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
@@ -36,7 +37,7 @@ function scrubber(values: string[]) {
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
-  const rows = await commentsByEmailHash(deps.db, await deps.keys.hash(normalizeEmail(email)));
+  const rows = await commentsByEmailHash(deps.db, await emailHash(deps.keys, email));
   // The address is not written to the log: only that an export happened, and its size.
   await runBatch(deps.db, audit(deps, actor, [{ action: 'privacy.export', target: 'privacy', after: { comments: rows.length } }]));
   return adminViews(deps, rows);
@@ -63,7 +64,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
   const email = normalizeEmail(rawEmail);
   const now = deps.clock.now();
-  const [hash, settings] = await Promise.all([keys.hash(email), loadSettings(db, deps.config)]);
+  const [hash, settings] = await Promise.all([emailHash(keys, email), loadSettings(db, deps.config)]);
   const anonymous = anonymousName(settings.spam.siteLanguage);
 
   const [own, mentions, auditRows, listed] = await Promise.all([

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { DAY, type Db, type Deps } from '../deps';
-import { fromBase64Url, toBase64Url } from '../crypto';
+import { fromBase64Url, toBase64Url, type Keys } from '../crypto';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
@@ -37,15 +37,23 @@ async function readFormToken(deps: Deps, token: string | undefined | null, artic
   return { state: 'ok', ageMs: now - Number(issued) };
 }
 
+/** The keyed hash of an email, as every look-up by email takes it (duplicates, memory, export, erasure, search). */
+export const emailHash = (keys: Keys, email: string) => keys.hash(email.trim().toLowerCase());
+
+/** The keyed hash of a website's host, as local memory keys it, or null. */
+function hostHash(keys: Keys, website: string | null) {
+  const host = memoryHost(website);
+  return host ? keys.hash(`host:${host}`) : null;
+}
+
 /** Keyed hashes of what local memory remembers about a submitter. */
 export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'email' | 'ip' | 'website'>) {
-  const host = memoryHost(f.website);
-  const [email, ip, hostHash] = await Promise.all([
-    deps.keys.hash(f.email.toLowerCase()),
+  const [email, ip, host] = await Promise.all([
+    emailHash(deps.keys, f.email),
     f.ip ? deps.keys.hash(f.ip) : null,
-    host ? deps.keys.hash(`host:${host}`) : null,
+    hostHash(deps.keys, f.website),
   ]);
-  return { email, ip, host: hostHash };
+  return { email, ip, host };
 }
 
 /** A new submission's side of the history: the duplicate check and flood control's windows. */
@@ -254,7 +262,6 @@ export async function pruneLearner(deps: Deps) {
 /** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
 export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
   const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
-  const host = memoryHost(row.website);
   return {
     features: {
       articleId: row.articleId,
@@ -265,7 +272,7 @@ export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ fea
       ip,
       userAgent: row.userAgent,
     },
-    keys: { email: row.emailHash, ip: row.ipHash, host: host ? await deps.keys.hash(`host:${host}`) : null },
+    keys: { email: row.emailHash, ip: row.ipHash, host: await hostHash(deps.keys, row.website) },
   };
 }
 

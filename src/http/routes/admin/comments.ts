@@ -4,15 +4,15 @@ import type { AppEnv } from '../../../deps';
 import { getCommentsByIds, listQueue } from '../../../db/moderation';
 import { COMMENT_STATUSES } from '../../../db/schema';
 import { adminViews, applyDecisions, deleteComment, findComment, transitionProblem } from '../../../services/moderation';
+import { emailHash } from '../../../services/spam';
 import { loadSettings } from '../../../settings';
 import { parseIp } from '../../../spam/net';
 import { readBody } from '../../body';
 import { ApiError, parseOrThrow } from '../../errors';
 import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { ArticleId, CommentId, contentField } from '../../schemas';
-import { decodeCursor, encodeCursor } from '../../params';
 import { actorOf, limitQuery, optionalQuery } from './common';
-import { IdParam, idParam } from '../../params';
+import { decodeCursor, encodeCursor, IdParam, idParam } from '../../params';
 import { AdminComment } from './schemas';
 
 /** The moderation queue and the decisions on single comments or many at once. */
@@ -34,16 +34,16 @@ adminComments.get('/', async (c) => {
   const query = parseOrThrow(QueueQuery, c.req.query());
   const { deps } = c.var;
   const q = query.q;
-  const [emailHash, ipHash] = await Promise.all([
-    q && z.email().safeParse(q).success ? deps.keys.hash(q.toLowerCase()) : undefined,
+  const [byEmail, byIp] = await Promise.all([
+    q && z.email().safeParse(q).success ? emailHash(deps.keys, q) : undefined,
     q && parseIp(q) ? deps.keys.hash(q) : undefined,
   ]);
   const rows = await listQueue(deps.db, {
     status: query.status,
     articleId: query.article,
     text: q,
-    emailHash,
-    ipHash,
+    emailHash: byEmail,
+    ipHash: byIp,
     limit: query.limit + 1,
     after: query.cursor ? decodeCursor(query.cursor) : null,
   });
