@@ -78,7 +78,7 @@ export async function scenarios(url: string, pid: number, thread: string, countI
 }
 
 /** What the storage allows: sequential inserts of the same rows with plain @libsql/client and the same pragmas. */
-export async function rawInsertCeiling(file: string, seconds: number) {
+async function rawInsertCeiling(file: string, seconds: number) {
   const { client: setup } = await openDatabase(`file:${file}`);
   setup.close();
   const client = createClient({ url: `file:${file}` });

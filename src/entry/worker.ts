@@ -26,7 +26,7 @@ export type WorkerEnv = Partial<Env> & Partial<Record<keyof Config, string>>;
  * drizzle's D1 database offers the same query builder and `batch()` as the libSQL one, which is
  * all the app uses, hence the cast to the app's `Db`.
  */
-export function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
+function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
   if (env.DB) return drizzleD1(env.DB, { schema }) as unknown as Db;
   if (!/^(libsql|https?):\/\//.test(config.DATABASE_URL)) {
     throw new ConfigError(
@@ -38,7 +38,7 @@ export function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
 }
 
 /** On Workers the client IP is CF-Connecting-IP, which Cloudflare sets; TRUST_PROXY defaults to it. */
-export function workerConfig(env: WorkerEnv): Config {
+function workerConfig(env: WorkerEnv): Config {
   const raw: Record<string, unknown> = { ...env };
   if (typeof raw.TRUST_PROXY !== 'string' || raw.TRUST_PROXY === '') raw.TRUST_PROXY = 'cf-connecting-ip';
   return parseConfig(raw);

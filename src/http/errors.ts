@@ -52,7 +52,7 @@ export function validationError(fields: Record<string, FieldIssue>): ApiError {
 }
 
 /** Maps zod issues to one message key per field (the first issue of each field wins). */
-export function zodFields(error: z.ZodError, input: unknown): Record<string, FieldIssue> {
+function zodFields(error: z.ZodError, input: unknown): Record<string, FieldIssue> {
   const fields: Record<string, FieldIssue> = {};
   for (const issue of error.issues) {
     const name = issue.path.length ? issue.path.join('.') : 'body';

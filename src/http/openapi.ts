@@ -7,7 +7,7 @@ import * as s from './schemas';
  * The OpenAPI document, generated from the same zod schemas the handlers validate with.
  * Other modules add their paths with `registerPath` (admin routes, spam endpoints).
  */
-export const registry = new OpenAPIRegistry();
+const registry = new OpenAPIRegistry();
 
 const problem = (description: string) => ({
   description,

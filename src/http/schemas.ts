@@ -13,7 +13,7 @@ export const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'st
 /** Characters a link address never needs raw (they travel percent-encoded) and that could end an HTML attribute or tag. */
 const UNSAFE_IN_URL = /[\s"'<>`\\]/;
 
-export function isHttpUrl(value: string): boolean {
+function isHttpUrl(value: string): boolean {
   if (!/^https?:\/\//i.test(value) || UNSAFE_IN_URL.test(value)) return false;
   try {
     const url = new URL(value);
@@ -87,7 +87,7 @@ export const CountsQuery = z.object({ article: z.array(ArticleId).min(1).max(100
 
 // ---- Responses -------------------------------------------------------------------------------
 
-export const PublicAuthor = z.object({
+const PublicAuthor = z.object({
   name: z.string(),
   website: z.string().nullable(),
   avatar: z.string().nullable().describe('null unless the site opted in to Gravatar (AVATARS=gravatar).'),
@@ -105,7 +105,7 @@ export interface PublicCommentShape {
   replies: PublicCommentShape[];
 }
 
-export const PublicComment: z.ZodType<PublicCommentShape> = z.object({
+const PublicComment: z.ZodType<PublicCommentShape> = z.object({
   id: z.string(),
   parentId: z.string().nullable(),
   author: PublicAuthor,

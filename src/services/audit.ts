@@ -21,7 +21,7 @@ export interface AuditInput {
   subjectHash?: string | null;
 }
 
-export function auditRow(deps: Deps, actor: Actor, entry: AuditInput, now = deps.clock.now()): NewAudit {
+function auditRow(deps: Deps, actor: Actor, entry: AuditInput, now = deps.clock.now()): NewAudit {
   return {
     at: now,
     actorId: actor.id,

@@ -16,7 +16,7 @@ import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent
 const EXCERPT = 140;
 
 /** A comment as moderators see it: everything, the email and IP decrypted. */
-export async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: string; content: string } | undefined | null) {
+async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: string; content: string } | undefined | null) {
   const [email, ip] = await Promise.all([row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null, row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
   return {
     id: row.id,

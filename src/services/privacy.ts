@@ -19,10 +19,10 @@ import { emailHash } from './spam';
  * their words stay (threads remain readable), signed by "Anonyme" / "Anonymous".
  */
 
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 
 /** The name erased comments are shown under, in the site's language. */
-export const anonymousName = (siteLanguage: string) => (siteLanguage === 'fr' ? 'Anonyme' : 'Anonymous');
+const anonymousName = (siteLanguage: string) => (siteLanguage === 'fr' ? 'Anonyme' : 'Anonymous');
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

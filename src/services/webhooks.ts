@@ -26,7 +26,7 @@ export interface WebhookEvent {
 export type By = { type: 'moderator'; name: string } | { type: 'author' };
 
 /** The public face of the comment, with its status. */
-export function eventComment(row: CommentRow) {
+function eventComment(row: CommentRow) {
   return {
     id: row.id,
     articleId: row.articleId,
@@ -65,7 +65,7 @@ export interface DeliveryOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-export const defaultDelivery: DeliveryOptions = {
+const defaultDelivery: DeliveryOptions = {
   retryDelaysMs: [1_000, 3_000, 9_000],
   timeoutMs: 4_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -77,7 +77,7 @@ const CONCURRENCY = 4;
 const enc = new TextEncoder();
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
-export async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
+async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
   const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${unixSeconds}.${body}`));
   return `t=${unixSeconds},v1=${toHex(mac)}`;

@@ -210,7 +210,7 @@ export const checkPromotion: Check = (features, _context, settings) => {
 
 let disposable: Set<string> | undefined;
 /** The disposable-email-domains list (≈9,000 domains), loaded into a Set on first use. */
-export function isDisposableDomain(domain: string): boolean {
+function isDisposableDomain(domain: string): boolean {
   disposable ??= disposableEmailBlocklistSet();
   const set = disposable;
   return domainAndParents(domain.trim().toLowerCase()).some((d) => set.has(d));

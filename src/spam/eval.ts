@@ -68,9 +68,9 @@ export interface Metrics {
   mcc: number;
 }
 
-export const emptyConfusion = (): Confusion => ({ tp: 0, fp: 0, tn: 0, fn: 0 });
+const emptyConfusion = (): Confusion => ({ tp: 0, fp: 0, tn: 0, fn: 0 });
 
-export function addToConfusion(c: Confusion, label: Label, blocked: boolean): Confusion {
+function addToConfusion(c: Confusion, label: Label, blocked: boolean): Confusion {
   if (label === 'spam') blocked ? c.tp++ : c.fn++;
   else blocked ? c.fp++ : c.tn++;
   return c;
@@ -166,7 +166,7 @@ export async function evaluate(
 const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)} %`;
 const num = (x: number) => x.toFixed(3);
 
-export function formatMetricsLine(label: string, c: Confusion): string {
+function formatMetricsLine(label: string, c: Confusion): string {
   const m = metrics(c);
   return (
     `  ${label.padEnd(10)} TP ${String(c.tp).padStart(4)}  FN ${String(c.fn).padStart(4)}  FP ${String(c.fp).padStart(4)}  TN ${String(c.tn).padStart(4)}` +

@@ -43,20 +43,7 @@ export function runChecks(features: Features, context: Context, settings: SpamSe
   return signals;
 }
 
-export { DECISIVE_RULES, verdict, type Decision } from './verdict';
-export { SpamSettingsSchema, defaultSpamSettings, type SpamSettings } from './settings';
-export {
-  classify,
-  learnerReady,
-  learnerSignal,
-  learnerTokens,
-  MAX_TOKEN_LENGTH,
-  MAX_TOKENS,
-  pruneCount,
-  pruneOrder,
-  train,
-  type Classification,
-} from './learner';
+export { verdict } from './verdict';
+export { learnerTokens, pruneCount, train } from './learner';
 export { invisibleCharacters } from './checks';
-export type { Context, Features, InvisibleCharacters, LearnerInput, LearnerTotals, ListEntry, Signal, TokenCounts, Verdict } from './types';
-export type { Check } from './checks';
+export type { LearnerTotals, TokenCounts } from './types';

@@ -191,7 +191,7 @@ export function classify(
 }
 
 /** Has the learner seen enough of both classes to be heard? */
-export function learnerReady(totals: Pick<LearnerTotals, 'spam' | 'ham'>, settings: SpamSettings): boolean {
+function learnerReady(totals: Pick<LearnerTotals, 'spam' | 'ham'>, settings: SpamSettings): boolean {
   return totals.spam >= settings.learnerMinExamples && totals.ham >= settings.learnerMinExamples;
 }
 

@@ -51,6 +51,26 @@ function folded(features: Features): Record<Field, string> {
   return fields;
 }
 
+/** The submission's domains, folded, computed once: its email's, its website's, those named in its content. */
+const foldedDomainsOf = new WeakMap<Features, { email: string | null; website: string | null; content: string[] }>();
+
+function foldedDomains(features: Features) {
+  let domains = foldedDomainsOf.get(features);
+  if (!domains) {
+    const analysis = analyze(features);
+    domains = {
+      email: analysis.emailDomain ? fold(analysis.emailDomain) : null,
+      website: analysis.websiteHost ? fold(analysis.websiteHost) : null,
+      content: [
+        ...analysis.links.flatMap((link) => (link.kind !== 'website' && link.host ? [fold(link.host)] : [])),
+        ...analysis.emails.map((email) => fold(email.slice(email.lastIndexOf('@') + 1))),
+      ],
+    };
+    foldedDomainsOf.set(features, domains);
+  }
+  return domains;
+}
+
 /** Where an entry matches the submission ('content', 'email'…), or null. */
 export function matchEntry(entry: ListEntry, features: Features): Field | 'link' | null {
   const value = entry.value.trim();
@@ -73,13 +93,10 @@ export function matchEntry(entry: ListEntry, features: Features): Field | 'link'
     }
     case 'domain': {
       const domain = fold(value);
-      const analysis = analyze(features);
-      if (analysis.emailDomain && underDomain(fold(analysis.emailDomain), domain)) return 'email';
-      if (analysis.websiteHost && underDomain(fold(analysis.websiteHost), domain)) return 'website';
-      const inContent =
-        analysis.links.some((link) => link.kind !== 'website' && link.host && underDomain(fold(link.host), domain)) ||
-        analysis.emails.some((email) => underDomain(fold(email.slice(email.lastIndexOf('@') + 1)), domain));
-      return inContent ? 'link' : null;
+      const domains = foldedDomains(features);
+      if (domains.email && underDomain(domains.email, domain)) return 'email';
+      if (domains.website && underDomain(domains.website, domain)) return 'website';
+      return domains.content.some((host) => underDomain(host, domain)) ? 'link' : null;
     }
   }
 }

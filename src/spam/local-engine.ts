@@ -14,7 +14,7 @@ import { verdict } from './verdict';
  */
 
 /** A browser's user agent, for corpora that have none (a missing one is itself a signal). */
-export const BROWSER_USER_AGENT =
+const BROWSER_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 /**

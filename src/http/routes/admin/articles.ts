@@ -22,7 +22,7 @@ import { AdminComment, ArticleInfo } from './schemas';
 /** Articles as moderators see them: closing, language, moderation mode; and staff replies. */
 export const adminArticles = new Hono<AppEnv>();
 
-export const ArticleSettings = z
+const ArticleSettings = z
   .object({
     closed: z.boolean().optional(),
     language: z.string().regex(/^[a-z]{2,3}$/, { error: 'invalid_value' }).nullable().optional().describe('ISO 639-1; null: the site language.'),

@@ -20,7 +20,7 @@ export const adminComments = new Hono<AppEnv>();
 
 const Status = z.enum(COMMENT_STATUSES);
 
-export const QueueQuery = z.object({
+const QueueQuery = z.object({
   status: optionalQuery(Status).describe('Only this status; all statuses when absent.'),
   article: optionalQuery(ArticleId).describe('Only this article.'),
   q: optionalQuery(z.string().trim().min(1).max(200)).describe(
@@ -75,7 +75,7 @@ adminComments.patch('/:id', async (c) => {
   return c.json({ comment: (await adminViews(deps, [updated!]))[0]! });
 });
 
-export const BulkBody = z
+const BulkBody = z
   .object({
     ids: z.array(CommentId).min(1).max(500).describe('Up to 500 comment ids; repeated ids count once.'),
     status: Status,

@@ -23,7 +23,7 @@ export const adminLists = new Hono<AppEnv>();
 const ListName = z.enum(['disallowed', 'moderation']);
 const Kind = z.enum(['word', 'ip', 'cidr', 'email', 'domain']);
 
-export const NewEntry = z
+const NewEntry = z
   .object({
     list: ListName,
     kind: Kind,
