@@ -14,7 +14,7 @@
  * stored in its place; when SECRET comes from the environment, NEW_SECRET is required.
  */
 import { pathToFileURL } from 'node:url';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { SECRET_META_KEY } from '../src/bootstrap';
 import { ConfigError, parseConfig } from '../src/config';
 import { deriveKeys, randomToken, type Keys } from '../src/crypto';
@@ -147,13 +147,18 @@ export async function rotateSecret(
 
   // Audit log subjects (the keyed hash of the author's address). One whose comment is gone cannot
   // be computed again: it is cleared (it could only ever match the old key).
-  const subjects = await db.select({ id: auditLog.id, hash: auditLog.subjectHash }).from(auditLog).where(isNotNull(auditLog.subjectHash)).all();
-  for (const a of subjects) {
-    if (rekeyed.email.has(a.hash!)) continue;
-    const next = maps.email.get(a.hash!) ?? null;
-    statements.push(db.update(auditLog).set({ subjectHash: next }).where(eq(auditLog.id, a.id)));
-    if (next) report.audit.rekeyed++;
-    else report.audit.cleared++;
+  const subjects = await db
+    .select({ hash: auditLog.subjectHash, rows: count() })
+    .from(auditLog)
+    .where(isNotNull(auditLog.subjectHash))
+    .groupBy(auditLog.subjectHash)
+    .all();
+  for (const { hash, rows } of subjects) {
+    if (rekeyed.email.has(hash!)) continue;
+    const next = maps.email.get(hash!) ?? null;
+    statements.push(db.update(auditLog).set({ subjectHash: next }).where(eq(auditLog.subjectHash, hash!)));
+    if (next) report.audit.rekeyed += rows;
+    else report.audit.cleared += rows;
   }
 
   if (options.storeSecret) {

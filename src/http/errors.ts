@@ -51,15 +51,19 @@ export function validationError(fields: Record<string, FieldIssue>): ApiError {
   return new ApiError(422, 'validation_failed', { fields });
 }
 
-/** Maps zod issues to one message key per field (the first issue of each field wins). */
+/**
+ * Maps zod issues to one message key per field (the first issue of each field wins); unknown keys
+ * are reported each under its own name as well.
+ */
 function zodFields(error: z.ZodError, input: unknown): Record<string, FieldIssue> {
   const fields: Record<string, FieldIssue> = {};
+  const unknown: Record<string, FieldIssue> = {};
   for (const issue of error.issues) {
     const name = issue.path.length ? issue.path.join('.') : 'body';
-    if (fields[name]) continue;
-    fields[name] = issueToField(issue, valueAt(input, issue.path));
+    fields[name] ??= issueToField(issue, valueAt(input, issue.path));
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) unknown[[...issue.path, key].join('.')] ??= { key: 'unknown_field' };
   }
-  return fields;
+  return { ...fields, ...unknown };
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -95,17 +99,10 @@ function issueToField(issue: z.core.$ZodIssue, value: unknown): FieldIssue {
   }
 }
 
-/** Unknown keys are reported each under its own name. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields: Record<string, FieldIssue> = {};
-  for (const issue of result.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[[...issue.path, key].join('.')] ??= { key: 'unknown_field' };
-    }
-  }
-  throw validationError({ ...zodFields(result.error, input), ...fields });
+  throw validationError(zodFields(result.error, input));
 }
 
 export interface Problem {
