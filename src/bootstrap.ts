@@ -2,7 +2,7 @@ import type { Config } from './config';
 import { deriveKeys, randomToken, type Keys } from './crypto';
 import type { Db } from './deps';
 import { getOrInitMeta } from './db/meta';
-import { createAdminToken, hasLiveTokens } from './db/tokens';
+import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
 export interface Bootstrap {
   keys: Keys;
@@ -26,11 +26,10 @@ export async function bootstrap(
   const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
-    await createAdminToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
+    await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
     return { keys };
   }
   if (await hasLiveTokens(db)) return { keys };
   const token = randomToken('tamis_');
-  await createAdminToken(db, 'initial', token, now);
-  return { keys, generatedAdminToken: token };
+  return (await createFirstToken(db, 'initial', token, now)) ? { keys, generatedAdminToken: token } : { keys };
 }

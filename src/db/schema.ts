@@ -88,7 +88,11 @@ export const adminTokens = sqliteTable(
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
   },
-  (t) => [uniqueIndex('admin_tokens_hash_idx').on(t.tokenHash)],
+  (t) => [
+    uniqueIndex('admin_tokens_hash_idx').on(t.tokenHash),
+    // One live token per name: the audit log records actions by name.
+    uniqueIndex('admin_tokens_live_name_idx').on(t.name).where(sql`${t.revokedAt} IS NULL`),
+  ],
 );
 
 export const listEntries = sqliteTable(

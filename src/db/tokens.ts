@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { randomId, sha256Hex } from '../crypto';
 import { runBatch, type Statement } from './batch';
@@ -7,11 +7,43 @@ import { adminTokens } from './schema';
 /** Admin tokens are high-entropy random strings: a plain SHA-256 is enough to store them. */
 export const hashAdminToken = (token: string) => sha256Hex(`tamis-admin:${token}`);
 
-/** `also`: statements written in the same batch (the audit entry of a token made through the API). */
+/**
+ * A new token. `also`: statements written in the same batch (the audit entry of a token made
+ * through the API). Throws a unique violation when a live token has the name already.
+ */
 export async function createAdminToken(db: Db, name: string, token: string, now: number, also: (id: string) => Statement[] = () => []) {
   const row = { id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now };
-  await runBatch(db, [db.insert(adminTokens).values(row).onConflictDoNothing(), ...also(row.id)]);
+  await runBatch(db, [db.insert(adminTokens).values(row), ...also(row.id)]);
   return row;
+}
+
+/**
+ * The token given at start-up (ADMIN_TOKEN), under `name`. Known already (live, or revoked by a
+ * moderator): left as it is. New: it replaces the live token of that name, so that changing the
+ * variable retires the old value. Several processes starting at once with the same value agree:
+ * the hash is unique and the replacement never touches a token with this hash.
+ */
+export async function installStartupToken(db: Db, name: string, token: string, now: number) {
+  const tokenHash = await hashAdminToken(token);
+  const known = await db.select({ id: adminTokens.id }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
+  if (known) return;
+  await runBatch(db, [
+    db
+      .update(adminTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(adminTokens.name, name), isNull(adminTokens.revokedAt), ne(adminTokens.tokenHash, tokenHash))),
+    db.insert(adminTokens).values({ id: randomId(), name, tokenHash, createdAt: now }).onConflictDoNothing(),
+  ]);
+}
+
+/**
+ * The first token, generated when there is no live token: false when another process made one
+ * meanwhile (the unique live name refuses the second), so that only the stored one is printed.
+ */
+export async function createFirstToken(db: Db, name: string, token: string, now: number): Promise<boolean> {
+  const row = { id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now };
+  const inserted = await db.insert(adminTokens).values(row).onConflictDoNothing().returning({ id: adminTokens.id });
+  return inserted.length > 0;
 }
 
 /** The live token with this hash, or undefined. The look-up is on a hash, so it leaks nothing through timing. */
@@ -42,10 +74,6 @@ export function listTokens(db: Db) {
 
 export function getToken(db: Db, id: string) {
   return db.select().from(adminTokens).where(eq(adminTokens.id, id)).get();
-}
-
-export async function liveTokenNamed(db: Db, name: string) {
-  return db.select({ id: adminTokens.id }).from(adminTokens).where(and(eq(adminTokens.name, name), isNull(adminTokens.revokedAt))).get();
 }
 
 /**

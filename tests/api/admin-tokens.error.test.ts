@@ -42,4 +42,14 @@ describe('admin tokens: errors', () => {
     }
     expect((await adminCall(t, 'GET', '/tokens')).body.tokens).toHaveLength(1);
   });
+
+  it('409 token_name_taken for the second of two requests at once with the same name', async () => {
+    const t = await setup();
+    const answers = await Promise.all([1, 2].map(() => adminCall(t, 'POST', '/tokens', { name: 'twin' })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('token_name_taken');
+    const named = (await adminCall(t, 'GET', '/tokens')).body.tokens.filter((x: any) => x.name === 'twin');
+    expect(named).toHaveLength(1);
+    expect((await adminCall(t, 'GET', '/stats', undefined, answers.find((a) => a.status === 201)!.body.secret)).status).toBe(200);
+  });
 });

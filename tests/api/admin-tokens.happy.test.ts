@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
+import { harnessOn } from '../harness/app';
 import { adminCall } from '../harness/client';
 
 describe('admin tokens: happy paths', () => {
@@ -61,5 +62,31 @@ describe('admin tokens: happy paths', () => {
     const first = await adminCall(t, 'POST', '/tokens', { name: 'desk' });
     await adminCall(t, 'DELETE', `/tokens/${first.body.token.id}`);
     expect((await adminCall(t, 'POST', '/tokens', { name: 'desk' })).status).toBe(201);
+  });
+
+  it('a new ADMIN_TOKEN at start-up retires the old value; the same value again changes nothing; one a moderator revoked stays revoked', async () => {
+    const t = await setup();
+    const rotated = 'rotated-admin-token-9876543210';
+    const restarted = await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
+    expect((await adminCall(t, 'GET', '/tokens')).status).toBe(401);
+    const state = async () =>
+      (await adminCall(restarted, 'GET', '/tokens')).body.tokens
+        .map((x: any) => ({ id: x.id, name: x.name, live: x.revokedAt === null, current: x.current }))
+        .sort((a: any, b: any) => Number(b.live) - Number(a.live));
+    const tokens = await state();
+    expect(tokens.map((x: any) => [x.name, x.live, x.current])).toEqual([
+      ['ADMIN_TOKEN', true, true],
+      ['ADMIN_TOKEN', false, false],
+    ]);
+
+    await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
+    expect(await state()).toEqual(tokens);
+
+    const desk = await adminCall(restarted, 'POST', '/tokens', { name: 'desk' });
+    const live = tokens.find((x: any) => x.live);
+    expect((await adminCall(restarted, 'DELETE', `/tokens/${live.id}`, undefined, desk.body.secret)).status).toBe(204);
+    await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
+    expect((await adminCall(restarted, 'GET', '/tokens')).status).toBe(401);
+    expect((await adminCall(restarted, 'GET', '/tokens', undefined, desk.body.secret)).body.tokens).toHaveLength(3);
   });
 });

@@ -29,13 +29,15 @@ interface Journal {
 const readJournal = (folder: string) => JSON.parse(readFileSync(join(folder, 'meta/_journal.json'), 'utf8')) as Journal;
 const journal = readJournal(MIGRATIONS_DIR);
 
-/** A copy of a migrations folder whose journal stops before the last migration. */
-function previousMigrations(source: string, dir: string): string {
+/** A copy of a migrations folder whose journal stops before the migration `tag` (default: the last one). */
+function previousMigrations(source: string, dir: string, tag?: string): string {
   const folder = join(dir, 'migrations-previous');
   cpSync(source, folder, { recursive: true });
   const full = readJournal(source);
-  rmSync(join(folder, `${full.entries.at(-1)!.tag}.sql`));
-  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...full, entries: full.entries.slice(0, -1) }));
+  const stop = tag === undefined ? full.entries.length - 1 : full.entries.findIndex((e) => e.tag === tag);
+  expect(stop).toBeGreaterThanOrEqual(0);
+  for (const entry of full.entries.slice(stop)) rmSync(join(folder, `${entry.tag}.sql`));
+  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...full, entries: full.entries.slice(0, stop) }));
   return folder;
 }
 
@@ -211,6 +213,43 @@ describe('migrations', () => {
       const problems = await upgradeWithData(lossy);
       expect(problems).toEqual(['column settings.updated_at is gone', 'settings: 3 rows of 4, 1 changed or lost']);
     } finally {
+      temp.remove();
+    }
+  }, 30_000);
+
+  it('live admin tokens that share a name keep working, the younger ones renamed, when names become unique', async () => {
+    const temp = tempDatabase('tamis-token-names-');
+    const client = createClient({ url: temp.url });
+    try {
+      const db = drizzle(client, { schema });
+      await migrate(db, { migrationsFolder: previousMigrations(MIGRATIONS_DIR, temp.dir, '0004_live_token_names') });
+      const tokens: [string, string, number, number | null][] = [
+        ['tok-b', 'desk', 2, null],
+        ['tok-a', 'desk', 1, null],
+        ['tok-c', 'desk', 2, null],
+        ['tok-d', 'desk', 0, 5],
+        ['tok-e', 'night', 3, null],
+      ];
+      for (const [id, name, createdAt, revokedAt] of tokens) {
+        await client.execute({
+          sql: 'INSERT INTO admin_tokens (id, name, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
+          args: [id, name, `hash-${id}`, createdAt, revokedAt],
+        });
+      }
+      await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+      const rows = await client.execute('SELECT id, name, token_hash, revoked_at FROM admin_tokens ORDER BY id');
+      expect(rows.rows.map((r) => [r.id, r.name, r.token_hash, r.revoked_at])).toEqual([
+        ['tok-a', 'desk', 'hash-tok-a', null],
+        ['tok-b', 'desk (tok-b)', 'hash-tok-b', null],
+        ['tok-c', 'desk (tok-c)', 'hash-tok-c', null],
+        ['tok-d', 'desk', 'hash-tok-d', 5],
+        ['tok-e', 'night', 'hash-tok-e', null],
+      ]);
+      await expect(
+        client.execute("INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ('tok-f', 'desk', 'hash-tok-f', 9)"),
+      ).rejects.toThrow(/UNIQUE/);
+    } finally {
+      client.close();
       temp.remove();
     }
   }, 30_000);

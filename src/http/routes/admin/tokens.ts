@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { AppEnv } from '../../../deps';
 import { randomToken } from '../../../crypto';
 import { runBatch } from '../../../db/batch';
-import { createAdminToken, getToken, listTokens, liveTokenNamed, revokeToken } from '../../../db/tokens';
+import { createAdminToken, getToken, listTokens, revokeToken } from '../../../db/tokens';
 import { audit } from '../../../services/audit';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
-import { ApiError, parseOrThrow } from '../../errors';
+import { ApiError, isUniqueViolation, parseOrThrow } from '../../errors';
 import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
 import { asText } from '../../schemas';
 import { actorOf } from './common';
@@ -36,14 +36,15 @@ adminTokensRouter.get('/', async (c) => {
 adminTokensRouter.post('/', async (c) => {
   const { name } = parseOrThrow(TokenBody, await readBody(c));
   const { deps } = c.var;
-  if (await liveTokenNamed(deps.db, name)) {
-    throw new ApiError(409, 'token_name_taken', { detail: 'A live token already has this name: the audit log could not tell them apart.' });
-  }
   const now = deps.clock.now();
   const secret = randomToken('tamis_');
   const row = await createAdminToken(deps.db, name, secret, now, (id) =>
     audit(deps, actorOf(c), [{ action: 'token.create', target: 'token', targetId: id, after: { id, name } }], now),
-  );
+  ).catch((error: unknown) => {
+    throw isUniqueViolation(error)
+      ? new ApiError(409, 'token_name_taken', { detail: 'A live token already has this name: the audit log could not tell them apart.' })
+      : error;
+  });
   return c.json(
     { token: { id: row.id, name, createdAt: iso(now)!, lastUsedAt: null, revokedAt: null, current: false }, secret },
     201,

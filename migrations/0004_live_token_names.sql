@@ -1,0 +1,3 @@
+-- Live tokens that share a name (possible before this index) keep working: all but the oldest get their id appended to their name.
+UPDATE `admin_tokens` SET `name` = `name` || ' (' || `id` || ')' WHERE `revoked_at` IS NULL AND EXISTS (SELECT 1 FROM `admin_tokens` AS `older` WHERE `older`.`name` = `admin_tokens`.`name` AND `older`.`revoked_at` IS NULL AND (`older`.`created_at` < `admin_tokens`.`created_at` OR (`older`.`created_at` = `admin_tokens`.`created_at` AND `older`.`id` < `admin_tokens`.`id`)));--> statement-breakpoint
+CREATE UNIQUE INDEX `admin_tokens_live_name_idx` ON `admin_tokens` (`name`) WHERE "admin_tokens"."revoked_at" IS NULL;
