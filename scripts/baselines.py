@@ -1,7 +1,7 @@
 """
 Standard text classifiers on a spam corpus, as a yardstick for `npm run eval:spam`.
 
-    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl
+    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl [--shuffled [seeds]]
 
 Needs scikit-learn (`apt-get install python3-sklearn` or `pip install scikit-learn`); it is not
 part of the service nor of `npm test`.
@@ -13,13 +13,18 @@ spam as the positive class on the 'test' rows:
 - tuned: the grid point that 5-fold cross-validation on the training rows picks (what one can do);
 - oracle: the grid point that scores best on the test rows themselves (an upper bound that no
   honest method reaches).
+
+--shuffled: the splits of `npm run eval:spam:offline -- <file> --protocol shuffled` (the same
+generator and seeds, so the very same rows), with the three strongest classifiers above tuned by
+cross-validation on each split's training rows: confusion matrices summed over the splits, blocked
+ham, mean MCC. Comparable line for line with the offline evaluation's report.
 """
 import json
 import sys
 
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import make_scorer, matthews_corrcoef
+from sklearn.metrics import confusion_matrix, make_scorer, matthews_corrcoef
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from sklearn.pipeline import Pipeline
@@ -38,6 +43,73 @@ CLASSIFIERS = {
     "RBF SVM": (lambda: SVC(kernel="rbf"), "C"),
     "logistic regression": (lambda: LogisticRegression(max_iter=5000), "C"),
 }
+
+
+def mulberry32(seed):
+    """The generator of scripts/eval-spam-offline.ts, so that a seed gives the same split."""
+    state = seed & 0xFFFFFFFF
+
+    def imul(a, b):
+        return (a * b) & 0xFFFFFFFF
+
+    def next_value():
+        nonlocal state
+        state = (state + 0x6D2B79F5) & 0xFFFFFFFF
+        t = state
+        t = imul(t ^ (t >> 15), t | 1)
+        t ^= (t + imul(t ^ (t >> 7), t | 61)) & 0xFFFFFFFF
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return next_value
+
+
+def shuffled_splits(rows, sites, seed):
+    """Stratified 70/30 split of every site, as eval-spam-offline.ts draws it."""
+    draw = mulberry32(seed * 7919)
+    split = {}
+    for site in sites:
+        for label in ("spam", "ham"):
+            group = [(i, draw()) for i, row in enumerate(rows) if row["site"] == site and row["label"] == label]
+            group.sort(key=lambda pair: pair[1])
+            cut = int(len(group) * 0.7 + 0.5)
+            for rank, (i, _) in enumerate(group):
+                split[i] = "train" if rank < cut else "test"
+    return split
+
+
+def shuffled(path, seeds):
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    sites = list(dict.fromkeys(row["site"] for row in rows))
+    mcc = make_scorer(matthews_corrcoef)
+    chosen = {
+        "logistic regression, chars 2-5 tf-idf": ("chars 2-5 tf-idf", "logistic regression"),
+        "linear SVM, chars 2-5 tf-idf": ("chars 2-5 tf-idf", "linear SVM"),
+        "Bernoulli NB, words": ("words", "Bernoulli NB"),
+    }
+    totals = {(site, name): [0, 0, 0, 0, []] for site in sites for name in chosen}
+    for seed in range(1, seeds + 1):
+        split = shuffled_splits(rows, sites, seed)
+        for site in sites:
+            train = [r for i, r in enumerate(rows) if r["site"] == site and split[i] == "train"]
+            test = [r for i, r in enumerate(rows) if r["site"] == site and split[i] == "test"]
+            x, y = [r["content"] for r in train], [r["label"] == "spam" for r in train]
+            xt, yt = [r["content"] for r in test], [r["label"] == "spam" for r in test]
+            for name, (vec_name, clf_name) in chosen.items():
+                make, param = CLASSIFIERS[clf_name]
+                pipe = Pipeline([("vec", VECTORIZERS[vec_name]()), ("clf", make())])
+                search = GridSearchCV(pipe, {f"clf__{param}": GRID}, scoring=mcc, cv=StratifiedKFold(5, shuffle=True, random_state=0))
+                predicted = search.fit(x, y).predict(xt)
+                tn, fp, fn, tp = confusion_matrix(yt, predicted, labels=[False, True]).ravel()
+                total = totals[(site, name)]
+                for k, value in enumerate((tp, fn, fp, tn)):
+                    total[k] += int(value)
+                total[4].append(matthews_corrcoef(yt, predicted))
+    print(f"Shuffled: {seeds} stratified 70/30 splits per site, the splits of eval-spam-offline.ts --protocol shuffled")
+    for (site, name), (tp, fn, fp, tn, scores) in totals.items():
+        print(
+            f"  {site:10} {name:40} TP {tp:5} FN {fn:4} FP {fp:4} TN {tn:5}  ham blocked {100 * fp / (fp + tn):4.1f} %"
+            f"  mean MCC {sum(scores) / len(scores):.3f}"
+        )
 
 
 def main(path):
@@ -68,6 +140,10 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl>")
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    if len(args) == 1:
+        main(args[0])
+    elif len(args) in (2, 3) and args[1] == "--shuffled":
+        shuffled(args[0], int(args[2]) if len(args) == 3 else 20)
+    else:
+        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl> [--shuffled [seeds]]")
