@@ -101,8 +101,13 @@ export const SpamSettingsSchema = z
 
     /** Learner: contributes once it has seen this many examples of each class. */
     learnerMinExamples: z.number().int().min(1).max(100_000).default(20),
-    /** Points of score per nat of the learner's evidence (log-odds). */
-    learnerScale: z.number().min(0).max(100).default(2),
+    /**
+     * Points of score per nat of the learner's evidence (log-odds): alone, the learner holds from
+     * 2.8 nats and judges spam from 5.6 (p(spam) 0.996). On 20 shuffled splits of the development
+     * corpus, 1.8 blocked less ham than 2 (1.7 % against 1.9 %) at the same MCC, and gave the same
+     * verdicts on the official split.
+     */
+    learnerScale: z.number().min(0).max(100).default(1.8),
     /** Largest positive score of the learner (reached when it is sure of spam). */
     learnerWeight: weight(12),
     /** Largest negative score of the learner (reached when it is sure of ham). */

@@ -174,11 +174,12 @@ describe('learner signal', () => {
 
   it.each<[number, number]>([
     [0, 0],
-    [1, 2 * 1],
-    [-1, -2 * 1],
+    [1, settings.learnerScale],
+    [-1, -settings.learnerScale],
+    [2, 2 * settings.learnerScale],
     [50, settings.learnerWeight],
     [-50, -settings.learnerHamWeight],
-  ])('log-odds %d → score %d, bounded', (logOdds, score) => {
+  ])('log-odds %d → score %d (learnerScale points per nat), bounded', (logOdds, score) => {
     const [signal] = learnerSignal({ pSpam: 1 / (1 + Math.exp(-logOdds)), logOdds, top: [] }, { spam: 20, ham: 20 }, settings);
     expect(signal?.score ?? 0).toBe(score);
   });
