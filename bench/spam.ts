@@ -4,16 +4,15 @@
  *
  *   npx tsx bench/spam.ts [corpus.jsonl]
  */
-import { readFileSync } from 'node:fs';
-import { parseCorpus } from '../src/spam/eval';
 import { runChecks, verdict } from '../src/spam/index';
 import { learnerTokens } from '../src/spam/learner';
 import { createLocalEngine } from '../src/spam/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
 import type { TokenCounts } from '../src/spam/types';
+import { readCorpus } from '../scripts/corpus';
 
 const file = process.argv[2] ?? '/work/shared/spam-corpus/youtube-dev.jsonl';
-const rows = parseCorpus(readFileSync(file, 'utf8'));
+const rows = readCorpus(file);
 
 // Train one engine on every row (the largest table), as the service would have it.
 const engine = createLocalEngine({ settings: defaultSpamSettings, articleLanguage: 'en', learner: true });

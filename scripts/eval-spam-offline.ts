@@ -18,10 +18,10 @@
  * Metrics and report live in src/spam/eval.ts, so that another engine (the HTTP API) can be measured
  * the same way.
  */
-import { readFileSync } from 'node:fs';
-import { evaluate, formatReport, parseCorpus, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
+import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
 import { createLocalEngine, dominantLanguage, formatMistakes } from '../src/spam/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
+import { readCorpus } from './corpus';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--lang', '--protocol', '--seeds']);
@@ -39,7 +39,7 @@ const forcedLanguage = option('--lang');
 const seeds = Math.max(1, Number(option('--seeds') ?? 20) || 20);
 const showMistakes = args.includes('--mistakes');
 
-const rows = parseCorpus(readFileSync(file, 'utf8'));
+const rows = readCorpus(file);
 const sites = [...new Set(rows.map((row) => row.site))];
 
 const languages = new Map<string, string | null>();

@@ -10,11 +10,11 @@
  * language most detected in the site's training rows. Rows are mapped to submissions as in
  * src/spam/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
  */
-import { readFileSync } from 'node:fs';
-import { evaluate, formatReport, parseCorpus, type Engine, type EngineDecision, type EvalRow } from '../src/spam/eval';
+import { evaluate, formatReport, type Engine, type EngineDecision, type EvalRow } from '../src/spam/eval';
 import { dominantLanguage, formatMistakes, generatedEmail, rowToFeatures } from '../src/spam/local-engine';
 import { admin } from '../tests/harness/client';
 import { setup } from '../tests/harness/node';
+import { readCorpus } from './corpus';
 
 const args = process.argv.slice(2);
 const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--lang');
@@ -26,7 +26,7 @@ const langIndex = args.indexOf('--lang');
 const forcedLanguage = langIndex >= 0 ? (args[langIndex + 1] ?? null) : null;
 const showMistakes = args.includes('--mistakes');
 
-const rows = parseCorpus(readFileSync(file, 'utf8'));
+const rows = readCorpus(file);
 
 /** The submission a row stands for, cut to the API's limits. */
 function submission(row: EvalRow, site: string): Record<string, unknown> {
@@ -36,7 +36,9 @@ function submission(row: EvalRow, site: string): Record<string, unknown> {
     author: (f.author.trim() || 'Anonymous').slice(0, 100),
     email: f.email,
     content: f.content.slice(0, 5000),
-    ...(f.website ? { website: f.website } : {}),
+    // A form's website field is often typed without its scheme ('monblog.fr'); WordPress stores it
+    // with 'http://', and the API takes URLs only.
+    ...(f.website ? { website: /^[a-z][a-z0-9+.-]*:/i.test(f.website.trim()) ? f.website.trim() : `http://${f.website.trim()}` } : {}),
     ...(f.ip ? { ip: f.ip } : {}),
     ...(f.userAgent !== undefined ? { userAgent: f.userAgent ?? '' } : {}),
   };

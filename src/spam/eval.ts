@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Signal, Verdict } from './types';
 
 /**
@@ -25,12 +26,56 @@ export interface EvalRow {
   articleLanguage?: string | null;
 }
 
-/** The rows of a JSONL corpus (one JSON object per line; blank lines skipped). */
+/** Text or nothing: a missing key, null, or a number written where text was expected. */
+const optionalText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined ? null : String(value)));
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.enum(values));
+
+/**
+ * One corpus row. Lenient where a corpus may differ without changing the meaning (a missing key
+ * is null, an author or content left out is empty, "Spam" is spam), strict on what the evaluation
+ * needs: a site, a label and a split.
+ */
+const CorpusRow = z.object({
+  id: optionalText.transform((value) => value ?? undefined),
+  site: z.union([z.string().min(1), z.number()]).transform(String),
+  author: optionalText.transform((value) => value ?? ''),
+  email: optionalText,
+  website: optionalText,
+  ip: optionalText,
+  userAgent: optionalText,
+  content: optionalText.transform((value) => value ?? ''),
+  label: oneOf(['spam', 'ham']),
+  split: oneOf(['train', 'test']),
+  articleLanguage: optionalText,
+});
+
+/**
+ * The rows of a JSONL corpus (one JSON object per line; blank lines skipped). A line that is not
+ * JSON, or lacks a site, a label or a split, stops the evaluation with its line number.
+ */
 export function parseCorpus(text: string): EvalRow[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as EvalRow);
+  const rows: EvalRow[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`line ${index + 1}: not a JSON object`);
+    }
+    const row = CorpusRow.safeParse(value);
+    if (!row.success) {
+      const fields = [...new Set(row.error.issues.map((issue) => issue.path.join('.') || '(row)'))];
+      throw new Error(`line ${index + 1}: missing or invalid ${fields.join(', ')}`);
+    }
+    const { id, articleLanguage, ...rest } = row.data;
+    rows.push({ ...rest, ...(id !== undefined ? { id } : {}), ...(articleLanguage ? { articleLanguage } : {}) });
+  });
+  return rows;
 }
 
 export interface EngineDecision {

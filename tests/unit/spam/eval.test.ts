@@ -6,6 +6,7 @@ import {
   isHtmlExport,
   mcc,
   metrics,
+  parseCorpus,
   sumConfusions,
   textFromHtmlExport,
   type Confusion,
@@ -142,5 +143,39 @@ describe('corpus rows', () => {
     expect(email).toBe(generatedEmail('Ann'));
     expect(email).not.toBe(generatedEmail('Bob'));
     expect(checkEmailDomain(features({ email }), context(), settings)).toEqual([]);
+  });
+});
+
+describe('parseCorpus', () => {
+  const line = (row: Record<string, unknown>) => JSON.stringify(row);
+
+  it('reads the documented rows, keeping null metadata as null', () => {
+    const text = [
+      line({ id: 'a1', site: 'Psy', author: 'Ann', email: null, website: null, ip: null, userAgent: null, content: 'Great song', label: 'ham', split: 'train' }),
+      '',
+      line({ site: 'blog', author: 'Bob', email: 'bob@example.fr', website: 'https://bob.example', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', content: 'Buy now', label: 'spam', split: 'test', articleLanguage: 'fr' }),
+    ].join('\n');
+    expect(parseCorpus(text)).toEqual([
+      { id: 'a1', site: 'Psy', author: 'Ann', email: null, website: null, ip: null, userAgent: null, content: 'Great song', label: 'ham', split: 'train' },
+      { site: 'blog', author: 'Bob', email: 'bob@example.fr', website: 'https://bob.example', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', content: 'Buy now', label: 'spam', split: 'test', articleLanguage: 'fr' },
+    ]);
+  });
+
+  it('takes a missing key as null, a missing author or content as empty, numbers as text, labels in any case', () => {
+    const [row] = parseCorpus(line({ id: 7, site: 3, label: ' Spam ', split: 'TEST', content: null }));
+    expect(row).toEqual({ id: '7', site: '3', author: '', email: null, website: null, ip: null, userAgent: null, content: '', label: 'spam', split: 'test' });
+    // A row without metadata is then a platform export, and the local engine reads it without throwing.
+    expect(isHtmlExport(row!)).toBe(true);
+    expect(rowToFeatures(row!).email).toBe(generatedEmail(''));
+  });
+
+  it.each([
+    ['not json', /^line 2: not a JSON object$/],
+    [line({ site: 'x', label: 'maybe', split: 'train' }), /^line 2: missing or invalid label$/],
+    [line({ label: 'ham' }), /^line 2: missing or invalid site, split$/],
+    ['[1, 2]', /^line 2: missing or invalid \(row\)$/],
+  ])('refuses %s with its line number and fields', (bad, message) => {
+    const good = line({ site: 's', label: 'ham', split: 'train', content: 'ok' });
+    expect(() => parseCorpus(`${good}\n${bad}`)).toThrow(message);
   });
 });
