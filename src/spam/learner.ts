@@ -153,11 +153,21 @@ const KIND_WEIGHT: Record<string, number> = { c: 1 / 3, m: 2, w: 1, b: 1 };
 const ASSUMED_TOKENS_PER_DOCUMENT = 80;
 /** No single token moves the log-odds by more than this (nats), whatever its counts. */
 const MAX_TOKEN_EVIDENCE = 4;
+/**
+ * Only the strongest tokens of a comment count, as SpamBayes' max_discriminators (150) or
+ * Graham's "most interesting" tokens (15). A long comment holds hundreds of weak, overlapping
+ * tokens (a word, its pairs, its character n-grams); summed, ordinary words outweighed what made
+ * it spam ("if I reach 100 subscribers…" written at length). Comments with fewer known tokens than
+ * this are scored as before. Measured (`npm run eval:spam:offline -- <file> --protocol …`): from
+ * 60 to 90 the results are the same; against all tokens, MCC on the official split 0.912 instead of
+ * 0.894, on the cross-site and shuffled protocols the same MCC and blocked ham or better.
+ */
+const MAX_DISCRIMINATORS = 80;
 
 /**
  * Multinomial naive Bayes over the document's distinct tokens, with per-class token totals (so a
  * class whose documents are longer, usually spam, does not win on rare tokens), evidence clipped
- * per token and weighted by token kind. No prior: the share of spam among trained examples says
+ * per token, weighted by token kind, and summed over the MAX_DISCRIMINATORS strongest tokens. No prior: the share of spam among trained examples says
  * how moderators trained, not how likely the next comment is spam.
  *
  * `stats` needs to hold only this document's tokens (it may hold more); a token missing from it
@@ -173,7 +183,6 @@ export function classify(
   const spamMass = (Number.isFinite(spamTokens) ? Math.max(0, spamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
   const hamMass = (Number.isFinite(hamTokens) ? Math.max(0, hamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
   const normalizer = Math.log(spamMass / hamMass);
-  let logOdds = 0;
   const scored: Classification['top'] = [];
   for (const token of new Set(tokens)) {
     const counts = stats.get(token);
@@ -184,11 +193,12 @@ export function classify(
     const evidence = Math.log((spam + ALPHA) / (ham + ALPHA)) - normalizer;
     const clipped = Math.max(-MAX_TOKEN_EVIDENCE, Math.min(MAX_TOKEN_EVIDENCE, evidence));
     const weight = clipped * (KIND_WEIGHT[token[0] ?? ''] ?? 1);
-    logOdds += weight;
     scored.push({ token, weight, spam: counts.spam, ham: counts.ham });
   }
-  if (!Number.isFinite(logOdds)) logOdds = 0;
   scored.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.token < b.token ? -1 : 1));
+  let logOdds = 0;
+  for (const { weight } of scored.slice(0, MAX_DISCRIMINATORS)) logOdds += weight;
+  if (!Number.isFinite(logOdds)) logOdds = 0;
   const pSpam = 1 / (1 + Math.exp(-logOdds));
   return { pSpam, logOdds, top: scored.slice(0, 8) };
 }
