@@ -106,6 +106,23 @@ describe('classify', () => {
     expect(classify(spam, table, totals).pSpam).toBeCloseTo(s.pSpam, 10);
   });
 
+  it("counts a comment's 80 strongest tokens only: many weak ones do not drown the telling ones", () => {
+    // Equal totals, so a token's evidence is log((spam + 1) / (ham + 1)) times its kind's weight.
+    const totals = { spam: 40, ham: 40, spamTokens: 4000, hamTokens: 4000 };
+    const strong = Array.from({ length: 8 }, (_, i) => `w:strong${i}`);
+    const weak = Array.from({ length: 200 }, (_, i) => `c:wk${i}`);
+    const stats = new Map<string, TokenCounts>([
+      ...strong.map((t) => [t, { spam: 20, ham: 0 }] as const),
+      ...weak.map((t) => [t, { spam: 0, ham: 1 }] as const),
+    ]);
+    const result = classify([...weak, ...strong], stats, totals);
+    // 8 × log 21 for the telling words, then the 72 strongest of the weak n-grams (each −log 2 / 3).
+    expect(result.logOdds).toBeCloseTo(8 * Math.log(21) - (72 * Math.log(2)) / 3, 6);
+    expect(result.pSpam).toBeGreaterThan(0.99);
+    // Fewer tokens than that: every one counts.
+    expect(classify([...weak.slice(0, 10), ...strong], stats, totals).logOdds).toBeCloseTo(8 * Math.log(21) - (10 * Math.log(2)) / 3, 6);
+  });
+
   it('knows nothing before training', () => {
     const result = classify(learnerTokens(features()), new Map(), { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 });
     expect(result).toMatchObject({ pSpam: 0.5, logOdds: 0, top: [] });
