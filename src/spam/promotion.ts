@@ -47,6 +47,22 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
   ],
   ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
+  // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
+  // fund-recovery hackers and investment managers, always with a number to write to.
+  [
+    'scam services',
+    /\b(?:loan\s+offers?|(?:personal|private|urgent)\s+loans?\s+(?:offer|lender)s?|spell\s*casters?|love\s+spells?|get\s+(?:my|your|his|her)\s+ex\s+back|bring\s+back\s+(?:my|your|his|her)\s+(?:lover|ex|husband|wife)|binary\s+options?|(?:bitcoin|crypto|forex)\s+(?:investment|trading)\s+(?:platform|expert|manager|company)|hire\s+(?:a\s+)?(?:genuine\s+|legit\s+)?hackers?|recovery\s+(?:expert|hacker|agent)s?)\b/iu,
+    'topic',
+  ],
+  [
+    'scam services',
+    /\b(?:pr[eê]ts?\s+entre\s+particuliers|offres?\s+de\s+pr[eê]ts?|rachat\s+de\s+cr[eé]dits?|cr[eé]dits?\s+rapides?|marabouts?|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]|affectif)|voyante?s?\s+m[eé]diums?|d?[eé]senvo[uû]tement|envo[uû]tement)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  [
+    'contact solicitation',
+    /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|him|her|us|them)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|\b(?:contactez|écrivez)[- ](?:moi|le|la|nous|les)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)\s*(?:number|num[eé]ro)?\s*[:(]?\s*\+\s?\d/iu,
+  ],
 ];
 
 const cache = new WeakMap<Features, ReadonlyMap<string, Strength>>();

@@ -190,6 +190,17 @@ describe('promotion', () => {
     ['Please vote on Sunday, and please follow the rules of the debate', 0],
     ['Please share your thoughts on the budget', 0],
     ['Please like and subscribe!', settings.promotionCap],
+    // Blog comment spam selling "services", and honest comments on the same subjects.
+    ['Thanks to Dr Ekpen the great spell caster who helped me get my ex back', settings.weightSpamTopic],
+    ['I got a private loan offer at 2 %, contact him on WhatsApp +234 816 000 0000', settings.promotionCap],
+    ['Prêt entre particuliers sérieux, contactez-moi par WhatsApp', settings.promotionCap],
+    ['Merci au grand marabout pour le retour affectif', settings.weightSpamTopic],
+    ['Voyante médium sérieuse, désenvoûtement garanti', settings.weightSpamTopic],
+    ['Les taux du prêt immobilier ont encore monté, et le crédit à la consommation aussi', 0],
+    ['Des hackers ont paralysé l’hôpital, la rançon était payable en bitcoins', settings.weightSpamTopic],
+    ['Hackers took the hospital down; nobody should ever pay them', 0],
+    ['Le maire a répondu sur WhatsApp, puis par écrit', 0],
+    ['My brother sent me the article on WhatsApp', 0],
   ])('%j → %d', (content, score) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBe(score);
   });
