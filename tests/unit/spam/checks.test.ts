@@ -271,6 +271,13 @@ describe('author name', () => {
     ['www.mon-site.example', settings.weightAuthorUrl],
     ['https://spam.example', settings.weightAuthorUrl],
     ['casino-online.com', settings.weightAuthorUrl + settings.weightAuthorSpamWords],
+    ['Best Plumbing Services Toronto', settings.weightAuthorSpamWords],
+    ['Cheap NFL Jerseys', settings.weightAuthorSpamWords],
+    ['Marabout Dossou', settings.weightAuthorSpamWords],
+    ['Prêt entre particuliers', settings.weightAuthorSpamWords],
+    ['Service Public', 0],
+    ['Hervé Prétot', 0],
+    ['Marc Servicesson', 0],
   ])('%j → %d', (author, score) => {
     expect(total(checkAuthor(features({ author }), context(), settings))).toBe(score);
   });
