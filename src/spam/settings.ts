@@ -104,8 +104,8 @@ export const SpamSettingsSchema = z
     /**
      * Points of score per nat of the learner's evidence (log-odds): alone, the learner holds from
      * 2.8 nats and judges spam from 5.6 (p(spam) 0.996). On 20 shuffled splits of the development
-     * corpus, 1.8 blocked less ham than 2 (1.7 % against 1.9 %) at the same MCC, and gave the same
-     * verdicts on the official split.
+     * corpus, 1.8 blocked less ham than 2 (1.7 % against 1.9 %) at the same MCC, and did as well
+     * or better on the official split.
      */
     learnerScale: z.number().min(0).max(100).default(1.8),
     /** Largest positive score of the learner (reached when it is sure of spam). */
