@@ -50,9 +50,6 @@ export function acceptsComments(article: Pick<ArticleRow, 'closed' | 'firstComme
   return !article?.closed && (closing === null || now <= closing);
 }
 
-/** What the author is told: spam looks exactly like a comment waiting for a moderator. */
-export const visibleStatus = (status: CommentStatus) => (status === 'approved' ? 'approved' : 'pending');
-
 export async function issueEditToken(deps: Deps, id: string, createdAt: number, settings: SiteSettings) {
   const editableUntil = createdAt + settings.editWindowMinutes * 60_000;
   return { editToken: await deps.keys.sign(`edit.${id}.${editableUntil}`), editableUntil };

@@ -1,8 +1,8 @@
 import { sha256Hex, type Keys } from '../crypto';
 import { iso } from '../deps';
 import type { ThreadRow } from '../db/comments';
+import type { CommentStatus } from '../db/schema';
 import type { PublicCommentShape } from '../http/schemas';
-
 
 /**
  * Gravatar is an explicit opt-in (AVATARS=gravatar): its URL carries an unsalted SHA-256 of the
@@ -34,6 +34,14 @@ export async function toPublic(
     editedAt: iso(row.editedAt),
     replies: [],
   };
+}
+
+/**
+ * The comment as its author gets it back after posting or editing: the public face plus its
+ * status, where spam looks exactly like a comment waiting for a moderator.
+ */
+export async function toOwnComment(row: ThreadRow & { status: CommentStatus }, opts: { avatars: 'none' | 'gravatar'; keys: Keys }) {
+  return { ...(await toPublic(row, opts)), status: row.status === 'approved' ? ('approved' as const) : ('pending' as const) };
 }
 
 /**

@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono';
 import { iso, type AppEnv, type Deps } from '../../deps';
 import { cachedArticle, type ArticleRow } from '../../db/articles';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
-import { createComment, visibleStatus } from '../../services/comments';
-import { nest, toPublic } from '../../services/public';
+import { createComment } from '../../services/comments';
+import { nest, toOwnComment, toPublic } from '../../services/public';
 import { issueFormToken } from '../../services/spam';
 import { loadSettings, type SiteSettings } from '../../settings';
 import { readCache } from '../../db/read-cache';
@@ -22,15 +22,13 @@ articles.post('/:articleId/comments', async (c) => {
   const raw = await readBody(c);
   const { deps } = c.var;
   const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c));
-  const status = visibleStatus(row.status);
-
   if (prefersHtml(c)) {
-    const back = redirectTarget(c, status === 'approved' ? `comment-${row.id}` : 'comment-pending');
+    const back = redirectTarget(c, row.status === 'approved' ? `comment-${row.id}` : 'comment-pending');
     if (back) return c.redirect(back, 303);
   }
-  const comment = await toPublic(row, { avatars: settings.avatars, keys: deps.keys });
+  const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
   return c.json(
-    { comment: { ...comment, status }, editToken, editableUntil: iso(editableUntil) },
+    { comment, editToken, editableUntil: iso(editableUntil) },
     201,
     { 'Cache-Control': 'no-store' },
   );

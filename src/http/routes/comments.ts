@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../deps';
-import { authorizeEdit, editComment, visibleStatus, withdrawComment } from '../../services/comments';
-import { toPublic } from '../../services/public';
+import { authorizeEdit, editComment, withdrawComment } from '../../services/comments';
+import { toOwnComment } from '../../services/public';
 import { readBody } from '../body';
 import { requestMeta } from '../client';
 import { idParam } from '../params';
@@ -19,8 +19,8 @@ comments.patch('/:id', async (c) => {
   const row = await authorized(c);
   const { deps } = c.var;
   const edited = await editComment(deps, row, await readBody(c), requestMeta(c));
-  const comment = await toPublic(edited.row, { avatars: edited.settings.avatars, keys: deps.keys });
-  return c.json({ comment: { ...comment, status: visibleStatus(edited.row.status) } }, 200, { 'Cache-Control': 'no-store' });
+  const comment = await toOwnComment(edited.row, { avatars: edited.settings.avatars, keys: deps.keys });
+  return c.json({ comment }, 200, { 'Cache-Control': 'no-store' });
 });
 
 comments.delete('/:id', async (c) => {
