@@ -45,6 +45,17 @@ CLASSIFIERS = {
 }
 
 
+def read_rows(path):
+    """The corpus rows, with label and split read as the TypeScript evaluation reads them ("Spam" is spam)."""
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    for row in rows:
+        row["label"] = str(row["label"]).strip().lower()
+        row["split"] = str(row["split"]).strip().lower()
+        row["site"] = str(row["site"])
+        row["content"] = row.get("content") or ""
+    return rows
+
+
 def mulberry32(seed):
     """The generator of scripts/eval-spam-offline.ts, so that a seed gives the same split."""
     state = seed & 0xFFFFFFFF
@@ -78,7 +89,7 @@ def shuffled_splits(rows, sites, seed):
 
 
 def shuffled(path, seeds):
-    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    rows = read_rows(path)
     sites = list(dict.fromkeys(row["site"] for row in rows))
     mcc = make_scorer(matthews_corrcoef)
     chosen = {
@@ -113,7 +124,7 @@ def shuffled(path, seeds):
 
 
 def main(path):
-    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    rows = read_rows(path)
     sites = list(dict.fromkeys(row["site"] for row in rows))
     mcc = make_scorer(matthews_corrcoef)
     for site in sites:

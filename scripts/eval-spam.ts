@@ -38,7 +38,7 @@ function submission(row: EvalRow, site: string): Record<string, unknown> {
     content: f.content.slice(0, 5000),
     // A form's website field is often typed without its scheme ('monblog.fr'); WordPress stores it
     // with 'http://', and the API takes URLs only.
-    ...(f.website ? { website: /^[a-z][a-z0-9+.-]*:/i.test(f.website.trim()) ? f.website.trim() : `http://${f.website.trim()}` } : {}),
+    ...(f.website ? { website: /^[a-z][a-z0-9+.-]*:\/\//i.test(f.website.trim()) ? f.website.trim() : `http://${f.website.trim()}` } : {}),
     ...(f.ip ? { ip: f.ip } : {}),
     ...(f.userAgent !== undefined ? { userAgent: f.userAgent ?? '' } : {}),
   };

@@ -244,7 +244,7 @@ export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
  * Toronto", "Cheap Jerseys", "Marabout Dossou"): how SEO spam signs its comments.
  */
 const NAME_SPAM_WORDS =
-  /(?<![\p{L}\p{N}])(?:seo|casino|viagra|cialis|loans?|payday|porn|sex|xxx|escorts?|dating|forex|crypto|bitcoin|replica|pharmacy|pills|cheap|buy|discount|essays?|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|hosting|locksmiths?|plumbing|movers|hackers?|services|reviews|marabout|voyance|voyante|pr[eê]ts?|cr[eé]dits?)(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:seo|casino|viagra|cialis|loans?|payday|porn|sex|xxx|escorts?|dating|forex|crypto|bitcoin|replica|pharmacy|pills|cheap|buy|discount|essays?|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|hosting|locksmiths?|plumbing|movers|hackers|services|reviews|marabout|voyance|voyante|pr[eê]ts?|cr[eé]dits?)(?![\p{L}\p{N}])/iu;
 
 export const checkAuthor: Check = (features, _context, settings) => {
   const name = fold(features.author);

@@ -48,20 +48,24 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
-  // fund-recovery hackers and investment managers, always with a number to write to.
+  // fund-recovery hackers and investment managers, always with a number to write to. Only their
+  // sales wording: a comment about a mortgage offer, a hacked hospital or a crypto platform is not.
   [
     'scam services',
-    /\b(?:loan\s+offers?|(?:personal|private|urgent)\s+loans?\s+(?:offer|lender)s?|spell\s*casters?|love\s+spells?|get\s+(?:my|your|his|her)\s+ex\s+back|bring\s+back\s+(?:my|your|his|her)\s+(?:lover|ex|husband|wife)|binary\s+options?|(?:bitcoin|crypto|forex)\s+(?:investment|trading)\s+(?:platform|expert|manager|company)|hire\s+(?:a\s+)?(?:genuine\s+|legit\s+)?hackers?|recovery\s+(?:expert|hacker|agent)s?)\b/iu,
+    /\b(?:(?:personal|private|urgent|genuine|legit)\s+loans?\s+(?:offers?|lenders?)|spell\s*casters?|love\s+spells?|get\s+(?:my|your|his|her)\s+ex\s+back|bring\s+back\s+(?:my|your|his|her)\s+(?:lover|ex|husband|wife)|(?:bitcoin|crypto|forex|binary\s+options?)\s+(?:investment|trading)\s+(?:expert|manager|account\s+manager)s?|(?:genuine|legit|certified|professional)\s+hackers?|(?:funds?|crypto|bitcoin|scam)\s+recovery\s+(?:expert|hacker|agent|specialist)s?)\b/iu,
     'topic',
   ],
   [
     'scam services',
-    /\b(?:pr[eê]ts?\s+entre\s+particuliers|offres?\s+de\s+pr[eê]ts?|rachat\s+de\s+cr[eé]dits?|cr[eé]dits?\s+rapides?|marabouts?|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]|affectif)|voyante?s?\s+m[eé]diums?|d?[eé]senvo[uû]tement|envo[uû]tement)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|célèbre)\s+marabout|marabout\s+(?:africain|sérieux|voyant|puissant|compétent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
+    // Asking to be written to on a messenger, or giving its number. Only in the first person: a
+    // comment telling how scammers asked "to contact them on Telegram" is not one. Quantifiers are
+    // bounded: a long run of spaces must not make the match cost grow with its cube.
     'contact solicitation',
-    /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|him|her|us|them)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|\b(?:contactez|écrivez)[- ](?:moi|le|la|nous|les)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)\s*(?:number|num[eé]ro)?\s*[:(]?\s*\+\s?\d/iu,
+    /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|us)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|(?<![\p{L}\p{N}])(?:contactez|écrivez)[- ](?:moi|nous)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)(?:\s{0,3}(?:number|num[eé]ro))?\s{0,3}[:(]?\s{0,3}\+\s?\d/iu,
   ],
 ];
 

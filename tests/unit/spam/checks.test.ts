@@ -196,7 +196,14 @@ describe('promotion', () => {
     ['Prêt entre particuliers sérieux, contactez-moi par WhatsApp', settings.promotionCap],
     ['Merci au grand marabout pour le retour affectif', settings.weightSpamTopic],
     ['Voyante médium sérieuse, désenvoûtement garanti', settings.weightSpamTopic],
+    ['Écrivez-moi sur WhatsApp', settings.weightPromotion],
     ['Les taux du prêt immobilier ont encore monté, et le crédit à la consommation aussi', 0],
+    ["J'ai reçu mon offre de prêt hier, et le rachat de crédits m'a sauvé", 0],
+    ['Quel envoûtement, ce concert ! Les marabouts mourides ont appelé au calme', 0],
+    ['Banks are cutting their loan offers; there is a binary option in the settings', 0],
+    ['Companies hire hackers to test their defences', 0],
+    ['The scammers told victims to contact them on Telegram', 0],
+    ['I told my mum to text her on WhatsApp', 0],
     ['Des hackers ont paralysé l’hôpital, la rançon était payable en bitcoins', settings.weightSpamTopic],
     ['Hackers took the hospital down; nobody should ever pay them', 0],
     ['Le maire a répondu sur WhatsApp, puis par écrit', 0],
@@ -212,6 +219,15 @@ describe('promotion', () => {
     expect(promotionCategories(f)).toBe(promotionCategories(f)); // computed once per Features object
     expect(promotionCategories(features()).size).toBe(0);
   });
+
+  it('stays linear on long runs of spaces after its keywords (a comment cannot stall the server)', () => {
+    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back'];
+    for (const keyword of keywords) {
+      for (const gap of [' ', '\u00a0', '\t', ' \n']) {
+        expect(promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size).toBeGreaterThanOrEqual(0);
+      }
+    }
+  }, 3_000);
 
   it('looks at the text outside links only', () => {
     expect(promotionCategories(features({ content: 'https://example.com/subscribe-to-my-channel' })).size).toBe(0);
@@ -278,6 +294,8 @@ describe('author name', () => {
     ['Service Public', 0],
     ['Hervé Prétot', 0],
     ['Marc Servicesson', 0],
+    ['Jacob Hacker', 0],
+    ['Ethical Hackers Club', settings.weightAuthorSpamWords],
   ])('%j → %d', (author, score) => {
     expect(total(checkAuthor(features({ author }), context(), settings))).toBe(score);
   });
