@@ -8,6 +8,8 @@ export interface Bootstrap {
   keys: Keys;
   /** Set only when start-up generated the first admin token: the entry prints it once. */
   generatedAdminToken?: string;
+  /** ADMIN_TOKEN is set to a value that a moderator revoked: it will be refused (the entry warns). */
+  adminTokenRevoked?: boolean;
 }
 
 /** Where the generated secret is kept (meta table) when SECRET is not set. */
@@ -26,8 +28,8 @@ export async function bootstrap(
   const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
-    await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
-    return { keys };
+    const state = await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
+    return state === 'revoked' ? { keys, adminTokenRevoked: true } : { keys };
   }
   if (await hasLiveTokens(db)) return { keys };
   const token = randomToken('tamis_');

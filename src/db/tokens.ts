@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../deps';
+import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { iso, type Db } from '../deps';
 import { randomId, sha256Hex } from '../crypto';
+import { insertAuditIf, type NewAudit } from './audit';
 import { runBatch, type Statement } from './batch';
 import { adminTokens } from './schema';
 
@@ -17,23 +18,64 @@ export async function createAdminToken(db: Db, name: string, token: string, now:
   return row;
 }
 
+/** SQL that holds once the token `id` is stored (and, with `revokedAt`, revoked at that time). */
+function tokenIs(id: string, revokedAt?: number) {
+  const revoked = revokedAt === undefined ? sql`` : sql` AND ${adminTokens.revokedAt} = ${revokedAt}`;
+  return sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} = ${id}${revoked})`;
+}
+
+/** The audit log's actor for what the server does on its own when it starts. */
+export const STARTUP_ACTOR = 'start-up';
+
+/** What start-up found of the configured token: live, revoked by a moderator, or new and installed. */
+export type StartupTokenState = 'live' | 'revoked' | 'installed';
+
 /**
  * The token given at start-up (ADMIN_TOKEN), under `name`. Known already (live, or revoked by a
- * moderator): left as it is. New: it replaces the live token of that name, so that changing the
- * variable retires the old value. Several processes starting at once with the same value agree:
- * the hash is unique and the replacement never touches a token with this hash.
+ * moderator): left as it is. New: it replaces the live tokens of that name, and those that an
+ * upgrade renamed `name (id)` (see migration 0004), so that changing the variable retires the old
+ * value; the audit log records the replacement under the actor "start-up". Several processes
+ * starting at once with the same value agree: the hash is unique, the replacement never touches a
+ * token with this hash, and the audit entries are written only by the process whose token was
+ * stored.
  */
-export async function installStartupToken(db: Db, name: string, token: string, now: number) {
+export async function installStartupToken(db: Db, name: string, token: string, now: number): Promise<StartupTokenState> {
   const tokenHash = await hashAdminToken(token);
-  const known = await db.select({ id: adminTokens.id }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
-  if (known) return;
+  const known = await db.select({ revokedAt: adminTokens.revokedAt }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
+  if (known) return known.revokedAt === null ? 'live' : 'revoked';
+  const prefix = `${name} (`;
+  const replaced = and(
+    isNull(adminTokens.revokedAt),
+    ne(adminTokens.tokenHash, tokenHash),
+    or(eq(adminTokens.name, name), sql`substr(${adminTokens.name}, 1, ${prefix.length}) = ${prefix}`),
+  );
+  const previous = await db.select({ id: adminTokens.id, name: adminTokens.name }).from(adminTokens).where(replaced).all();
+  const id = randomId();
+  const entry = (targetId: string, action: string, before: Record<string, unknown> | null, after: Record<string, unknown>): NewAudit => ({
+    at: now,
+    actorId: null,
+    actorName: STARTUP_ACTOR,
+    action,
+    targetType: 'token',
+    targetId,
+    before,
+    after,
+  });
+  const stored = tokenIs(id);
   await runBatch(db, [
-    db
-      .update(adminTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(adminTokens.name, name), isNull(adminTokens.revokedAt), ne(adminTokens.tokenHash, tokenHash))),
-    db.insert(adminTokens).values({ id: randomId(), name, tokenHash, createdAt: now }).onConflictDoNothing(),
+    db.update(adminTokens).set({ revokedAt: now }).where(replaced),
+    db.insert(adminTokens).values({ id, name, tokenHash, createdAt: now }).onConflictDoNothing(),
+    // A replacement is recorded; the very first install, on an empty log, is not.
+    ...(previous.length ? insertAuditIf(db, [entry(id, 'token.create', null, { id, name })], stored) : []),
+    ...previous.flatMap((p) =>
+      insertAuditIf(
+        db,
+        [entry(p.id, 'token.revoke', { name: p.name, revokedAt: null }, { name: p.name, revokedAt: iso(now) })],
+        sql`${stored} AND ${tokenIs(p.id, now)}`,
+      ),
+    ),
   ]);
+  return 'installed';
 }
 
 /**
@@ -79,19 +121,23 @@ export function getToken(db: Db, id: string) {
 /**
  * Revokes a live token unless it is the last one (which would lock every moderator out until a
  * restart): the condition is in the statement itself, so two revocations at once cannot both pass.
- * Returns whether the token is now revoked by this call.
+ * `also`: statements written in the same batch, given a condition that holds only if the token was
+ * revoked (its audit entry, written only then). Returns whether the token is now revoked by this call.
  */
-export async function revokeToken(db: Db, id: string, now: number): Promise<boolean> {
-  const revoked = await db
-    .update(adminTokens)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(adminTokens.id, id),
-        isNull(adminTokens.revokedAt),
-        sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
-      ),
-    )
-    .returning({ id: adminTokens.id });
+export async function revokeToken(db: Db, id: string, now: number, also: (revoked: SQL) => Statement[] = () => []): Promise<boolean> {
+  const [revoked] = await db.batch([
+    db
+      .update(adminTokens)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(adminTokens.id, id),
+          isNull(adminTokens.revokedAt),
+          sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
+        ),
+      )
+      .returning({ id: adminTokens.id }),
+    ...also(tokenIs(id, now)),
+  ]);
   return revoked.length > 0;
 }

@@ -13,7 +13,8 @@ async function main() {
   const config = parseConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), deriveNodeKeys);
+  const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now(), deriveNodeKeys);
+  if (adminTokenRevoked) logger.warn('ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.');
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +

@@ -46,7 +46,8 @@ function workerConfig(env: WorkerEnv): Config {
 
 /** The bootstrap of an isolate's database: its keys (appFor keeps the result, or tries again after a failure). */
 async function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
-  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now());
+  const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now());
+  if (adminTokenRevoked) logger.warn('ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.');
   if (generatedAdminToken) {
     // Printed once (the next isolate finds a live token in the database), as the Node entry does.
     // Prefer setting ADMIN_TOKEN with `wrangler secret put`.

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps';
-import { insertAudit, type NewAudit } from '../db/audit';
+import type { SQL } from 'drizzle-orm';
+import { insertAudit, insertAuditIf, type NewAudit } from '../db/audit';
 import type { Statement } from '../db/batch';
 import type { CommentRow } from '../db/comments';
 
@@ -38,6 +39,11 @@ function auditRow(deps: Deps, actor: Actor, entry: AuditInput, now = deps.clock.
 /** Audit statements to put in the batch of the change they record. */
 export function audit(deps: Deps, actor: Actor, entries: AuditInput[], now = deps.clock.now()): Statement[] {
   return insertAudit(deps.db, entries.map((e) => auditRow(deps, actor, e, now)));
+}
+
+/** Audit statements written only if `condition` holds when the batch reaches them (see insertAuditIf). */
+export function auditIf(deps: Deps, actor: Actor, entries: AuditInput[], condition: SQL, now = deps.clock.now()): Statement[] {
+  return insertAuditIf(deps.db, entries.map((e) => auditRow(deps, actor, e, now)), condition);
 }
 
 /**

@@ -10,6 +10,8 @@ describe('admin tokens: errors', () => {
     expect(answer.status).toBe(409);
     expect(answer.body.code).toBe('last_token');
     expect((await adminCall(t, 'GET', '/tokens')).status).toBe(200);
+    // Refused, so not recorded: the audit entry is written in the revocation's batch, only if it happened.
+    expect((await adminCall(t, 'GET', '/audit?action=token.revoke')).body.entries).toEqual([]);
   });
 
   it('409 already_revoked, 404 token_not_found, 422 for a malformed id', async () => {

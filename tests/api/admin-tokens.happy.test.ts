@@ -64,29 +64,50 @@ describe('admin tokens: happy paths', () => {
     expect((await adminCall(t, 'POST', '/tokens', { name: 'desk' })).status).toBe(201);
   });
 
-  it('a new ADMIN_TOKEN at start-up retires the old value; the same value again changes nothing; one a moderator revoked stays revoked', async () => {
+  it('a new ADMIN_TOKEN at start-up retires the old value and what an upgrade renamed, recorded; the same value again changes nothing; one a moderator revoked stays revoked', async () => {
     const t = await setup();
+    // What an upgrade leaves of earlier values that were never retired (migration 0004 renames them).
+    const leftover = await adminCall(t, 'POST', '/tokens', { name: 'ADMIN_TOKEN (old)' });
     const rotated = 'rotated-admin-token-9876543210';
+    t.clock.advance(60_000);
     const restarted = await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
     expect((await adminCall(t, 'GET', '/tokens')).status).toBe(401);
+    expect((await adminCall(t, 'GET', '/tokens', undefined, leftover.body.secret)).status).toBe(401);
     const state = async () =>
       (await adminCall(restarted, 'GET', '/tokens')).body.tokens
         .map((x: any) => ({ id: x.id, name: x.name, live: x.revokedAt === null, current: x.current }))
-        .sort((a: any, b: any) => Number(b.live) - Number(a.live));
+        .sort((a: any, b: any) => Number(b.live) - Number(a.live) || (a.name < b.name ? -1 : 1));
     const tokens = await state();
     expect(tokens.map((x: any) => [x.name, x.live, x.current])).toEqual([
       ['ADMIN_TOKEN', true, true],
       ['ADMIN_TOKEN', false, false],
+      ['ADMIN_TOKEN (old)', false, false],
     ]);
+    // Recorded under the actor "start-up": the new value and each token it retired (the first
+    // value, installed on an empty database, was not a change).
+    const startup = async () =>
+      (await adminCall(restarted, 'GET', '/audit')).body.entries
+        .filter((e: any) => e.actor.name === 'start-up')
+        .map((e: any) => [e.action, e.target.id, e.actor.id]);
+    const entries = await startup();
+    expect(entries).toHaveLength(3);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        ['token.create', tokens[0].id, null],
+        ['token.revoke', tokens[1].id, null],
+        ['token.revoke', tokens[2].id, null],
+      ]),
+    );
 
     await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
     expect(await state()).toEqual(tokens);
+    expect(await startup()).toEqual(entries);
 
     const desk = await adminCall(restarted, 'POST', '/tokens', { name: 'desk' });
     const live = tokens.find((x: any) => x.live);
     expect((await adminCall(restarted, 'DELETE', `/tokens/${live.id}`, undefined, desk.body.secret)).status).toBe(204);
     await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
     expect((await adminCall(restarted, 'GET', '/tokens')).status).toBe(401);
-    expect((await adminCall(restarted, 'GET', '/tokens', undefined, desk.body.secret)).body.tokens).toHaveLength(3);
+    expect((await adminCall(restarted, 'GET', '/tokens', undefined, desk.body.secret)).body.tokens).toHaveLength(4);
   });
 });

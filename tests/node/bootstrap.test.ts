@@ -3,12 +3,13 @@ import { createApp } from '../../src/app';
 import { bootstrap } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
 import type { Deps } from '../../src/deps';
+import { adminTokens } from '../../src/db/schema';
 import { openDatabase } from '../../src/entry/node-db';
 import { createLogger } from '../../src/logger';
 import { adminCall } from '../harness/client';
 import { TEST_ENV, testClock } from '../harness/types';
 
-describe('bootstrap: the first admin token', () => {
+describe('bootstrap: admin tokens', () => {
   it('two processes starting at once on an empty database print one token between them, and it works', async () => {
     const { db } = await openDatabase(':memory:');
     const { ADMIN_TOKEN: _, ...env } = TEST_ENV;
@@ -27,5 +28,15 @@ describe('bootstrap: the first admin token', () => {
 
     // A restart finds the live token and prints nothing.
     expect((await bootstrap(db, config, clock.now())).generatedAdminToken).toBeUndefined();
+  });
+
+  it('says when ADMIN_TOKEN is a value that a moderator revoked', async () => {
+    const { db } = await openDatabase(':memory:');
+    const config = parseConfig(TEST_ENV);
+    const clock = testClock();
+    expect((await bootstrap(db, config, clock.now())).adminTokenRevoked).toBeUndefined();
+    await db.update(adminTokens).set({ revokedAt: clock.now() });
+    expect((await bootstrap(db, config, clock.now())).adminTokenRevoked).toBe(true);
+    expect((await db.select().from(adminTokens).all()).map((r) => r.revokedAt)).toEqual([clock.now()]);
   });
 });

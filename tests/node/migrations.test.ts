@@ -217,7 +217,7 @@ describe('migrations', () => {
     }
   }, 30_000);
 
-  it('live admin tokens that share a name keep working, the younger ones renamed, when names become unique', async () => {
+  it('live admin tokens that share a name keep working, the older ones renamed, when names become unique', async () => {
     const temp = tempDatabase('tamis-token-names-');
     const client = createClient({ url: temp.url });
     try {
@@ -239,9 +239,9 @@ describe('migrations', () => {
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
       const rows = await client.execute('SELECT id, name, token_hash, revoked_at FROM admin_tokens ORDER BY id');
       expect(rows.rows.map((r) => [r.id, r.name, r.token_hash, r.revoked_at])).toEqual([
-        ['tok-a', 'desk', 'hash-tok-a', null],
+        ['tok-a', 'desk (tok-a)', 'hash-tok-a', null],
         ['tok-b', 'desk (tok-b)', 'hash-tok-b', null],
-        ['tok-c', 'desk (tok-c)', 'hash-tok-c', null],
+        ['tok-c', 'desk', 'hash-tok-c', null],
         ['tok-d', 'desk', 'hash-tok-d', 5],
         ['tok-e', 'night', 'hash-tok-e', null],
       ]);

@@ -67,7 +67,7 @@ export const ListEntry = z.object({
 export const AuditEntry = z.object({
   id: z.number().int(),
   at: when,
-  actor: z.object({ id: z.string().nullable(), name: z.string().describe("The token's name.") }),
+  actor: z.object({ id: z.string().nullable(), name: z.string().describe("The token's name; `start-up` (id null) for what the server did when it started.") }),
   action: z.string().describe('comment.update, comment.delete, comment.create, token.create, token.revoke, article.update, settings.update, list.add, list.remove, privacy.export, privacy.erase'),
   target: z.object({ type: z.string(), id: z.string().nullable() }),
   before: z.record(z.string(), z.unknown()).nullable(),

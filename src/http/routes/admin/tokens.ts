@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../../deps';
 import { randomToken } from '../../../crypto';
-import { runBatch } from '../../../db/batch';
 import { createAdminToken, getToken, listTokens, revokeToken } from '../../../db/tokens';
-import { audit } from '../../../services/audit';
+import { audit, auditIf } from '../../../services/audit';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
 import { ApiError, isUniqueViolation, parseOrThrow } from '../../errors';
@@ -58,13 +57,10 @@ adminTokensRouter.delete('/:id', async (c) => {
   if (!token) throw new ApiError(404, 'token_not_found');
   if (token.revokedAt !== null) throw new ApiError(409, 'already_revoked');
   const now = deps.clock.now();
-  if (!(await revokeToken(deps.db, id, now))) {
+  const entry = { action: 'token.revoke', target: 'token', targetId: id, before: { name: token.name, revokedAt: null }, after: { name: token.name, revokedAt: iso(now) } } as const;
+  if (!(await revokeToken(deps.db, id, now, (revoked) => auditIf(deps, actorOf(c), [entry], revoked, now)))) {
     throw new ApiError(409, 'last_token', { detail: 'Create another token before revoking the last one.' });
   }
-  await runBatch(
-    deps.db,
-    audit(deps, actorOf(c), [{ action: 'token.revoke', target: 'token', targetId: id, before: { name: token.name, revokedAt: null }, after: { name: token.name, revokedAt: iso(now) } }], now),
-  );
   return c.body(null, 204);
 });
 
