@@ -12,15 +12,24 @@ export function escapeHtml(text: string): string {
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
 const TRAILING_PUNCTUATION = '.,;:!?\'")]}>»';
 
-/** Drops the punctuation that ends the sentence around a URL, keeping a balanced ")" (Wikipedia links). */
+/**
+ * Drops the punctuation that ends the sentence around a URL, keeping a balanced ")" (Wikipedia
+ * links). Parentheses are counted once, so a URL followed by thousands of ")" costs linear time.
+ */
 function trimUrl(candidate: string): string {
-  let url = candidate;
-  for (;;) {
-    const last = url.at(-1);
-    if (!last || !TRAILING_PUNCTUATION.includes(last)) return url;
-    if (last === ')' && count(url, '(') >= count(url, ')')) return url;
-    url = url.slice(0, -1);
+  let end = candidate.length;
+  const open = count(candidate, '(');
+  let close = count(candidate, ')');
+  while (end > 0) {
+    const last = candidate[end - 1]!;
+    if (!TRAILING_PUNCTUATION.includes(last)) break;
+    if (last === ')') {
+      if (open >= close) break;
+      close--;
+    }
+    end--;
   }
+  return candidate.slice(0, end);
 }
 
 function count(s: string, ch: string): number {

@@ -56,9 +56,16 @@ describe('renderHtml', () => {
     ['keeps balanced parentheses', '(https://w.org/A_(b))', '<p>(<a href="https://w.org/A_(b)" rel="nofollow ugc noopener">https://w.org/A_(b)</a>)</p>'],
     ['does not link other schemes', 'javascript:alert(1) ftp://x.fr', '<p>javascript:alert(1) ftp://x.fr</p>'],
     ['does not break out of the href', 'https://x.fr/"onmouseover="a', '<p><a href="https://x.fr/" rel="nofollow ugc noopener">https://x.fr/</a>&quot;onmouseover=&quot;a</p>'],
+    ['trims unbalanced closing punctuation', '(voir https://a.fr/x_(y)).', '<p>(voir <a href="https://a.fr/x_(y)" rel="nofollow ugc noopener">https://a.fr/x_(y)</a>).</p>'],
+    ['keeps a URL that is all punctuation after its host unlinked', 'http://)))', '<p>http://)))</p>'],
   ])('%s', (_name, input, expected) => {
     expect(renderHtml(input)).toBe(expected);
   });
+
+  it('stays linear on a URL followed by thousands of closing parentheses', () => {
+    const html = renderHtml(`https://a.fr/x ${'x'.repeat(10)} http://b.fr/${')'.repeat(40_000)}`);
+    expect(html).toContain('<a href="http://b.fr/" rel="nofollow ugc noopener">http://b.fr/</a>)))');
+  }, 2_000);
 
   it('escapes every special character', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
