@@ -4,6 +4,12 @@ import type { Db } from './deps';
 import { getOrInitMeta } from './db/meta';
 import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
+/** What the entries log when ADMIN_TOKEN is a value that a moderator revoked. */
+export const ADMIN_TOKEN_REVOKED = {
+  event: 'admin_token.revoked',
+  detail: 'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
+} as const;
+
 export interface Bootstrap {
   keys: Keys;
   /** Set only when start-up generated the first admin token: the entry prints it once. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, is, lt, SQL, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
 import { chunk } from './comments';
@@ -13,21 +13,32 @@ export function insertAudit(db: Db, rows: NewAudit[]): Statement[] {
   return chunk(rows, AUDIT_ROWS_PER_INSERT).map((slice) => db.insert(auditLog).values(slice));
 }
 
+/** An audit row whose columns may also be SQL, evaluated by the INSERT … SELECT that writes it. */
+export type AuditSelect = { [K in keyof NewAudit]?: NewAudit[K] | SQL };
+
+/**
+ * INSERT … SELECT of one audit row per row of `rest` (a FROM and/or WHERE clause): for entries
+ * that must be written exactly when a change in the same batch happens, decided by the database
+ * when the batch reaches them, not by what a request read before.
+ */
+export function insertAuditSelect(db: Db, row: AuditSelect, rest: SQL): Statement {
+  const columns = Object.keys(getTableColumns(auditLog)) as (keyof NewAudit)[];
+  const values = columns.map((key) => {
+    const value = row[key];
+    if (value === undefined || value === null) return sql`NULL`;
+    if (is(value, SQL)) return value;
+    return typeof value === 'object' ? sql`${JSON.stringify(value)}` : sql`${value}`;
+  });
+  return db.insert(auditLog).select(sql`SELECT ${sql.join(values, sql`, `)} ${rest}`);
+}
+
 /**
  * Audit rows written only if `condition` holds when the batch reaches them: for a change whose
  * statement may do nothing (a revocation refused by its own WHERE, a row another process wrote
  * first), so that the log never records what did not happen.
  */
 export function insertAuditIf(db: Db, rows: NewAudit[], condition: SQL): Statement[] {
-  const columns = Object.keys(getTableColumns(auditLog)) as (keyof NewAudit)[];
-  return rows.map((row) => {
-    const values = columns.map((key) => {
-      const value = row[key];
-      if (value === undefined || value === null) return sql`NULL`;
-      return typeof value === 'object' ? sql`${JSON.stringify(value)}` : sql`${value}`;
-    });
-    return db.insert(auditLog).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${condition}`);
-  });
+  return rows.map((row) => insertAuditSelect(db, row, sql`WHERE ${condition}`));
 }
 
 /** Newest first, keyset-paginated on the id (which grows with every entry). */

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { iso, type Db } from '../deps';
 import { randomId, sha256Hex } from '../crypto';
-import { insertAuditIf, type NewAudit } from './audit';
+import { insertAuditIf, insertAuditSelect } from './audit';
 import { runBatch, type Statement } from './batch';
 import { adminTokens } from './schema';
 
@@ -18,12 +18,6 @@ export async function createAdminToken(db: Db, name: string, token: string, now:
   return row;
 }
 
-/** SQL that holds once the token `id` is stored (and, with `revokedAt`, revoked at that time). */
-function tokenIs(id: string, revokedAt?: number) {
-  const revoked = revokedAt === undefined ? sql`` : sql` AND ${adminTokens.revokedAt} = ${revokedAt}`;
-  return sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} = ${id}${revoked})`;
-}
-
 /** The audit log's actor for what the server does on its own when it starts. */
 export const STARTUP_ACTOR = 'start-up';
 
@@ -32,47 +26,43 @@ export type StartupTokenState = 'live' | 'revoked' | 'installed';
 
 /**
  * The token given at start-up (ADMIN_TOKEN), under `name`. Known already (live, or revoked by a
- * moderator): left as it is. New: it replaces the live tokens of that name, and those that an
- * upgrade renamed `name (id)` (see migration 0004), so that changing the variable retires the old
- * value; the audit log records the replacement under the actor "start-up". Several processes
- * starting at once with the same value agree: the hash is unique, the replacement never touches a
- * token with this hash, and the audit entries are written only by the process whose token was
- * stored.
+ * moderator): left as it is. New: it replaces the live tokens of that name, and those that the
+ * upgrade to unique names renamed `name (their id)` (migration 0004), so that changing the
+ * variable retires the old value. The audit log records the replacement under the actor
+ * "start-up" (not the very first install on an empty database). Everything is decided inside the
+ * batch, so processes starting at once agree: with the same value, one stores it and records it;
+ * with different values, the last one replaces the others, each replacement recorded once.
  */
 export async function installStartupToken(db: Db, name: string, token: string, now: number): Promise<StartupTokenState> {
   const tokenHash = await hashAdminToken(token);
   const known = await db.select({ revokedAt: adminTokens.revokedAt }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
   if (known) return known.revokedAt === null ? 'live' : 'revoked';
-  const prefix = `${name} (`;
   const replaced = and(
     isNull(adminTokens.revokedAt),
     ne(adminTokens.tokenHash, tokenHash),
-    or(eq(adminTokens.name, name), sql`substr(${adminTokens.name}, 1, ${prefix.length}) = ${prefix}`),
+    or(eq(adminTokens.name, name), sql`${adminTokens.name} = ${name} || ' (' || ${adminTokens.id} || ')'`),
   );
-  const previous = await db.select({ id: adminTokens.id, name: adminTokens.name }).from(adminTokens).where(replaced).all();
   const id = randomId();
-  const entry = (targetId: string, action: string, before: Record<string, unknown> | null, after: Record<string, unknown>): NewAudit => ({
-    at: now,
-    actorId: null,
-    actorName: STARTUP_ACTOR,
-    action,
-    targetType: 'token',
-    targetId,
-    before,
-    after,
-  });
-  const stored = tokenIs(id);
+  const byStartup = { at: now, actorId: null, actorName: STARTUP_ACTOR, targetType: 'token' } as const;
   await runBatch(db, [
+    // One entry per token the UPDATE below revokes, selected by the same condition just before it.
+    insertAuditSelect(
+      db,
+      {
+        ...byStartup,
+        action: 'token.revoke',
+        targetId: sql`${adminTokens.id}`,
+        before: sql`json_object('name', ${adminTokens.name}, 'revokedAt', NULL)`,
+        after: sql`json_object('name', ${adminTokens.name}, 'revokedAt', ${iso(now)})`,
+      },
+      sql`FROM ${adminTokens} WHERE ${replaced}`,
+    ),
     db.update(adminTokens).set({ revokedAt: now }).where(replaced),
     db.insert(adminTokens).values({ id, name, tokenHash, createdAt: now }).onConflictDoNothing(),
-    // A replacement is recorded; the very first install, on an empty log, is not.
-    ...(previous.length ? insertAuditIf(db, [entry(id, 'token.create', null, { id, name })], stored) : []),
-    ...previous.flatMap((p) =>
-      insertAuditIf(
-        db,
-        [entry(p.id, 'token.revoke', { name: p.name, revokedAt: null }, { name: p.name, revokedAt: iso(now) })],
-        sql`${stored} AND ${tokenIs(p.id, now)}`,
-      ),
+    ...insertAuditIf(
+      db,
+      [{ ...byStartup, action: 'token.create', targetId: id, after: { id, name } }],
+      sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} = ${id}) AND EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} <> ${id})`,
     ),
   ]);
   return 'installed';
@@ -121,23 +111,19 @@ export function getToken(db: Db, id: string) {
 /**
  * Revokes a live token unless it is the last one (which would lock every moderator out until a
  * restart): the condition is in the statement itself, so two revocations at once cannot both pass.
- * `also`: statements written in the same batch, given a condition that holds only if the token was
- * revoked (its audit entry, written only then). Returns whether the token is now revoked by this call.
+ * `also`: statements written in the same batch just before the UPDATE, given that same condition
+ * (its audit entry, written exactly when the revocation happens). Returns whether the token is now
+ * revoked by this call.
  */
-export async function revokeToken(db: Db, id: string, now: number, also: (revoked: SQL) => Statement[] = () => []): Promise<boolean> {
-  const [revoked] = await db.batch([
-    db
-      .update(adminTokens)
-      .set({ revokedAt: now })
-      .where(
-        and(
-          eq(adminTokens.id, id),
-          isNull(adminTokens.revokedAt),
-          sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
-        ),
-      )
-      .returning({ id: adminTokens.id }),
-    ...also(tokenIs(id, now)),
-  ]);
-  return revoked.length > 0;
+export async function revokeToken(db: Db, id: string, now: number, also: (revocable: SQL) => Statement[] = () => []): Promise<boolean> {
+  const revocable = and(
+    eq(adminTokens.id, id),
+    isNull(adminTokens.revokedAt),
+    sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
+  )!;
+  const first = also(sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${revocable})`);
+  const update: Statement = db.update(adminTokens).set({ revokedAt: now }).where(revocable).returning({ id: adminTokens.id });
+  const statements: Statement[] = [...first, update];
+  const results = await db.batch(statements as [Statement, ...Statement[]]);
+  return (results[first.length] as unknown[]).length > 0;
 }

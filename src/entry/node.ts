@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from '../app';
-import { bootstrap } from '../bootstrap';
+import { ADMIN_TOKEN_REVOKED, bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig } from '../config';
 import { systemClock, type Deps } from '../deps';
 import { createLogger, describeError } from '../logger';
@@ -14,7 +14,7 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL);
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now(), deriveNodeKeys);
-  if (adminTokenRevoked) logger.warn('ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.');
+  if (adminTokenRevoked) logger.warn(ADMIN_TOKEN_REVOKED.event, { detail: ADMIN_TOKEN_REVOKED.detail });
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +

@@ -2,7 +2,7 @@ import { createClient } from '@libsql/client/web';
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { createApp } from '../app';
-import { bootstrap } from '../bootstrap';
+import { ADMIN_TOKEN_REVOKED, bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig, type Config } from '../config';
 import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
@@ -47,7 +47,7 @@ function workerConfig(env: WorkerEnv): Config {
 /** The bootstrap of an isolate's database: its keys (appFor keeps the result, or tries again after a failure). */
 async function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
   const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now());
-  if (adminTokenRevoked) logger.warn('ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.');
+  if (adminTokenRevoked) logger.warn(ADMIN_TOKEN_REVOKED.event, { detail: ADMIN_TOKEN_REVOKED.detail });
   if (generatedAdminToken) {
     // Printed once (the next isolate finds a live token in the database), as the Node entry does.
     // Prefer setting ADMIN_TOKEN with `wrangler secret put`.

@@ -54,4 +54,13 @@ describe('admin tokens: errors', () => {
     expect(named).toHaveLength(1);
     expect((await adminCall(t, 'GET', '/stats', undefined, answers.find((a) => a.status === 201)!.body.secret)).status).toBe(200);
   });
+
+  it('two revocations of one token at once: one 204, one 409 already_revoked, one audit entry', async () => {
+    const t = await setup();
+    const { body } = await adminCall(t, 'POST', '/tokens', { name: 'twice' });
+    const answers = await Promise.all([1, 2].map(() => adminCall(t, 'DELETE', `/tokens/${body.token.id}`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([204, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('already_revoked');
+    expect((await adminCall(t, 'GET', `/audit?action=token.revoke`)).body.entries).toHaveLength(1);
+  });
 });

@@ -58,7 +58,9 @@ adminTokensRouter.delete('/:id', async (c) => {
   if (token.revokedAt !== null) throw new ApiError(409, 'already_revoked');
   const now = deps.clock.now();
   const entry = { action: 'token.revoke', target: 'token', targetId: id, before: { name: token.name, revokedAt: null }, after: { name: token.name, revokedAt: iso(now) } } as const;
-  if (!(await revokeToken(deps.db, id, now, (revoked) => auditIf(deps, actorOf(c), [entry], revoked, now)))) {
+  if (!(await revokeToken(deps.db, id, now, (revocable) => auditIf(deps, actorOf(c), [entry], revocable, now)))) {
+    // Another request revoked it meanwhile, or it is the last live token.
+    if ((await getToken(deps.db, id))?.revokedAt != null) throw new ApiError(409, 'already_revoked');
     throw new ApiError(409, 'last_token', { detail: 'Create another token before revoking the last one.' });
   }
   return c.body(null, 204);
