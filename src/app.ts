@@ -9,7 +9,6 @@ import { MAX_BODY_BYTES } from './http/body';
 import { ApiError, isDatabaseBusy, notFound, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
-import { adminSpam } from './http/routes/admin-spam';
 import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
@@ -100,7 +99,6 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/api/v1/articles', articles);
   app.route('/api/v1/comments', comments);
   app.route('/api/v1/counts', counts);
-  app.route('/api/v1/admin/spam', adminSpam);
   app.route('/api/v1/admin', admin);
   app.route('/', system);
 

@@ -267,3 +267,29 @@ describe('body size limit, before parsing', () => {
     expect(thread.comments.map((c) => c.content)).toEqual([posted.comment.content]);
   });
 });
+
+describe('answers that differ by Origin or hold private data say so to caches', () => {
+  it('the thread varies with Origin and Accept-Encoding, with or without an Origin header', async () => {
+    const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
+    for (const headers of [{}, { Origin: 'https://journal.example.fr' }] as Record<string, string>[]) {
+      const vary = (await t.request('/api/v1/articles/a/comments', { headers })).headers.get('vary') ?? '';
+      expect(vary.split(/\s*,\s*/).sort(), JSON.stringify(headers)).toEqual(['Accept-Encoding', 'Origin']);
+    }
+  });
+
+  it('every admin answer, the spam endpoints included, is Cache-Control: no-store', async () => {
+    const t = await setup();
+    for (const path of ['/api/v1/admin/spam/stats', '/api/v1/admin/stats', '/api/v1/admin/tokens']) {
+      const res = await t.request(path, { headers: { Authorization: `Bearer ${t.adminToken}` } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+    const check = await t.request('/api/v1/admin/spam/check', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ author: 'Ann', email: 'ann@orange.fr', content: 'Bonjour', ip: '203.0.113.9' }),
+    });
+    expect(check.status).toBe(200);
+    expect(check.headers.get('cache-control')).toBe('no-store');
+  });
+});

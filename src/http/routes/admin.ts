@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps';
+import { adminSpam } from './admin-spam';
 import { adminArticles } from './admin/articles';
 import { adminAudit } from './admin/audit';
 import { adminComments } from './admin/comments';
@@ -26,3 +27,4 @@ admin.route('/lists', adminLists);
 admin.route('/privacy', adminPrivacy);
 admin.route('/audit', adminAudit);
 admin.route('/stats', adminStats);
+admin.route('/spam', adminSpam);

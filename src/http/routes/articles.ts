@@ -62,7 +62,7 @@ articles.get('/:articleId/comments', async (c) => {
   const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor ?? ''}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', `public, max-age=${settings.cacheMaxAge}, stale-while-revalidate=${settings.cacheStaleWhileRevalidate}`);
-  c.header('Vary', 'Accept-Encoding');
+  c.header('Vary', 'Accept-Encoding', { append: true });
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
 
   const key = `${articleId}\n${etag}`;
