@@ -45,3 +45,6 @@ export function foldForComparison(text: string): string {
 export function isPrintable(input: string): boolean {
   return !/[\u0000-\u001F\u007F-\u009F]/.test(input) && input.isWellFormed();
 }
+
+/** An address as it is compared, hashed and stored for look-ups: trimmed, lower case. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -8,6 +8,7 @@ import { bumpArticles, commentsByEmailHash, contains } from '../db/moderation';
 import { readCache } from '../db/read-cache';
 import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
 import { renderHtml } from '../render';
+import { normalizeEmail } from '../text';
 import { loadSettings } from '../settings';
 import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
@@ -34,7 +35,6 @@ function scrubber(values: string[]) {
   return (text: string) => text.replace(pattern, ERASED);
 }
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
   const rows = await commentsByEmailHash(deps.db, await emailHash(deps.keys, email));

@@ -1,8 +1,9 @@
-import { sha256Hex, type Keys } from '../crypto';
+import type { Keys } from '../crypto';
 import { iso } from '../deps';
 import type { ThreadRow } from '../db/comments';
 import type { CommentStatus } from '../db/schema';
 import type { PublicCommentShape } from '../http/schemas';
+import { normalizeEmail } from '../text';
 
 /**
  * Gravatar is an explicit opt-in (AVATARS=gravatar): its URL carries an unsalted SHA-256 of the
@@ -11,7 +12,7 @@ import type { PublicCommentShape } from '../http/schemas';
 async function gravatar(keys: Keys, emailEnc: string): Promise<string | null> {
   const email = await keys.decrypt(emailEnc);
   if (!email) return null;
-  return `https://www.gravatar.com/avatar/${await sha256Hex(email.trim().toLowerCase())}?d=identicon&s=80`;
+  return `https://www.gravatar.com/avatar/${await keys.fingerprint(normalizeEmail(email))}?d=identicon&s=80`;
 }
 
 /** The public face of a comment: never an email, an IP, a user agent or a score. */

@@ -7,6 +7,7 @@ import type { ArticleRow } from '../db/articles';
 import { readCache } from '../db/read-cache';
 import { learnerTokens as learnerTable, listEntries, spamMemory } from '../db/schema';
 import { loadSettings, type SiteSettings } from '../settings';
+import { normalizeEmail } from '../text';
 import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
 import { memoryHost } from '../spam/analyze';
 import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
@@ -38,7 +39,7 @@ async function readFormToken(deps: Deps, token: string | undefined | null, artic
 }
 
 /** The keyed hash of an email, as every look-up by email takes it (duplicates, memory, export, erasure, search). */
-export const emailHash = (keys: Keys, email: string) => keys.hash(email.trim().toLowerCase());
+export const emailHash = (keys: Keys, email: string) => keys.hash(normalizeEmail(email));
 
 /** The keyed hash of a website's host, as local memory keys it, or null. */
 function hostHash(keys: Keys, website: string | null) {

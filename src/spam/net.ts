@@ -29,23 +29,34 @@ export function sameIp(a: string, b: string): boolean {
 export function inCidr(ip: string, cidr: string): boolean {
   const address = parseIp(ip);
   if (!address) return false;
+  const network = parseCidr(cidr);
+  if (!network) return false;
+  const [base, bits] = network;
+  return address.kind() === base.kind() && address.match(base, bits);
+}
+
+/** 'address/bits' parsed, an IPv4-mapped IPv6 network read as the IPv4 one; null when malformed. */
+export function parseCidr(cidr: string): [Address, number] | null {
   let network: [Address, number];
   try {
     network = ipaddr.parseCIDR(cidr.trim());
   } catch {
-    return false;
+    return null;
   }
   let [base, bits] = network;
   if (base.kind() === 'ipv6' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
     base = (base as ipaddr.IPv6).toIPv4Address();
     bits -= 96;
   }
-  return address.kind() === base.kind() && address.match(base, bits);
+  return [base, bits];
 }
+
+/** A domain as lists write it, without a leading '*.' or '.' nor a trailing dot, lower case. */
+export const canonicalDomain = (domain: string) => domain.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '');
 
 /** Is host the domain itself or one of its subdomains ('mail.spam.example' under 'spam.example')? */
 export function underDomain(host: string, domain: string): boolean {
-  const d = domain.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '');
+  const d = canonicalDomain(domain);
   const h = host.toLowerCase().replace(/\.$/, '');
   return d.length > 0 && (h === d || h.endsWith(`.${d}`));
 }
