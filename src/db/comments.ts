@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
-import type { Statement } from './batch';
+import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
 import type { ArticleRow } from './articles';
 import { articles, comments } from './schema';
@@ -90,7 +90,7 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
 /**
  * Writes a change to an article's thread in one batch with the bump of the article's version (the
  * thread ETag). The article as the batch left it goes to the read cache: the next submission or
- * thread read there needs no query for it. `also`: statements written in the same batch (an audit entry).
+ * thread read there needs no query for it. `change`: the change's statements (and its audit entry).
  */
 async function writeToThread(db: Db, articleId: string, now: number, change: Statement[]) {
   const touch = db
@@ -104,7 +104,7 @@ async function writeToThread(db: Db, articleId: string, now: number, change: Sta
       },
     })
     .returning();
-  const [[article]] = (await db.batch([touch, ...change])) as [ArticleRow[], ...unknown[]];
+  const [[article]] = (await runBatch(db, [touch, ...change])) as [ArticleRow[]];
   if (article) readCache(db).keepArticle(article);
 }
 

@@ -12,14 +12,16 @@ export const hashAdminToken = (token: string) => sha256Hex(`tamis-admin:${token}
  * A new token. `also`: statements written in the same batch (the audit entry of a token made
  * through the API). Throws a unique violation when a live token has the name already.
  */
+const newTokenRow = async (name: string, token: string, now: number) => ({ id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now });
+
 export async function createAdminToken(db: Db, name: string, token: string, now: number, also: (id: string) => Statement[] = () => []) {
-  const row = { id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now };
+  const row = await newTokenRow(name, token, now);
   await runBatch(db, [db.insert(adminTokens).values(row), ...also(row.id)]);
   return row;
 }
 
 /** The audit log's actor for what the server does on its own when it starts. */
-export const STARTUP_ACTOR = 'start-up';
+const STARTUP_ACTOR = 'start-up';
 
 /** What start-up found of the configured token: live, revoked by a moderator, or new and installed. */
 export type StartupTokenState = 'live' | 'revoked' | 'installed';
@@ -73,8 +75,11 @@ export async function installStartupToken(db: Db, name: string, token: string, n
  * meanwhile (the unique live name refuses the second), so that only the stored one is printed.
  */
 export async function createFirstToken(db: Db, name: string, token: string, now: number): Promise<boolean> {
-  const row = { id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now };
-  const inserted = await db.insert(adminTokens).values(row).onConflictDoNothing().returning({ id: adminTokens.id });
+  const inserted = await db
+    .insert(adminTokens)
+    .values(await newTokenRow(name, token, now))
+    .onConflictDoNothing()
+    .returning({ id: adminTokens.id });
   return inserted.length > 0;
 }
 
@@ -123,7 +128,6 @@ export async function revokeToken(db: Db, id: string, now: number, also: (revoca
   )!;
   const first = also(sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${revocable})`);
   const update: Statement = db.update(adminTokens).set({ revokedAt: now }).where(revocable).returning({ id: adminTokens.id });
-  const statements: Statement[] = [...first, update];
-  const results = await db.batch(statements as [Statement, ...Statement[]]);
+  const results = await runBatch(db, [...first, update]);
   return (results[first.length] as unknown[]).length > 0;
 }

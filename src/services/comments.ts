@@ -100,7 +100,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   if (recent.duplicate) throw new ApiError(409, 'duplicate_comment');
   floodControl(recent, floodSeconds, now);
 
-  const assessment = await assess(deps, settings, { features, hashes, formToken: input.token, article, contentHash: hashOfContent, now, history });
+  const assessment = await assess(deps, settings, { features, formToken: input.token, article, contentHash: hashOfContent, now, history });
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
 
   const id = randomId();

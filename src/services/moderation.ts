@@ -98,20 +98,28 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   const result: CommentRow[] = [];
   let learned = false;
 
-  for (const { row, status, content } of decisions) {
+  // The lessons (which decrypt) and content hashes of every decision at once, then in order.
+  const prepared = await Promise.all(
+    decisions.map(async ({ row, status, content }) => ({
+      lesson: status && status !== row.status ? await decisionLesson(deps, row, status) : null,
+      hash: content !== undefined && content !== row.content ? await contentHash(deps.keys, content) : null,
+    })),
+  );
+  for (const [i, { row, status, content }] of decisions.entries()) {
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const patch: Partial<CommentRow> = {};
-    if (status && status !== row.status) {
-      const { trained, statements: lesson } = await decisionLesson(deps, row, status);
+    const { lesson: learnt, hash } = prepared[i]!;
+    if (status && learnt) {
+      const { trained, statements: lesson } = learnt;
       statements.push(...lesson);
       learned ||= lesson.length > 0;
       Object.assign(patch, { status, trained });
       Object.assign(before, { status: row.status, trained: row.trained });
       Object.assign(after, { status, trained });
     }
-    if (content !== undefined && content !== row.content) {
-      Object.assign(patch, { content, contentHash: await contentHash(deps.keys, content), html: renderHtml(content), editedAt: now });
+    if (content !== undefined && hash !== null) {
+      Object.assign(patch, { content, contentHash: hash, html: renderHtml(content), editedAt: now });
       before.content = row.content;
       after.content = content;
     }

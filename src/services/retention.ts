@@ -36,7 +36,7 @@ export async function purgeClientData(db: Db, now: number, retentionDays: number
  * Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
  * within `retentionDays` is forgotten too (addresses change hands). Emails and hosts stay.
  */
-export async function forgetOldIps(db: Db, now: number, retentionDays: number): Promise<number> {
+async function forgetOldIps(db: Db, now: number, retentionDays: number): Promise<number> {
   const gone = await db
     .delete(spamMemory)
     .where(and(eq(spamMemory.kind, 'ip'), lt(spamMemory.updatedAt, now - retentionDays * DAY)))

@@ -58,7 +58,7 @@ export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'em
 }
 
 /** A new submission's side of the history: the duplicate check and flood control's windows. */
-export interface SubmissionWindows {
+interface SubmissionWindows {
   /** Flood control: comments from the same email since then count. */
   floodSince: number;
   /** Comments from the same IP since then count against `maxPerHour`. */
@@ -129,8 +129,6 @@ export async function readHistory(
 
 export interface AssessInput {
   features: Features;
-  /** Keyed hashes of the submitter, when the caller already has them. */
-  hashes?: MemoryKeys;
   /** The submitted form token; null skips the check (author edits, the admin dry run). */
   formToken: string | undefined | null;
   article: ArticleRow | undefined;
@@ -144,11 +142,12 @@ export interface AssessInput {
 /** Gathers the context (history with the learner's counts, lists), runs the pure checks, returns the verdict. */
 export async function assess(deps: Deps, settings: SiteSettings, input: AssessInput): Promise<Assessment> {
   const { features, now } = input;
-  const keys = input.hashes ?? (await memoryKeys(deps, features));
   const [formToken, { memory, crossPosts, learner }, lists] = await Promise.all([
     readFormToken(deps, input.formToken, features.articleId, now),
     input.history ??
-      readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
+      memoryKeys(deps, features).then((keys) =>
+        readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
+      ),
     readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
   ]);
   const context: Context = {
@@ -261,7 +260,7 @@ export async function pruneLearner(deps: Deps) {
 }
 
 /** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
-export async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
+async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
   const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
   return {
     features: {

@@ -1,15 +1,12 @@
 import { Hono } from 'hono';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { iso, type AppEnv, type Deps } from '../../../deps';
-import { getArticle, type ArticleRow } from '../../../db/articles';
-import { articles } from '../../../db/schema';
+import { getArticle, updateArticleSettings, type ArticleRow } from '../../../db/articles';
 import { countByStatus } from '../../../db/stats';
 import { audit } from '../../../services/audit';
 import { acceptsComments, closesAt } from '../../../services/comments';
 import { adminViews, findArticle, staffReply } from '../../../services/moderation';
 import { loadSettings, type SiteSettings } from '../../../settings';
-import { readCache } from '../../../db/read-cache';
 import { normalizeLine } from '../../../text';
 import { readBody } from '../../body';
 import { parseOrThrow } from '../../errors';
@@ -59,15 +56,13 @@ adminArticles.put('/:articleId', async (c) => {
   const { db, clock } = deps;
   const now = clock.now();
   const before = await getArticle(db, articleId);
-  const [[row]] = (await db.batch([
-    db
-      .insert(articles)
-      .values({ id: articleId, createdAt: now, ...patch })
-      .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } })
-      .returning(),
-    ...audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
-  ])) as [[ArticleRow], ...unknown[]];
-  readCache(db).keepArticle(row);
+  const row = await updateArticleSettings(
+    db,
+    articleId,
+    patch,
+    now,
+    audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
+  );
   return c.json({ article: await articleInfo(deps, row, await loadSettings(db, deps.config)) });
 });
 
