@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * Reads a JSON or form body as a plain object. 415 for other media types, 400 when it cannot be
  * parsed or is not an object. Validation of the fields is the caller's job.
  */
+const decoder = new TextDecoder();
+
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const isJson = type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
@@ -15,7 +17,7 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   if (!isJson && !isForm) throw new ApiError(415, 'unsupported_media_type');
 
   // Decoded by hand: workerd warns on `.text()` of a body whose type is not text (form posts).
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
+  const text = decoder.decode(await c.req.arrayBuffer());
   if (isForm) return Object.fromEntries(new URLSearchParams(text));
   let value: unknown;
   try {

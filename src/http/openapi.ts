@@ -5,7 +5,7 @@ import * as s from './schemas';
 
 /**
  * The OpenAPI document, generated from the same zod schemas the handlers validate with.
- * Other modules add their paths with `registerPath` (admin routes, spam endpoints).
+ * The admin routers add their paths with `registerAdminPath`.
  */
 const registry = new OpenAPIRegistry();
 
@@ -37,10 +37,6 @@ export const bodyOf = <T extends z.ZodType>(schema: T, form = false) => ({
 });
 const adminSecurity = [{ adminToken: [] }];
 
-export function registerPath(route: RouteConfig) {
-  registry.registerPath(route);
-}
-
 /** An admin route: the bearer token, and the 401 when it is missing or wrong. */
 export function registerAdminPath(route: RouteConfig) {
   registry.registerPath({ ...route, security: adminSecurity, responses: { ...route.responses, 401: problems[401] } });
@@ -51,7 +47,7 @@ registry.registerComponent('securitySchemes', 'editToken', { type: 'http', schem
 
 
 
-registerPath({
+registry.registerPath({
   method: 'post',
   path: '/api/v1/articles/{articleId}/comments',
   summary: 'Post a comment',
@@ -65,7 +61,7 @@ registerPath({
     413: problems[413], 415: problems[415], 422: problems[422], 429: problems[429],
   },
 });
-registerPath({
+registry.registerPath({
   method: 'get',
   path: '/api/v1/articles/{articleId}/comments',
   summary: 'Read the approved thread',
@@ -73,7 +69,7 @@ registerPath({
   request: { params: s.ArticleParam, query: s.ThreadQuery },
   responses: { 200: json(s.Thread), 304: { description: 'Not modified' }, 422: problems[422] },
 });
-registerPath({
+registry.registerPath({
   method: 'get',
   path: '/api/v1/articles/{articleId}/form',
   summary: 'Get a form token and the honeypot field name',
@@ -84,14 +80,14 @@ registerPath({
     422: problems[422],
   },
 });
-registerPath({
+registry.registerPath({
   method: 'get',
   path: '/api/v1/counts',
   summary: 'Approved comment counts for up to 100 articles',
   request: { query: z.object({ article: z.union([s.ArticleId, z.array(s.ArticleId).max(100)]) }) },
   responses: { 200: json(s.Counts), 422: problems[422] },
 });
-registerPath({
+registry.registerPath({
   method: 'patch',
   path: '/api/v1/comments/{id}',
   summary: "Edit one's own comment within the edit window",
@@ -99,7 +95,7 @@ registerPath({
   request: { params: IdParam, body: bodyOf(s.editSchema(5000), true) },
   responses: { 200: json(s.OwnComment.pick({ comment: true })), 401: problems[401], 403: problems[403], 404: problems[404], 422: problems[422] },
 });
-registerPath({
+registry.registerPath({
   method: 'delete',
   path: '/api/v1/comments/{id}',
   summary: "Withdraw one's own comment within the edit window",
@@ -108,7 +104,7 @@ registerPath({
   request: { params: IdParam },
   responses: { 204: { description: 'Withdrawn' }, 401: problems[401], 403: problems[403], 404: problems[404] },
 });
-registerPath({
+registry.registerPath({
   method: 'get',
   path: '/healthz',
   summary: 'Liveness and database check',
