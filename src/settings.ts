@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Config } from './config';
 import type { Db } from './deps';
 import { runBatch, type Statement } from './db/batch';
+import { readCache } from './db/read-cache';
 import { settings as settingsTable } from './db/schema';
 import { SpamSettingsSchema } from './spam/settings';
 
@@ -43,14 +44,6 @@ export async function loadOverrides(db: Db): Promise<Record<string, unknown>> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/**
- * Settings are read by nearly every request and change rarely, so each database handle keeps the
- * validated settings for a second. A change made through `saveSettings` is seen at once; one made
- * by another process or Workers isolate, within a second.
- */
-const SETTINGS_TTL_MS = 1000;
-const cached = new WeakMap<Db, { at: number; config: Config; value: SiteSettings }>();
-
 /** The settings in force under these stored overrides: the defaults wherever they say nothing. */
 export function settingsFrom(overrides: Record<string, unknown>, config: Config): SiteSettings {
   const parsed = SiteSettingsSchema.safeParse(overrides);
@@ -58,12 +51,13 @@ export function settingsFrom(overrides: Record<string, unknown>, config: Config)
   return { ...value, avatars: value.avatars ?? config.AVATARS };
 }
 
-export async function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
-  const hit = cached.get(db);
-  if (hit && hit.config === config && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
-  const settings = settingsFrom(await loadOverrides(db), config);
-  cached.set(db, { at: Date.now(), config, value: settings });
-  return settings;
+/**
+ * Settings are read by nearly every request and change rarely, so the read cache keeps the
+ * validated settings for a second. A change made through `saveSettings` is seen at once; one made
+ * by another process or Workers isolate, within a second.
+ */
+export function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
+  return readCache(db).settings(config, async () => settingsFrom(await loadOverrides(db), config));
 }
 
 /**
@@ -79,6 +73,6 @@ export async function saveSettings(db: Db, config: Config, overrides: Record<str
     ...also,
   ]);
   const settings = settingsFrom(overrides, config);
-  cached.set(db, { at: Date.now(), config, value: settings });
+  readCache(db).keepSettings(config, settings);
   return settings;
 }

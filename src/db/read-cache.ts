@@ -1,5 +1,7 @@
 import type { ArticleRow } from './articles';
 import type { Db } from '../deps';
+import type { Config } from '../config';
+import type { SiteSettings } from '../settings';
 import type { ListEntry } from '../spam/types';
 
 /**
@@ -9,16 +11,41 @@ import type { ListEntry } from '../spam/types';
  * - Pages: serialized thread pages (UTF-8 bytes, ready to send) keyed by article and ETag. The ETag holds the article's version,
  *   which changes with every change to its public thread, so a page is never stale, only unused:
  *   the least recently used go first beyond MAX_PAGE_BYTES.
- * - Lists: the moderators' block and moderation lists, which every submission is checked against,
- *   for ARTICLE_TTL_MS too, forgotten at once when this process changes them.
+ * - Lists and settings: the moderators' block and moderation lists, which every submission is
+ *   checked against, and the site settings, which nearly every request reads, for TTL_MS too;
+ *   forgotten (lists) or replaced (settings) at once when this process changes them.
  * - Articles: the article rows (their versions, whether they take comments) that thread reads and
- *   submissions look up, for ARTICLE_TTL_MS. This
+ *   submissions look up, for TTL_MS. This
  *   process forgets an article as soon as it writes a change to it (or keeps the row the write
  *   returned, when it has it); a change written by another
- *   process or isolate shows within ARTICLE_TTL_MS, well inside the max-age the thread advertises.
+ *   process or isolate shows within TTL_MS, well inside the max-age the thread advertises.
  */
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;
-const ARTICLE_TTL_MS = 1000;
+const TTL_MS = 1000;
+
+/** One value loaded at most once per TTL_MS, the pending load shared by the requests that wait for it. */
+class Held<T> {
+  private held: { at: number; value: Promise<T> } | null = null;
+
+  get(load: () => Promise<T>): Promise<T> {
+    if (!this.held || Date.now() - this.held.at >= TTL_MS) {
+      const value = load();
+      this.held = { at: Date.now(), value };
+      value.catch(() => {
+        if (this.held?.value === value) this.held = null;
+      });
+    }
+    return this.held.value;
+  }
+
+  keep(value: T) {
+    this.held = { at: Date.now(), value: Promise.resolve(value) };
+  }
+
+  forget() {
+    this.held = null;
+  }
+}
 
 class ReadCache {
   private readonly pages = new Map<string, Uint8Array>();
@@ -49,7 +76,7 @@ class ReadCache {
 
   async article(id: string, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {
     const hit = this.articles.get(id);
-    if (hit && Date.now() - hit.at < ARTICLE_TTL_MS) return hit.row;
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.row;
     const row = await load();
     this.remember(id, row);
     return row;
@@ -60,19 +87,32 @@ class ReadCache {
     this.articles.set(id, { at: Date.now(), row });
   }
 
-  private listed: { at: number; entries: Promise<ListEntry[]> } | null = null;
+  private readonly listed = new Held<ListEntry[]>();
 
   lists(load: () => Promise<ListEntry[]>): Promise<ListEntry[]> {
-    if (!this.listed || Date.now() - this.listed.at >= ARTICLE_TTL_MS) {
-      const entries = load();
-      this.listed = { at: Date.now(), entries };
-      entries.catch(() => (this.listed = null));
-    }
-    return this.listed.entries;
+    return this.listed.get(load);
   }
 
   forgetLists() {
-    this.listed = null;
+    this.listed.forget();
+  }
+
+  private readonly settingsHeld = new Held<SiteSettings>();
+  private settingsConfig: Config | null = null;
+
+  /** The settings in force under this config (its AVATARS is part of them). */
+  settings(config: Config, load: () => Promise<SiteSettings>): Promise<SiteSettings> {
+    if (this.settingsConfig !== config) {
+      this.settingsConfig = config;
+      this.settingsHeld.forget();
+    }
+    return this.settingsHeld.get(load);
+  }
+
+  /** The settings this process just wrote, as they are now in force. */
+  keepSettings(config: Config, settings: SiteSettings) {
+    this.settingsConfig = config;
+    this.settingsHeld.keep(settings);
   }
 
   /** An article row just written by this process, as the write returned it. */
