@@ -19,11 +19,11 @@ export const BUSY_TIMEOUT_MS = 5000;
  * a crash of the process or of the machine. Writers wait up to 5 s for the lock instead of failing.
  * See docs/reliability.md.
  */
-export const pragmas = (busyTimeoutMs = BUSY_TIMEOUT_MS) => ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', `PRAGMA busy_timeout = ${busyTimeoutMs}`];
+const pragmas = (busyTimeoutMs = BUSY_TIMEOUT_MS) => ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', `PRAGMA busy_timeout = ${busyTimeoutMs}`];
 export const PRAGMAS = pragmas();
 
 /** Pauses before each new attempt after SQLITE_BUSY (jittered ±50%); their number is the retries. */
-export const BUSY_RETRY_DELAYS_MS = [50, 250];
+const BUSY_RETRY_DELAYS_MS = [50, 250];
 
 export interface OpenOptions {
   /** For tests: a shorter busy timeout than BUSY_TIMEOUT_MS. */

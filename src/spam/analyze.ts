@@ -62,7 +62,7 @@ export function memoryHost(website: string | null): string | null {
 }
 
 /** Host of a link target ('https://Foo.example/x' → 'foo.example'), or null. */
-export function hostOf(target: string): string | null {
+function hostOf(target: string): string | null {
   let rest = target.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   if (rest.startsWith('//')) rest = rest.slice(2);
   rest = rest.split(/[/?#\\]/, 1)[0] ?? '';
@@ -129,16 +129,21 @@ function analyzeUncached(features: Features): Analysis {
 
 const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 
-const cache = new WeakMap<Features, Analysis>();
-
-export function analyze(features: Features): Analysis {
-  let analysis = cache.get(features);
-  if (!analysis) {
-    analysis = analyzeUncached(features);
-    cache.set(features, analysis);
-  }
-  return analysis;
+/**
+ * `compute` memoized per submission (per Features object): what several checks and the learner
+ * derive from one submission is derived once.
+ */
+export function perSubmission<T>(compute: (features: Features) => T): (features: Features) => T {
+  const cache = new WeakMap<Features, T>();
+  return (features) => {
+    if (cache.has(features)) return cache.get(features) as T;
+    const value = compute(features);
+    cache.set(features, value);
+    return value;
+  };
 }
+
+export const analyze: (features: Features) => Analysis = perSubmission(analyzeUncached);
 
 /** Folded form for matching: compatibility forms (ｆｕｌｌ-width, ligatures) unified, invisible characters dropped, lower case. */
 export function fold(text: string): string {

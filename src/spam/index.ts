@@ -18,7 +18,7 @@ import type { SpamSettings } from './settings';
 import type { Context, Features, LearnerInput, Signal } from './types';
 
 /** Every rule, in the order their signals are listed. */
-export const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
+const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
   ['honeypot', checkHoneypot],
   ['form_token', checkFormToken],
   ['links', checkLinks],

@@ -1,4 +1,4 @@
-import { analyze, fold } from './analyze';
+import { analyze, fold, perSubmission } from './analyze';
 import { inCidr, sameIp, underDomain } from './net';
 import type { Features, ListEntry } from './types';
 
@@ -33,43 +33,29 @@ function wordPattern(value: string): RegExp | null {
 }
 
 /** Folded fields, computed once per submission. */
-const foldedFields = new WeakMap<Features, Record<Field, string>>();
-
-function folded(features: Features): Record<Field, string> {
-  let fields = foldedFields.get(features);
-  if (!fields) {
-    fields = {
-      author: fold(features.author),
-      email: fold(features.email),
-      website: fold(features.website ?? ''),
-      content: fold(features.content),
-      ip: fold(features.ip ?? ''),
-      userAgent: fold(features.userAgent ?? ''),
-    };
-    foldedFields.set(features, fields);
-  }
-  return fields;
-}
+const folded = perSubmission(
+  (features): Record<Field, string> => ({
+    author: fold(features.author),
+    email: fold(features.email),
+    website: fold(features.website ?? ''),
+    content: fold(features.content),
+    ip: fold(features.ip ?? ''),
+    userAgent: fold(features.userAgent ?? ''),
+  }),
+);
 
 /** The submission's domains, folded, computed once: its email's, its website's, those named in its content. */
-const foldedDomainsOf = new WeakMap<Features, { email: string | null; website: string | null; content: string[] }>();
-
-function foldedDomains(features: Features) {
-  let domains = foldedDomainsOf.get(features);
-  if (!domains) {
-    const analysis = analyze(features);
-    domains = {
-      email: analysis.emailDomain ? fold(analysis.emailDomain) : null,
-      website: analysis.websiteHost ? fold(analysis.websiteHost) : null,
-      content: [
-        ...analysis.links.flatMap((link) => (link.kind !== 'website' && link.host ? [fold(link.host)] : [])),
-        ...analysis.emails.map((email) => fold(email.slice(email.lastIndexOf('@') + 1))),
-      ],
-    };
-    foldedDomainsOf.set(features, domains);
-  }
-  return domains;
-}
+const foldedDomains = perSubmission((features) => {
+  const analysis = analyze(features);
+  return {
+    email: analysis.emailDomain ? fold(analysis.emailDomain) : null,
+    website: analysis.websiteHost ? fold(analysis.websiteHost) : null,
+    content: [
+      ...analysis.links.flatMap((link) => (link.kind !== 'website' && link.host ? [fold(link.host)] : [])),
+      ...analysis.emails.map((email) => fold(email.slice(email.lastIndexOf('@') + 1))),
+    ],
+  };
+});
 
 /** Where an entry matches the submission ('content', 'email'…), or null. */
 export function matchEntry(entry: ListEntry, features: Features): Field | 'link' | null {

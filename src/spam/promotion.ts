@@ -1,11 +1,11 @@
-import { analyze } from './analyze';
+import { analyze, perSubmission } from './analyze';
 import type { Features } from './types';
 
 // Self-promotion and commercial spam, in general terms (English and French), by category. Calls to
 // action (go to my channel, subscribe, click here, buy now) add weightPromotion per category; spam
 // topics (casino, pills, easy money), which honest comments can discuss, add weightSpamTopic.
 // The total stops at promotionCap.
-export type Strength = 'call' | 'topic';
+type Strength = 'call' | 'topic';
 const PROMOTION: Array<[string, RegExp, Strength?]> = [
   [
     'self-promotion',
@@ -69,24 +69,17 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
 ];
 
-const cache = new WeakMap<Features, ReadonlyMap<string, Strength>>();
-
 /**
  * The promotion categories a submission falls in (outside its links), with their strength, in
  * table order. Shared by the promotion rule (which adds points) and the learner (which gets one
  * token per category and so learns, per site, how much each category really tells). Computed once
  * per Features object, like analyze().
  */
-export function promotionCategories(features: Features): ReadonlyMap<string, Strength> {
-  let found = cache.get(features);
-  if (!found) {
-    const { textWithoutLinks } = analyze(features);
-    const map = new Map<string, Strength>();
-    for (const [label, pattern, strength = 'call'] of PROMOTION) {
-      if (!map.has(label) && pattern.test(textWithoutLinks)) map.set(label, strength);
-    }
-    found = map;
-    cache.set(features, found);
+export const promotionCategories = perSubmission((features: Features): ReadonlyMap<string, Strength> => {
+  const { textWithoutLinks } = analyze(features);
+  const found = new Map<string, Strength>();
+  for (const [label, pattern, strength = 'call'] of PROMOTION) {
+    if (!found.has(label) && pattern.test(textWithoutLinks)) found.set(label, strength);
   }
   return found;
-}
+});
