@@ -133,10 +133,11 @@ const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).len
  * `compute` memoized per submission (per Features object): what several checks and the learner
  * derive from one submission is derived once.
  */
-export function perSubmission<T>(compute: (features: Features) => T): (features: Features) => T {
+export function perSubmission<T extends object>(compute: (features: Features) => T): (features: Features) => T {
   const cache = new WeakMap<Features, T>();
   return (features) => {
-    if (cache.has(features)) return cache.get(features) as T;
+    const hit = cache.get(features);
+    if (hit) return hit;
     const value = compute(features);
     cache.set(features, value);
     return value;
