@@ -31,6 +31,7 @@ const rows = readCorpus(file);
 /** The submission a row stands for, cut to the API's limits. */
 function submission(row: EvalRow, site: string): Record<string, unknown> {
   const f = rowToFeatures(row);
+  const website = f.website?.trim();
   return {
     articleId: site,
     author: (f.author.trim() || 'Anonymous').slice(0, 100),
@@ -38,7 +39,7 @@ function submission(row: EvalRow, site: string): Record<string, unknown> {
     content: f.content.slice(0, 5000),
     // A form's website field is often typed without its scheme ('monblog.fr'); WordPress stores it
     // with 'http://', and the API takes URLs only.
-    ...(f.website ? { website: /^[a-z][a-z0-9+.-]*:\/\//i.test(f.website.trim()) ? f.website.trim() : `http://${f.website.trim()}` } : {}),
+    ...(website ? { website: /^[a-z][a-z0-9+.-]*:\/\//i.test(website) ? website : `http://${website}` } : {}),
     ...(f.ip ? { ip: f.ip } : {}),
     ...(f.userAgent !== undefined ? { userAgent: f.userAgent ?? '' } : {}),
   };

@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { SECRET_META_KEY } from '../src/bootstrap';
 import { ConfigError, parseConfig } from '../src/config';
-import { deriveKeys, randomToken, type Keys } from '../src/crypto';
+import { randomToken, type Keys } from '../src/crypto';
+import { deriveNodeKeys } from '../src/entry/node-crypto';
 import { getMeta } from '../src/db/meta';
 import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
 import type { Db } from '../src/deps';
@@ -63,7 +64,7 @@ export async function rotateSecret(
   options: { dryRun?: boolean; storeSecret?: boolean } = {},
 ): Promise<RotationReport> {
   if (oldSecret === newSecret) throw new RotationError('The new secret is the old one.');
-  const [from, to] = await Promise.all([deriveKeys(oldSecret), deriveKeys(newSecret)]);
+  const [from, to] = await Promise.all([deriveNodeKeys(oldSecret), deriveNodeKeys(newSecret)]);
   const report: RotationReport = {
     comments: 0, emails: 0, ips: 0, alreadyNew: 0,
     memory: { rekeyed: 0, dropped: 0 }, audit: { rekeyed: 0, cleared: 0 },
@@ -86,13 +87,14 @@ export async function rotateSecret(
     const ip = row.ipEnc ? await reseal(row.ipEnc, from, to) : null;
     if (row.ipEnc && !ip) unreadable.push(row.id);
     const input = { email: email?.plain ?? '', ip: ip?.plain ?? null, website: row.website };
-    const [was, now] = await Promise.all([memoryKeys({ keys: from }, input), memoryKeys({ keys: to }, input)]);
+    const now = await memoryKeys({ keys: to }, input);
     if ((email && email.already) || (ip && ip.already)) {
       // Written by a server that already ran with the new secret: its hashes are new ones too.
       for (const kind of ['email', 'ip', 'host'] as const) if (now[kind]) fresh[kind].add(now[kind]);
       report.alreadyNew++;
       continue;
     }
+    const was = await memoryKeys({ keys: from }, input);
     if (email && email.plain) {
       patch.emailEnc = email.sealed;
       report.emails++;

@@ -123,8 +123,8 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     totals,
     prepare,
     async feedback(label: Label, row: EvalRow) {
-      const { features, tokens } = prepare(row);
-      if (options.learner) train(table, totals, tokens, label);
+      const features = rowToFeatures(row);
+      if (options.learner) train(table, totals, learnerTokens(features), label);
       for (const key of keysOf(features)) {
         if (!key) continue;
         const entry = memory.get(key) ?? { spam: 0, ham: 0 };
