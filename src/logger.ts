@@ -35,3 +35,7 @@ export function describeError(error: unknown): string {
   }
   return e.stack ?? `${e.name}: ${e.message}`;
 }
+
+/** A background task whose failure is logged as `background.failed` instead of rejecting unheard. */
+export const logFailure = (logger: Logger, task: () => Promise<unknown>): Promise<unknown> =>
+  task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) }));

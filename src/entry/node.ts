@@ -4,7 +4,7 @@ import { createApp } from '../app';
 import { ADMIN_TOKEN_REVOKED, bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig } from '../config';
 import { systemClock, type Deps } from '../deps';
-import { createLogger, describeError } from '../logger';
+import { createLogger, logFailure } from '../logger';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
 import { deriveNodeKeys } from './node-crypto';
 import { openDatabase } from './node-db';
@@ -30,7 +30,7 @@ async function main() {
     keys,
     remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     defer: (task) => {
-      task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) }));
+      void logFailure(logger, task);
     },
   };
   const app = createApp(deps);

@@ -7,7 +7,7 @@ import { ConfigError, parseConfig, type Config } from '../config';
 import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
 import { systemClock, type Db, type Deps } from '../deps';
-import { createLogger, describeError, type Logger } from '../logger';
+import { createLogger, describeError, logFailure, type Logger } from '../logger';
 import { purgeIfDue } from '../services/retention';
 
 /**
@@ -80,13 +80,13 @@ async function isolateDeps(env: WorkerEnv): Promise<Deps> {
     keys,
     remoteAddress: (c) => c.req.header('cf-connecting-ip'),
     defer: (task) => {
-      void task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) }));
+      void logFailure(logger, task);
     },
   };
 }
 
 const deferTo = (ctx: { waitUntil(promise: Promise<unknown>): void }, logger: Logger) => (task: () => Promise<unknown>) =>
-  ctx.waitUntil(task().catch((error: unknown) => logger.error('background.failed', { error: describeError(error) })));
+  ctx.waitUntil(logFailure(logger, task));
 
 /** One app per isolate and env (its caches of settings and thread pages live as long). */
 const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp> }>>();
