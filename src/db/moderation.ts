@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
-import type { Statement } from './batch';
+import { runBatch, type Statement } from './batch';
+import { readCache } from './read-cache';
 import { chunk, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
 import { articles, comments, type CommentStatus } from './schema';
 
@@ -74,13 +75,16 @@ export function commentsByEmailHash(db: Db, emailHash: string) {
 }
 
 /**
- * Bumps the version (the public thread ETag) of articles that already have comments. The caller
- * forgets them in the read cache once the batch is written (`readCache(db).forget`).
+ * Writes a change to the threads of several articles in one batch with the bump of their versions
+ * (the public thread ETags), then forgets them in the read cache: what `writeToThread` does for a
+ * change to one thread.
  */
-export function bumpArticles(db: Db, articleIds: string[]): Statement[] {
-  return chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
+export async function writeToThreads(db: Db, articleIds: string[], change: Statement[]) {
+  const bumps = chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
     db.update(articles).set({ version: sql`${articles.version} + 1` }).where(inArray(articles.id, slice)),
   );
+  await runBatch(db, [...change, ...bumps]);
+  readCache(db).forget(articleIds);
 }
 
 /** One statement setting the same columns on many comments (in slices for D1). */

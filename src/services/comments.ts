@@ -133,7 +133,7 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
-  emit(deps, [createdEvent(deps, row, assessment)]);
+  emit(deps, () => [createdEvent(deps, row, assessment)]);
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
 
@@ -202,11 +202,11 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
   };
   await updateComment(deps.db, row.id, row.articleId, patch, now);
   const edited = { ...row, ...patch, updatedAt: now };
-  if (status !== row.status) emit(deps, [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
+  if (status !== row.status) emit(deps, () => [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
   return { row: edited, settings };
 }
 
 export async function withdrawComment(deps: Deps, row: CommentRow) {
   await removeComment(deps.db, row, deps.clock.now());
-  emit(deps, [deletedEvent(deps, row, { type: 'author' })]);
+  emit(deps, () => [deletedEvent(deps, row, { type: 'author' })]);
 }

@@ -1,10 +1,9 @@
 import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
-import { runBatch, type Statement } from '../db/batch';
+import type { Statement } from '../db/batch';
 import { getComment, insertComment, removeComment, type CommentRow } from '../db/comments';
-import { bumpArticles, parentExcerpts, updateComments } from '../db/moderation';
-import { readCache } from '../db/read-cache';
+import { parentExcerpts, updateComments, writeToThreads } from '../db/moderation';
 import type { CommentStatus } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
@@ -142,10 +141,9 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
     }
   }
   for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
-  await runBatch(deps.db, [...statements, ...bumpArticles(deps.db, touched), ...audit(deps, actor, entries, now)]);
-  readCache(deps.db).forget(touched);
+  await writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]);
   if (learned) deps.defer(() => pruneLearner(deps));
-  emit(deps, events);
+  emit(deps, () => events);
   return result;
 }
 
@@ -154,7 +152,7 @@ export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
   const now = deps.clock.now();
   const entry: AuditInput = { action: 'comment.delete', target: 'comment', targetId: row.id, before: commentSnapshot(row), subjectHash: row.emailHash };
   await removeComment(deps.db, row, now, audit(deps, actor, [entry], now));
-  emit(deps, [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
+  emit(deps, () => [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
 }
 
 export interface StaffReplyInput {
@@ -204,7 +202,7 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
   await insertComment(db, row, audit(deps, actor, [entry], now));
-  emit(deps, [createdEvent(deps, row, row)]);
+  emit(deps, () => [createdEvent(deps, row, row)]);
   return { row, parent };
 }
 

@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import type { AuditRow } from '../db/audit';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
-import { bumpArticles, commentsByEmailHash, contains } from '../db/moderation';
+import { commentsByEmailHash, contains, writeToThreads } from '../db/moderation';
 import { readCache } from '../db/read-cache';
 import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
 import { renderHtml } from '../render';
@@ -121,16 +121,14 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   }
   const counts = { comments: own.length, mentions: mentioned.length, auditEntries: auditRows.length, listEntries: listed.length };
   const threads = [...own.map((r) => r.articleId), ...mentioned];
-  await runBatch(db, [
+  await writeToThreads(db, threads, [
     ...statements,
-    ...bumpArticles(db, threads),
     db.delete(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))),
     db.delete(spamMemory).where(and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, hash))),
     ...chunk(ipHashes, MAX_PARAMS).map((slice) => db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice)))),
     // Recorded without the address (nor its hash): only how much was erased.
     ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
   ]);
-  readCache(db).forget(threads);
   readCache(db).forgetLists();
   return counts;
 }

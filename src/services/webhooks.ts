@@ -83,16 +83,20 @@ async function signatureHeader(secret: string, body: string, unixSeconds: number
   return `t=${unixSeconds},v1=${toHex(mac)}`;
 }
 
-/** Queues events for delivery after the response. Without WEBHOOK_URL, does nothing. */
-export function emit(deps: Deps, events: WebhookEvent[]) {
+/**
+ * Queues events for delivery after the response. Without WEBHOOK_URL, does nothing, and the events
+ * are not even built (`events` is called only when they will be sent).
+ */
+export function emit(deps: Deps, events: () => WebhookEvent[]) {
   const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret } = deps.config;
-  if (!url || events.length === 0) return;
+  if (!url) return;
+  const queue = events();
+  if (queue.length === 0) return;
   if (!secret) {
     deps.logger.warn('webhook.no_secret', { detail: 'WEBHOOK_URL is set without WEBHOOK_SECRET: nothing is sent unsigned.' });
     return;
   }
   deps.defer(async () => {
-    const queue = [...events];
     const worker = async () => {
       for (let event = queue.shift(); event; event = queue.shift()) await deliver(deps, url, secret, event, { ...defaultDelivery, ...deps.webhookTiming });
     };
