@@ -13,8 +13,8 @@
  *   4. 20 warm-up GETs, then --n sequential GETs of the thread: median, p90, p99; then the same
  *      for /healthz (one `select 1`), to tell the transport's cost from the thread's queries.
  *
- * Node runs what `npm start` runs (tsx src/entry/node.ts); the edge what `npm run dev:edge` runs
- * (wrangler dev). Figures are for this machine only; nothing here is asserted by tests.
+ * Node runs the source under tsx (as `npm run dev` does; `npm start` runs a built bundle); the edge
+ * what `npm run dev:edge` runs (wrangler dev). Figures are for this machine only; nothing here is asserted by tests.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
