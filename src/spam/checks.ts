@@ -59,11 +59,23 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
 // Query parameters of referral and affiliate programmes: someone is paid for the click.
 const REFERRAL = /[?&](?:ref|r|aff|aff_?id|affiliate|referr?al|refer|invite|invite_?code|ref_?id|partner|promo)=[^&#\s]+/i;
 
+// Common URL shorteners: they hide where a link leads, and some (adf.ly, shorte.st, ouo.io…) pay
+// their users per click. A platform's own short form of its addresses (youtu.be) is not one.
+const SHORTENERS = new Set(
+  (
+    'bit.ly bitly.com adf.ly j.gs q.gs ow.ly goo.gl tinyurl.com is.gd v.gd buff.ly cutt.ly shorte.st sh.st ' +
+    'ouo.io bc.vc tiny.cc rebrand.ly rb.gy shorturl.at s.id t.ly clck.ru u.to x.co lnkd.in linkvertise.com ' +
+    'shrinkme.io exe.io soo.gd po.st qr.net 1url.com tr.im'
+  ).split(' '),
+);
+
 export const checkLinks: Check = (features, _context, settings) => {
   const { links } = analyze(features);
   const out: Signal[] = [];
   const referral = links.find((link) => REFERRAL.test(link.target));
   if (referral) out.push(signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`));
+  const shortened = links.find((link) => link.host !== null && SHORTENERS.has(link.host.replace(/^www\./, '')));
+  if (shortened) out.push(signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`));
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
     const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];

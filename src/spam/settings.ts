@@ -43,6 +43,8 @@ export const SpamSettingsSchema = z
     weightLink: weight(2),
     /** A link carrying a referral or affiliate code (?ref=, ?aff=…). */
     weightReferralLink: weight(3),
+    /** A link through a URL shortener (bit.ly, adf.ly…): where it leads is hidden from readers and moderators. */
+    weightShortenedLink: weight(3),
     /** BBCode [url] or HTML <a href>: written for forums and raw HTML, not for a plain-text form. */
     weightLinkMarkup: weight(10),
 

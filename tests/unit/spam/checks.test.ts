@@ -70,6 +70,11 @@ describe('links', () => {
     ['[url=https://pills.example]cheap[/url]', null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
     ['[url]https://pills.example[/url]', null, settings.weightLinkMarkup + settings.weightLink, 'spam'],
     ['Gagnez ici https://x.example/?ref=123', null, settings.weightReferralLink + settings.weightLink, undefined],
+    ['see this http://adf.ly /1HmVtX', null, settings.weightShortenedLink + settings.weightLink, undefined],
+    ['Mon article : https://www.bit.ly/3xYz', null, settings.weightShortenedLink + settings.weightLink, undefined],
+    ['Un avis', 'https://tinyurl.com/abc', settings.weightShortenedLink + settings.weightLink, undefined],
+    ['La vidéo : https://youtu.be/KQ6zr6kCPj8', null, settings.weightLink, undefined],
+    ['Rien à voir : https://bit.lyon.example/x', null, settings.weightLink, undefined],
     ['Node.js et e.g. ou 3.14 ne sont pas des liens', null, 0, undefined],
     ['Écrivez à jean@orange.fr', null, 0, undefined],
   ])('%j (website %j) → %d', (content, website, score, floor) => {
