@@ -270,7 +270,8 @@ async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: 
       website: row.website,
       content: row.content,
       ip,
-      userAgent: row.userAgent,
+      // A stored null is ambiguous (sent none, or forgotten by the retention purge): unknown.
+      userAgent: row.userAgent ?? undefined,
     },
     keys: { email: row.emailHash, ip: row.ipHash, host: await hostHash(deps.keys, row.website) },
   };

@@ -1,7 +1,9 @@
+import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { BROWSER_UA, adminCall, comment, path, post, postOk, thread } from '../harness/client';
 import type { Harness } from '../harness/types';
+import { learnerTokens } from '../../src/db/schema';
 
 /** A comment the checks judge spam: the honeypot is filled in. */
 async function postSpam(t: Harness, articleId: string, overrides: Record<string, unknown> = {}) {
@@ -170,6 +172,22 @@ describe('PATCH /api/v1/admin/comments/{id}', () => {
     const spam = await postSpam(t, 'a1');
     expect((await get(t, spam)).trained).toBeNull();
     expect((await adminCall(t, 'PATCH', `/comments/${spam}`, { status: 'approved' })).body.comment.trained).toBe('ham');
+  });
+
+  it("teaches the learner the author's name and the browser, and takes them back with the decision", async () => {
+    const t = await setup();
+    const a = await postOk(t, 'a1', comment({ author: 'Cheap Jerseys' }));
+    const counts = async () =>
+      Object.fromEntries(
+        (await t.deps.db.select().from(learnerTokens).where(inArray(learnerTokens.token, ['a:jerseys', 'm:ua:firefox/140'])).all()).map((r) => [
+          r.token,
+          { spam: r.spam, ham: r.ham },
+        ]),
+      );
+    await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, { status: 'spam' });
+    expect(await counts()).toEqual({ 'a:jerseys': { spam: 1, ham: 0 }, 'm:ua:firefox/140': { spam: 1, ham: 0 } });
+    await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, { status: 'approved' });
+    expect(await counts()).toEqual({ 'a:jerseys': { spam: 0, ham: 1 }, 'm:ua:firefox/140': { spam: 0, ham: 1 } });
   });
 
   it('does not train on approving what the checks approved, nor on trashing', async () => {

@@ -9,6 +9,7 @@ import {
   pruneOrder,
   runLearner,
   train,
+  userAgentToken,
 } from '../../../src/spam/learner';
 import type { LearnerTotals, TokenCounts } from '../../../src/spam/types';
 import { features, settings, withSettings } from './fixtures';
@@ -175,6 +176,70 @@ describe('promotion categories as evidence', () => {
     const [signal] = runLearner(features({ content: 'Watch my covers please' }), { stats: table, totals }, settings);
     expect(signal?.score).toBeGreaterThan(0);
     expect(signal?.detail).toContain('self-promotion');
+  });
+});
+
+describe('user agent and author name', () => {
+  it.each<[string | null | undefined, string | null]>([
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'firefox/128'],
+    ['Mozilla/5.0 (Windows NT 6.1; WOW64; rv:5.0) Gecko/20100101 Firefox/5.0', 'firefox/5'],
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', 'chrome/126'],
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87', 'edge/126'],
+    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', 'safari/17'],
+    ['Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)', 'msie/6'],
+    ['Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko', 'msie/11'],
+    ['curl/8.5.0', 'curl/8'],
+    ['WordPress/4.2; http://blog.example', 'wordpress/4'],
+    ['', 'none'],
+    [null, 'none'],
+    ['   ', 'none'],
+    ['%%%', 'other'],
+    [undefined, null],
+  ])('%j → %j', (agent, token) => {
+    expect(userAgentToken(agent)).toBe(token);
+    const tokens = learnerTokens(features({ userAgent: agent }));
+    expect(tokens.filter((t) => t.startsWith('m:ua:'))).toEqual(token ? [`m:ua:${token}`] : []);
+  });
+
+  it('gives the words of the author name', () => {
+    expect(learnerTokens(features({ author: 'Cheap Jerseys Online' }))).toEqual(expect.arrayContaining(['a:cheap', 'a:jerseys', 'a:online']));
+  });
+
+  /** 30 + 30 comments of ordinary words: the bots send one old agent and keyword names, people vary. */
+  function blog() {
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    const browsers = ['Firefox/128.0', 'Chrome/126.0.0.0 Safari/537.36', 'Firefox/127.0', 'Chrome/125.0.0.0 Safari/537.36'];
+    const names = ['Camille', 'Jean', 'Sophie', 'Karim', 'Lucie', 'Marc'];
+    for (let i = 0; i < 30; i++) {
+      const content = `${hamTexts[i % hamTexts.length]} ${i}`;
+      train(table, totals, learnerTokens(features({ content, author: ['Cheap Jerseys', 'Best Loans', 'Cheap Pills'][i % 3]!, userAgent: 'Mozilla/5.0 (Windows NT 6.1; rv:5.0) Gecko/20100101 Firefox/5.0' })), 'spam');
+      train(table, totals, learnerTokens(features({ content, author: `${names[i % names.length]} ${i}`, userAgent: `Mozilla/5.0 (X11) ${browsers[i % browsers.length]}` })), 'ham');
+    }
+    return { table, totals };
+  }
+
+  it("learns a site's bots from their agent and their names, once per comment", () => {
+    const { table, totals } = blog();
+    const content = "Merci pour l'article, très clair.";
+    const bot = classify(learnerTokens(features({ content, author: 'Cheap Watches', userAgent: 'Mozilla/5.0 (Windows NT 6.1) Firefox/5.0' })), table, totals);
+    const person = classify(learnerTokens(features({ content, author: 'Nadia', userAgent: 'Mozilla/5.0 (X11) Firefox/128.0' })), table, totals);
+    expect(bot.top.map((t) => t.token)).toEqual(expect.arrayContaining(['m:ua:firefox/5', 'a:cheap']));
+    expect(bot.logOdds).toBeGreaterThan(person.logOdds + 3);
+  });
+
+  it('takes no ham credit from a name or an agent: both can be copied', () => {
+    const { table, totals } = blog();
+    const tokens = ['a:camille', 'm:ua:firefox/128'];
+    expect(table.get('a:camille')).toMatchObject({ spam: 0 });
+    expect(classify(tokens, table, totals).logOdds).toBe(0);
+  });
+
+  it('gives no evidence for an agent every comment shares', () => {
+    const table = new Map<string, TokenCounts>([['m:ua:chrome/126', { spam: 40, ham: 60 }]]);
+    // Spam comments are longer: a per-token evidence would lean every shared token towards ham.
+    const totals = { spam: 40, ham: 60, spamTokens: 8000, hamTokens: 4000 };
+    expect(classify(['m:ua:chrome/126'], table, totals).logOdds).toBeCloseTo(0, 1);
   });
 });
 
