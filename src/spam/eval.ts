@@ -252,22 +252,41 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** A URL or its display form, compared loosely: no scheme, no "www.", no trailing slash or ellipsis. */
+const looseUrl = (url: string) =>
+  url
+    .trim()
+    .toLowerCase()
+    .replace(/^(?:[a-z][a-z0-9+.-]*:)?\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/(?:\/|…|\.\.\.)+$/, '');
+
+/**
+ * Whether an anchor is one the platform made around what was typed: a URL or a domain shown as
+ * itself (or shortened), a timestamp, a #hashtag, a +mention or @mention. Any other anchor (text that
+ * hides where it leads, "cheap pills") was typed as HTML by the commenter, as blog spam does.
+ */
+function platformAnchor(attributes: string, text: string, before: string): boolean {
+  const href = looseUrl(decodeEntities(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes)?.slice(1).find((v) => v !== undefined) ?? ''));
+  const shown = looseUrl(decodeEntities(text));
+  if (shown !== '' && href !== '' && (href.startsWith(shown) || shown.startsWith(href))) return true;
+  return /^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$/.test(text) || /^\s*[#@+]\S+\s*$/u.test(decodeEntities(text)) || /[+@]$/.test(before);
+}
+
 /**
  * Text as the commenter typed it, from a platform's HTML rendering of it. The YouTube Spam
  * Collection holds YouTube's HTML: line breaks as <br />, entities, and anchors that YouTube
  * itself added around what people typed (URLs, timestamps, #hashtags, +mentions). A comment form
- * receives the typed text, so the anchors become their text again and a trailing U+FEFF (an
- * artefact of the export) is dropped.
+ * receives the typed text, so those anchors become their text again and a trailing U+FEFF (an
+ * artefact of the export) is dropped. An anchor the platform did not make (its text is not where
+ * it leads) was typed as HTML, and stays.
  */
 export function textFromHtmlExport(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<a\b[^>]*>([\s\S]*?)<\/a\s*>/gi, '$1')
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/?[a-z][^>]*>/gi, ''),
-  )
-    .replace(/\uFEFF/g, '')
-    .trim();
+  const withoutOtherTags = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/?(?!a\b)[a-z][^>]*>/gi, '');
+  const text = withoutOtherTags.replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (whole, attributes: string, inner: string, offset: number) =>
+    platformAnchor(attributes, inner, withoutOtherTags.slice(Math.max(0, offset - 1), offset)) ? inner : whole,
+  );
+  return decodeEntities(text).replace(/\uFEFF/g, '').trim();
 }
 
 /**

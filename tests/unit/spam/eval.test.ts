@@ -127,6 +127,11 @@ describe('corpus rows', () => {
     ['see <a href="https://spam.example">https://spam.example</a>', 'see https://spam.example'],
     ['sub to <span class="p">+</span><a class="proflink" href="x">Name</a>', 'sub to +Name'],
     ['&#x1F600; &#128512; &bogus;', '😀 😀 &bogus;'],
+    ['<a href="http://www.casino.example/">www.casino.example</a> and <a href="https://x.example/a">https://x.example/a…</a>', 'www.casino.example and https://x.example/a…'],
+    ['<a href="https://www.youtube.com/results?search_query=%23party">#party</a> <a href="/user/x">@Sam</a>', '#party @Sam'],
+    // Typed HTML (the anchor hides where it leads) stays, as a comment form would have received it.
+    ['Great post! <a href="http://pills.example/buy?a=1&amp;b=2">cheap <b>pills</b></a>', 'Great post! <a href="http://pills.example/buy?a=1&b=2">cheap pills</a>'],
+    ["<a href='https://loans.example'>Best Loans</a>", "<a href='https://loans.example'>Best Loans</a>"],
   ])('recovers the typed text of %j', (html, text) => {
     expect(textFromHtmlExport(html)).toBe(text);
   });
