@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { parseCorpus, type EvalRow } from '../src/spam/eval';
 
 /** The rows of a JSONL corpus file; an unreadable file or a bad row ends the process with a clear message. */
@@ -9,4 +10,48 @@ export function readCorpus(file: string): EvalRow[] {
     console.error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
+}
+
+/**
+ * One video of the YouTube Spam Collection (UCI dataset 380; CSV columns COMMENT_ID, AUTHOR, DATE,
+ * CONTENT, CLASS with 1 for spam) as corpus rows, by the protocol of the development corpus
+ * (../shared/spam-corpus/README.md): exact duplicate texts removed, the oldest kept; then, per
+ * class in chronological order, the oldest 70 % train and the newest 30 % test. Rows without a
+ * date count as the oldest. The rows keep the file's order; metadata is null, as in the export.
+ */
+export function tubeSpamRows(site: string, csv: string): EvalRow[] {
+  const records = parse(csv, { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true }) as Array<Record<string, string>>;
+  const rows = records.map((record, index) => {
+    if (!['0', '1'].includes(record.CLASS?.trim() ?? '')) throw new Error(`${site}, record ${index + 1}: CLASS is neither 0 nor 1`);
+    const time = Date.parse(record.DATE ?? '');
+    return { index, time: Number.isNaN(time) ? -Infinity : time, record };
+  });
+  const chronological = [...rows].sort((a, b) => a.time - b.time || a.index - b.index);
+  const oldest = new Map<string, number>();
+  for (const { index, record } of chronological) if (!oldest.has(record.CONTENT ?? '')) oldest.set(record.CONTENT ?? '', index);
+  const unique = chronological.filter(({ index, record }) => oldest.get(record.CONTENT ?? '') === index);
+  const split = new Map<number, EvalRow['split']>();
+  for (const label of ['1', '0']) {
+    const group = unique.filter(({ record }) => record.CLASS!.trim() === label);
+    const cut = Math.round(group.length * 0.7);
+    group.forEach(({ index }, i) => split.set(index, i < cut ? 'train' : 'test'));
+  }
+  return rows.flatMap(({ index, record }) => {
+    const which = split.get(index);
+    if (!which) return [];
+    return [
+      {
+        id: record.COMMENT_ID,
+        site,
+        author: record.AUTHOR ?? '',
+        email: null,
+        website: null,
+        ip: null,
+        userAgent: null,
+        content: record.CONTENT ?? '',
+        label: record.CLASS!.trim() === '1' ? ('spam' as const) : ('ham' as const),
+        split: which,
+      },
+    ];
+  });
 }
