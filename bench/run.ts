@@ -1,6 +1,7 @@
 /**
  * npm run bench: the Node server on a database file with production settings, under load.
- * Scenarios: thread GET, the same with If-None-Match (304), POST, counts, a 95/5 read/post mix;
+ * Scenarios: thread GET, the same from a page on another origin (Origin header), the same with
+ * If-None-Match (304), POST, counts, a 95/5 read/post mix;
  * beside them the ceilings: a bare Hono route serving the same bytes, and a raw libSQL insert loop.
  * Results: a table on stdout and JSON under bench/results/.
  */
@@ -60,6 +61,8 @@ export async function scenarios(url: string, pid: number, thread: string, countI
   };
 
   await run('thread', threadUrl, {});
+  // As a browser on the article's page asks: cross-origin, with an Origin header.
+  await run('threadOrigin', threadUrl, { headers: { Origin: 'https://journal.example' } });
   const etag = (await fetch(threadUrl)).headers.get('etag')!;
   await run('thread304', threadUrl, { headers: { 'If-None-Match': etag }, expect: [304] });
   await run('post', `${api}/articles/x/comments`, { requests: [{ setupRequest: postRequest as never }], expect: [201] });
@@ -121,6 +124,7 @@ export async function seedSmall(file: string) {
 export function report(figures: Record<string, Figures>, ceilings: { hono: number; insert: number }) {
   const ceilingOf: Record<string, [string, number]> = {
     thread: ['bare Hono', ceilings.hono],
+    threadOrigin: ['bare Hono', ceilings.hono],
     thread304: ['bare Hono', ceilings.hono],
     post: ['raw insert', ceilings.insert],
     counts: ['bare Hono', ceilings.hono],

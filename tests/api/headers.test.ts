@@ -155,6 +155,8 @@ describe('CORS', () => {
       const ok = await simple(t, method, url, ORIGIN);
       expect(ok.headers.get('access-control-allow-origin'), label).toBe(ORIGIN);
       expect(ok.headers.get('vary'), label).toMatch(/Origin/);
+      // The page may read the validator, the wait after a 429 and the request id.
+      expect(ok.headers.get('access-control-expose-headers')?.split(/\s*,\s*/).sort(), label).toEqual(['ETag', 'Retry-After', 'X-Request-Id']);
       const pre = await preflight(t, method, url, ORIGIN);
       expect(pre.status, label).toBe(204);
       expect(pre.headers.get('access-control-allow-origin'), label).toBe(ORIGIN);
