@@ -23,7 +23,9 @@ export function tubeSpamRows(site: string, csv: string): EvalRow[] {
   const records = parse(csv, { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true }) as Array<Record<string, string>>;
   const rows = records.map((record, index) => {
     if (!['0', '1'].includes(record.CLASS?.trim() ?? '')) throw new Error(`${site}, record ${index + 1}: CLASS is neither 0 nor 1`);
-    const time = Date.parse(record.DATE ?? '');
+    // The collection's dates have no time zone: read them as UTC, whatever the machine's zone.
+    const date = (record.DATE ?? '').trim();
+    const time = Date.parse(/T[\d:.]+$/.test(date) ? `${date}Z` : date);
     return { index, time: Number.isNaN(time) ? -Infinity : time, record };
   });
   const chronological = [...rows].sort((a, b) => a.time - b.time || a.index - b.index);

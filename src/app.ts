@@ -6,6 +6,7 @@ import type { AppEnv, Deps } from './deps';
 import { describeError } from './logger';
 import { requireAdmin } from './http/admin-auth';
 import { MAX_BODY_BYTES } from './http/body';
+import { originAllowed } from './http/client';
 import { ApiError, isDatabaseBusy, notFound, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
@@ -54,7 +55,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
   // Before the URL and size checks, so that a browser can read those refusals too.
   const allowedOrigin = (origin: string) =>
-    deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null;
+    !originAllowed(deps.config.ALLOWED_ORIGINS, origin) ? null : deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : origin;
   const exposeHeaders = ['ETag', 'Retry-After', 'X-Request-Id'];
   const preflight = cors({
     origin: allowedOrigin,
@@ -66,7 +67,9 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   // Other requests get their CORS headers before the route answers, as the security headers do:
   // hono's cors sets them on the response afterwards, which made the Node adapter rebuild every
   // answer to a page on another origin (a third fewer thread reads a second). Every answer varies
-  // with Origin, for caches, whether or not this request had one.
+  // with Origin, for caches, whether or not this request had one. The headers go out with responses
+  // built by the context (c.json, c.body, the error handler's): a public route must not return a
+  // Response of its own making.
   const corsWhenAsked: MiddlewareHandler = (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
     const origin = c.req.header('origin');

@@ -60,11 +60,11 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
 const REFERRAL = /[?&](?:ref|r|aff|aff_?id|affiliate|referr?al|refer|invite|invite_?code|ref_?id|partner|promo)=[^&#\s]+/i;
 
 // Common URL shorteners: they hide where a link leads, and some (adf.ly, shorte.st, ouo.io…) pay
-// their users per click. A platform's own short form of its addresses (youtu.be) is not one.
+// their users per click. A platform's short form of its own addresses (youtu.be, lnkd.in) is not one.
 const SHORTENERS = new Set(
   (
     'bit.ly bitly.com adf.ly j.gs q.gs ow.ly goo.gl tinyurl.com is.gd v.gd buff.ly cutt.ly shorte.st sh.st ' +
-    'ouo.io bc.vc tiny.cc rebrand.ly rb.gy shorturl.at s.id t.ly clck.ru u.to x.co lnkd.in linkvertise.com ' +
+    'ouo.io bc.vc tiny.cc rebrand.ly rb.gy shorturl.at s.id t.ly clck.ru u.to x.co linkvertise.com ' +
     'shrinkme.io exe.io soo.gd po.st qr.net 1url.com tr.im'
   ).split(' '),
 );
@@ -74,7 +74,7 @@ export const checkLinks: Check = (features, _context, settings) => {
   const out: Signal[] = [];
   const referral = links.find((link) => REFERRAL.test(link.target));
   if (referral) out.push(signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`));
-  const shortened = links.find((link) => link.host !== null && SHORTENERS.has(link.host.replace(/^www\./, '')));
+  const shortened = links.find((link) => link.host !== null && domainAndParents(link.host).some((domain) => SHORTENERS.has(domain)));
   if (shortened) out.push(signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`));
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
@@ -271,7 +271,7 @@ export const checkAuthor: Check = (features, _context, settings) => {
 
 // 11. User agent ---------------------------------------------------------------------------------
 
-const HTTP_LIBRARIES =
+export const HTTP_LIBRARIES =
   /\b(?:curl|wget|python-requests|python-urllib|python-httpx|python\/|aiohttp|httpx|go-http-client|libwww-perl|lwp::simple|java\/|okhttp|axios|node-fetch|undici|node\.js|got \(|postmanruntime|insomnia|apache-httpclient|jakarta|guzzlehttp|php\/|ruby|faraday|rest-client|scrapy|httpie|powershell|winhttp|mechanize|headlesschrome|phantomjs|selenium|puppeteer|playwright|reqwest|dart:io|libcurl|httpclient)\b/i;
 
 export const checkUserAgent: Check = (features, _context, settings) => {

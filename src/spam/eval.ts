@@ -268,9 +268,14 @@ const looseUrl = (url: string) =>
  */
 function platformAnchor(attributes: string, text: string, before: string): boolean {
   const href = looseUrl(decodeEntities(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes)?.slice(1).find((v) => v !== undefined) ?? ''));
-  const shown = looseUrl(decodeEntities(text));
-  if (shown !== '' && href !== '' && (href.startsWith(shown) || shown.startsWith(href))) return true;
-  return /^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$/.test(text) || /^\s*[#@+]\S+\s*$/u.test(decodeEntities(text)) || /[+@]$/.test(before);
+  const typed = decodeEntities(text).trim();
+  const shown = looseUrl(typed);
+  // The URL itself, or cut short: at a path, query or fragment boundary, or with an ellipsis.
+  if (/^[^\s.]+(?:\.[^\s.]+)+$/u.test(shown) && href.startsWith(shown)) {
+    const next = href.charAt(shown.length);
+    if (next === '' || '/?#'.includes(next) || /(?:…|\.\.\.)$/.test(typed)) return true;
+  }
+  return /^(?:\d{1,2}:)?\d{1,2}:\d{2}$/.test(typed) || /^[#@+]\S+$/u.test(typed) || /[+@]$/.test(before);
 }
 
 /**

@@ -166,6 +166,7 @@ describe('CORS', () => {
       for (const other of ['https://evil.example', 'null', `${ORIGIN}.evil.example`, 'http://journal.example.fr', ORIGIN.toUpperCase()]) {
         const res = await simple(t, method, url, other);
         expect(res.headers.get('access-control-allow-origin'), `${label} from ${other}`).toBeNull();
+        expect(res.headers.get('access-control-expose-headers'), `${label} from ${other}`).toBeNull();
         expect((await preflight(t, method, url, other)).headers.get('access-control-allow-origin'), `${label} preflight from ${other}`).toBeNull();
       }
     }

@@ -49,6 +49,7 @@ describe('tubeSpamRows (YouTube Spam Collection CSV → corpus rows)', () => {
       ]),
     );
     expect(rows.map((r) => r.id)).toEqual(['undated', 'old']);
+    expect(rows.map((r) => r.split)).toEqual(['train', 'train']); // one row of each class: round(0.7) = 1
     expect(rows[0]!.content).toBe('Waka waka, with "quotes", a comma\nand a new line');
   });
 

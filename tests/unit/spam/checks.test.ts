@@ -75,6 +75,8 @@ describe('links', () => {
     ['Un avis', 'https://tinyurl.com/abc', settings.weightShortenedLink + settings.weightLink, undefined],
     ['La vidéo : https://youtu.be/KQ6zr6kCPj8', null, settings.weightLink, undefined],
     ['Rien à voir : https://bit.lyon.example/x', null, settings.weightLink, undefined],
+    ['Via https://go.bit.ly/x', null, settings.weightShortenedLink + settings.weightLink, undefined],
+    ['Mon profil : https://lnkd.in/abc', null, settings.weightLink, undefined],
     ['Node.js et e.g. ou 3.14 ne sont pas des liens', null, 0, undefined],
     ['Écrivez à jean@orange.fr', null, 0, undefined],
   ])('%j (website %j) → %d', (content, website, score, floor) => {

@@ -132,6 +132,8 @@ describe('corpus rows', () => {
     // Typed HTML (the anchor hides where it leads) stays, as a comment form would have received it.
     ['Great post! <a href="http://pills.example/buy?a=1&amp;b=2">cheap <b>pills</b></a>', 'Great post! <a href="http://pills.example/buy?a=1&b=2">cheap pills</a>'],
     ["<a href='https://loans.example'>Best Loans</a>", "<a href='https://loans.example'>Best Loans</a>"],
+    ['<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>', '<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>'],
+    ['<a href="https://shop.example.com/deal">shop.example</a>', '<a href="https://shop.example.com/deal">shop.example</a>'],
   ])('recovers the typed text of %j', (html, text) => {
     expect(textFromHtmlExport(html)).toBe(text);
   });
