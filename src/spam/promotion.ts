@@ -11,7 +11,9 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     'self-promotion',
     /\b(?:check(?:ing)?|visit|watch|see|view|go\s+to|look\s+at|listen\s+to|hear)\b[^.!?\n]{0,30}\b(?:my|our)\s+(?:\w+\s+)?(?:channel|chanel|page|blog|site|website|videos?|vids?|music|songs?|tracks?|profile|playlist|account|stuff|covers?|art|shop|store|app|game|rap|album|mixtape)\b/iu,
   ],
-  ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu],
+  // Naming one's own channel or page without asking anything ("I shared it on my Facebook", "ma
+  // chaîne préférée") weighs as a topic: on a news site or a blog, people mention theirs in passing.
+  ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu, 'topic'],
   ['self-promotion', /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu],
   [
     'subscription begging',
@@ -44,8 +46,9 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],
   [
     'auto-promotion',
-    /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|ma\s+cha[iî]ne|notre\s+cha[iî]ne|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
+    /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
   ],
+  ['auto-promotion', /\b(?:ma|notre)\s+cha[iî]ne\b/iu, 'topic'],
   ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
   // fund-recovery hackers and investment managers, always with a number to write to. Only their
@@ -61,6 +64,31 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     'topic',
   ],
   [
+    // The stock sentences of spun blog comment spam: flattery that fits any post, sent by the
+    // thousand with a link in the website field, and the signature that points to it. Only these
+    // set phrases, not praise in general ("Great post, keep up the good work" is left alone).
+    'comment template',
+    new RegExp(
+      [
+        String.raw`i\s+have\s+been\s+(?:surfing|browsing)\s+(?:online|the\s+web)\s+(?:more\s+than|over)\b`,
+        String.raw`i\s+found\s+your\s+(?:blog|site|website|web\s+site|weblog)\s+(?:via|through|using)\s+(?:google|bing|yahoo)\s+while\s+(?:searching|looking)\b`,
+        String.raw`(?:loving|like|love)\s+the\s+(?:template|theme|layout)(?:\s?\/\s?(?:template|theme|layout))?\s+of\s+this\s+(?:blog|site|website|weblog)\b`,
+        String.raw`(?:fantastic|awesome|superb|wonderful|incredible|marvelous|amazing)\s+(?:blog|weblog)\s+(?:layout|format|structure)\b`,
+        String.raw`(?:would|do)\s+you\s+mind\s+if\s+i\s+(?:share\s+your\s+(?:blog|site|website)\s+with\s+my|quote\s+a\s+(?:couple|few)\s+of\s+your)\b`,
+        String.raw`which\s+(?:web\s*host|hosting\s+(?:company|provider)|blog\s+platform)\s+you(?:'|’)?re\s+(?:using|working\s+with)\b`,
+        String.raw`may\s+you\s+be\s+rich\s+and\s+continue\s+to\s+help\b`,
+        String.raw`(?:this|your)\s+(?:blog|site|website|web\s+site|weblog)\s+(?:definitely|certainly)\s+has\s+all\s+(?:of\s+)?the\s+(?:information|info)\s+i\s+(?:needed|wanted)\b`,
+        String.raw`i(?:'|’)?ll\s+right\s+away\s+(?:grab|take|seize)\s+your\s+(?:rss|feed)\b`,
+        String.raw`just\s+wanted\s+to\s+give\s+you\s+a\s+quick\s+heads\s+up\b`,
+        String.raw`heya\s+i(?:'|’)?m\s+for\s+the\s+(?:first|primary)\s+time\s+here\b`,
+        String.raw`(?:feel\s+free\s+to\s+(?:surf|visit|look)\s+(?:to\s+|at\s+)?|also\s+visit\s+|here\s+is\s+|take\s+a\s+look\s+at\s+|stop\s+by\s+)my\s+(?:homepage|web\s*page|web-?\s?site|weblog|web\s+log|blog\s+post|site|blog)\b`,
+      ]
+        .map((phrase) => `(?:${phrase})`)
+        .join('|'),
+      'iu',
+    ),
+  ],
+  [
     // Asking to be written to on a messenger, or giving its number. Only in the first person: a
     // comment telling how scammers asked "to contact them on Telegram" is not one. Quantifiers are
     // bounded: a long run of spaces must not make the match cost grow with its cube.
@@ -70,8 +98,8 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
 ];
 
 /**
- * The promotion categories a submission falls in (outside its links), with their strength, in
- * table order. Shared by the promotion rule (which adds points) and the learner (which gets one
+ * The promotion categories a submission falls in (outside its links), with their strength (a call
+ * when any of the category's call patterns matched, else a topic), in table order. Shared by the promotion rule (which adds points) and the learner (which gets one
  * token per category and so learns, per site, how much each category really tells). Computed once
  * per Features object, like analyze().
  */
@@ -79,7 +107,7 @@ export const promotionCategories = perSubmission((features: Features): ReadonlyM
   const { textWithoutLinks } = analyze(features);
   const found = new Map<string, Strength>();
   for (const [label, pattern, strength = 'call'] of PROMOTION) {
-    if (!found.has(label) && pattern.test(textWithoutLinks)) found.set(label, strength);
+    if (found.get(label) !== 'call' && (strength === 'call' || !found.has(label)) && pattern.test(textWithoutLinks)) found.set(label, strength);
   }
   return found;
 });

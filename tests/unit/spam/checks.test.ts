@@ -215,6 +215,21 @@ describe('promotion', () => {
     ['Hackers took the hospital down; nobody should ever pay them', 0],
     ['Le maire a répondu sur WhatsApp, puis par écrit', 0],
     ['My brother sent me the article on WhatsApp', 0],
+    // One's own channel or page named in passing weighs as a topic; asked to visit, as a call.
+    ['I shared the article on my Facebook', settings.weightSpamTopic],
+    ["C'est ma chaîne préférée pour l'info locale", settings.weightSpamTopic],
+    ['My channel has funny videos', settings.weightSpamTopic],
+    ['Check out my channel, it has funny videos', settings.weightPromotion],
+    // Spun blog comment templates, and honest praise or questions.
+    ['I have been surfing online more than 3 hours today, yet I never found any interesting article like yours.', settings.weightPromotion],
+    ["Woah! I'm really loving the template/theme of this blog.", settings.weightPromotion],
+    ['Money and freedom is the greatest way to change, may you be rich and continue to help other people.', settings.weightPromotion],
+    ['Hey would you mind letting me know which web host you’re using?', settings.weightPromotion],
+    ['Feel free to surf to my homepage: cheap jerseys', settings.weightPromotion],
+    ['Great post, keep up the good work!', 0],
+    ['I found this site via Google News this morning', 0],
+    ['Which web host are you using for the archives?', 0],
+    ["I love the layout of the paper's new site", 0],
   ])('%j → %d', (content, score) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBe(score);
   });
@@ -228,7 +243,7 @@ describe('promotion', () => {
   });
 
   it('stays linear on long runs of spaces after its keywords (a comment cannot stall the server)', () => {
-    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back'];
+    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and'];
     for (const keyword of keywords) {
       for (const gap of [' ', '\u00a0', '\t', ' \n']) {
         expect(promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size).toBeGreaterThanOrEqual(0);
