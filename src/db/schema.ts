@@ -40,7 +40,6 @@ export const comments = sqliteTable(
   (t) => [
     index('comments_thread_idx').on(t.articleId, t.status, t.depth, t.createdAt, t.id),
     index('comments_root_idx').on(t.rootId, t.status, t.createdAt),
-    index('comments_parent_idx').on(t.parentId),
     index('comments_status_idx').on(t.status, t.createdAt),
     index('comments_email_idx').on(t.emailHash, t.createdAt),
     index('comments_ip_idx').on(t.ipHash, t.createdAt),

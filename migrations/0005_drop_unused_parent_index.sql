@@ -1,0 +1,1 @@
+DROP INDEX `comments_parent_idx`;
