@@ -17,8 +17,10 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ['self-promotion', /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu],
   [
     'subscription begging',
-    /\b(?:subscribe|subscribing|sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my))\b|\b(?:i|we|me|us)\b[^.!?\n]{0,15}\b(?:get|reach|need|want|hit|gain|getting|reaching)\b[^.!?\n]{0,20}\b(?:subs|subscribers|followers)\b/iu,
+    /\b(?:sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my))\b|\bsubscrib(?:e|ing)\s+(?:to\s+)?(?:me|my|us|our|back|plz|pls|please|guys)\b|\b(?:please|plz|pls|pleas|plzz|pleace|plez|and|&)\s+subscrib(?:e|ing)\b|\bsubscribe\s{0,3}[!:)]|(?:^|[.!?\n])[\s"'*(]{0,3}(?:come\s+|go\s+|pls\s+|plz\s+|now\s+)?subscrib(?:e|ing)\b|\b(?:i|we|me|us)\b[^.!?\n]{0,15}\b(?:get|reach|need|want|hit|gain|getting|reaching)\b[^.!?\n]{0,20}\b(?:subs|subscribers|followers)\b/iu,
   ],
+  // "Subscribe" alone is a topic: readers of a paper discuss their subscription ("I won't subscribe again").
+  ['subscription begging', /\b(?:subscribe|subscribing)\b/iu, 'topic'],
   [
     'engagement begging',
     /\b(?:please|plz|pls|plse|plzz)\b[^.!?\n]{0,25}\b(?:like|share|subscribe|sub|follow)\s*(?:(?:me|my|us|our|back|it|and)\b|this\s+(?:comment|video|post|page|channel)\b|[!.,:)]|$)/iu,

@@ -215,6 +215,14 @@ describe('promotion', () => {
     ['Hackers took the hospital down; nobody should ever pay them', 0],
     ['Le maire a répondu sur WhatsApp, puis par écrit', 0],
     ['My brother sent me the article on WhatsApp', 0],
+    // Readers discussing their subscription, and people asking for subscribers.
+    ["I won't subscribe again, too many paywalls", settings.weightSpamTopic],
+    ['Why subscribe when the same story is free elsewhere?', settings.weightSpamTopic],
+    ['Je suis abonné depuis vingt ans', 0],
+    ['Subscribe!', settings.weightPromotion],
+    ['Great video. Come subscribe', settings.weightPromotion],
+    ['watch and subscribe please', settings.weightPromotion],
+    ["I'll subscribe back, promise", settings.weightPromotion],
     // One's own channel or page named in passing weighs as a topic; asked to visit, as a call.
     ['I shared the article on my Facebook', settings.weightSpamTopic],
     ["C'est ma chaîne préférée pour l'info locale", settings.weightSpamTopic],
@@ -243,7 +251,7 @@ describe('promotion', () => {
   });
 
   it('stays linear on long runs of spaces after its keywords (a comment cannot stall the server)', () => {
-    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and'];
+    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and', 'subscribe', '.', 'please'];
     for (const keyword of keywords) {
       for (const gap of [' ', '\u00a0', '\t', ' \n']) {
         expect(promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size).toBeGreaterThanOrEqual(0);
