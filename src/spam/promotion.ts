@@ -42,7 +42,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'commercial spam',
-    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|pharmacy|weight\s+loss|diet\s+pills)\b/iu,
+    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|(?:online|canadian|discount|cheap)\s+pharmacy|pharmacy\s+online|weight\s+loss|diet\s+pills)\b/iu,
     'topic',
   ],
   ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],

@@ -188,6 +188,8 @@ describe('promotion', () => {
     ['Like this comment if you agree', settings.weightPromotion],
     ['Abonnez-vous à ma chaîne', settings.weightPromotion],
     ['Le casino du centre-ville a fermé', settings.weightSpamTopic],
+    ['Is the pharmacy in the square open on Sunday?', 0],
+    ['Cheap viagra from our canadian pharmacy', settings.weightSpamTopic],
     ['Make money from home, free gift cards', settings.weightSpamTopic],
     ['I subscribed to the newsletter last year', 0],
     ['The channel was closed during the storm', 0],
