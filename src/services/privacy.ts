@@ -13,7 +13,7 @@ import { loadSettings } from '../settings';
 import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
 import { adminViews } from './moderation';
-import { emailHash } from './spam';
+import { emailHash, reviseLesson } from './spam';
 
 /**
  * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
@@ -58,7 +58,8 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
  * the text stays, except the address and their IPs wherever quoted. Elsewhere: the address is
  * scrubbed from other comments and from the audit log (where their name and website are replaced
  * too), removed from the email lists, and local memory forgets the address and their IPs (not the
- * host of their website, which others may link to). One batch: all or nothing.
+ * host of their website, which others may link to). The learner's lessons from these comments are
+ * revised to what the comments now say (reviseLesson). One batch: all or nothing.
  */
 export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
@@ -70,7 +71,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const [own, mentions, auditRows, listed] = await Promise.all([
     commentsByEmailHash(db, hash),
     db
-      .select({ id: comments.id, articleId: comments.articleId, content: comments.content, reasons: comments.reasons })
+      .select()
       .from(comments)
       .where(and(ne(comments.emailHash, hash), or(contains(comments.content, email), contains(comments.reasons, email))))
       .all(),
@@ -89,11 +90,14 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const statements: Statement[] = [];
   for (const row of own) {
     const text = await scrubComment(deps.keys, row, scrubOwn);
+    const erased = { author: anonymous, emailEnc: '', website: null, userAgent: null, ...(text?.content !== undefined ? { content: text.content } : {}) } as const;
     statements.push(
       db
         .update(comments)
-        .set({ author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now })
+        .set({ ...erased, emailHash: '', ipEnc: null, ipHash: null, ...text, updatedAt: now })
         .where(eq(comments.id, row.id)),
+      // The learner forgets the words of their name, address and website that the lesson held.
+      ...(await reviseLesson(deps, row, erased)),
     );
   }
   const mentioned: string[] = [];
@@ -101,7 +105,10 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     const text = await scrubComment(deps.keys, row, scrubOthers);
     if (!text) continue; // a longer address that merely contains this one
     mentioned.push(row.articleId);
-    statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));
+    statements.push(
+      db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)),
+      ...(text.content !== undefined ? await reviseLesson(deps, row, { content: text.content }) : []),
+    );
   }
   const scrubSnapshot = (snapshot: AuditRow['before'], subject: boolean) => {
     if (!snapshot) return snapshot;

@@ -1,8 +1,10 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { DAY, HOUR, type Db, type Deps } from '../deps';
+import { runBatch } from '../db/batch';
 import { getMeta } from '../db/meta';
 import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
+import { reviseLesson } from './spam';
 
 /**
  * Retention of client data: a comment keeps its IP (encrypted, with its keyed hash) and its user
@@ -17,19 +19,28 @@ import { loadSettings } from '../settings';
 export const PURGE_MARKER = 'retention.lastPurgeAt';
 export const PURGE_INTERVAL_MS = HOUR;
 
-/** Erases IP and user agent from comments created before `now - retentionDays`. Returns how many comments changed. */
-export async function purgeClientData(db: Db, now: number, retentionDays: number): Promise<number> {
-  const changed = await db
-    .update(comments)
-    .set({ ipEnc: null, ipHash: null, userAgent: null })
-    .where(
-      and(
-        lt(comments.createdAt, now - retentionDays * DAY),
-        or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
-      ),
-    )
-    .returning({ id: comments.id });
-  return changed.length;
+/**
+ * Erases IP and user agent from comments created before `now - retentionDays`. Returns how many
+ * comments changed. The lessons of trained comments that lose their user agent are revised in the
+ * same batch (reviseLesson): the learner keeps no count a later reversal could not take back.
+ */
+export async function purgeClientData(deps: Deps, now: number, retentionDays: number): Promise<number> {
+  const { db } = deps;
+  const due = and(
+    lt(comments.createdAt, now - retentionDays * DAY),
+    or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
+  );
+  const trained = await db
+    .select()
+    .from(comments)
+    .where(and(due, isNotNull(comments.trained), isNotNull(comments.userAgent)))
+    .all();
+  const revisions = (await Promise.all(trained.map((row) => reviseLesson(deps, row, { userAgent: null })))).flat();
+  const [changed] = await runBatch(db, [
+    db.update(comments).set({ ipEnc: null, ipHash: null, userAgent: null }).where(due).returning({ id: comments.id }),
+    ...revisions,
+  ]);
+  return (changed as unknown[]).length;
 }
 
 /**
@@ -87,7 +98,7 @@ export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' 
   const now = deps.clock.now();
   if (!(await claimTurn(deps.db, now, trigger === 'submission'))) return null;
   const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
-  const purged = await purgeClientData(deps.db, now, ipRetentionDays);
+  const purged = await purgeClientData(deps, now, ipRetentionDays);
   const forgotten = await forgetOldIps(deps.db, now, ipRetentionDays);
   deps.logger.info('retention.purged', { comments: purged, spamMemoryIps: forgotten, retentionDays: ipRetentionDays });
   return purged;

@@ -278,6 +278,34 @@ async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: 
 }
 
 /**
+ * When a trained comment loses data (an erasure, the retention purge), what its lesson taught from
+ * that data is replaced by what the comment now teaches, in the same batch as the change: so the
+ * learner keeps no word of an erased name, and a decision reversed later takes back exactly what
+ * the lesson then holds. Local memory is left to the caller (erasure forgets the address and IPs;
+ * the purge forgets IPs by age). `change`: the stored fields as they will be.
+ */
+export async function reviseLesson(
+  deps: Deps,
+  row: CommentRow,
+  change: Partial<Pick<CommentRow, 'author' | 'website' | 'content' | 'userAgent'>> & { emailEnc?: '' },
+): Promise<Statement[]> {
+  if (!row.trained) return [];
+  const { features } = await storedFeatures(deps, row);
+  const before = learnerTokens(features);
+  const after = learnerTokens({
+    ...features,
+    ...('author' in change ? { author: change.author! } : {}),
+    ...('website' in change ? { website: change.website ?? null } : {}),
+    ...('content' in change ? { content: change.content! } : {}),
+    ...('userAgent' in change ? { userAgent: change.userAgent ?? undefined } : {}),
+    ...('emailEnc' in change ? { email: '' } : {}),
+  });
+  if (before.length === after.length && before.every((token, i) => token === after[i])) return [];
+  const noMemory: MemoryKeys = { email: '', ip: null, host: null };
+  return [...lessonStatements(deps, before, noMemory, row.trained, -1), ...lessonStatements(deps, after, noMemory, row.trained, 1)];
+}
+
+/**
  * A moderator's decision on a stored comment, as the learner sees it: marking spam trains spam;
  * approving a comment the checks did not approve (held or judged spam) trains ham. A reversed
  * decision first takes the earlier lesson back. Returns the label the comment now holds and the

@@ -183,10 +183,10 @@ export interface Classification {
  * (`spam`+`hold` MCC on LMFAO 0.881 instead of 0.842); blog spam, written for the link of its
  * author's name ("Cheap Jerseys"), sent by a few bots, is where both should tell most.
  *
- * A lesson taken back is derived again from the stored comment. After the retention purge (no
- * user agent) or an erasure (no name), what the lesson taught from them stays, one count each, as
- * it does for tokens pruned meanwhile: bounded drift, not a leak (tokens are coarse; see
- * userAgentToken).
+ * A lesson taken back is derived again from the stored comment. The retention purge and erasure
+ * revise the lessons of the comments they change (reviseLesson in services/spam.ts), so a reversal
+ * takes back what the lesson holds; only tokens pruned meanwhile can be taken back twice (counts
+ * stop at zero).
  */
 const perDocument = (token: string) => token.startsWith('a:') || token.startsWith('m:ua:');
 

@@ -123,7 +123,7 @@ describe('retention of IPs and user agents', () => {
     const c = await postOk(t, 'a');
     await t.settled();
     t.clock.advance(6 * DAY);
-    expect(await purgeClientData(t.deps.db, t.clock.now(), 7)).toBe(0);
+    expect(await purgeClientData(t.deps, t.clock.now(), 7)).toBe(0);
     t.clock.advance(1 * DAY + 1);
     expect(await purgeIfDue(t.deps)).toBe(1);
     expect(erased(await clientData(t, c.comment.id))).toBe(true);

@@ -25,14 +25,20 @@ describe('query plans of the hot paths', () => {
       seen.push(stmt);
       return execute(stmt as never, args as never);
     }) as typeof client.execute;
+    const batch = client.batch.bind(client);
+    client.batch = ((stmts: InStatement[], mode?: unknown) => {
+      seen.push(...stmts);
+      return batch(stmts, mode as never);
+    }) as typeof client.batch;
 
     await postOk(t, 'a', comment({ parentId: parent.comment.id }), { ip: nextIp() }); // flood, duplicate, memory, cross-posting
     const first = await thread(t, 'a', '?limit=1');
     await thread(t, 'a', `?limit=1&cursor=${first.nextCursor}`);
     await thread(t, 'a', '?sort=newest');
     await t.request('/api/v1/counts?article=a&article=b');
-    await purgeClientData(db, t.clock.now(), 30); // the retention purge
+    await purgeClientData(t.deps, t.clock.now(), 30); // the retention purge
     client.execute = execute;
+    client.batch = batch;
 
     const selects = seen
       .map((s) => (typeof s === 'string' ? { sql: s, args: [] } : s))

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from '@harness';
+import { adminCall, comment, postOk } from '../harness/client';
+import type { Harness } from '../harness/types';
+import { learnerTokens } from '../../src/db/schema';
+import { purgeIfDue } from '../../src/services/retention';
+
+const DAY = 86_400_000;
+
+/** The learner's token rows (without the totals) that still count a document of either class. */
+async function counted(t: Harness) {
+  const rows = await t.deps.db.select().from(learnerTokens).all();
+  return new Map(rows.filter((r) => !r.token.startsWith('#') && r.spam + r.ham > 0).map((r) => [r.token, { spam: r.spam, ham: r.ham }]));
+}
+
+describe('a lesson follows its comment when the comment loses data', () => {
+  it('the retention purge takes back the browser, so that a later reversal leaves nothing behind', async () => {
+    const t = await setup();
+    const c = await postOk(t, 'a', comment({ author: 'Quentin Brasseur', content: 'Un avis sur le marché du dimanche.' }));
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
+    expect((await counted(t)).get('m:ua:firefox/140')).toEqual({ spam: 1, ham: 0 });
+
+    t.clock.advance(31 * DAY);
+    expect(await purgeIfDue(t.deps)).toBe(1);
+    const purged = await counted(t);
+    expect(purged.has('m:ua:firefox/140')).toBe(false);
+    expect(purged.get('a:brasseur')).toEqual({ spam: 1, ham: 0 });
+
+    // Reversed: the spam lesson goes entirely, the ham lesson is the comment as it is now.
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
+    const after = await counted(t);
+    expect([...after.values()].every((n) => n.spam === 0)).toBe(true);
+    expect(after.get('a:brasseur')).toEqual({ spam: 0, ham: 1 });
+  });
+
+  it("erasure takes the words of the person's name, address and website out of the learner", async () => {
+    const t = await setup();
+    const email = 'zephyrin.quatremaine@exemple.fr';
+    const c = await postOk(t, 'a', comment({ author: 'Zéphyrin Quatremaine', email, website: 'https://www.quatremaine.example', content: 'Très bon article.' }));
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
+    const before = await counted(t);
+    expect(before.get('a:quatremaine')).toEqual({ spam: 1, ham: 0 });
+    expect(before.get('m:wsite:quatremaine.example')).toEqual({ spam: 1, ham: 0 });
+
+    expect((await adminCall(t, 'POST', '/privacy/erase', { email })).status).toBe(200);
+    const after = await counted(t);
+    expect([...after.keys()].filter((token) => /quatremaine|zéphyrin|zephyrin/.test(token))).toEqual([]);
+    // What the comment still says is still taught, under its new name.
+    expect(after.get('w:article')).toEqual({ spam: 1, ham: 0 });
+    expect(after.get('a:anonyme')).toEqual({ spam: 1, ham: 0 });
+
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
+    expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
+  });
+});
