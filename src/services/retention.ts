@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { DAY, HOUR, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
 import { getMeta } from '../db/meta';
@@ -19,28 +19,38 @@ import { reviseLesson } from './spam';
 export const PURGE_MARKER = 'retention.lastPurgeAt';
 export const PURGE_INTERVAL_MS = HOUR;
 
+/** Trained comments whose lessons one purge batch revises (each revision is a few statements; their ids are bound parameters). */
+const REVISIONS_PER_BATCH = 50;
+
 /**
  * Erases IP and user agent from comments created before `now - retentionDays`. Returns how many
- * comments changed. The lessons of trained comments that lose their user agent are revised in the
- * same batch (reviseLesson): the learner keeps no count a later reversal could not take back.
+ * comments changed. Trained comments go first, a bounded batch at a time, each with the revision of
+ * its lesson (reviseLesson: the learner keeps no count a later reversal could not take back); then
+ * all the others in one statement.
  */
 export async function purgeClientData(deps: Deps, now: number, retentionDays: number): Promise<number> {
   const { db } = deps;
+  const clear = { ipEnc: null, ipHash: null, userAgent: null };
   const due = and(
     lt(comments.createdAt, now - retentionDays * DAY),
     or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
   );
-  const trained = await db
-    .select()
-    .from(comments)
-    .where(and(due, isNotNull(comments.trained), isNotNull(comments.userAgent)))
-    .all();
-  const revisions = (await Promise.all(trained.map((row) => reviseLesson(deps, row, { userAgent: null })))).flat();
-  const [changed] = await runBatch(db, [
-    db.update(comments).set({ ipEnc: null, ipHash: null, userAgent: null }).where(due).returning({ id: comments.id }),
-    ...revisions,
-  ]);
-  return (changed as unknown[]).length;
+  let changed = 0;
+  for (;;) {
+    // Each round clears the user agent of the rows it read, so the next one reads new rows.
+    const trained = await db
+      .select()
+      .from(comments)
+      .where(and(due, isNotNull(comments.trained), isNotNull(comments.userAgent)))
+      .limit(REVISIONS_PER_BATCH)
+      .all();
+    if (trained.length === 0) break;
+    const revisions = await Promise.all(trained.map((row) => reviseLesson(deps, row, { userAgent: null })));
+    await runBatch(db, [db.update(comments).set(clear).where(inArray(comments.id, trained.map((row) => row.id))), ...revisions.flat()]);
+    changed += trained.length;
+  }
+  const rest = await db.update(comments).set(clear).where(due).returning({ id: comments.id });
+  return changed + rest.length;
 }
 
 /**

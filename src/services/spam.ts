@@ -205,6 +205,33 @@ export interface MemoryKeys {
 }
 
 /**
+ * The learner's side of a lesson: each token's row counts one more (delta +1) or one less (−1) for
+ * the label, the tokens total counts them all, and the documents total one when `document` (a
+ * whole comment, not a revision of one). Counts never go below zero.
+ */
+function learnerStatements(deps: Deps, tokens: string[], label: Label, delta: 1 | -1, document: boolean): Statement[] {
+  const now = deps.clock.now();
+  const { db } = deps;
+  const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
+  if (tokens.length === 0 && !document) return [];
+  if (delta === 1) {
+    const amounts: [string, number][] = [...(document ? [[TOTALS, 1] as [string, number]] : []), [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
+    return chunk(amounts, 20).map((slice) =>
+      db
+        .insert(learnerTable)
+        .values(slice.map(([token, n]) => ({ token, spam: 0, ham: 0, [label]: n, updatedAt: now })))
+        .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now } }),
+    );
+  }
+  return [
+    db.update(learnerTable).set({ [label]: sql`max(0, ${column} - ${tokens.length})`, updatedAt: now }).where(eq(learnerTable.token, TOKEN_TOTALS)),
+    ...chunk([...(document ? [TOTALS] : []), ...tokens], MAX_PARAMS).map((slice) =>
+      db.update(learnerTable).set({ [label]: sql`max(0, ${column} - 1)`, updatedAt: now }).where(inArray(learnerTable.token, slice)),
+    ),
+  ];
+}
+
+/**
  * The statements that train the learner and the local memory with one decision (delta +1), or
  * take one back (delta −1, when a moderator reverses it); counts never go below zero. They are
  * written in the same batch as the decision they come from. `tokens`: the comment's learnerTokens.
@@ -212,24 +239,7 @@ export interface MemoryKeys {
 function lessonStatements(deps: Deps, tokens: string[], keys: MemoryKeys, label: Label, delta: 1 | -1): Statement[] {
   const now = deps.clock.now();
   const { db } = deps;
-  const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
   const memoryColumn = label === 'spam' ? spamMemory.spam : spamMemory.ham;
-  // Each token's row and the documents total count one; the tokens total counts them all.
-  const amounts: [string, number][] = [[TOTALS, 1], [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
-  const learner =
-    delta === 1
-      ? chunk(amounts, 20).map((slice) =>
-          db
-            .insert(learnerTable)
-            .values(slice.map(([token, n]) => ({ token, spam: 0, ham: 0, [label]: n, updatedAt: now })))
-            .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now } }),
-        )
-      : [
-          db.update(learnerTable).set({ [label]: sql`max(0, ${column} - ${tokens.length})`, updatedAt: now }).where(eq(learnerTable.token, TOKEN_TOTALS)),
-          ...chunk([TOTALS, ...tokens], MAX_PARAMS).map((slice) =>
-            db.update(learnerTable).set({ [label]: sql`max(0, ${column} - 1)`, updatedAt: now }).where(inArray(learnerTable.token, slice)),
-          ),
-        ];
   const memory = (['email', 'ip', 'host'] as const)
     .filter((kind) => keys[kind])
     .map((kind) =>
@@ -238,7 +248,7 @@ function lessonStatements(deps: Deps, tokens: string[], keys: MemoryKeys, label:
         .values({ kind, hash: keys[kind]!, spam: 0, ham: 0, [label]: Math.max(0, delta), updatedAt: now })
         .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${memoryColumn} + ${delta})`, updatedAt: now } }),
     );
-  return [...learner, ...memory];
+  return [...learnerStatements(deps, tokens, label, delta, true), ...memory];
 }
 
 /** Trains the learner and the local memory with a labelled comment (the feedback endpoint). */
@@ -300,9 +310,13 @@ export async function reviseLesson(
     ...('userAgent' in change ? { userAgent: change.userAgent ?? undefined } : {}),
     ...('emailEnc' in change ? { email: '' } : {}),
   });
-  if (before.length === after.length && before.every((token, i) => token === after[i])) return [];
-  const noMemory: MemoryKeys = { email: '', ip: null, host: null };
-  return [...lessonStatements(deps, before, noMemory, row.trained, -1), ...lessonStatements(deps, after, noMemory, row.trained, 1)];
+  // Only the tokens that differ change: the comment stays one document of its class.
+  const kept = new Set(after);
+  const had = new Set(before);
+  return [
+    ...learnerStatements(deps, before.filter((token) => !kept.has(token)), row.trained, -1, false),
+    ...learnerStatements(deps, after.filter((token) => !had.has(token)), row.trained, 1, false),
+  ];
 }
 
 /**

@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { adminCall, comment, postOk } from '../harness/client';
-import type { Harness } from '../harness/types';
 import { learnerTokens } from '../../src/db/schema';
 import { purgeIfDue } from '../../src/services/retention';
 
 const DAY = 86_400_000;
 
 /** The learner's token rows (without the totals) that still count a document of either class. */
-async function counted(t: Harness) {
+async function counted(t: Awaited<ReturnType<typeof setup>>) {
   const rows = await t.deps.db.select().from(learnerTokens).all();
   return new Map(rows.filter((r) => !r.token.startsWith('#') && r.spam + r.ham > 0).map((r) => [r.token, { spam: r.spam, ham: r.ham }]));
+}
+
+/** Documents and tokens the learner counts per class. */
+async function totals(t: Awaited<ReturnType<typeof setup>>) {
+  const rows = await t.deps.db.select().from(learnerTokens).all();
+  const of = (token: string) => rows.find((r) => r.token === token) ?? { spam: 0, ham: 0 };
+  const tokens = rows.filter((r) => !r.token.startsWith('#'));
+  return {
+    documents: { spam: of('#total').spam, ham: of('#total').ham },
+    // The tokens total stays the sum of the token rows: revisions keep it in step.
+    tokensInStep: of('#tokens').spam === tokens.reduce((n, r) => n + r.spam, 0) && of('#tokens').ham === tokens.reduce((n, r) => n + r.ham, 0),
+  };
 }
 
 describe('a lesson follows its comment when the comment loses data', () => {
@@ -24,6 +35,7 @@ describe('a lesson follows its comment when the comment loses data', () => {
     expect(await purgeIfDue(t.deps)).toBe(1);
     const purged = await counted(t);
     expect(purged.has('m:ua:firefox/140')).toBe(false);
+    expect(await totals(t)).toEqual({ documents: { spam: 1, ham: 0 }, tokensInStep: true });
     expect(purged.get('a:brasseur')).toEqual({ spam: 1, ham: 0 });
 
     // Reversed: the spam lesson goes entirely, the ham lesson is the comment as it is now.
@@ -48,8 +60,27 @@ describe('a lesson follows its comment when the comment loses data', () => {
     // What the comment still says is still taught, under its new name.
     expect(after.get('w:article')).toEqual({ spam: 1, ham: 0 });
     expect(after.get('a:anonyme')).toEqual({ spam: 1, ham: 0 });
+    expect(await totals(t)).toEqual({ documents: { spam: 1, ham: 0 }, tokensInStep: true });
 
     await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
     expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
+    expect(await totals(t)).toEqual({ documents: { spam: 0, ham: 1 }, tokensInStep: true });
   });
+});
+
+describe('the purge revises many trained comments in bounded batches', () => {
+  it('clears every due comment and keeps the counts in step', async () => {
+    const t = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      ids.push((await postOk(t, `a${i % 3}`, comment({ author: `Lecteur ${i}`, content: `Un avis numéro ${i} sur le marché.` }))).comment.id);
+      t.clock.advance(20_000);
+    }
+    for (const id of ids) await adminCall(t, 'PATCH', `/comments/${id}`, { status: 'spam' });
+    expect((await counted(t)).get('m:ua:firefox/140')).toEqual({ spam: 60, ham: 0 });
+    t.clock.advance(31 * DAY);
+    expect(await purgeIfDue(t.deps)).toBe(60);
+    expect((await counted(t)).has('m:ua:firefox/140')).toBe(false);
+    expect(await totals(t)).toEqual({ documents: { spam: 60, ham: 0 }, tokensInStep: true });
+  }, 60_000);
 });
