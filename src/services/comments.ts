@@ -17,7 +17,7 @@ import type { Verdict } from '../spam/types';
 import { invisibleCharacters, learnerTokens } from '../spam';
 import { foldForComparison } from '../text';
 import { purgeIfDue } from './retention';
-import { assess, memoryKeys, readHistory, type History } from './spam';
+import { assess, editLesson, memoryKeys, readHistory, type History } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export interface RequestMeta {
@@ -200,7 +200,7 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
     reasons: assessment.reasons,
     editedAt: now,
   };
-  await updateComment(deps.db, row.id, row.articleId, patch, now);
+  await updateComment(deps.db, row.id, row.articleId, patch, now, await editLesson(deps, row, content));
   const edited = { ...row, ...patch, updatedAt: now };
   if (status !== row.status) emit(deps, () => [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
   return { row: edited, settings };

@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { contentHash, placeUnder } from './comments';
-import { decisionLesson, pruneLearner } from './spam';
+import { decisionLesson, editLesson, pruneLearner } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent } from './webhooks';
 
 const EXCERPT = 140;
@@ -100,7 +100,9 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   // The lessons (which decrypt) and content hashes of every decision at once, then in order.
   const prepared = await Promise.all(
     decisions.map(async ({ row, status, content }) => ({
-      lesson: status && status !== row.status ? await decisionLesson(deps, row, status) : null,
+      lesson: status && status !== row.status ? await decisionLesson(deps, row, status, content ?? row.content) : null,
+      // An edit alone revises what a trained comment taught.
+      revision: (!status || status === row.status) && content !== undefined ? await editLesson(deps, row, content) : [],
       hash: content !== undefined && content !== row.content ? await contentHash(deps.keys, content) : null,
     })),
   );
@@ -108,7 +110,8 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const patch: Partial<CommentRow> = {};
-    const { lesson: learnt, hash } = prepared[i]!;
+    const { lesson: learnt, revision, hash } = prepared[i]!;
+    statements.push(...revision);
     if (status && learnt) {
       const { trained, statements: lesson } = learnt;
       statements.push(...lesson);

@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, not, or } from 'drizzle-orm';
 import { DAY, HOUR, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
 import { getMeta } from '../db/meta';
 import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
-import { reviseLesson } from './spam';
+import { lessonRevision, revisionStatements } from './spam';
 
 /**
  * Retention of client data: a comment keeps its IP (encrypted, with its keyed hash) and its user
@@ -19,14 +19,16 @@ import { reviseLesson } from './spam';
 export const PURGE_MARKER = 'retention.lastPurgeAt';
 export const PURGE_INTERVAL_MS = HOUR;
 
-/** Trained comments whose lessons one purge batch revises (each revision is a few statements; their ids are bound parameters). */
+/** Trained comments whose lessons one purge batch revises (their ids are bound parameters). */
 const REVISIONS_PER_BATCH = 50;
+/** Batches of trained comments one run revises at most: the rest waits for the next run, an hour later. */
+const MAX_REVISION_BATCHES = 20;
 
 /**
  * Erases IP and user agent from comments created before `now - retentionDays`. Returns how many
- * comments changed. Trained comments go first, a bounded batch at a time, each with the revision of
- * its lesson (reviseLesson: the learner keeps no count a later reversal could not take back); then
- * all the others in one statement.
+ * comments changed. First every comment whose lesson holds nothing of what goes, in one statement;
+ * then trained comments that still hold a user agent, a bounded batch at a time, each batch with
+ * the revision of their lessons (the learner keeps no count a later reversal could not take back).
  */
 export async function purgeClientData(deps: Deps, now: number, retentionDays: number): Promise<number> {
   const { db } = deps;
@@ -35,22 +37,19 @@ export async function purgeClientData(deps: Deps, now: number, retentionDays: nu
     lt(comments.createdAt, now - retentionDays * DAY),
     or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
   );
-  let changed = 0;
-  for (;;) {
-    // Each round clears the user agent of the rows it read, so the next one reads new rows.
-    const trained = await db
-      .select()
-      .from(comments)
-      .where(and(due, isNotNull(comments.trained), isNotNull(comments.userAgent)))
-      .limit(REVISIONS_PER_BATCH)
-      .all();
+  const taughtAgent = and(isNotNull(comments.trained), isNotNull(comments.userAgent));
+  const plain = await db.update(comments).set(clear).where(and(due, not(taughtAgent!))).returning({ id: comments.id });
+  let changed = plain.length;
+  for (let round = 0; round < MAX_REVISION_BATCHES; round++) {
+    // Each batch clears the user agent of the rows it read, so the next one reads new rows.
+    const trained = await db.select().from(comments).where(and(due, taughtAgent)).limit(REVISIONS_PER_BATCH).all();
     if (trained.length === 0) break;
-    const revisions = await Promise.all(trained.map((row) => reviseLesson(deps, row, { userAgent: null })));
-    await runBatch(db, [db.update(comments).set(clear).where(inArray(comments.id, trained.map((row) => row.id))), ...revisions.flat()]);
+    const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: null })));
+    const ids = trained.map((row) => row.id);
+    await runBatch(db, [db.update(comments).set(clear).where(inArray(comments.id, ids)), ...revisionStatements(deps, revisions)]);
     changed += trained.length;
   }
-  const rest = await db.update(comments).set(clear).where(due).returning({ id: comments.id });
-  return changed + rest.length;
+  return changed;
 }
 
 /**

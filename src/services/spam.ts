@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DAY, type Db, type Deps } from '../deps';
 import { fromBase64Url, toBase64Url, type Keys } from '../crypto';
 import { runBatch, type Statement } from '../db/batch';
@@ -205,31 +205,50 @@ export interface MemoryKeys {
 }
 
 /**
- * The learner's side of a lesson: each token's row counts one more (delta +1) or one less (−1) for
- * the label, the tokens total counts them all, and the documents total one when `document` (a
- * whole comment, not a revision of one). Counts never go below zero.
+ * Statements that add `delta` (positive or negative) to the label's count of each token, counts
+ * never going below zero; a token no lesson counts any more is deleted, not kept at zero (an erased
+ * name leaves no row). Increments are upserts of 20 rows; decrements one UPDATE per amount and slice.
  */
-function learnerStatements(deps: Deps, tokens: string[], label: Label, delta: 1 | -1, document: boolean): Statement[] {
+function countStatements(deps: Deps, label: Label, deltas: ReadonlyMap<string, number>): Statement[] {
   const now = deps.clock.now();
   const { db } = deps;
   const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
-  if (tokens.length === 0 && !document) return [];
-  if (delta === 1) {
-    const amounts: [string, number][] = [...(document ? [[TOTALS, 1] as [string, number]] : []), [TOKEN_TOTALS, tokens.length], ...tokens.map((t): [string, number] => [t, 1])];
-    return chunk(amounts, 20).map((slice) =>
+  const up = [...deltas].filter(([, n]) => n > 0);
+  const down = new Map<number, string[]>();
+  for (const [token, n] of deltas) if (n < 0) down.set(-n, [...(down.get(-n) ?? []), token]);
+  const gone = [...down.values()].flat().filter((token) => !token.startsWith('#'));
+  return [
+    ...chunk(up, 20).map((slice) =>
       db
         .insert(learnerTable)
         .values(slice.map(([token, n]) => ({ token, spam: 0, ham: 0, [label]: n, updatedAt: now })))
         .onConflictDoUpdate({ target: learnerTable.token, set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now } }),
-    );
-  }
-  return [
-    db.update(learnerTable).set({ [label]: sql`max(0, ${column} - ${tokens.length})`, updatedAt: now }).where(eq(learnerTable.token, TOKEN_TOTALS)),
-    ...chunk([...(document ? [TOTALS] : []), ...tokens], MAX_PARAMS).map((slice) =>
-      db.update(learnerTable).set({ [label]: sql`max(0, ${column} - 1)`, updatedAt: now }).where(inArray(learnerTable.token, slice)),
+    ),
+    ...[...down].flatMap(([n, tokens]) =>
+      chunk(tokens, MAX_PARAMS).map((slice) =>
+        db.update(learnerTable).set({ [label]: sql`max(0, ${column} - ${n})`, updatedAt: now }).where(inArray(learnerTable.token, slice)),
+      ),
+    ),
+    ...chunk(gone, MAX_PARAMS).map((slice) =>
+      db.delete(learnerTable).where(and(inArray(learnerTable.token, slice), eq(learnerTable.spam, 0), eq(learnerTable.ham, 0))),
     ),
   ];
 }
+
+/** The counts a change of lessons makes, per label: each token, the tokens total and (for whole comments) the documents total. */
+type Deltas = Record<Label, Map<string, number>>;
+const noDeltas = (): Deltas => ({ spam: new Map(), ham: new Map() });
+
+function addLesson(deltas: Deltas, label: Label, tokens: readonly string[], delta: number, document: boolean) {
+  const of = deltas[label];
+  const add = (token: string, n: number) => of.set(token, (of.get(token) ?? 0) + n);
+  if (document) add(TOTALS, delta);
+  add(TOKEN_TOTALS, delta * tokens.length);
+  for (const token of tokens) add(token, delta);
+}
+
+const deltaStatements = (deps: Deps, deltas: Deltas) =>
+  (['spam', 'ham'] as const).flatMap((label) => countStatements(deps, label, new Map([...deltas[label]].filter(([, n]) => n !== 0))));
 
 /**
  * The statements that train the learner and the local memory with one decision (delta +1), or
@@ -248,7 +267,9 @@ function lessonStatements(deps: Deps, tokens: string[], keys: MemoryKeys, label:
         .values({ kind, hash: keys[kind]!, spam: 0, ham: 0, [label]: Math.max(0, delta), updatedAt: now })
         .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${memoryColumn} + ${delta})`, updatedAt: now } }),
     );
-  return [...learnerStatements(deps, tokens, label, delta, true), ...memory];
+  const deltas = noDeltas();
+  addLesson(deltas, label, tokens, delta, true);
+  return [...deltaStatements(deps, deltas), ...memory];
 }
 
 /** Trains the learner and the local memory with a labelled comment (the feedback endpoint). */
@@ -287,19 +308,27 @@ async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: 
   };
 }
 
+/** What changes in a trained comment's lesson when the comment changes: the tokens it no longer gives, and those it now gives. */
+interface Revision {
+  label: Label;
+  gone: string[];
+  added: string[];
+}
+
 /**
- * When a trained comment loses data (an erasure, the retention purge), what its lesson taught from
- * that data is replaced by what the comment now teaches, in the same batch as the change: so the
+ * When a trained comment changes (an edit, an erasure, the retention purge), what its lesson
+ * taught is replaced by what the comment now teaches, in the same batch as the change: so the
  * learner keeps no word of an erased name, and a decision reversed later takes back exactly what
- * the lesson then holds. Local memory is left to the caller (erasure forgets the address and IPs;
- * the purge forgets IPs by age). `change`: the stored fields as they will be.
+ * the lesson then holds. Only the tokens that differ change: the comment stays one document of its
+ * class. Local memory is left to the caller (erasure forgets the address and IPs; the purge forgets
+ * IPs by age). `change`: the stored fields as they will be.
  */
-export async function reviseLesson(
+export async function lessonRevision(
   deps: Deps,
   row: CommentRow,
   change: Partial<Pick<CommentRow, 'author' | 'website' | 'content' | 'userAgent'>> & { emailEnc?: '' },
-): Promise<Statement[]> {
-  if (!row.trained) return [];
+): Promise<Revision | null> {
+  if (!row.trained) return null;
   const { features } = await storedFeatures(deps, row);
   const before = learnerTokens(features);
   const after = learnerTokens({
@@ -310,13 +339,25 @@ export async function reviseLesson(
     ...('userAgent' in change ? { userAgent: change.userAgent ?? undefined } : {}),
     ...('emailEnc' in change ? { email: '' } : {}),
   });
-  // Only the tokens that differ change: the comment stays one document of its class.
   const kept = new Set(after);
   const had = new Set(before);
-  return [
-    ...learnerStatements(deps, before.filter((token) => !kept.has(token)), row.trained, -1, false),
-    ...learnerStatements(deps, after.filter((token) => !had.has(token)), row.trained, 1, false),
-  ];
+  return { label: row.trained, gone: before.filter((token) => !kept.has(token)), added: after.filter((token) => !had.has(token)) };
+}
+
+/** The statements of revisions, their counts summed (fifty comments losing one browser: one decrement of fifty). */
+export function revisionStatements(deps: Deps, revisions: ReadonlyArray<Revision | null>): Statement[] {
+  const deltas = noDeltas();
+  for (const revision of revisions) {
+    if (!revision) continue;
+    addLesson(deltas, revision.label, revision.gone, -1, false);
+    addLesson(deltas, revision.label, revision.added, 1, false);
+  }
+  return deltaStatements(deps, deltas);
+}
+
+/** One comment's revision (lessonRevision), as statements. */
+export async function reviseLesson(deps: Deps, row: CommentRow, change: Parameters<typeof lessonRevision>[2]): Promise<Statement[]> {
+  return revisionStatements(deps, [await lessonRevision(deps, row, change)]);
 }
 
 /**
@@ -330,16 +371,24 @@ export async function decisionLesson(
   deps: Deps,
   row: CommentRow,
   status: CommentRow['status'],
+  content: string = row.content,
 ): Promise<{ trained: Label | null; statements: Statement[] }> {
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
-  if (!label || label === row.trained) return { trained: row.trained, statements: [] };
+  // The label stays: an edit made with the decision still changes what the lesson holds.
+  if (!label || label === row.trained) return { trained: row.trained, statements: await editLesson(deps, row, content) };
   const { features, keys } = await storedFeatures(deps, row);
-  const tokens = learnerTokens(features);
+  const taught = learnerTokens(features);
   return {
     trained: label,
     statements: [
-      ...(row.trained ? lessonStatements(deps, tokens, keys, row.trained, -1) : []),
-      ...lessonStatements(deps, tokens, keys, label, 1),
+      ...(row.trained ? lessonStatements(deps, taught, keys, row.trained, -1) : []),
+      // Taught from the comment as it will be stored, the edit made with the decision included.
+      ...lessonStatements(deps, content === row.content ? taught : learnerTokens({ ...features, content }), keys, label, 1),
     ],
   };
+}
+
+/** The revision of a trained comment's lesson when its text is edited (none for an untrained one, or the same text). */
+export async function editLesson(deps: Deps, row: CommentRow, content: string): Promise<Statement[]> {
+  return content === row.content ? [] : reviseLesson(deps, row, { content });
 }

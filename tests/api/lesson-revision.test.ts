@@ -56,7 +56,9 @@ describe('a lesson follows its comment when the comment loses data', () => {
 
     expect((await adminCall(t, 'POST', '/privacy/erase', { email })).status).toBe(200);
     const after = await counted(t);
-    expect([...after.keys()].filter((token) => /quatremaine|zéphyrin|zephyrin/.test(token))).toEqual([]);
+    // No row at all, not even one at zero.
+    const rows = await t.deps.db.select().from(learnerTokens).all();
+    expect(rows.map((r) => r.token).filter((token) => /quatremaine|zéphyrin|zephyrin/.test(token))).toEqual([]);
     // What the comment still says is still taught, under its new name.
     expect(after.get('w:article')).toEqual({ spam: 1, ham: 0 });
     expect(after.get('a:anonyme')).toEqual({ spam: 1, ham: 0 });
@@ -65,6 +67,33 @@ describe('a lesson follows its comment when the comment loses data', () => {
     await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
     expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
     expect(await totals(t)).toEqual({ documents: { spam: 0, ham: 1 }, tokensInStep: true });
+  });
+});
+
+describe('an edit revises the lesson of a trained comment', () => {
+  it('a moderator edits the text of a comment marked spam, then reverses the decision: nothing is left', async () => {
+    const t = await setup();
+    const c = await postOk(t, 'a', comment({ content: 'Achetez des montres ici.' }));
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
+    expect((await counted(t)).get('w:montres')).toEqual({ spam: 1, ham: 0 });
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { content: 'Texte retiré par la modération.' });
+    const edited = await counted(t);
+    expect(edited.has('w:montres')).toBe(false);
+    expect(edited.get('w:modération')).toEqual({ spam: 1, ham: 0 });
+    expect(await totals(t)).toEqual({ documents: { spam: 1, ham: 0 }, tokensInStep: true });
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
+    expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
+  });
+
+  it('a decision made with an edit is taught from the text as stored', async () => {
+    const t = await setup();
+    const c = await postOk(t, 'a', comment({ content: 'Achetez des montres ici.' }));
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam', content: 'Texte retiré par la modération.' });
+    const taught = await counted(t);
+    expect(taught.has('w:montres')).toBe(false);
+    expect(taught.get('w:modération')).toEqual({ spam: 1, ham: 0 });
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
+    expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
   });
 });
 
