@@ -180,7 +180,7 @@ export interface Classification {
  * count towards spam: a name is public and an agent is easy to copy, so a spammer could borrow a
  * regular's, while the names and bots that spam uses are its own. On the development corpus (one
  * agent for all) the agent changes nothing and names catch a few spammers who post again
- * (`spam`+`hold` MCC on LMFAO 0.881 instead of 0.842); blog spam, written for the link of its
+ * (`spam`+`hold` MCC on LMFAO 0.862 with them, 0.842 without); blog spam, written for the link of its
  * author's name ("Cheap Jerseys"), sent by a few bots, is where both should tell most.
  *
  * A lesson taken back is derived again from the stored comment. The retention purge and erasure
