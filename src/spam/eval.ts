@@ -166,7 +166,7 @@ export interface SiteResult {
   site: string;
   strict: Confusion;
   loose: Confusion;
-  /** The test rows the engine got wrong under the strict reading, for inspection. */
+  /** The test rows the engine got wrong under the strict reading, and the ham it held, for inspection. */
   mistakes: Array<{ row: EvalRow; decision: EngineDecision }>;
 }
 
@@ -201,7 +201,7 @@ export async function evaluate(
       const blocked = decision.verdict === 'spam';
       addToConfusion(strict, row.label, blocked);
       addToConfusion(loose, row.label, decision.verdict !== 'approve');
-      if (blocked !== (row.label === 'spam')) mistakes.push({ row, decision });
+      if (blocked !== (row.label === 'spam') || (row.label === 'ham' && decision.verdict === 'hold')) mistakes.push({ row, decision });
     }
     results.push({ site, strict, loose, mistakes });
   }

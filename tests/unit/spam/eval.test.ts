@@ -84,18 +84,21 @@ describe('evaluate', () => {
       row({ site: 'a', content: 'maybe', label: 'spam' }),
       row({ site: 'b', content: 'hello', label: 'ham' }),
       row({ site: 'b', content: 'buy this', label: 'ham' }),
+      row({ site: 'b', content: 'maybe later', label: 'ham' }),
     ];
     const results = await evaluate(rows, newEngine, { train: true });
     expect(engines).toEqual(['a', 'b']);
     expect(fed).toEqual(['a:spam:buy']);
     expect(results.map((r) => [r.site, r.strict, r.loose])).toEqual([
       ['a', { tp: 1, fn: 1, fp: 0, tn: 0 }, { tp: 2, fn: 0, fp: 0, tn: 0 }],
-      ['b', { tp: 0, fn: 0, fp: 1, tn: 1 }, { tp: 0, fn: 0, fp: 1, tn: 1 }],
+      ['b', { tp: 0, fn: 0, fp: 1, tn: 2 }, { tp: 0, fn: 0, fp: 2, tn: 1 }],
     ]);
     expect(results[0]!.mistakes.map((m) => m.row.content)).toEqual(['maybe']);
+    // Ham held for a moderator is listed too (it counts as blocked under spam+hold).
+    expect(results[1]!.mistakes.map((m) => `${m.row.content} → ${m.decision.verdict}`)).toEqual(['buy this → spam', 'maybe later → hold']);
     const report = formatReport('title', results);
     expect(report).toMatch(/^title\na \(n=2\)\n {2}spam .*MCC/);
-    expect(report).toMatch(/overall \(n=4\)/);
+    expect(report).toMatch(/overall \(n=5\)/);
     expect(report).toMatch(/spam\+hold/);
 
     fed.length = 0;
