@@ -290,21 +290,20 @@ export async function pruneLearner(deps: Deps) {
   );
 }
 
-/** The features of a stored comment, for training (its email and IP are decrypted in memory only). */
-async function storedFeatures(deps: Deps, row: CommentRow): Promise<{ features: Features; keys: MemoryKeys }> {
-  const [email, ip] = await Promise.all([deps.keys.decrypt(row.emailEnc), row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
+/**
+ * The features of a stored comment, as the learner reads them: the email decrypted in memory only
+ * (for its domain); no IP, which no token is made of (local memory is keyed by the row's hashes).
+ */
+async function storedFeatures(deps: Deps, row: CommentRow): Promise<Features> {
   return {
-    features: {
-      articleId: row.articleId,
-      author: row.author,
-      email: email ?? '',
-      website: row.website,
-      content: row.content,
-      ip,
-      // A stored null is ambiguous (sent none, or forgotten by the retention purge): unknown.
-      userAgent: row.userAgent ?? undefined,
-    },
-    keys: { email: row.emailHash, ip: row.ipHash, host: await hostHash(deps.keys, row.website) },
+    articleId: row.articleId,
+    author: row.author,
+    email: (await deps.keys.decrypt(row.emailEnc)) ?? '',
+    website: row.website,
+    content: row.content,
+    ip: null,
+    // A stored null is ambiguous (sent none, or forgotten by the retention purge): unknown.
+    userAgent: row.userAgent ?? undefined,
   };
 }
 
@@ -329,7 +328,7 @@ export async function lessonRevision(
   change: Partial<Pick<CommentRow, 'author' | 'website' | 'content' | 'userAgent'>> & { emailEnc?: '' },
 ): Promise<Revision | null> {
   if (!row.trained) return null;
-  const { features } = await storedFeatures(deps, row);
+  const features = await storedFeatures(deps, row);
   const before = learnerTokens(features);
   const after = learnerTokens({
     ...features,
@@ -376,7 +375,8 @@ export async function decisionLesson(
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
   // The label stays: an edit made with the decision still changes what the lesson holds.
   if (!label || label === row.trained) return { trained: row.trained, statements: await editLesson(deps, row, content) };
-  const { features, keys } = await storedFeatures(deps, row);
+  const [features, host] = await Promise.all([storedFeatures(deps, row), hostHash(deps.keys, row.website)]);
+  const keys: MemoryKeys = { email: row.emailHash, ip: row.ipHash, host };
   const taught = learnerTokens(features);
   return {
     trained: label,
