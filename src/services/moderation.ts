@@ -99,12 +99,15 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
 
   // The lessons (which decrypt) and content hashes of every decision at once, then in order.
   const prepared = await Promise.all(
-    decisions.map(async ({ row, status, content }) => ({
-      lesson: status && status !== row.status ? await decisionLesson(deps, row, status, content ?? row.content) : null,
-      // An edit alone revises what a trained comment taught.
-      revision: (!status || status === row.status) && content !== undefined ? await editLesson(deps, row, content) : [],
-      hash: content !== undefined && content !== row.content ? await contentHash(deps.keys, content) : null,
-    })),
+    decisions.map(async ({ row, status, content }) => {
+      const lesson = status && status !== row.status ? await decisionLesson(deps, row, status, content ?? row.content) : null;
+      return {
+        lesson,
+        // Where the label stays, an edit revises what a trained comment taught.
+        revision: content !== undefined && !lesson?.statements.length ? await editLesson(deps, row, content) : [],
+        hash: content !== undefined && content !== row.content ? await contentHash(deps.keys, content) : null,
+      };
+    }),
   );
   for (const [i, { row, status, content }] of decisions.entries()) {
     const before: Record<string, unknown> = {};
@@ -112,6 +115,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
     const patch: Partial<CommentRow> = {};
     const { lesson: learnt, revision, hash } = prepared[i]!;
     statements.push(...revision);
+    learned ||= revision.length > 0;
     if (status && learnt) {
       const { trained, statements: lesson } = learnt;
       statements.push(...lesson);

@@ -13,7 +13,7 @@ import { loadSettings } from '../settings';
 import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
 import { adminViews } from './moderation';
-import { emailHash, reviseLesson } from './spam';
+import { emailHash, lessonRevision, revisionStatements, type Revision } from './spam';
 
 /**
  * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
@@ -88,28 +88,27 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const scrubOthers = scrubber([email]);
 
   const statements: Statement[] = [];
+  const revisions: Promise<Revision | null>[] = [];
   for (const row of own) {
     const text = await scrubComment(deps.keys, row, scrubOwn);
-    const erased = { author: anonymous, emailEnc: '', website: null, userAgent: null, ...(text?.content !== undefined ? { content: text.content } : {}) } as const;
     statements.push(
       db
         .update(comments)
-        .set({ ...erased, emailHash: '', ipEnc: null, ipHash: null, ...text, updatedAt: now })
+        .set({ author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now })
         .where(eq(comments.id, row.id)),
-      // The learner forgets the words of their name, address and website that the lesson held.
-      ...(await reviseLesson(deps, row, erased)),
     );
+    // The learner forgets the words of their name, address and website that the lesson held.
+    revisions.push(lessonRevision(deps, row, { author: anonymous, email: '', website: null, userAgent: undefined, content: text?.content ?? row.content }));
   }
   const mentioned: string[] = [];
   for (const row of mentions) {
     const text = await scrubComment(deps.keys, row, scrubOthers);
     if (!text) continue; // a longer address that merely contains this one
     mentioned.push(row.articleId);
-    statements.push(
-      db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)),
-      ...(text.content !== undefined ? await reviseLesson(deps, row, { content: text.content }) : []),
-    );
+    statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));
+    if (text.content !== undefined) revisions.push(lessonRevision(deps, row, { content: text.content }));
   }
+  statements.push(...revisionStatements(deps, await Promise.all(revisions)));
   const scrubSnapshot = (snapshot: AuditRow['before'], subject: boolean) => {
     if (!snapshot) return snapshot;
     const out = JSON.parse(scrubOthers(JSON.stringify(snapshot))) as Record<string, unknown>;

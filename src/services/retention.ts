@@ -44,7 +44,7 @@ export async function purgeClientData(deps: Deps, now: number, retentionDays: nu
     // Each batch clears the user agent of the rows it read, so the next one reads new rows.
     const trained = await db.select().from(comments).where(and(due, taughtAgent)).limit(REVISIONS_PER_BATCH).all();
     if (trained.length === 0) break;
-    const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: null })));
+    const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: undefined })));
     const ids = trained.map((row) => row.id);
     await runBatch(db, [db.update(comments).set(clear).where(inArray(comments.id, ids)), ...revisionStatements(deps, revisions)]);
     changed += trained.length;

@@ -215,7 +215,12 @@ function countStatements(deps: Deps, label: Label, deltas: ReadonlyMap<string, n
   const column = label === 'spam' ? learnerTable.spam : learnerTable.ham;
   const up = [...deltas].filter(([, n]) => n > 0);
   const down = new Map<number, string[]>();
-  for (const [token, n] of deltas) if (n < 0) down.set(-n, [...(down.get(-n) ?? []), token]);
+  for (const [token, n] of deltas) {
+    if (n >= 0) continue;
+    const same = down.get(-n);
+    if (same) same.push(token);
+    else down.set(-n, [token]);
+  }
   const gone = [...down.values()].flat().filter((token) => !token.startsWith('#'));
   return [
     ...chunk(up, 20).map((slice) =>
@@ -247,8 +252,7 @@ function addLesson(deltas: Deltas, label: Label, tokens: readonly string[], delt
   for (const token of tokens) add(token, delta);
 }
 
-const deltaStatements = (deps: Deps, deltas: Deltas) =>
-  (['spam', 'ham'] as const).flatMap((label) => countStatements(deps, label, new Map([...deltas[label]].filter(([, n]) => n !== 0))));
+const deltaStatements = (deps: Deps, deltas: Deltas) => (['spam', 'ham'] as const).flatMap((label) => countStatements(deps, label, deltas[label]));
 
 /**
  * The statements that train the learner and the local memory with one decision (delta +1), or
@@ -308,7 +312,7 @@ async function storedFeatures(deps: Deps, row: CommentRow): Promise<Features> {
 }
 
 /** What changes in a trained comment's lesson when the comment changes: the tokens it no longer gives, and those it now gives. */
-interface Revision {
+export interface Revision {
   label: Label;
   gone: string[];
   added: string[];
@@ -320,24 +324,17 @@ interface Revision {
  * learner keeps no word of an erased name, and a decision reversed later takes back exactly what
  * the lesson then holds. Only the tokens that differ change: the comment stays one document of its
  * class. Local memory is left to the caller (erasure forgets the address and IPs; the purge forgets
- * IPs by age). `change`: the stored fields as they will be.
+ * IPs by age). `change`: the features as storedFeatures will read them from the changed row.
  */
 export async function lessonRevision(
   deps: Deps,
   row: CommentRow,
-  change: Partial<Pick<CommentRow, 'author' | 'website' | 'content' | 'userAgent'>> & { emailEnc?: '' },
+  change: Partial<Pick<Features, 'author' | 'email' | 'website' | 'content' | 'userAgent'>>,
 ): Promise<Revision | null> {
   if (!row.trained) return null;
   const features = await storedFeatures(deps, row);
   const before = learnerTokens(features);
-  const after = learnerTokens({
-    ...features,
-    ...('author' in change ? { author: change.author! } : {}),
-    ...('website' in change ? { website: change.website ?? null } : {}),
-    ...('content' in change ? { content: change.content! } : {}),
-    ...('userAgent' in change ? { userAgent: change.userAgent ?? undefined } : {}),
-    ...('emailEnc' in change ? { email: '' } : {}),
-  });
+  const after = learnerTokens({ ...features, ...change });
   const kept = new Set(after);
   const had = new Set(before);
   return { label: row.trained, gone: before.filter((token) => !kept.has(token)), added: after.filter((token) => !had.has(token)) };
@@ -354,11 +351,6 @@ export function revisionStatements(deps: Deps, revisions: ReadonlyArray<Revision
   return deltaStatements(deps, deltas);
 }
 
-/** One comment's revision (lessonRevision), as statements. */
-export async function reviseLesson(deps: Deps, row: CommentRow, change: Parameters<typeof lessonRevision>[2]): Promise<Statement[]> {
-  return revisionStatements(deps, [await lessonRevision(deps, row, change)]);
-}
-
 /**
  * A moderator's decision on a stored comment, as the learner sees it: marking spam trains spam;
  * approving a comment the checks did not approve (held or judged spam) trains ham. A reversed
@@ -373,8 +365,8 @@ export async function decisionLesson(
   content: string = row.content,
 ): Promise<{ trained: Label | null; statements: Statement[] }> {
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
-  // The label stays: an edit made with the decision still changes what the lesson holds.
-  if (!label || label === row.trained) return { trained: row.trained, statements: await editLesson(deps, row, content) };
+  // The label stays: nothing to learn (an edit made with the decision is the caller's editLesson).
+  if (!label || label === row.trained) return { trained: row.trained, statements: [] };
   const [features, host] = await Promise.all([storedFeatures(deps, row), hostHash(deps.keys, row.website)]);
   const keys: MemoryKeys = { email: row.emailHash, ip: row.ipHash, host };
   const taught = learnerTokens(features);
@@ -390,5 +382,5 @@ export async function decisionLesson(
 
 /** The revision of a trained comment's lesson when its text is edited (none for an untrained one, or the same text). */
 export async function editLesson(deps: Deps, row: CommentRow, content: string): Promise<Statement[]> {
-  return content === row.content ? [] : reviseLesson(deps, row, { content });
+  return content === row.content ? [] : revisionStatements(deps, [await lessonRevision(deps, row, { content })]);
 }
