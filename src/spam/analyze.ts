@@ -146,6 +146,49 @@ export function perSubmission<T extends object>(compute: (features: Features) =>
 
 export const analyze: (features: Features) => Analysis = perSubmission(analyzeUncached);
 
+// HTTP libraries and automation tools: a person's comment is sent by a browser.
+const HTTP_LIBRARIES =
+  /\b(?:curl|wget|python-requests|python-urllib|python-httpx|python\/|aiohttp|httpx|go-http-client|libwww-perl|lwp::simple|java\/|okhttp|axios|node-fetch|undici|node\.js|got \(|postmanruntime|insomnia|apache-httpclient|jakarta|guzzlehttp|php\/|ruby|faraday|rest-client|scrapy|httpie|powershell|winhttp|mechanize|headlesschrome|phantomjs|selenium|puppeteer|playwright|reqwest|dart:io|libcurl|httpclient)\b/i;
+
+// The browser a user agent names, most specific first (Edge and Opera also say Chrome and Safari).
+const BROWSERS: Array<[string, RegExp]> = [
+  ['edge', /\bEdg(?:e|A|iOS)?\/(\d+)/],
+  ['opera', /\b(?:OPR|Opera)\/(\d+)/],
+  ['samsung', /\bSamsungBrowser\/(\d+)/],
+  ['firefox', /\b(?:Firefox|FxiOS)\/(\d+)/],
+  ['chrome', /\b(?:Chrome|CriOS)\/(\d+)/],
+  ['safari', /\bVersion\/(\d+)[^)]*\bSafari\//],
+  ['msie', /\bMSIE (\d+)/],
+  ['msie', /\bTrident\/\d+.*\brv:(\d+)/],
+];
+
+/** What a user agent says: whether one was sent, the HTTP library it names (as written), the browser and major version it names ('firefox/5'). */
+export interface Agent {
+  sent: boolean;
+  library: string | null;
+  browser: string | null;
+}
+
+/** The user agent read once for the check and the learner; null when it is unknown (not recorded). */
+export function describeAgent(userAgent: string | null | undefined): Agent | null {
+  if (userAgent === undefined) return null;
+  const agent = (userAgent ?? '').trim();
+  if (agent === '') return { sent: false, library: null, browser: null };
+  // Browsers are looked for in the first 512 characters, all the API keeps of a user agent.
+  const head = agent.slice(0, 512);
+  let browser: string | null = null;
+  for (const [name, pattern] of BROWSERS) {
+    const version = pattern.exec(head)?.[1];
+    if (version) {
+      browser = `${name}/${version.slice(0, 4)}`;
+      break;
+    }
+  }
+  return { sent: true, library: HTTP_LIBRARIES.exec(agent)?.[0] ?? null, browser };
+}
+
+export const agentOf = perSubmission((features: Features) => ({ agent: describeAgent(features.userAgent) }));
+
 /** Folded form for matching: compatibility forms (ｆｕｌｌ-width, ligatures) unified, invisible characters dropped, lower case. */
 export function fold(text: string): string {
   return text

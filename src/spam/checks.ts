@@ -1,5 +1,5 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
-import { analyze, fold } from './analyze';
+import { agentOf, analyze, fold } from './analyze';
 import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainAndParents, domainProblem } from './net';
@@ -271,14 +271,10 @@ export const checkAuthor: Check = (features, _context, settings) => {
 
 // 11. User agent ---------------------------------------------------------------------------------
 
-export const HTTP_LIBRARIES =
-  /\b(?:curl|wget|python-requests|python-urllib|python-httpx|python\/|aiohttp|httpx|go-http-client|libwww-perl|lwp::simple|java\/|okhttp|axios|node-fetch|undici|node\.js|got \(|postmanruntime|insomnia|apache-httpclient|jakarta|guzzlehttp|php\/|ruby|faraday|rest-client|scrapy|httpie|powershell|winhttp|mechanize|headlesschrome|phantomjs|selenium|puppeteer|playwright|reqwest|dart:io|libcurl|httpclient)\b/i;
-
 export const checkUserAgent: Check = (features, _context, settings) => {
-  if (features.userAgent === undefined) return []; // unknown (a dry run, a corpus without it): no opinion
-  const agent = features.userAgent?.trim() ?? '';
-  if (!agent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
-  const library = HTTP_LIBRARIES.exec(agent);
-  if (library) return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(library[0])}, not a browser`)];
+  const { agent } = agentOf(features);
+  if (!agent) return []; // unknown (a dry run, a corpus without it): no opinion
+  if (!agent.sent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
+  if (agent.library) return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(agent.library)}, not a browser`)];
   return [];
 };

@@ -1,5 +1,4 @@
-import { analyze, fold, WORD } from './analyze';
-import { HTTP_LIBRARIES } from './checks';
+import { agentOf, analyze, describeAgent, fold, WORD, type Agent } from './analyze';
 import { promotionCategories } from './promotion';
 import type { SpamSettings } from './settings';
 import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from './types';
@@ -64,18 +63,6 @@ const bucket = (n: number, edges: number[]) => {
   return i;
 };
 
-// The browser a user agent names, most specific first (Edge and Opera also say Chrome and Safari).
-const BROWSERS: Array<[string, RegExp]> = [
-  ['edge', /\bEdg(?:e|A|iOS)?\/(\d+)/],
-  ['opera', /\b(?:OPR|Opera)\/(\d+)/],
-  ['samsung', /\bSamsungBrowser\/(\d+)/],
-  ['firefox', /\b(?:Firefox|FxiOS)\/(\d+)/],
-  ['chrome', /\b(?:Chrome|CriOS)\/(\d+)/],
-  ['safari', /\bVersion\/(\d+)[^)]*\bSafari\//],
-  ['msie', /\bMSIE (\d+)/],
-  ['msie', /\bTrident\/\d+.*\brv:(\d+)/],
-];
-
 /**
  * A coarse token of the user agent: browser and major version ('firefox/5'), else the HTTP
  * library it names ('curl'), else 'other'; 'none' when none was sent; null when unknown. Spam bots
@@ -83,17 +70,15 @@ const BROWSERS: Array<[string, RegExp]> = [
  * learner's table outlives the retention of user agents, so it keeps nothing a person could be
  * told apart by.
  */
-export function userAgentToken(userAgent: string | null | undefined): string | null {
-  if (userAgent === undefined) return null;
-  const agent = (userAgent ?? '').trim().slice(0, 512);
-  if (agent === '') return 'none';
-  for (const [name, pattern] of BROWSERS) {
-    const version = pattern.exec(agent)?.[1];
-    if (version) return `${name}/${version.slice(0, 4)}`;
-  }
-  const library = HTTP_LIBRARIES.exec(agent)?.[0];
-  return library ? library.toLowerCase().replace(/[^a-z0-9:.-]+/g, '').replace(/[.:-]+$/, '') : 'other';
+function agentToken(agent: Agent | null): string | null {
+  if (!agent) return null;
+  if (!agent.sent) return 'none';
+  if (agent.browser) return agent.browser;
+  return agent.library ? agent.library.toLowerCase().replace(/[^a-z0-9:.-]+/g, '').replace(/[.:-]+$/, '') : 'other';
 }
+
+/** agentToken of a user agent as written. */
+export const userAgentToken = (userAgent: string | null | undefined) => agentToken(describeAgent(userAgent));
 
 /**
  * Tokens of a submission, deduplicated, in priority order (metadata, words, bigrams, character
@@ -140,7 +125,7 @@ export function learnerTokens(features: Features): string[] {
   // category really tells (begging for likes is spam on one site, a harmless habit on another).
   for (const category of promotionCategories(features).keys()) add(`m:promo:${category.replace(/\s+/g, '_')}`);
 
-  const agent = userAgentToken(features.userAgent);
+  const agent = agentToken(agentOf(features).agent);
   if (agent) add(`m:ua:${agent}`);
 
   // Words of the author's name: where blog spam puts its anchor text ("Cheap Jerseys").
