@@ -2,7 +2,7 @@ import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { agentOf, analyze, fold } from './analyze';
 import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
-import { domainAndParents, domainProblem } from './net';
+import { domainProblem, inDomainSet } from './net';
 import type { SpamSettings } from './settings';
 import type { Context, Features, InvisibleCharacters, Signal } from './types';
 import type { DECISIVE_RULES } from './verdict';
@@ -74,7 +74,7 @@ export const checkLinks: Check = (features, _context, settings) => {
   const out: Signal[] = [];
   const referral = links.find((link) => REFERRAL.test(link.target));
   if (referral) out.push(signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`));
-  const shortened = links.find((link) => link.host !== null && domainAndParents(link.host).some((domain) => SHORTENERS.has(domain)));
+  const shortened = links.find((link) => link.host !== null && inDomainSet(link.host, SHORTENERS));
   if (shortened) out.push(signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`));
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
@@ -224,8 +224,7 @@ let disposable: Set<string> | undefined;
 /** The disposable-email-domains list (≈9,000 domains), loaded into a Set on first use. */
 function isDisposableDomain(domain: string): boolean {
   disposable ??= disposableEmailBlocklistSet();
-  const set = disposable;
-  return domainAndParents(domain.trim().toLowerCase()).some((d) => set.has(d));
+  return inDomainSet(domain.trim().toLowerCase(), disposable);
 }
 
 export const checkEmailDomain: Check = (features, _context, settings) => {

@@ -62,12 +62,15 @@ export function underDomain(host: string, domain: string): boolean {
 }
 
 /** The domain and each parent with at least two labels: 'a.b.example.com' → [that, 'b.example.com', 'example.com']. */
-export function domainAndParents(domain: string): string[] {
+function domainAndParents(domain: string): string[] {
   const labels = domain.split('.');
   const out: string[] = [];
   for (let i = 0; i + 2 <= labels.length; i++) out.push(labels.slice(i).join('.'));
   return out;
 }
+
+/** Whether the domain or one of its parents is in the set (a list of registrable domains). */
+export const inDomainSet = (domain: string, set: ReadonlySet<string>) => domainAndParents(domain).some((d) => set.has(d));
 
 // RFC 2606 / RFC 6761 special-use names: no mail is ever delivered there.
 const RESERVED_TLDS = new Set(['invalid', 'test', 'example', 'localhost', 'local', 'onion', 'internal', 'home', 'lan', 'corp']);
