@@ -22,38 +22,35 @@ export function readCorpus(file: string): EvalRow[] {
 export function tubeSpamRows(site: string, csv: string): EvalRow[] {
   const records = parse(csv, { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true }) as Array<Record<string, string>>;
   const rows = records.map((record, index) => {
-    if (!['0', '1'].includes(record.CLASS?.trim() ?? '')) throw new Error(`${site}, record ${index + 1}: CLASS is neither 0 nor 1`);
+    const label = { '1': 'spam' as const, '0': 'ham' as const }[record.CLASS?.trim() ?? ''];
+    if (!label) throw new Error(`${site}, record ${index + 1}: CLASS is neither 0 nor 1`);
     // The collection's dates have no time zone: read them as UTC, whatever the machine's zone.
     const date = (record.DATE ?? '').trim();
     const time = Date.parse(/T[\d:.]+$/.test(date) ? `${date}Z` : date);
-    return { index, time: Number.isNaN(time) ? -Infinity : time, record };
+    const row: EvalRow = {
+      id: record.COMMENT_ID,
+      site,
+      author: record.AUTHOR ?? '',
+      email: null,
+      website: null,
+      ip: null,
+      userAgent: null,
+      content: record.CONTENT ?? '',
+      label,
+      split: 'test',
+    };
+    return { index, time: Number.isNaN(time) ? -Infinity : time, row };
   });
-  const chronological = [...rows].sort((a, b) => a.time - b.time || a.index - b.index);
-  const oldest = new Map<string, number>();
-  for (const { index, record } of chronological) if (!oldest.has(record.CONTENT ?? '')) oldest.set(record.CONTENT ?? '', index);
-  const unique = chronological.filter(({ index, record }) => oldest.get(record.CONTENT ?? '') === index);
-  const split = new Map<number, EvalRow['split']>();
-  for (const label of ['1', '0']) {
-    const group = unique.filter(({ record }) => record.CLASS!.trim() === label);
+  // The oldest of each text, in time order; then each class cut at 70 %.
+  const seen = new Set<string>();
+  const unique = [...rows]
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .filter(({ row }) => !seen.has(row.content) && seen.add(row.content));
+  for (const label of ['spam', 'ham'] as const) {
+    const group = unique.filter(({ row }) => row.label === label);
     const cut = Math.round(group.length * 0.7);
-    group.forEach(({ index }, i) => split.set(index, i < cut ? 'train' : 'test'));
+    group.forEach(({ row }, i) => (row.split = i < cut ? 'train' : 'test'));
   }
-  return rows.flatMap(({ index, record }) => {
-    const which = split.get(index);
-    if (!which) return [];
-    return [
-      {
-        id: record.COMMENT_ID,
-        site,
-        author: record.AUTHOR ?? '',
-        email: null,
-        website: null,
-        ip: null,
-        userAgent: null,
-        content: record.CONTENT ?? '',
-        label: record.CLASS!.trim() === '1' ? ('spam' as const) : ('ham' as const),
-        split: which,
-      },
-    ];
-  });
+  const kept = new Set(unique.map(({ row }) => row));
+  return rows.map(({ row }) => row).filter((row) => kept.has(row));
 }

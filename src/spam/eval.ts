@@ -201,7 +201,7 @@ export async function evaluate(
       const blocked = decision.verdict === 'spam';
       addToConfusion(strict, row.label, blocked);
       addToConfusion(loose, row.label, decision.verdict !== 'approve');
-      if (blocked !== (row.label === 'spam') || (row.label === 'ham' && decision.verdict === 'hold')) mistakes.push({ row, decision });
+      if (decision.verdict !== (row.label === 'spam' ? 'spam' : 'approve')) mistakes.push({ row, decision });
     }
     results.push({ site, strict, loose, mistakes });
   }

@@ -109,7 +109,9 @@ export const promotionCategories = perSubmission((features: Features): ReadonlyM
   const { textWithoutLinks } = analyze(features);
   const found = new Map<string, Strength>();
   for (const [label, pattern, strength = 'call'] of PROMOTION) {
-    if (found.get(label) !== 'call' && (strength === 'call' || !found.has(label)) && pattern.test(textWithoutLinks)) found.set(label, strength);
+    // A call pattern can still raise a category found as a topic; a topic pattern only adds one.
+    const had = found.get(label);
+    if ((strength === 'call' ? had !== 'call' : !had) && pattern.test(textWithoutLinks)) found.set(label, strength);
   }
   return found;
 });
