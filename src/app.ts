@@ -54,9 +54,10 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   });
   // Browsers may call the public routes from the allowed origins; the admin routes answer no origin.
   // Before the URL and size checks, so that a browser can read those refusals too.
-  const allowedOrigin = (origin: string) =>
-    !originAllowed(deps.config.ALLOWED_ORIGINS, origin) ? null : deps.config.ALLOWED_ORIGINS.includes('*') ? '*' : origin;
+  const anyOrigin = deps.config.ALLOWED_ORIGINS.includes('*');
+  const allowedOrigin = (origin: string) => (anyOrigin ? '*' : originAllowed(deps.config.ALLOWED_ORIGINS, origin) ? origin : null);
   const exposeHeaders = ['ETag', 'Retry-After', 'X-Request-Id'];
+  const exposed = exposeHeaders.join(',');
   const preflight = cors({
     origin: allowedOrigin,
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -76,7 +77,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
     const allowed = origin === undefined ? null : allowedOrigin(origin);
     if (allowed) {
       c.header('Access-Control-Allow-Origin', allowed);
-      c.header('Access-Control-Expose-Headers', exposeHeaders.join(','));
+      c.header('Access-Control-Expose-Headers', exposed);
     }
     c.header('Vary', 'Origin');
     return next();
