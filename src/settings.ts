@@ -62,9 +62,16 @@ export function loadSettings(db: Db, config: Config): Promise<SiteSettings> {
 
 /**
  * Stores overrides (validated by the caller), with `also` in the same batch (an audit entry), and
- * returns the settings now in force.
+ * returns the settings now in force (`settings`, when the caller already derived them).
  */
-export async function saveSettings(db: Db, config: Config, overrides: Record<string, unknown>, now: number, also: Statement[] = []) {
+export async function saveSettings(
+  db: Db,
+  config: Config,
+  overrides: Record<string, unknown>,
+  now: number,
+  also: Statement[] = [],
+  settings = settingsFrom(overrides, config),
+) {
   await runBatch(db, [
     db
       .insert(settingsTable)
@@ -72,7 +79,6 @@ export async function saveSettings(db: Db, config: Config, overrides: Record<str
       .onConflictDoUpdate({ target: settingsTable.key, set: { value: overrides, updatedAt: now } }),
     ...also,
   ]);
-  const settings = settingsFrom(overrides, config);
   readCache(db).keepSettings(config, settings);
   return settings;
 }

@@ -52,7 +52,7 @@ export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
   const spamChanges = diff(current.spam, next.spam, Object.keys(spam ?? {}));
   if (Object.keys(spamChanges.after).length) Object.assign(changes, { before: { ...changes.before, spam: spamChanges.before }, after: { ...changes.after, spam: spamChanges.after } });
   const entry = Object.keys(changes.after).length ? audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now) : [];
-  return saveSettings(db, config, merged, now, entry);
+  return saveSettings(db, config, merged, now, entry, next);
 }
 
 /** The keys whose value differs, with the value before and after. */
