@@ -42,8 +42,11 @@ export async function toPublic(
  * status, where spam looks exactly like a comment waiting for a moderator.
  */
 export async function toOwnComment(row: ThreadRow & { status: CommentStatus }, opts: { avatars: 'none' | 'gravatar'; keys: Keys }) {
-  return { ...(await toPublic(row, opts)), status: row.status === 'approved' ? ('approved' as const) : ('pending' as const) };
+  return { ...(await toPublic(row, opts)), status: visibleStatus(row) };
 }
+
+/** The status its author sees: spam looks exactly like a comment waiting for a moderator. */
+export const visibleStatus = (row: { status: CommentStatus }) => (row.status === 'approved' ? ('approved' as const) : ('pending' as const));
 
 /**
  * Nests replies under their top-level comments. A reply deeper than `maxDepth` is shown at

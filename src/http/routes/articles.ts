@@ -3,7 +3,7 @@ import { iso, type AppEnv, type Deps } from '../../deps';
 import { cachedArticle, type ArticleRow } from '../../db/articles';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
 import { createComment } from '../../services/comments';
-import { nest, toOwnComment, toPublic } from '../../services/public';
+import { nest, toOwnComment, toPublic, visibleStatus } from '../../services/public';
 import { issueFormToken } from '../../services/spam';
 import { loadSettings, type SiteSettings } from '../../settings';
 import { readCache } from '../../db/read-cache';
@@ -23,7 +23,7 @@ articles.post('/:articleId/comments', async (c) => {
   const { deps } = c.var;
   const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c));
   if (prefersHtml(c)) {
-    const back = redirectTarget(c, row.status === 'approved' ? `comment-${row.id}` : 'comment-pending');
+    const back = redirectTarget(c, visibleStatus(row) === 'approved' ? `comment-${row.id}` : 'comment-pending');
     if (back) return c.redirect(back, 303);
   }
   const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
