@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
@@ -18,20 +19,33 @@ export function cachedArticle(db: Db, id: string) {
 export type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
 
 /**
- * Sets an article's own settings (creating the article when it has no comment yet) and bumps its
- * version, so that the public thread's ETag changes; `also` is written in the same batch (the
- * audit entry). The written row goes to the read cache, as a comment's write does.
+ * Writes an article (inserting `values` when it has no row yet, else setting `set`) and bumps its
+ * version, so that the public thread's ETag changes, with `also` in the same batch. The row as
+ * written goes to the read cache: the next submission or thread read there needs no query for it.
  */
-export async function updateArticleSettings(db: Db, id: string, patch: ArticleSettingsPatch, now: number, also: Statement[] = []) {
-  const [rows] = (await runBatch(db, [
+export async function writeArticle(
+  db: Db,
+  id: string,
+  now: number,
+  { values, set }: { values: Partial<typeof articles.$inferInsert>; set: SQLiteUpdateSetSource<typeof articles> },
+  also: Statement[],
+) {
+  const [[row]] = (await runBatch(db, [
     db
       .insert(articles)
-      .values({ id, createdAt: now, ...patch })
-      .onConflictDoUpdate({ target: articles.id, set: { ...patch, version: sql`${articles.version} + 1` } })
+      .values({ id, createdAt: now, ...values })
+      .onConflictDoUpdate({ target: articles.id, set: { ...set, version: sql`${articles.version} + 1` } })
       .returning(),
     ...also,
   ])) as [ArticleRow[]];
-  const row = rows[0]!;
-  readCache(db).keepArticle(row);
-  return row;
+  readCache(db).keepArticle(row!);
+  return row!;
+}
+
+/**
+ * Sets an article's own settings (creating the article when it has no comment yet) and bumps its
+ * version; `also` is written in the same batch (the audit entry).
+ */
+export function updateArticleSettings(db: Db, id: string, patch: ArticleSettingsPatch, now: number, also: Statement[] = []) {
+  return writeArticle(db, id, now, { values: patch, set: patch }, also);
 }

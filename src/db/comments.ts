@@ -1,8 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
-import { readCache } from './read-cache';
-import type { ArticleRow } from './articles';
+import { writeArticle } from './articles';
 import { articles, comments } from './schema';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -89,23 +88,17 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
 
 /**
  * Writes a change to an article's thread in one batch with the bump of the article's version (the
- * thread ETag). The article as the batch left it goes to the read cache: the next submission or
- * thread read there needs no query for it. `change`: the change's statements (and its audit entry).
+ * thread ETag), creating the article at its first comment (writeArticle keeps it in the read
+ * cache). `change`: the change's statements (and its audit entry).
  */
 async function writeToThread(db: Db, articleId: string, now: number, change: Statement[]) {
-  const touch = db
-    .insert(articles)
-    .values({ id: articleId, createdAt: now, version: 1, firstCommentAt: now })
-    .onConflictDoUpdate({
-      target: articles.id,
-      set: {
-        version: sql`${articles.version} + 1`,
-        firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
-      },
-    })
-    .returning();
-  const [[article]] = (await runBatch(db, [touch, ...change])) as [ArticleRow[]];
-  if (article) readCache(db).keepArticle(article);
+  await writeArticle(
+    db,
+    articleId,
+    now,
+    { values: { version: 1, firstCommentAt: now }, set: { firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)` } },
+    change,
+  );
 }
 
 export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
