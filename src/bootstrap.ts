@@ -1,20 +1,16 @@
 import type { Config } from './config';
 import { deriveKeys, randomToken, type Keys } from './crypto';
 import type { Db } from './deps';
+import type { Logger } from './logger';
 import { getOrInitMeta } from './db/meta';
 import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
-/** What the entries log when ADMIN_TOKEN is a value that a moderator revoked. */
-export const ADMIN_TOKEN_REVOKED = {
-  event: 'admin_token.revoked',
-  detail: 'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
-} as const;
 
 export interface Bootstrap {
   keys: Keys;
   /** Set only when start-up generated the first admin token: the entry prints it once. */
   generatedAdminToken?: string;
-  /** ADMIN_TOKEN is set to a value that a moderator revoked: it will be refused (the entry warns). */
+  /** ADMIN_TOKEN is set to a value that a moderator revoked: it will be refused (logged as a warning). */
   adminTokenRevoked?: boolean;
 }
 
@@ -23,19 +19,23 @@ export const SECRET_META_KEY = 'secret';
 
 /**
  * Runs once per process (or Workers isolate) on a migrated database: the signing secret
- * (from SECRET, or generated once and kept in the database) and the first admin token.
+ * (from SECRET, or generated once and kept in the database) and the first admin token. A revoked
+ * ADMIN_TOKEN is logged as a warning; a generated token is returned for the entry to print.
  */
 export async function bootstrap(
   db: Db,
   config: Config,
   now: number,
-  derive: (secret: string) => Promise<Keys> = deriveKeys,
+  { derive = deriveKeys, logger }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger } = {},
 ): Promise<Bootstrap> {
   const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
-    const state = await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now);
-    return state === 'revoked' ? { keys, adminTokenRevoked: true } : { keys };
+    if ((await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now)) !== 'revoked') return { keys };
+    logger?.warn('admin_token.revoked', {
+      detail: 'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
+    });
+    return { keys, adminTokenRevoked: true };
   }
   if (await hasLiveTokens(db)) return { keys };
   const token = randomToken('tamis_');

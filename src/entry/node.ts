@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from '../app';
-import { ADMIN_TOKEN_REVOKED, bootstrap } from '../bootstrap';
+import { bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig } from '../config';
 import { systemClock, type Deps } from '../deps';
 import { createLogger, logFailure } from '../logger';
@@ -13,8 +13,7 @@ async function main() {
   const config = parseConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now(), deriveNodeKeys);
-  if (adminTokenRevoked) logger.warn(ADMIN_TOKEN_REVOKED.event, { detail: ADMIN_TOKEN_REVOKED.detail });
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger });
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +

@@ -2,7 +2,7 @@ import { createClient } from '@libsql/client/web';
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { createApp } from '../app';
-import { ADMIN_TOKEN_REVOKED, bootstrap } from '../bootstrap';
+import { bootstrap } from '../bootstrap';
 import { ConfigError, parseConfig, type Config } from '../config';
 import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
@@ -46,8 +46,7 @@ function workerConfig(env: WorkerEnv): Config {
 
 /** The bootstrap of an isolate's database: its keys (appFor keeps the result, or tries again after a failure). */
 async function keysFor(db: Db, config: Config, logger: Logger, database: string): Promise<Keys> {
-  const { keys, generatedAdminToken, adminTokenRevoked } = await bootstrap(db, config, systemClock.now());
-  if (adminTokenRevoked) logger.warn(ADMIN_TOKEN_REVOKED.event, { detail: ADMIN_TOKEN_REVOKED.detail });
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { logger });
   if (generatedAdminToken) {
     // Printed once (the next isolate finds a live token in the database), as the Node entry does.
     // Prefer setting ADMIN_TOKEN with `wrangler secret put`.
