@@ -10,7 +10,7 @@ import { renderHtml } from '../render';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { contentHash, placeUnder } from './comments';
 import { decisionLesson, editLesson, pruneLearner } from './spam';
-import { createdEvent, deletedEvent, emit, statusChangedEvent, type WebhookEvent } from './webhooks';
+import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 const EXCERPT = 140;
 
@@ -90,7 +90,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   const now = deps.clock.now();
   const statements: Statement[] = [];
   const entries: AuditInput[] = [];
-  const events: WebhookEvent[] = [];
+  const changed: Array<{ updated: CommentRow; from: CommentRow['status'] }> = [];
   const touched: string[] = [];
   // Pure status changes with the same outcome are written by one statement per slice of ids.
   const groups = new Map<string, { patch: Partial<CommentRow>; ids: string[] }>();
@@ -137,7 +137,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
     result.push(updated);
     touched.push(row.articleId);
     entries.push({ action: 'comment.update', target: 'comment', targetId: row.id, before, after, subjectHash: row.emailHash });
-    if (patch.status) events.push(statusChangedEvent(deps, updated, row.status, { type: 'moderator', name: actor.name }));
+    if (patch.status) changed.push({ updated, from: row.status });
     if (patch.content !== undefined) {
       statements.push(...updateComments(deps.db, [row.id], { ...patch, updatedAt: now }));
     } else {
@@ -150,7 +150,8 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
   await writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]);
   if (learned) deps.defer(() => pruneLearner(deps));
-  emit(deps, () => events);
+  // Events (and their random ids) are built only when a webhook will send them.
+  emit(deps, () => changed.map(({ updated, from }) => statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name })));
   return result;
 }
 
