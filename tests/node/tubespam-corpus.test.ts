@@ -53,6 +53,19 @@ describe('tubeSpamRows (YouTube Spam Collection CSV → corpus rows)', () => {
     expect(rows[0]!.content).toBe('Waka waka, with "quotes", a comma\nand a new line');
   });
 
+  it('splits as the published experiments did on request: duplicates kept, the file read as oldest first', () => {
+    const file = csv([
+      ['new', 'A', '2015-05-29T02:30:18.971000', 'Check out my channel', 1],
+      ['ham', 'B', '2015-05-28T00:00:00', 'Waka waka', 0],
+      ['old', 'C', '2014-01-01T00:00:00', 'Check out my channel', 1],
+    ]);
+    const split = (options: Parameters<typeof tubeSpamRows>[2]) => tubeSpamRows('LMFAO', file, options).map((r) => `${r.id}:${r.split}`);
+    expect(split({ keepDuplicates: true })).toEqual(['new:test', 'ham:train', 'old:train']);
+    expect(split({ keepDuplicates: true, fileOrder: true })).toEqual(['new:train', 'ham:train', 'old:test']);
+    // Without duplicates, the first in the file is the one kept when the file is the clock.
+    expect(split({ fileOrder: true })).toEqual(['new:train', 'ham:train']);
+  });
+
   it('refuses a file whose class is not 0 or 1', () => {
     expect(() => tubeSpamRows('X', 'COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\na,b,,c,spam')).toThrow(/CLASS/);
   });
