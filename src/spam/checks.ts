@@ -257,6 +257,15 @@ export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
 const NAME_SPAM_WORDS =
   /(?<![\p{L}\p{N}])(?:seo|casino|viagra|cialis|loans?|payday|porn|sex|xxx|escorts?|dating|forex|crypto|bitcoin|replica|pharmacy|pills|cheap|buy|discount|essays?|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|hosting|locksmiths?|plumbing|movers|hackers|services|reviews|marabout|voyance|voyante|pr[eê]ts?|cr[eé]dits?)(?![\p{L}\p{N}])/iu;
 
+/**
+ * The same trades in the address of the author's website, where a comment form puts the link that
+ * blog spam is written for ("cheap-jerseys-outlet.example", "bestpaydayloans.example"). Fewer
+ * words than for names, as a website names a business more often than a name does: a word between
+ * separators, or one of the unambiguous ones run together with others.
+ */
+const WEBSITE_SPAM_WORDS =
+  /(?<!\p{L})(?:viagra|cialis|levitra|casinos?|poker|payday|loans?|porn|xxx|escorts?|replica|pills|cheap|essays?|backlinks?|seo|followers|jerseys|handbags|louboutin|vuitton|marabout|voyance)(?!\p{L})|viagra|cialis|levitra|casino|payday|replica|louboutin|vuitton|jerseys|backlink/iu;
+
 export const checkAuthor: Check = (features, _context, settings) => {
   const name = fold(features.author);
   const out: Signal[] = [];
@@ -265,6 +274,9 @@ export const checkAuthor: Check = (features, _context, settings) => {
   }
   const word = NAME_SPAM_WORDS.exec(name);
   if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
+  const host = analyze(features).websiteHost;
+  const inHost = host ? WEBSITE_SPAM_WORDS.exec(host.slice(0, host.lastIndexOf('.'))) : null;
+  if (inHost) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`));
   return out;
 };
 

@@ -236,7 +236,20 @@ describe('promotion', () => {
     ['Money and freedom is the greatest way to change, may you be rich and continue to help other people.', settings.weightPromotion],
     ['Hey would you mind letting me know which web host you’re using?', settings.weightPromotion],
     ['Feel free to surf to my homepage: cheap jerseys', settings.weightPromotion],
+    ['Howdy! This post could not be written any better! Reading this post reminds me of my good old room mate!', settings.weightPromotion],
+    ["Hello, i think that i saw you visited my website so i came to “return the favor”.", settings.promotionCap], // and "my website" as a topic
+    ["I'm not sure where you are getting your information, but great topic.", settings.weightPromotion],
+    ['Its like women and men aren’t involved unless it’s one thing to accomplish with Lady gaga!', settings.weightPromotion],
+    ['There was a hermit crab inside and it pinched her ear.', settings.weightPromotion],
+    ['Fine way of explaining, and fastidious piece of writing to get information concerning my presentation topic.', settings.weightPromotion],
+    ['I stumbledupon it ;) I will revisit yet again since I book-marked it.', settings.weightPromotion],
     ['Great post, keep up the good work!', 0],
+    ["This article couldn't have come at a better time, my landlord just raised the rent.", 0],
+    ['It reminds me of my old flatmate who tried the same diet.', 0],
+    ['Where are you getting your numbers? The ministry’s figures are different.', 0],
+    ['We found a hermit crab at the beach; my daughter named it Gaston.', 0],
+    ['Fastidious readers will notice that the axis of the chart is wrong.', 0],
+    ['I added this blog to my blogroll years ago and still read every post.', 0],
     ['I found this site via Google News this morning', 0],
     ['Which web host are you using for the archives?', 0],
     ["I love the layout of the paper's new site", 0],
@@ -253,7 +266,7 @@ describe('promotion', () => {
   });
 
   it('stays linear on long runs of spaces after its keywords (a comment cannot stall the server)', () => {
-    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and', 'subscribe', '.', 'please'];
+    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and', 'where you are getting your info,', 'see if it can survive a', 'notify me when new comments are added', 'subscribe', '.', 'please'];
     for (const keyword of keywords) {
       for (const gap of [' ', '\u00a0', '\t', ' \n']) {
         expect(promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size).toBeGreaterThanOrEqual(0);
@@ -330,6 +343,22 @@ describe('author name', () => {
     ['Ethical Hackers Club', settings.weightAuthorSpamWords],
   ])('%j → %d', (author, score) => {
     expect(total(checkAuthor(features({ author }), context(), settings))).toBe(score);
+  });
+
+  it.each<[string, number]>([
+    ['https://camille-martin.example', 0],
+    ['https://www.seoul-news.example', 0],
+    ['http://pornic-tourisme.fr', 0],
+    ['https://cheap-eats.example', settings.weightAuthorSpamWords],
+    ['http://www.cheapjerseysoutlet.example/', settings.weightAuthorSpamWords],
+    ['http://best-seo-agency.example', settings.weightAuthorSpamWords],
+    ['http://bestpaydayloans4u.example', settings.weightAuthorSpamWords],
+    ['http://loans.example', settings.weightAuthorSpamWords],
+    ['https://blog.example/cheap-pills', 0], // the path is the content's business, not the signature's
+  ])('website %j → %d', (website, score) => {
+    const signals = checkAuthor(features({ author: 'Camille', website }), context(), settings);
+    expect(total(signals)).toBe(score);
+    if (score) expect(signals[0]?.detail).toMatch(/in the website's address/);
   });
 });
 
