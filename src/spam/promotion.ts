@@ -122,7 +122,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
         String.raw`not\s+(?:operating|working)\s+correctly\s+in\s+explorer\s+but\s+looks\s+great\s+in\b`,
         String.raw`you['’]?(?:re|\s+are)\s+going\s+to\s+a\s+famous\s+blogger\b`,
         String.raw`(?:leave|depart|go\s+away)\s+your\s+(?:site|web\s*site|blog)\s+(?:prior\s+to|before)\s+suggesting\b`,
-        String.raw`know\s+how\s+to\s+keep\s+a\s+reader\s+(?:entertained|amused)\b`,
+        String.raw`you\s+(?:obviously|certainly|most\s+certainly|definitely)\s+know\s+how\s+to\s+keep\s+a\s+reader\s+(?:entertained|amused)\b`,
         String.raw`i['’]?m\s+new\s+to\s+this,?\s+i\s+stumbled\s+upon\s+this\b`,
         String.raw`(?:other|different)\s+(?:users|customers)\s+like\s+its\s+(?:helped|aided)\s+me\b`,
       ]
