@@ -5,7 +5,6 @@ import type { Logger } from './logger';
 import { getOrInitMeta } from './db/meta';
 import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
-
 export interface Bootstrap {
   keys: Keys;
   /** Set only when start-up generated the first admin token: the entry prints it once. */
@@ -31,7 +30,7 @@ export async function bootstrap(
   const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
-    if ((await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now)) !== 'revoked') return { keys };
+    if (!(await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now))) return { keys };
     logger?.warn('admin_token.revoked', {
       detail: 'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
     });

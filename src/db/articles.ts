@@ -16,7 +16,7 @@ export function cachedArticle(db: Db, id: string) {
   return readCache(db).article(id, () => getArticle(db, id));
 }
 
-export type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
+type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
 
 /**
  * Writes an article (inserting `values` when it has no row yet, else setting `set`) and bumps its
@@ -46,6 +46,6 @@ export async function writeArticle(
  * Sets an article's own settings (creating the article when it has no comment yet) and bumps its
  * version; `also` is written in the same batch (the audit entry).
  */
-export function updateArticleSettings(db: Db, id: string, patch: ArticleSettingsPatch, now: number, also: Statement[] = []) {
+export function updateArticleSettings(db: Db, id: string, patch: ArticleSettingsPatch, now: number, also: Statement[]) {
   return writeArticle(db, id, now, { values: patch, set: patch }, also);
 }

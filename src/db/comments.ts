@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
-import { runBatch, type Statement } from './batch';
+import type { Statement } from './batch';
 import { writeArticle } from './articles';
 import { articles, comments } from './schema';
 

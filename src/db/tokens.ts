@@ -8,13 +8,13 @@ import { adminTokens } from './schema';
 /** Admin tokens are high-entropy random strings: a plain SHA-256 is enough to store them. */
 export const hashAdminToken = (token: string) => sha256Hex(`tamis-admin:${token}`);
 
+const newTokenRow = async (name: string, token: string, now: number) => ({ id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now });
+
 /**
  * A new token. `also`: statements written in the same batch (the audit entry of a token made
  * through the API). Throws a unique violation when a live token has the name already.
  */
-const newTokenRow = async (name: string, token: string, now: number) => ({ id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now });
-
-export async function createAdminToken(db: Db, name: string, token: string, now: number, also: (id: string) => Statement[] = () => []) {
+export async function createAdminToken(db: Db, name: string, token: string, now: number, also: (id: string) => Statement[]) {
   const row = await newTokenRow(name, token, now);
   await runBatch(db, [db.insert(adminTokens).values(row), ...also(row.id)]);
   return row;
@@ -23,22 +23,19 @@ export async function createAdminToken(db: Db, name: string, token: string, now:
 /** The audit log's actor for what the server does on its own when it starts. */
 const STARTUP_ACTOR = 'start-up';
 
-/** What start-up found of the configured token: live, revoked by a moderator, or new and installed. */
-export type StartupTokenState = 'live' | 'revoked' | 'installed';
-
 /**
- * The token given at start-up (ADMIN_TOKEN), under `name`. Known already (live, or revoked by a
- * moderator): left as it is. New: it replaces the live tokens of that name, and those that the
+ * The token given at start-up (ADMIN_TOKEN), under `name`; true when a moderator had revoked it.
+ * Known already (live, or revoked): left as it is. New: it replaces the live tokens of that name, and those that the
  * upgrade to unique names renamed `name (their id)` (migration 0004), so that changing the
  * variable retires the old value. The audit log records the replacement under the actor
  * "start-up" (not the very first install on an empty database). Everything is decided inside the
  * batch, so processes starting at once agree: with the same value, one stores it and records it;
  * with different values, the last one replaces the others, each replacement recorded once.
  */
-export async function installStartupToken(db: Db, name: string, token: string, now: number): Promise<StartupTokenState> {
+export async function installStartupToken(db: Db, name: string, token: string, now: number): Promise<boolean> {
   const tokenHash = await hashAdminToken(token);
   const known = await db.select({ revokedAt: adminTokens.revokedAt }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
-  if (known) return known.revokedAt === null ? 'live' : 'revoked';
+  if (known) return known.revokedAt !== null;
   const replaced = and(
     isNull(adminTokens.revokedAt),
     ne(adminTokens.tokenHash, tokenHash),
@@ -67,7 +64,7 @@ export async function installStartupToken(db: Db, name: string, token: string, n
       sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} = ${id}) AND EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${adminTokens.id} <> ${id})`,
     ),
   ]);
-  return 'installed';
+  return false;
 }
 
 /**
@@ -120,7 +117,7 @@ export function getToken(db: Db, id: string) {
  * (its audit entry, written exactly when the revocation happens). Returns whether the token is now
  * revoked by this call.
  */
-export async function revokeToken(db: Db, id: string, now: number, also: (revocable: SQL) => Statement[] = () => []): Promise<boolean> {
+export async function revokeToken(db: Db, id: string, now: number, also: (revocable: SQL) => Statement[]): Promise<boolean> {
   const revocable = and(
     eq(adminTokens.id, id),
     isNull(adminTokens.revokedAt),

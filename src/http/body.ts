@@ -4,12 +4,12 @@ import { ApiError } from './errors';
 /** Bodies above this size are refused before they are read (413). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+const decoder = new TextDecoder();
+
 /**
  * Reads a JSON or form body as a plain object. 415 for other media types, 400 when it cannot be
  * parsed or is not an object. Validation of the fields is the caller's job.
  */
-const decoder = new TextDecoder();
-
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const isJson = type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
