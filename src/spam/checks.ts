@@ -264,7 +264,7 @@ const NAME_SPAM_WORDS =
  * separators, or one of the unambiguous ones run together with others.
  */
 const WEBSITE_SPAM_WORDS =
-  /(?<!\p{L})(?:viagra|cialis|levitra|casinos?|poker|payday|loans?|porn|xxx|escorts?|replica|pills|cheap|essays?|backlinks?|seo|followers|jerseys|handbags|louboutin|vuitton|marabout|voyance)(?!\p{L})|viagra|cialis|levitra|casino|payday|replica|louboutin|vuitton|jerseys|backlink/iu;
+  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance)(?!\p{L})|viagra|cialis|levitra|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?/iu;
 
 export const checkAuthor: Check = (features, _context, settings) => {
   const name = fold(features.author);
