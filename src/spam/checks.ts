@@ -1,6 +1,6 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { agentOf, analyze, fold } from './analyze';
-import { matchEntry } from './lists';
+import { foldedDomains, matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
 import type { SpamSettings } from './settings';
@@ -274,7 +274,7 @@ export const checkAuthor: Check = (features, _context, settings) => {
   }
   const word = NAME_SPAM_WORDS.exec(name);
   if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
-  const host = analyze(features).websiteHost;
+  const host = foldedDomains(features).website;
   const inHost = host ? WEBSITE_SPAM_WORDS.exec(host.slice(0, host.lastIndexOf('.'))) : null;
   if (inHost) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`));
   return out;

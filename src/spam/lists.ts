@@ -45,7 +45,7 @@ const folded = perSubmission(
 );
 
 /** The submission's domains, folded, computed once: its email's, its website's, those named in its content. */
-const foldedDomains = perSubmission((features) => {
+export const foldedDomains = perSubmission((features) => {
   const analysis = analyze(features);
   return {
     email: analysis.emailDomain ? fold(analysis.emailDomain) : null,

@@ -71,7 +71,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // set phrases, not praise in general ("Great post, keep up the good work" is left alone).
     'comment template',
     new RegExp(
-      [
+      `\\b(?:${[
         String.raw`i(?:\s+have|['’]ve)\s+been\s+(?:surfing|browsing)\s+(?:online|the\s+web)\s+(?:more\s+than|over)\b`,
         String.raw`i\s+found\s+your\s+(?:blog|site|website|web\s+site|weblog)\s+(?:via|through|using)\s+(?:google|bing|yahoo)\s+while\s+(?:searching|looking)\b`,
         String.raw`(?:loving|like|love)\s+the\s+(?:template|theme|layout)(?:\s?\/\s?(?:template|theme|layout))?\s+of\s+this\s+(?:blog|site|website|weblog)\b`,
@@ -125,9 +125,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
         String.raw`you\s+(?:obviously|certainly|most\s+certainly|definitely)\s+know\s+how\s+to\s+keep\s+a\s+reader\s+(?:entertained|amused)\b`,
         String.raw`i['’]?m\s+new\s+to\s+this,?\s+i\s+stumbled\s+upon\s+this\b`,
         String.raw`(?:other|different)\s+(?:users|customers)\s+like\s+its\s+(?:helped|aided)\s+me\b`,
-      ]
-        .map((phrase) => `(?:${phrase})`)
-        .join('|'),
+      ].join('|')})`,
       'iu',
     ),
   ],

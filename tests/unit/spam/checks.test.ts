@@ -244,6 +244,9 @@ describe('promotion', () => {
     ['Fine way of explaining, and fastidious piece of writing to get information concerning my presentation topic.', settings.weightPromotion],
     ['I stumbledupon it ;) I will revisit yet again since I book-marked it.', settings.weightPromotion],
     ['Great post, keep up the good work!', 0],
+    // A phrase starts at a word: "Unlike the layout of this site" is not "like the layout of this site".
+    ['Unlike the layout of this site, the old one was readable.', 0],
+    ['Wii found your blog via google while searching', 0],
     ["This article couldn't have come at a better time, my landlord just raised the rent.", 0],
     ['It reminds me of my old flatmate who tried the same diet.', 0],
     ['Where are you getting your numbers? The ministry’s figures are different.', 0],
@@ -354,6 +357,7 @@ describe('author name', () => {
     ['http://best-seo-agency.example', settings.weightAuthorSpamWords],
     ['http://bestpaydayloans4u.example', settings.weightAuthorSpamWords],
     ['http://loans.example', settings.weightAuthorSpamWords],
+    ['http://ｃｈｅａｐ-eats.example', settings.weightAuthorSpamWords], // full-width letters, folded as the browser resolves them
     ['https://blog.example/cheap-pills', 0], // the path is the content's business, not the signature's
   ])('website %j → %d', (website, score) => {
     const signals = checkAuthor(features({ author: 'Camille', website }), context(), settings);
