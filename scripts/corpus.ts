@@ -12,6 +12,9 @@ export function readCorpus(file: string): EvalRow[] {
   }
 }
 
+/** The split of the i-th of n rows of one class, in the protocol's order: the first 70 % train. */
+export const trainOrTest = (i: number, n: number): EvalRow['split'] => (i < Math.round(n * 0.7) ? 'train' : 'test');
+
 /**
  * One video of the YouTube Spam Collection (UCI dataset 380; CSV columns COMMENT_ID, AUTHOR, DATE,
  * CONTENT, CLASS with 1 for spam) as corpus rows, by the protocol of the development corpus
@@ -53,8 +56,7 @@ export function tubeSpamRows(site: string, csv: string, { keepDuplicates = false
     .filter(({ row }) => keepDuplicates || (!seen.has(row.content) && seen.add(row.content)));
   for (const label of ['spam', 'ham'] as const) {
     const group = unique.filter(({ row }) => row.label === label);
-    const cut = Math.round(group.length * 0.7);
-    group.forEach(({ row }, i) => (row.split = i < cut ? 'train' : 'test'));
+    group.forEach(({ row }, i) => (row.split = trainOrTest(i, group.length)));
   }
   const kept = new Set(unique.map(({ row }) => row));
   return rows.map(({ row }) => row).filter((row) => kept.has(row));

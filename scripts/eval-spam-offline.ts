@@ -21,7 +21,7 @@
 import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
 import { createLocalEngine, dominantLanguage, formatMistakes } from '../src/spam/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
-import { readCorpus } from './corpus';
+import { readCorpus, trainOrTest } from './corpus';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--lang', '--protocol', '--seeds']);
@@ -104,8 +104,7 @@ if (protocol === 'official') {
           .filter((row) => row.site === site && row.label === label)
           .map((row) => ({ row, key: next() }))
           .sort((a, b) => a.key - b.key);
-        const cut = Math.round(group.length * 0.7);
-        return group.map(({ row }, i) => ({ ...row, split: i < cut ? ('train' as const) : ('test' as const) }));
+        return group.map(({ row }, i) => ({ ...row, split: trainOrTest(i, group.length) }));
       }),
     );
     perSeed.push(await run(data, true));
