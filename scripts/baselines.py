@@ -56,6 +56,17 @@ def read_rows(path):
     return rows
 
 
+def xy(rows):
+    """Texts and labels (True for spam) of rows."""
+    return [r["content"] for r in rows], [r["label"] == "spam" for r in rows]
+
+
+def search(pipe, param):
+    """The pipeline with its parameter chosen by 5-fold cross-validation on MCC."""
+    scoring = make_scorer(matthews_corrcoef)
+    return GridSearchCV(pipe, {f"clf__{param}": GRID}, scoring=scoring, cv=StratifiedKFold(5, shuffle=True, random_state=0))
+
+
 def mulberry32(seed):
     """The generator of scripts/eval-spam-offline.ts, so that a seed gives the same split."""
     state = seed & 0xFFFFFFFF
@@ -91,7 +102,6 @@ def shuffled_splits(rows, sites, seed):
 def shuffled(path, seeds):
     rows = read_rows(path)
     sites = list(dict.fromkeys(row["site"] for row in rows))
-    mcc = make_scorer(matthews_corrcoef)
     chosen = {
         "logistic regression, chars 2-5 tf-idf": ("chars 2-5 tf-idf", "logistic regression"),
         "linear SVM, chars 2-5 tf-idf": ("chars 2-5 tf-idf", "linear SVM"),
@@ -101,15 +111,12 @@ def shuffled(path, seeds):
     for seed in range(1, seeds + 1):
         split = shuffled_splits(rows, sites, seed)
         for site in sites:
-            train = [r for i, r in enumerate(rows) if r["site"] == site and split[i] == "train"]
-            test = [r for i, r in enumerate(rows) if r["site"] == site and split[i] == "test"]
-            x, y = [r["content"] for r in train], [r["label"] == "spam" for r in train]
-            xt, yt = [r["content"] for r in test], [r["label"] == "spam" for r in test]
+            x, y = xy([r for i, r in enumerate(rows) if r["site"] == site and split[i] == "train"])
+            xt, yt = xy([r for i, r in enumerate(rows) if r["site"] == site and split[i] == "test"])
             for name, (vec_name, clf_name) in chosen.items():
                 make, param = CLASSIFIERS[clf_name]
                 pipe = Pipeline([("vec", VECTORIZERS[vec_name]()), ("clf", make())])
-                search = GridSearchCV(pipe, {f"clf__{param}": GRID}, scoring=mcc, cv=StratifiedKFold(5, shuffle=True, random_state=0))
-                predicted = search.fit(x, y).predict(xt)
+                predicted = search(pipe, param).fit(x, y).predict(xt)
                 tn, fp, fn, tp = confusion_matrix(yt, predicted, labels=[False, True]).ravel()
                 total = totals[(site, name)]
                 for k, value in enumerate((tp, fn, fp, tn)):
@@ -126,20 +133,17 @@ def shuffled(path, seeds):
 def main(path):
     rows = read_rows(path)
     sites = list(dict.fromkeys(row["site"] for row in rows))
-    mcc = make_scorer(matthews_corrcoef)
     for site in sites:
         train = [r for r in rows if r["site"] == site and r["split"] == "train"]
         test = [r for r in rows if r["site"] == site and r["split"] == "test"]
-        x, y = [r["content"] for r in train], [r["label"] == "spam" for r in train]
-        xt, yt = [r["content"] for r in test], [r["label"] == "spam" for r in test]
+        (x, y), (xt, yt) = xy(train), xy(test)
         best_tuned, best_oracle = (0, ""), (0, "")
         print(f"{site} (train {len(train)}, test {len(test)})")
         for clf_name, (make, param) in CLASSIFIERS.items():
             line = []
             for vec_name, vectorizer in VECTORIZERS.items():
                 pipe = Pipeline([("vec", vectorizer()), ("clf", make())])
-                search = GridSearchCV(pipe, {f"clf__{param}": GRID}, scoring=mcc, cv=StratifiedKFold(5, shuffle=True, random_state=0))
-                tuned = matthews_corrcoef(yt, search.fit(x, y).predict(xt))
+                tuned = matthews_corrcoef(yt, search(pipe, param).fit(x, y).predict(xt))
                 oracle = max(
                     matthews_corrcoef(yt, pipe.set_params(**{f"clf__{param}": value}).fit(x, y).predict(xt)) for value in GRID
                 )
