@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNotNull, isNull, lt, not, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { DAY, HOUR, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
 import { getMeta } from '../db/meta';
+import { updateComments } from '../db/moderation';
 import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
 import { lessonRevision, revisionStatements } from './spam';
@@ -38,7 +39,8 @@ export async function purgeClientData(deps: Deps, now: number, retentionDays: nu
     or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
   );
   const taughtAgent = and(isNotNull(comments.trained), isNotNull(comments.userAgent));
-  const plain = await db.update(comments).set(clear).where(and(due, not(taughtAgent!))).returning({ id: comments.id });
+  const untaughtAgent = or(isNull(comments.trained), isNull(comments.userAgent));
+  const plain = await db.update(comments).set(clear).where(and(due, untaughtAgent)).returning({ id: comments.id });
   let changed = plain.length;
   for (let round = 0; round < MAX_REVISION_BATCHES; round++) {
     // Each batch clears the user agent of the rows it read, so the next one reads new rows.
@@ -46,7 +48,7 @@ export async function purgeClientData(deps: Deps, now: number, retentionDays: nu
     if (trained.length === 0) break;
     const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: undefined })));
     const ids = trained.map((row) => row.id);
-    await runBatch(db, [db.update(comments).set(clear).where(inArray(comments.id, ids)), ...revisionStatements(deps, revisions)]);
+    await runBatch(db, [...updateComments(db, ids, clear), ...revisionStatements(deps, revisions)]);
     changed += trained.length;
   }
   return changed;
