@@ -27,21 +27,22 @@ const MAX_REVISION_BATCHES = 20;
 
 /**
  * Erases IP and user agent from comments created before `now - retentionDays`. Returns how many
- * comments changed. First every comment whose lesson holds nothing of what goes, in one statement;
- * then trained comments that still hold a user agent, a bounded batch at a time, each batch with
- * the revision of their lessons (the learner keeps no count a later reversal could not take back).
+ * comments changed. First every comment whose lesson holds nothing of what goes, in one statement,
+ * and the IPs of all the others (no lesson holds an IP); then the user agents of trained comments, a
+ * bounded batch at a time, each batch with the revision of their lessons (the learner keeps no
+ * count a later reversal could not take back). User agents beyond the bound wait for the next run.
  */
 export async function purgeClientData(deps: Deps, now: number, retentionDays: number): Promise<number> {
   const { db } = deps;
   const clear = { ipEnc: null, ipHash: null, userAgent: null };
-  const due = and(
-    lt(comments.createdAt, now - retentionDays * DAY),
-    or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash), isNotNull(comments.userAgent)),
-  );
+  const withIp = or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash));
+  const due = and(lt(comments.createdAt, now - retentionDays * DAY), or(withIp, isNotNull(comments.userAgent)));
   const taughtAgent = and(isNotNull(comments.trained), isNotNull(comments.userAgent));
   const untaughtAgent = or(isNull(comments.trained), isNull(comments.userAgent));
   const plain = await db.update(comments).set(clear).where(and(due, untaughtAgent)).returning({ id: comments.id });
-  let changed = plain.length;
+  const lostIp = await db.update(comments).set({ ipEnc: null, ipHash: null }).where(and(due, taughtAgent, withIp)).returning({ id: comments.id });
+  // Comments changed beside `plain`: each counted once, whether it lost its IP, its user agent or both.
+  const others = new Set(lostIp.map((row) => row.id));
   for (let round = 0; round < MAX_REVISION_BATCHES; round++) {
     // Each batch clears the user agent of the rows it read, so the next one reads new rows.
     const trained = await db.select().from(comments).where(and(due, taughtAgent)).limit(REVISIONS_PER_BATCH).all();
@@ -49,9 +50,9 @@ export async function purgeClientData(deps: Deps, now: number, retentionDays: nu
     const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: undefined })));
     const ids = trained.map((row) => row.id);
     await runBatch(db, [...updateComments(db, ids, clear), ...revisionStatements(deps, revisions)]);
-    changed += trained.length;
+    for (const id of ids) others.add(id);
   }
-  return changed;
+  return plain.length + others.size;
 }
 
 /**

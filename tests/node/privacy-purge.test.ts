@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { setup, type NodeHarness } from '../harness/node';
-import { admin, comment, postOk } from '../harness/client';
+import { admin, adminCall, comment, postOk } from '../harness/client';
 import { comments, meta, spamMemory } from '../../src/db/schema';
 import { PURGE_MARKER, purgeClientData, purgeIfDue } from '../../src/services/retention';
 import { saveSettings } from '../../src/settings';
@@ -131,6 +131,27 @@ describe('retention of IPs and user agents', () => {
     t.clock.advance(2 * HOUR);
     expect(await purgeIfDue(t.deps)).toBe(0);
   });
+
+  it('clears every IP at once, even when the user agents of trained comments take more than one run', async () => {
+    const t = await setup();
+    const c = await postOk(t, 'a');
+    await t.settled();
+    expect((await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' })).status).toBe(200);
+    const row = (await t.deps.db.select().from(comments).where(eq(comments.id, c.comment.id)).get())!;
+    // 1,000 more trained comments like it: more user agents than one run revises (20 batches of 50).
+    const copies = Array.from({ length: 1_000 }, (_, i) => ({ ...row, id: `copy-${i}`, contentHash: `${row.contentHash}-${i}` }));
+    for (let i = 0; i < copies.length; i += 20) await t.deps.db.insert(comments).values(copies.slice(i, i + 20));
+    t.clock.advance(31 * DAY);
+
+    expect(await purgeClientData(t.deps, t.clock.now(), 30)).toBe(1_001);
+    const left = await t.deps.db.select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent }).from(comments).all();
+    expect(left).toHaveLength(1_001);
+    expect(left.filter((d) => d.ipEnc !== null || d.ipHash !== null)).toEqual([]);
+    expect(left.filter((d) => d.userAgent !== null)).toHaveLength(1);
+    // The next run takes the last user agent, and counts only that comment.
+    expect(await purgeClientData(t.deps, t.clock.now(), 30)).toBe(1);
+    expect((await t.deps.db.select({ userAgent: comments.userAgent }).from(comments).all()).every((d) => d.userAgent === null)).toBe(true);
+  }, 30_000);
 
   it('a marker in the future (the clock went back) does not stall the purge', async () => {
     const t = await setup();
