@@ -10,6 +10,7 @@ import { loadSettings, type SiteSettings } from '../settings';
 import { normalizeEmail } from '../text';
 import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
 import { memoryHost } from '../spam/analyze';
+import { MAX_TOKENS } from '../spam/learner';
 import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
 
 const enc = new TextEncoder();
@@ -334,7 +335,10 @@ export async function lessonRevision(
   if (!row.trained) return null;
   const features = await storedFeatures(deps, row);
   const before = learnerTokens(features);
-  const after = learnerTokens({ ...features, ...change });
+  // The purge takes only the user agent, so only its token goes; except at the token cap, where the
+  // freed place lets another token in and the comment is read again.
+  const agentOnly = Object.keys(change).length === 1 && 'userAgent' in change && change.userAgent === undefined;
+  const after = agentOnly && before.length < MAX_TOKENS ? before.filter((token) => !token.startsWith('m:ua:')) : learnerTokens({ ...features, ...change });
   const kept = new Set(after);
   const had = new Set(before);
   return { label: row.trained, gone: before.filter((token) => !kept.has(token)), added: after.filter((token) => !had.has(token)) };

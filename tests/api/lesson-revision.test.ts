@@ -45,6 +45,27 @@ describe('a lesson follows its comment when the comment loses data', () => {
     expect(after.get('a:brasseur')).toEqual({ spam: 0, ham: 1 });
   });
 
+  it('the same for a comment long enough to reach the token cap (the purge then reads it again)', async () => {
+    const t = await setup();
+    const letters = 'bcdfglmnprstv';
+    const words = Array.from({ length: 120 }, (_, i) => `${letters[i % 13]}a${letters[Math.floor(i / 13) % 13]}o${letters[(i * 7) % 13]}ier`);
+    const c = await postOk(t, 'a', comment({ content: words.join(' ') }));
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
+    const taught = await counted(t);
+    expect(taught.get('m:ua:firefox/140')).toEqual({ spam: 1, ham: 0 });
+    expect(taught.size).toBe(320); // the cap
+
+    t.clock.advance(31 * DAY);
+    expect(await purgeIfDue(t.deps)).toBe(1);
+    const purged = await counted(t);
+    expect(purged.has('m:ua:firefox/140')).toBe(false);
+    expect(purged.size).toBe(320); // the next token took the browser's place, as reading the comment again gives
+    expect(await totals(t)).toEqual({ documents: { spam: 1, ham: 0 }, tokensInStep: true });
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'approved' });
+    expect([...(await counted(t)).values()].every((n) => n.spam === 0)).toBe(true);
+    expect(await totals(t)).toEqual({ documents: { spam: 0, ham: 1 }, tokensInStep: true });
+  });
+
   it("erasure takes the words of the person's name, address and website out of the learner", async () => {
     const t = await setup();
     const email = 'zephyrin.quatremaine@exemple.fr';
