@@ -100,11 +100,11 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   // The lessons (which decrypt) and content hashes of every decision at once, then in order.
   const prepared = await Promise.all(
     decisions.map(async ({ row, status, content }) => {
-      const lesson = status && status !== row.status ? await decisionLesson(deps, row, status, content ?? row.content) : null;
+      const lesson = status && status !== row.status ? await decisionLesson(deps, row, status, content) : null;
       return {
         lesson,
-        // Where the label stays, an edit revises what a trained comment taught.
-        revision: content !== undefined && !lesson?.statements.length ? await editLesson(deps, row, content) : [],
+        // Without a change of status, an edit revises what a trained comment taught.
+        revision: !lesson && content !== undefined ? await editLesson(deps, row, content) : [],
         hash: content !== undefined && content !== row.content ? await contentHash(deps.keys, content) : null,
       };
     }),

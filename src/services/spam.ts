@@ -358,9 +358,10 @@ export function revisionStatements(deps: Deps, revisions: ReadonlyArray<Revision
 /**
  * A moderator's decision on a stored comment, as the learner sees it: marking spam trains spam;
  * approving a comment the checks did not approve (held or judged spam) trains ham. A reversed
- * decision first takes the earlier lesson back. Returns the label the comment now holds and the
- * statements to write with the decision (none when there is nothing to learn); the caller prunes
- * the learner afterwards (`pruneLearner`).
+ * decision first takes the earlier lesson back. Where the label stays, an edit made with the
+ * decision revises what a trained comment taught (`editLesson`). Returns the label the comment now
+ * holds and the statements to write with the decision (none when there is nothing to learn); the
+ * caller prunes the learner afterwards (`pruneLearner`).
  */
 export async function decisionLesson(
   deps: Deps,
@@ -369,8 +370,7 @@ export async function decisionLesson(
   content: string = row.content,
 ): Promise<{ trained: Label | null; statements: Statement[] }> {
   const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
-  // The label stays: nothing to learn (an edit made with the decision is the caller's editLesson).
-  if (!label || label === row.trained) return { trained: row.trained, statements: [] };
+  if (!label || label === row.trained) return { trained: row.trained, statements: await editLesson(deps, row, content) };
   const [features, host] = await Promise.all([storedFeatures(deps, row), hostHash(deps.keys, row.website)]);
   const keys: MemoryKeys = { email: row.emailHash, ip: row.ipHash, host };
   const taught = learnerTokens(features);
