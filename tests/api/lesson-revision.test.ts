@@ -126,7 +126,7 @@ describe('the purge revises many trained comments in bounded batches', () => {
       ids.push((await postOk(t, `a${i % 3}`, comment({ author: `Lecteur ${i}`, content: `Un avis numéro ${i} sur le marché.` }))).comment.id);
       t.clock.advance(20_000);
     }
-    for (const id of ids) await adminCall(t, 'PATCH', `/comments/${id}`, { status: 'spam' });
+    expect((await adminCall(t, 'POST', '/comments/bulk', { ids, status: 'spam' })).status).toBe(200);
     expect((await counted(t)).get('m:ua:firefox/140')).toEqual({ spam: 60, ham: 0 });
     t.clock.advance(31 * DAY);
     expect(await purgeIfDue(t.deps)).toBe(60);
