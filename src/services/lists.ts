@@ -25,13 +25,10 @@ function normalizeCidr(value: string): string | null {
   if (rest.length || !address || !bits || !/^\d{1,3}$/.test(bits) || (!address.includes(':') && !DOTTED_QUAD(address))) return null;
   const parsed = parseCidr(text);
   if (!parsed) return null;
+  // parseCidr checked the prefix length: the network address can always be computed.
   const [base, prefix] = parsed;
-  try {
-    const network = base.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${base}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${base}/${prefix}`);
-    return `${network.toString()}/${prefix}`;
-  } catch {
-    return null;
-  }
+  const network = base.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${base}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${base}/${prefix}`);
+  return `${network.toString()}/${prefix}`;
 }
 
 /** A domain or a top-level domain ('spam.example', '*.spam.example', 'xyz'); it covers its subdomains. */

@@ -35,7 +35,6 @@ function scrubber(values: string[]) {
   return (text: string) => text.replace(pattern, ERASED);
 }
 
-
 export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
   const rows = await commentsByEmailHash(deps.db, await emailHash(deps.keys, email));
   // The address is not written to the log: only that an export happened, and its size.
@@ -59,7 +58,7 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
  * scrubbed from other comments and from the audit log (where their name and website are replaced
  * too), removed from the email lists, and local memory forgets the address and their IPs (not the
  * host of their website, which others may link to). The learner's lessons from these comments are
- * revised to what the comments now say (reviseLesson). One batch: all or nothing.
+ * revised to what the comments now say (lessonRevision). One batch: all or nothing.
  */
 export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;

@@ -169,7 +169,7 @@ export interface Classification {
  * author's name ("Cheap Jerseys"), sent by a few bots, is where both should tell most.
  *
  * A lesson taken back is derived again from the stored comment. The retention purge and erasure
- * revise the lessons of the comments they change (reviseLesson in services/spam.ts), so a reversal
+ * revise the lessons of the comments they change (lessonRevision in services/spam.ts), so a reversal
  * takes back what the lesson holds; only tokens pruned meanwhile can be taken back twice (counts
  * stop at zero).
  */
