@@ -49,7 +49,10 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export interface Keys {
-  /** Unkeyed SHA-256 (hex) of what is not secret: comment texts, for duplicates and cross-posting. */
+  /**
+   * Unkeyed SHA-256 (hex), and must stay so: comment texts (duplicates, cross-posting) and the
+   * Gravatar hash of an address, which Gravatar computes the same way.
+   */
   fingerprint(text: string): Promise<string>;
   /** Keyed hash (HMAC-SHA256, hex) for equality look-ups. */
   hash(value: string): Promise<string>;
