@@ -1,14 +1,48 @@
 import type { BatchItem } from 'drizzle-orm/batch';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../deps';
+import { writeConflicts } from './schema';
 
 /** One statement of a `db.batch()`: a change and its audit entry are written together, or neither. */
 export type Statement = BatchItem<'sqlite'>;
 
+/** A batch was rolled back because what it was written from had changed meanwhile (a lost race). */
+export class WriteConflict extends Error {
+  constructor(cause?: unknown) {
+    super('write_conflict', { cause });
+    this.name = 'WriteConflict';
+  }
+}
+
+/** True for the error of a guard (`failUnless`), whichever driver or wrapper reports it. */
+function isGuardFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (/CHECK constraint failed: write_conflict/.test(String((e as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
+}
+
 /**
  * Runs statements as one batch (all or nothing; D1 has no interactive transactions). Returns each
- * statement's result, in order (the rows of a RETURNING).
+ * statement's result, in order (the rows of a RETURNING). A failed guard throws WriteConflict.
  */
 export async function runBatch(db: Db, statements: Statement[]): Promise<unknown[]> {
   if (statements.length === 0) return [];
-  return db.batch(statements as [Statement, ...Statement[]]);
+  try {
+    return await db.batch(statements as [Statement, ...Statement[]]);
+  } catch (error) {
+    throw isGuardFailure(error) ? new WriteConflict(error) : error;
+  }
 }
+
+/**
+ * A guard: fails its batch (so that nothing of it is written) unless `condition` holds when it runs.
+ * It inserts into `write_conflicts`, whose CHECK refuses every row, only when the condition fails.
+ */
+export function failUnless(db: Db, condition: SQL): Statement {
+  // A query builder's statement, not db.run(): drizzle's D1 batch binds parameters of built statements only.
+  return db.insert(writeConflicts).select(sql`SELECT 'guard' WHERE NOT (${condition})`);
+}
+
+/** A guard: the statement just before it changed exactly `count` rows (`changes()`). */
+export const expectChanges = (db: Db, count: number) => failUnless(db, sql`changes() = ${count}`);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are Unix milliseconds. Emails and IPs are kept encrypted, with a keyed hash beside them. */
 
@@ -153,3 +153,10 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_target_idx').on(t.targetId, t.id), index('audit_log_subject_idx').on(t.subjectHash)],
 );
+
+/**
+ * Never holds a row: inserting into it always fails, which rolls back the batch it is part of.
+ * A write that depends on what was read ends its statements with a guard into this table
+ * (`failUnless` in db/batch.ts), so that a lost race writes nothing and is answered 409.
+ */
+export const writeConflicts = sqliteTable('write_conflicts', { what: text('what').notNull() }, () => [check('write_conflict', sql`0`)]);

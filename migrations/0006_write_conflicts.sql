@@ -1,0 +1,4 @@
+CREATE TABLE `write_conflicts` (
+	`what` text NOT NULL,
+	CONSTRAINT "write_conflict" CHECK(0)
+);
