@@ -36,6 +36,22 @@ export interface Deps {
   defer: (task: () => Promise<unknown>) => void;
   /** Webhook retry delays and attempt timeout, when not the defaults of services/webhooks.ts (tests shorten them). */
   webhookTiming?: { retryDelaysMs?: number[]; timeoutMs?: number };
+  /**
+   * Removes from the storage files what the last writes deleted, after an erasure or the retention
+   * purge: on a Node database file, a checkpoint that empties the WAL of the old page images (the
+   * pages themselves are zeroed by `secure_delete`). Resolves false when it could not finish (another
+   * connection reading). Absent where the platform manages storage (D1, Turso): see docs/edge.md.
+   */
+  scrubStorage?: () => Promise<boolean>;
+}
+
+/** After an erasure or a purge: scrubs the storage files, when the platform lets us, and says when it could not. */
+export async function scrubDeleted(deps: Pick<Deps, 'scrubStorage' | 'logger'>, after: 'privacy.erase' | 'retention.purge') {
+  if (!deps.scrubStorage || (await deps.scrubStorage())) return;
+  deps.logger.warn('storage.scrub_incomplete', {
+    after,
+    detail: 'Another connection was reading the database: the -wal may keep old copies of what was deleted until the next erasure, purge or clean stop.',
+  });
 }
 
 export type AppEnv = {

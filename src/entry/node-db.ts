@@ -15,14 +15,16 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 export const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Durability on a local file: WAL, and `synchronous=FULL` so that a comment answered 201 survives
- * a crash of the process or of the machine. Writers wait up to 5 s for the lock instead of failing
- * (the busy timeout, which the server's own client sets when it opens the file). See
- * docs/reliability.md.
+ * Every connection to a local file. Durability: WAL, and `synchronous=FULL` so that a comment
+ * answered 201 survives a crash of the process or of the machine. Writers wait up to 5 s for the
+ * lock instead of failing (the busy timeout, which the server's own client sets when it opens the
+ * file). Privacy: `secure_delete` overwrites what a statement deletes or replaces with zeros (a
+ * cell's old bytes in its page, a freed page), so that an erasure or the retention purge leaves no
+ * copy in the file; a connection-level setting, hence on every connection. See docs/reliability.md.
  */
-const DURABILITY = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL'];
-/** The same for another client (the benchmark's plain @libsql/client), busy timeout included. */
-export const PRAGMAS = [...DURABILITY, `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`];
+const CONNECTION_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA secure_delete = ON'];
+/** The same for another client (the benchmark's plain @libsql/client, scripts), busy timeout included. */
+export const PRAGMAS = [...CONNECTION_PRAGMAS, `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`];
 
 /** Pauses before each new attempt after SQLITE_BUSY (jittered ±50%); their number is the retries. */
 const BUSY_RETRY_DELAYS_MS = [50, 250];
@@ -32,14 +34,27 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** The path of a local database file (`file:…`), ':memory:', or null for a remote database (Turso). */
+export function localDatabasePath(url: string): string | null {
+  if (url === ':memory:') return url;
+  return url.startsWith('file:') ? url.replace(/^file:(\/\/(?=\/))?/, '') : null;
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  client: Client;
+  /** Deps.scrubStorage, for a database file (nothing else keeps old pages on this machine). */
+  scrubStorage?: () => Promise<boolean>;
+}
+
 /** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations. */
-export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<{ db: Db; client: Client }> {
+export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   let client: Client;
-  const path = url.replace(/^file:(\/\/(?=\/))?/, '');
+  const path = localDatabasePath(url);
   if (path === ':memory:') {
     // Nothing else can lock a database in memory: no retries needed.
     client = createFileClient(path, 0);
-  } else if (url.startsWith('file:')) {
+  } else if (path !== null) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     client = await openFileClient(path, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
   } else {
@@ -47,7 +62,18 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, client };
+  return { db, client, ...(path !== null && path !== ':memory:' ? { scrubStorage: () => checkpoint(client) } : {}) };
+}
+
+/**
+ * Copies every page the WAL holds into the database file and truncates the WAL to zero bytes, so
+ * that the old images of the pages an erasure or a purge changed are gone from the -wal too (in the
+ * file, `secure_delete` has zeroed them). False when another connection (a backup, a script) still
+ * reads an older snapshot after the busy timeout: then the WAL could not be emptied this time.
+ */
+async function checkpoint(client: Client): Promise<boolean> {
+  const { rows } = await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  return Number(rows[0]?.[0]) === 0;
 }
 
 /**
@@ -68,7 +94,7 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
 async function openFileClient(path: string, busyTimeoutMs: number): Promise<Client> {
   const open = async () => {
     const fresh = createFileClient(path, busyTimeoutMs);
-    for (const pragma of DURABILITY) await fresh.execute(pragma);
+    for (const pragma of CONNECTION_PRAGMAS) await fresh.execute(pragma);
     return fresh;
   };
   let current = await open();

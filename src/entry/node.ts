@@ -12,7 +12,7 @@ import { openDatabase } from './node-db';
 async function main() {
   const config = parseConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const { db, client, scrubStorage } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger });
   if (generatedAdminToken) {
     process.stdout.write(
@@ -31,6 +31,7 @@ async function main() {
     defer: (task) => {
       void logFailure(logger, task);
     },
+    ...(scrubStorage ? { scrubStorage } : {}),
   };
   const app = createApp(deps);
 

@@ -1,6 +1,6 @@
 import type { Keys } from '../crypto';
 import { and, eq, inArray, ne, or } from 'drizzle-orm';
-import type { Deps } from '../deps';
+import { scrubDeleted, type Deps } from '../deps';
 import type { AuditRow } from '../db/audit';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
@@ -58,7 +58,8 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
  * scrubbed from other comments and from the audit log (where their name and website are replaced
  * too), removed from the email lists, and local memory forgets the address and their IPs (not the
  * host of their website, which others may link to). The learner's lessons from these comments are
- * revised to what the comments now say (lessonRevision). One batch: all or nothing.
+ * revised to what the comments now say (lessonRevision). One batch: all or nothing. Then the
+ * storage is scrubbed of the old copies (Deps.scrubStorage).
  */
 export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
@@ -135,5 +136,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
   ]);
   readCache(db).forgetLists();
+  // SQL no longer finds them; the old page images in the -wal and the file would (deps.scrubStorage).
+  await scrubDeleted(deps, 'privacy.erase');
   return counts;
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
-import { DAY, HOUR, type Db, type Deps } from '../deps';
+import { DAY, HOUR, scrubDeleted, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
 import { getMeta } from '../db/meta';
 import { updateComments } from '../db/moderation';
@@ -103,8 +103,9 @@ async function claimTurn(db: Db, now: number, remembered: boolean): Promise<bool
 }
 
 /**
- * Runs the purge if the last one is more than an hour old. Returns the comments changed, or null
- * when it was not due. `trigger`: after a submission, what this process remembers of the marker is enough.
+ * Runs the purge if the last one is more than an hour old, then scrubs the storage of what it
+ * removed (Deps.scrubStorage). Returns the comments changed, or null when it was not due.
+ * `trigger`: after a submission, what this process remembers of the marker is enough.
  */
 export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' = 'schedule'): Promise<number | null> {
   const now = deps.clock.now();
@@ -112,6 +113,8 @@ export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' 
   const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
   const purged = await purgeClientData(deps, now, ipRetentionDays);
   const forgotten = await forgetOldIps(deps.db, now, ipRetentionDays);
+  // What went must not stay in the -wal or in the file's free space (deps.scrubStorage).
+  if (purged + forgotten > 0) await scrubDeleted(deps, 'retention.purge');
   deps.logger.info('retention.purged', { comments: purged, spamMemoryIps: forgotten, retentionDays: ipRetentionDays });
   return purged;
 }

@@ -13,9 +13,10 @@ export interface AppHarness extends Harness {
 
 /**
  * The part both runtimes share: the app built with createApp on a fresh, migrated database that the
- * runtime's harness opened (libSQL in node.ts, D1 in worker.ts), a test clock and the test config.
+ * runtime's harness opened (libSQL in node.ts, D1 in worker.ts), a test clock and the test config;
+ * `platform`: what the runtime's entry adds (the Node entry's storage scrub on a database file).
  */
-export async function harnessOn(db: Db, env: Record<string, string> = {}): Promise<AppHarness> {
+export async function harnessOn(db: Db, env: Record<string, string> = {}, platform: Pick<Deps, 'scrubStorage'> = {}): Promise<AppHarness> {
   const config = parseConfig({ ...TEST_ENV, ...env });
   const clock = testClock();
   const { keys } = await bootstrap(db, config, clock.now());
@@ -31,6 +32,7 @@ export async function harnessOn(db: Db, env: Record<string, string> = {}): Promi
       pending.add(p);
       void p.finally(() => pending.delete(p));
     },
+    ...platform,
   };
   const app = createApp(deps);
   return {

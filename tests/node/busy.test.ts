@@ -39,7 +39,7 @@ async function holdWriteLock(url: string) {
 }
 
 describe('a database locked by another process', () => {
-  it('every statement runs on a connection with WAL, synchronous=FULL and the busy timeout', async () => {
+  it('every statement runs on a connection with WAL, synchronous=FULL, secure_delete and the busy timeout', async () => {
     db = tempDatabase('tamis-busy-');
     const t = await setup({}, db.url);
     const client = clientOf(t);
@@ -49,9 +49,10 @@ describe('a database locked by another process', () => {
         (await client.execute('PRAGMA journal_mode')).rows[0]![0],
         (await client.execute('PRAGMA synchronous')).rows[0]![0],
         (await client.execute('PRAGMA busy_timeout')).rows[0]![0],
+        (await client.execute('PRAGMA secure_delete')).rows[0]![0],
       ]),
     );
-    for (const a of answers) expect(a).toEqual(['wal', 2, BUSY_TIMEOUT_MS]);
+    for (const a of answers) expect(a).toEqual(['wal', 2, BUSY_TIMEOUT_MS, 1]);
   });
 
   it('a lock released while the submission waits: it goes through', async () => {
@@ -84,5 +85,9 @@ describe('a database locked by another process', () => {
     await postOk(t, 'a', comment({ content: 'Après le verrou.' }));
     expect((await thread(t, 'a')).total).toBe(3);
     expect((await t.request(path('a'))).status).toBe(200);
+    // The connection that replaced the busy one has the same settings (secure_delete is per connection).
+    const client = clientOf(t);
+    expect((await client.execute('PRAGMA secure_delete')).rows[0]![0]).toBe(1);
+    expect((await client.execute('PRAGMA synchronous')).rows[0]![0]).toBe(2);
   });
 });
