@@ -14,6 +14,7 @@ import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
 import { adminViews } from './moderation';
 import { emailHash, lessonRevision, revisionStatements, type Revision } from './spam';
+import { emit, erasedEvent } from './webhooks';
 
 /**
  * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
@@ -59,7 +60,8 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
  * too), removed from the email lists, and local memory forgets the address and their IPs (not the
  * host of their website, which others may link to). The learner's lessons from these comments are
  * revised to what the comments now say (lessonRevision). One batch: all or nothing. Then the
- * storage is scrubbed of the old copies (Deps.scrubStorage).
+ * storage is scrubbed of the old copies (Deps.scrubStorage), and the webhook receiver gets a
+ * `comment.erased` event for each comment changed, so that it replaces its copies.
  */
 export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
@@ -89,14 +91,13 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
 
   const statements: Statement[] = [];
   const revisions: Promise<Revision | null>[] = [];
+  /** The comments as they are after the erasure, for the webhook receiver's copies. */
+  const erased: { row: CommentRow; part: 'author' | 'mention' }[] = [];
   for (const row of own) {
     const text = await scrubComment(deps.keys, row, scrubOwn);
-    statements.push(
-      db
-        .update(comments)
-        .set({ author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now })
-        .where(eq(comments.id, row.id)),
-    );
+    const patch = { author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now };
+    statements.push(db.update(comments).set(patch).where(eq(comments.id, row.id)));
+    erased.push({ row: { ...row, ...patch }, part: 'author' });
     // The learner forgets the words of their name, address and website that the lesson held.
     revisions.push(lessonRevision(deps, row, { author: anonymous, email: '', website: null, userAgent: undefined, content: text?.content ?? row.content }));
   }
@@ -106,7 +107,10 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     if (!text) continue; // a longer address that merely contains this one
     mentioned.push(row.articleId);
     statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));
-    if (text.content !== undefined) revisions.push(lessonRevision(deps, row, { content: text.content }));
+    if (text.content !== undefined) {
+      revisions.push(lessonRevision(deps, row, { content: text.content }));
+      erased.push({ row: { ...row, ...text, updatedAt: now }, part: 'mention' }); // reasons are not sent: only a changed text counts
+    }
   }
   statements.push(...revisionStatements(deps, await Promise.all(revisions)));
   const scrubSnapshot = (snapshot: AuditRow['before'], subject: boolean) => {
@@ -138,5 +142,8 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   readCache(db).forgetLists();
   // SQL no longer finds them; the old page images in the -wal and the file would (deps.scrubStorage).
   await scrubDeleted(deps, 'privacy.erase');
+  // Copies sent to the webhook receiver are replaced too (one event per comment changed).
+  const by = { type: 'moderator' as const, name: actor.name };
+  emit(deps, () => erased.map(({ row, part }) => erasedEvent(deps, row, part, by)));
   return counts;
 }

@@ -13,7 +13,7 @@ import type { Assessment } from './spam';
  * quoted there may be an address): a receiver that needs more asks the admin API with a token.
  */
 
-export type EventType = 'comment.created' | 'comment.status_changed' | 'comment.deleted';
+export type EventType = 'comment.created' | 'comment.status_changed' | 'comment.deleted' | 'comment.erased';
 
 export interface WebhookEvent {
   /** Same on every retry of one event: receivers use it to ignore a repeated delivery. */
@@ -54,6 +54,14 @@ export const statusChangedEvent = (deps: Deps, row: CommentRow, previousStatus: 
   makeEvent(deps, 'comment.status_changed', { comment: eventComment(row), previousStatus, by });
 
 export const deletedEvent = (deps: Deps, row: CommentRow, by: By) => makeEvent(deps, 'comment.deleted', { comment: eventComment(row), by });
+
+/**
+ * A privacy erasure changed the comment (`row` as it is now): the author's own comment lost its
+ * name and website (the author is "Anonyme"/"Anonymous"), or the text of someone else's lost an
+ * address it quoted. A receiver replaces its copy with this one. Nothing of what was erased is in it.
+ */
+export const erasedEvent = (deps: Deps, row: CommentRow, part: 'author' | 'mention', by: By) =>
+  makeEvent(deps, 'comment.erased', { comment: eventComment(row), part, by });
 
 // Delivery ----------------------------------------------------------------------------------------
 

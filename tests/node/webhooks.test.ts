@@ -115,6 +115,38 @@ describe('webhooks against a real receiver', () => {
     for (const r of hook.received) expect(verify(r.headers['tamis-signature'] as string, r.raw)).not.toBeNull();
   });
 
+  it('comment.erased for each comment an erasure changed, as it is now: nothing of what was erased', async () => {
+    const hook = await receiver();
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+    const person = { author: 'Zéphyrin Quastelbaum', email: 'zephyrin.q@exemple.fr', website: 'https://quastelbaum.example.org' };
+    const own = [await postOk(t, 'a1', comment(person)), await postOk(t, 'a2', comment(person))];
+    const quoting = await postOk(t, 'a1', comment({ content: `Écrivez à ${person.email} pour en savoir plus.` }));
+    await postOk(t, 'a1', comment({ content: 'Un autre avis, sans rapport.' }));
+    await t.settled();
+    // What the receiver holds before: the name, the website, the quoted address.
+    expect(hook.received.map((r) => r.raw).join('\n')).toContain(person.author);
+    hook.received.length = 0;
+
+    expect((await adminCall(t, 'POST', '/privacy/erase', { email: person.email })).status).toBe(200);
+    await t.settled();
+    const events = hook.received.map((r) => r.body);
+    expect(events.map((e) => e.type)).toEqual(['comment.erased', 'comment.erased', 'comment.erased']);
+    const byId = new Map(events.map((e) => [e.data.comment.id, e.data]));
+    expect([...byId.keys()].sort()).toEqual([...own.map((o) => o.comment.id), quoting.comment.id].sort());
+    for (const o of own) {
+      expect(byId.get(o.comment.id)).toMatchObject({ part: 'author', comment: { author: { name: 'Anonyme', website: null, staff: false } } });
+    }
+    expect(byId.get(quoting.comment.id)).toMatchObject({
+      part: 'mention',
+      comment: { author: { name: 'Camille Martin' }, content: 'Écrivez à [erased] pour en savoir plus.' },
+    });
+    for (const e of events) expect(e.data.by).toEqual({ type: 'moderator', name: 'ADMIN_TOKEN' });
+    for (const r of hook.received) {
+      expect(verify(r.headers['tamis-signature'] as string, r.raw)).not.toBeNull();
+      for (const erased of ['Quastelbaum', 'zephyrin.q', 'quastelbaum.example.org']) expect(r.raw).not.toContain(erased);
+    }
+  });
+
   it('retries with backoff after a failure, with the same delivery id and a fresh signature', async () => {
     const hook = await receiver((n) => (n === 1 ? 500 : 200));
     const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
