@@ -20,7 +20,7 @@ type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'mo
 
 /**
  * Writes an article (inserting `values` when it has no row yet, else setting `set`) and bumps its
- * version, so that the public thread's ETag changes, with `also` in the same batch. The row as
+ * version (unless `set` says otherwise), so that the public thread's ETag changes, with `also` in the same batch. The row as
  * written goes to the read cache: the next submission or thread read there needs no query for it.
  */
 export async function writeArticle(
@@ -34,7 +34,7 @@ export async function writeArticle(
     db
       .insert(articles)
       .values({ id, createdAt: now, ...values })
-      .onConflictDoUpdate({ target: articles.id, set: { ...set, version: sql`${articles.version} + 1` } })
+      .onConflictDoUpdate({ target: articles.id, set: { version: sql`${articles.version} + 1`, ...set } })
       .returning(),
     ...also,
   ])) as [ArticleRow[]];

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
-import type { Statement } from './batch';
+import { expectChanges, failUnless, runBatch, type Statement } from './batch';
 import { writeArticle } from './articles';
+import { readCache } from './read-cache';
 import { articles, comments } from './schema';
 
 export type CommentRow = typeof comments.$inferSelect;
@@ -76,76 +77,155 @@ export async function listReplies(db: Db, rootIds: string[]): Promise<ThreadRow[
   return parts.flat().sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * The approved comments the public thread shows, per article: those whose top-level comment is
+ * approved too (a moderator who hides a top-level comment hides its sub-thread with it).
+ */
 export async function countApproved(db: Db, articleIds: string[]): Promise<Map<string, number>> {
   const rows = await db
     .select({ articleId: comments.articleId, n: count() })
     .from(comments)
-    .where(and(inArray(comments.articleId, articleIds), APPROVED))
+    .where(
+      and(
+        inArray(comments.articleId, articleIds),
+        APPROVED,
+        sql`(${comments.depth} = 1 OR EXISTS (SELECT 1 FROM comments AS root WHERE root.id = ${comments.rootId} AND root.status = 'approved'))`,
+      ),
+    )
     .groupBy(comments.articleId)
     .all();
   return new Map(rows.map((r) => [r.articleId, r.n]));
 }
 
 /**
- * Writes a change to an article's thread in one batch with the bump of the article's version (the
- * thread ETag), creating the article at its first comment (writeArticle keeps it in the read
- * cache). `change`: the change's statements (and its audit entry).
+ * Writes a change to an article's thread in one batch with the article's upsert, creating the
+ * article at its first comment (writeArticle keeps it in the read cache). Its version (the thread
+ * ETag) moves only when the change shows in the public thread (`visible`): a held or spam comment
+ * leaves the page and its cache as they were. `change`: the change's statements (and its audit entry).
  */
-async function writeToThread(db: Db, articleId: string, now: number, change: Statement[]) {
+async function writeToThread(db: Db, articleId: string, now: number, visible: boolean, change: Statement[]) {
+  const bump = visible ? 1 : 0;
   await writeArticle(
     db,
     articleId,
     now,
-    { values: { version: 1, firstCommentAt: now }, set: { firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)` } },
+    {
+      values: { version: bump, firstCommentAt: now },
+      set: { firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`, version: sql`${articles.version} + ${bump}` },
+    },
     change,
   );
 }
 
+/**
+ * Stores a new comment. A reply is stored only if its parent is still approved when the batch
+ * runs, and takes its root and depth from the parent's row as it is then (a concurrent deletion may
+ * have moved it): otherwise nothing is written and WriteConflict is thrown.
+ */
 export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
-  await writeToThread(db, row.articleId, row.createdAt, [db.insert(comments).values(row), ...also]);
+  const parent = row.parentId;
+  const placed = parent
+    ? {
+        rootId: sql`(SELECT root_id FROM comments WHERE id = ${parent})`,
+        depth: sql`(SELECT depth + 1 FROM comments WHERE id = ${parent})`,
+      }
+    : {};
+  await writeToThread(db, row.articleId, row.createdAt, row.status === 'approved', [
+    ...(parent
+      ? [failUnless(db, sql`EXISTS (SELECT 1 FROM comments WHERE id = ${parent} AND article_id = ${row.articleId} AND status = 'approved')`)]
+      : []),
+    db.insert(comments).values({ ...row, ...placed }),
+    ...also,
+  ]);
 }
 
-export async function updateComment(db: Db, id: string, articleId: string, patch: Partial<NewComment>, now: number, also: Statement[] = []) {
-  await writeToThread(db, articleId, now, [db.update(comments).set({ ...patch, updatedAt: now }).where(eq(comments.id, id)), ...also]);
+/** What a write read of a comment and depends on: it is written only if these still hold. */
+export type Seen = Pick<CommentRow, 'id' | 'status' | 'updatedAt' | 'contentHash'>;
+
+/** The comment is still as it was read (status, text and last change). */
+const unchanged = (seen: Seen) =>
+  and(eq(comments.id, seen.id), eq(comments.status, seen.status), eq(comments.updatedAt, seen.updatedAt), eq(comments.contentHash, seen.contentHash));
+
+/**
+ * Updates a comment as read in `seen`: if it changed meanwhile (another edit, a moderator's
+ * decision), nothing is written and WriteConflict is thrown. `visible`: the change shows in the
+ * public thread (the comment is or becomes approved).
+ */
+export async function updateComment(db: Db, seen: Seen & Pick<CommentRow, 'articleId'>, patch: Partial<NewComment>, now: number, visible: boolean, also: Statement[] = []) {
+  await writeToThread(db, seen.articleId, now, visible, [
+    db.update(comments).set({ ...patch, updatedAt: now }).where(unchanged(seen)),
+    expectChanges(db, 1),
+    ...also,
+  ]);
 }
 
 /**
- * Deletes a comment for good without breaking its thread: its replies move up to its parent
- * (or become top-level comments), and every moved sub-thread gets its new root and depth.
+ * Statements that set the same columns on several comments, each only if it is still as read
+ * (`seen`), with a guard that fails the batch otherwise: so the same decision sent twice at once
+ * is written (and learnt, and audited) once.
+ */
+export function updateSeen(db: Db, seen: Seen[], patch: Partial<CommentRow>): Statement[] {
+  // One JSON parameter per slice, whatever its size (D1 binds at most 100).
+  return chunk(seen, 500).flatMap((slice) => [
+    db
+      .update(comments)
+      .set(patch)
+      .where(
+        sql`(${comments.id}, ${comments.status}, ${comments.updatedAt}, ${comments.contentHash}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(${JSON.stringify(slice.map((s) => [s.id, s.status, s.updatedAt, s.contentHash]))}))`,
+      ),
+    expectChanges(db, slice.length),
+  ]);
+}
+
+/**
+ * Deletes a comment for good without breaking its thread: its replies move up to its parent (or
+ * become top-level comments), and every moved sub-thread gets its new root and depth. One batch,
+ * computed from the tree as it is when the batch runs (not as it was read): so concurrent
+ * deletions, replies and decisions keep the thread whole. Written only if the comment still
+ * exists (and, with `seen`, is still as read): otherwise nothing is, and WriteConflict is thrown.
+ * The thread's version moves when the comment was approved or had replies.
  */
 export async function removeComment(
   db: Db,
-  target: Pick<CommentRow, 'id' | 'articleId' | 'rootId' | 'parentId' | 'depth'>,
+  target: Pick<CommentRow, 'id' | 'articleId'>,
   now: number,
   also: Statement[] = [],
+  seen?: Seen,
 ) {
-  const family = await db
-    .select({ id: comments.id, parentId: comments.parentId })
-    .from(comments)
-    .where(and(eq(comments.rootId, target.rootId), gt(comments.depth, target.depth)))
-    .all();
-  const children = new Map<string, string[]>();
-  for (const c of family) {
-    const siblings = children.get(c.parentId ?? '');
-    if (siblings) siblings.push(c.id);
-    else children.set(c.parentId ?? '', [c.id]);
-  }
-
-  const updates: Statement[] = [];
-  for (const childId of children.get(target.id) ?? []) {
-    // Each direct reply takes the deleted comment's place; its own replies follow it.
-    const newRoot = target.parentId ? target.rootId : childId;
-    const stack: string[] = [childId];
-    const moved: string[] = [];
-    while (stack.length) {
-      const id = stack.pop()!;
-      moved.push(id);
-      stack.push(...(children.get(id) ?? []));
-    }
-    updates.push(db.update(comments).set({ parentId: target.parentId, updatedAt: now }).where(eq(comments.id, childId)));
-    for (const ids of chunk(moved, MAX_PARAMS)) {
-      updates.push(db.update(comments).set({ rootId: newRoot, depth: sql`${comments.depth} - 1` }).where(inArray(comments.id, ids)));
-    }
-  }
-  await writeToThread(db, target.articleId, now, [...updates, db.delete(comments).where(eq(comments.id, target.id)), ...also]);
+  const id = target.id;
+  const rootOf = sql`(SELECT root_id FROM comments WHERE id = ${id})`;
+  // The ancestors of the row being updated, walked up by primary key (parent_id has no index).
+  const ancestors = sql`WITH RECURSIVE up(id, parent) AS (
+      SELECT a.id, a.parent_id FROM comments a WHERE a.id = comments.id
+      UNION ALL SELECT b.id, b.parent_id FROM comments b JOIN up ON b.id = up.parent)`;
+  await runBatch(db, [
+    db
+      .update(articles)
+      .set({ version: sql`${articles.version} + 1` })
+      .where(
+        and(
+          eq(articles.id, target.articleId),
+          sql`EXISTS (SELECT 1 FROM comments WHERE id = ${id} AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r WHERE r.root_id = comments.root_id AND r.parent_id = ${id})))`,
+        ),
+      ),
+    // Every comment below it moves up one level...
+    db
+      .update(comments)
+      .set({ depth: sql`${comments.depth} - 1` })
+      .where(and(sql`${comments.rootId} = ${rootOf}`, sql`EXISTS (${ancestors} SELECT 1 FROM up WHERE parent = ${id})`)),
+    // ...its direct replies answer its parent (or become top-level comments)...
+    db
+      .update(comments)
+      .set({ parentId: sql`(SELECT parent_id FROM comments WHERE id = ${id})`, updatedAt: now })
+      .where(and(sql`${comments.rootId} = ${rootOf}`, eq(comments.parentId, id))),
+    // ...and, below a top-level comment, each of them roots its own sub-thread.
+    db
+      .update(comments)
+      .set({ rootId: sql`(${ancestors} SELECT id FROM up WHERE parent IS NULL)` })
+      .where(and(eq(comments.rootId, id), sql`${comments.id} <> ${id}`)),
+    db.delete(comments).where(seen ? unchanged(seen) : eq(comments.id, id)),
+    expectChanges(db, 1),
+    ...also,
+  ]);
+  readCache(db).forget([target.articleId]);
 }

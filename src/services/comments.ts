@@ -8,6 +8,7 @@ import {
   updateComment,
   type CommentRow,
 } from '../db/comments';
+import { WriteConflict } from '../db/batch';
 import type { CommentStatus } from '../db/schema';
 import { ApiError, parseOrThrow } from '../http/errors';
 import { editSchema, submissionSchema } from '../http/schemas';
@@ -56,8 +57,11 @@ export async function issueEditToken(deps: Deps, id: string, createdAt: number, 
 }
 
 /**
- * Posts a comment. Refusals come in WordPress's order: validation (422), the article's state
- * (404 parent, 403 closed), duplicate (409), flood control (429); then the spam checks decide.
+ * Posts a comment. Refusals come in this order: validation (422), the article's state (404
+ * parent, 403 closed), flood control by IP (429), then the same client sending the same text again
+ * (409); then the spam checks decide. Nothing before flood control depends on the email, and no
+ * answer depends on whether an address has posted: a text already on the article from another
+ * client is held for a moderator (like any pending comment), whoever wrote it.
  */
 export async function createComment(deps: Deps, articleId: string, raw: Record<string, unknown>, meta: RequestMeta) {
   const { db, clock, keys } = deps;
@@ -97,10 +101,14 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     submission: { floodSince: now - floodSeconds * 1000, hourSince: now - HOUR, maxPerHour: maxPerHourPerIp },
   });
   const recent = history.submission!; // read, since the windows were given
-  if (recent.duplicate) throw new ApiError(409, 'duplicate_comment');
   floodControl(recent, floodSeconds, now);
+  if (recent.duplicate) throw new ApiError(409, 'duplicate_comment');
 
   const assessment = await assess(deps, settings, { features, formToken: input.token, article, contentHash: hashOfContent, now, history });
+  if (recent.copy && assessment.verdict === 'approve') {
+    assessment.verdict = 'hold';
+    assessment.reasons = [...assessment.reasons, { rule: 'copy', score: 0, detail: 'the same text is already on this article' }];
+  }
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
 
   const id = randomId();
@@ -129,7 +137,8 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     updatedAt: now,
     editedAt: null,
   } satisfies CommentRow;
-  await insertComment(db, row);
+  // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
+  await conflictAs(insertComment(db, row), () => new ApiError(404, 'parent_not_found'));
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
@@ -137,34 +146,54 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
 
-/** 429 with Retry-After: the same email or IP within `floodSeconds`, or the IP's hourly limit reached. */
-function floodControl(recent: NonNullable<History['submission']>, floodSeconds: number, now: number) {
-  const retry = (ms: number) => {
-    throw new ApiError(429, 'too_many_requests', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) } });
-  };
-  const last = Math.max(recent.lastByEmail ?? -Infinity, recent.lastByIp ?? -Infinity);
-  if (now - last < floodSeconds * 1000) retry(last + floodSeconds * 1000 - now);
-  if (recent.limitByIp !== null) retry(recent.limitByIp + HOUR - now);
+/** A write that lost a race (WriteConflict) is answered with `refusal()`. */
+export async function conflictAs<T>(write: Promise<T>, refusal: () => ApiError): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw error instanceof WriteConflict ? refusal() : error;
+  }
 }
 
-/** Reads an author's edit token: 401 when it is missing or forged, 403 when it is for another comment or too old. */
+const retryAfter = (ms: number) =>
+  new ApiError(429, 'too_many_requests', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) } });
+
+/** 429 with Retry-After: the same IP within `floodSeconds`, or the IP's hourly limit reached. */
+function floodControl(recent: NonNullable<History['submission']>, floodSeconds: number, now: number) {
+  if (recent.lastByIp !== null && now - recent.lastByIp < floodSeconds * 1000) throw retryAfter(recent.lastByIp + floodSeconds * 1000 - now);
+  if (recent.limitByIp !== null) throw retryAfter(recent.limitByIp + HOUR - now);
+}
+
+/** The shortest time between two edits of one comment (each edit is analysed again, like a new comment). */
+export const EDIT_INTERVAL_MS = 5_000;
+
+/**
+ * Reads an author's edit token: 401 when it is missing or forged, 403 when it is for another
+ * comment or too old (by the token's own limit, or by the edit window as the settings say now).
+ */
 export async function authorizeEdit(deps: Deps, id: string, bearer: string | undefined) {
   const payload = bearer ? await deps.keys.verify(bearer) : null;
   const [kind, tokenId, until] = payload?.split('.') ?? [];
   if (kind !== 'edit' || !tokenId || !until) throw new ApiError(401, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } });
   if (tokenId !== id) throw new ApiError(403, 'forbidden');
-  if (deps.clock.now() > Number(until)) throw new ApiError(403, 'edit_window_closed');
-  const row = await getComment(deps.db, id);
+  const now = deps.clock.now();
+  if (now > Number(until)) throw new ApiError(403, 'edit_window_closed');
+  const [row, settings] = await Promise.all([getComment(deps.db, id), loadSettings(deps.db, deps.config)]);
   if (!row) throw new ApiError(404, 'comment_not_found');
+  if (now > row.createdAt + settings.editWindowMinutes * 60_000) throw new ApiError(403, 'edit_window_closed');
   if (row.status !== 'approved' && row.status !== 'pending') throw new ApiError(403, 'not_editable');
   return row;
 }
+
+const editConflict = () =>
+  new ApiError(409, 'edit_conflict', { detail: 'The comment changed since it was read (another edit, or a moderator): read it again.' });
 
 /** The author's edit: validated and checked for spam again (clean text first, links later is a known trick). */
 export async function editComment(deps: Deps, row: CommentRow, raw: Record<string, unknown>, meta: RequestMeta) {
   const settings = await loadSettings(deps.db, deps.config);
   const { content } = parseOrThrow(editSchema(settings.maxContentLength), raw);
   const now = deps.clock.now();
+  if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw retryAfter(row.editedAt + EDIT_INTERVAL_MS - now);
   const [email, hashOfContent, article] = await Promise.all([
     deps.keys.decrypt(row.emailEnc),
     contentHash(deps.keys, content),
@@ -200,13 +229,19 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
     reasons: assessment.reasons,
     editedAt: now,
   };
-  await updateComment(deps.db, row.id, row.articleId, patch, now, await editLesson(deps, row, content));
+  // Written only if the comment is still as read: a moderator's decision or another edit meanwhile wins.
+  const visible = row.status === 'approved' || status === 'approved';
+  await conflictAs(updateComment(deps.db, row, patch, now, visible, await editLesson(deps, row, content)), editConflict);
   const edited = { ...row, ...patch, updatedAt: now };
   if (status !== row.status) emit(deps, () => [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
   return { row: edited, settings };
 }
 
+/** The author withdraws the comment as read: 404 if it is gone meanwhile, 409 if it changed. */
 export async function withdrawComment(deps: Deps, row: CommentRow) {
-  await removeComment(deps.db, row, deps.clock.now());
+  await removeComment(deps.db, row, deps.clock.now(), [], row).catch(async (error) => {
+    if (!(error instanceof WriteConflict)) throw error;
+    throw (await getComment(deps.db, row.id)) ? editConflict() : new ApiError(404, 'comment_not_found');
+  });
   emit(deps, () => [deletedEvent(deps, row, { type: 'author' })]);
 }

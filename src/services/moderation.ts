@@ -2,13 +2,13 @@ import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
 import type { Statement } from '../db/batch';
-import { getComment, insertComment, removeComment, type CommentRow } from '../db/comments';
-import { parentExcerpts, updateComments, writeToThreads } from '../db/moderation';
+import { getComment, insertComment, removeComment, updateSeen, type CommentRow } from '../db/comments';
+import { parentExcerpts, writeToThreads } from '../db/moderation';
 import type { CommentStatus } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
-import { contentHash, placeUnder } from './comments';
+import { conflictAs, contentHash, placeUnder } from './comments';
 import { decisionLesson, editLesson, pruneLearner } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
@@ -73,6 +73,9 @@ export function transitionProblem(row: CommentRow, status: CommentStatus): strin
   return null;
 }
 
+const decisionConflict = () =>
+  new ApiError(409, 'decision_conflict', { detail: 'A comment changed since it was read (another decision, or its author): read it again.' });
+
 export interface Decision {
   row: CommentRow;
   status?: CommentStatus | undefined;
@@ -93,7 +96,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   const changed: Array<{ updated: CommentRow; from: CommentRow['status'] }> = [];
   const touched: string[] = [];
   // Pure status changes with the same outcome are written by one statement per slice of ids.
-  const groups = new Map<string, { patch: Partial<CommentRow>; ids: string[] }>();
+  const groups = new Map<string, { patch: Partial<CommentRow>; rows: CommentRow[] }>();
   const result: CommentRow[] = [];
   let learned = false;
 
@@ -135,20 +138,23 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
     }
     const updated: CommentRow = { ...row, ...patch, updatedAt: now };
     result.push(updated);
-    touched.push(row.articleId);
+    // The public thread changes only when an approved comment comes, goes or changes its text.
+    if (row.status === 'approved' || patch.status === 'approved') touched.push(row.articleId);
     entries.push({ action: 'comment.update', target: 'comment', targetId: row.id, before, after, subjectHash: row.emailHash });
     if (patch.status) changed.push({ updated, from: row.status });
     if (patch.content !== undefined) {
-      statements.push(...updateComments(deps.db, [row.id], { ...patch, updatedAt: now }));
+      statements.push(...updateSeen(deps.db, [row], { ...patch, updatedAt: now }));
     } else {
       const key = `${patch.status}|${patch.trained}`;
-      const group = groups.get(key) ?? { patch: { ...patch, updatedAt: now }, ids: [] };
-      group.ids.push(row.id);
+      const group = groups.get(key) ?? { patch: { ...patch, updatedAt: now }, rows: [] };
+      group.rows.push(row);
       groups.set(key, group);
     }
   }
-  for (const { patch, ids } of groups.values()) statements.push(...updateComments(deps.db, ids, patch));
-  await writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]);
+  // Each comment is written only if it is still as the moderator saw it: the same decision sent
+  // twice at once, or an author's edit meanwhile, makes the later batch fail whole (409).
+  for (const { patch, rows } of groups.values()) statements.push(...updateSeen(deps.db, rows, patch));
+  await conflictAs(writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]), decisionConflict);
   if (learned) deps.defer(() => pruneLearner(deps));
   // Events (and their random ids) are built only when a webhook will send them.
   emit(deps, () => changed.map(({ updated, from }) => statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name })));
@@ -159,7 +165,8 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
 export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
   const now = deps.clock.now();
   const entry: AuditInput = { action: 'comment.delete', target: 'comment', targetId: row.id, before: commentSnapshot(row), subjectHash: row.emailHash };
-  await removeComment(deps.db, row, now, audit(deps, actor, [entry], now));
+  // Deleted twice at once (a double click, the author and a moderator): the second finds nothing.
+  await conflictAs(removeComment(deps.db, row, now, audit(deps, actor, [entry], now)), () => new ApiError(404, 'comment_not_found'));
   emit(deps, () => [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
 }
 
@@ -209,7 +216,9 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
     editedAt: null,
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
-  await insertComment(db, row, audit(deps, actor, [entry], now));
+  await conflictAs(insertComment(db, row, audit(deps, actor, [entry], now)), () =>
+    new ApiError(409, 'parent_not_approved', { detail: 'The comment answered is no longer approved (or was deleted).' }),
+  );
   emit(deps, () => [createdEvent(deps, row, row)]);
   return { row, parent };
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DAY, type Db, type Deps } from '../deps';
-import { fromBase64Url, toBase64Url, type Keys } from '../crypto';
+import { fromBase64Url, randomBytes, toBase64Url, type Keys } from '../crypto';
+import { formTokenUsed, type FormTokenUse } from '../db/form-tokens';
 import { runBatch, type Statement } from '../db/batch';
 import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
 import type { ArticleRow } from '../db/articles';
@@ -20,23 +21,46 @@ export interface Assessment {
   verdict: Verdict;
   score: number;
   reasons: Signal[];
+  /** The form token to use up when the comment is stored (useFormToken in db/form-tokens.ts), when it is fresh and unused. */
+  formTokenUse?: FormTokenUse;
 }
 
-/** A form token carries the article and the time it was issued, signed with the server secret. */
+/**
+ * A form token carries the article, the time it was issued and a nonce (two readers of one page get
+ * two tokens), signed with the server secret. It serves one comment: see readFormToken.
+ */
 export async function issueFormToken(deps: Deps, articleId: string) {
-  return deps.keys.sign(`form.${toBase64Url(enc.encode(articleId))}.${deps.clock.now()}`);
+  return deps.keys.sign(`form.${toBase64Url(enc.encode(articleId))}.${deps.clock.now()}.${toBase64Url(randomBytes(9))}`);
 }
 
-async function readFormToken(deps: Deps, token: string | undefined | null, articleId: string, now: number): Promise<Context['formToken']> {
-  if (token === null) return { state: 'skipped' };
-  if (!token) return { state: 'missing' };
+/**
+ * Verifies a form token. A token a stored comment was sent with is `used`; a fresh one (not past
+ * `formTokenMaxAgeSeconds`) comes back with the use the comment's insert writes (useFormToken, in
+ * the same batch). An expired token is never used up: its row may be gone, so it weighs as expired
+ * whether or not it served before (checkFormToken).
+ */
+async function readFormToken(
+  deps: Deps,
+  token: string | undefined | null,
+  articleId: string,
+  now: number,
+  maxAgeSeconds: number,
+): Promise<{ state: Context['formToken']; use?: FormTokenUse }> {
+  if (token === null) return { state: { state: 'skipped' } };
+  if (!token) return { state: { state: 'missing' } };
   const payload = await deps.keys.verify(token);
-  const [kind, article, issued] = payload?.split('.') ?? [];
+  // Tokens issued before the nonce have three parts; they serve once too (the signature is the id).
+  const [kind, article, issued, ...rest] = payload?.split('.') ?? [];
   const articleBytes = fromBase64Url(article ?? '');
-  if (kind !== 'form' || !articleBytes || dec.decode(articleBytes) !== articleId || !/^\d+$/.test(issued ?? '')) {
-    return { state: 'invalid' };
+  if (kind !== 'form' || !articleBytes || dec.decode(articleBytes) !== articleId || !/^\d+$/.test(issued ?? '') || rest.length > 1) {
+    return { state: { state: 'invalid' } };
   }
-  return { state: 'ok', ageMs: now - Number(issued) };
+  const ageMs = now - Number(issued);
+  const expiresAt = Number(issued) + maxAgeSeconds * 1000;
+  if (expiresAt < now) return { state: { state: 'ok', ageMs } };
+  const id = token.slice(token.lastIndexOf('.') + 1, token.lastIndexOf('.') + 23);
+  if (await formTokenUsed(deps.db, id)) return { state: { state: 'used', ageMs } };
+  return { state: { state: 'ok', ageMs }, use: { id, expiresAt } };
 }
 
 /** The keyed hash of an email, as every look-up by email takes it (duplicates, memory, export, erasure, search). */
@@ -60,7 +84,7 @@ export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'em
 
 /** A new submission's side of the history: the duplicate check and flood control's windows. */
 interface SubmissionWindows {
-  /** Flood control: comments from the same email since then count. */
+  /** Flood control: comments from the same IP since then count. */
   floodSince: number;
   /** Comments from the same IP since then count against `maxPerHour`. */
   hourSince: number;
@@ -75,11 +99,14 @@ export interface History {
   learner: LearnerInput;
   /** Set for a new submission (`SubmissionWindows`), null otherwise. */
   submission: {
-    /** The same author already posted the same text on this article. */
+    /**
+     * The same text, from the same email and the same IP, is already on this article: the same
+     * client sending it again. (By email alone it would tell anyone whether an address wrote it.)
+     */
     duplicate: boolean;
-    /** Newest comment from this email since `floodSince`. */
-    lastByEmail: number | null;
-    /** Newest comment from this IP since `hourSince`. */
+    /** The same text is already on this article, whoever wrote it. */
+    copy: boolean;
+    /** Newest comment from this IP since `floodSince`. */
     lastByIp: number | null;
     /** The `maxPerHour`-th newest comment from this IP since `hourSince`: null while under the limit. */
     limitByIp: number | null;
@@ -105,9 +132,9 @@ export async function readHistory(
   const ip = keys.ip;
   const submission = w
     ? sql`,
-      EXISTS (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND article_id = ${articleId} AND content_hash = ${contentHash}) AS duplicate,
-      (SELECT max(created_at) FROM comments WHERE email_hash = ${keys.email} AND created_at >= ${w.floodSince}) AS lastByEmail,
-      ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince})`} AS lastByIp,
+      EXISTS (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND article_id = ${articleId} AND content_hash = ${contentHash} AND ip_hash IS ${ip}) AS duplicate,
+      EXISTS (SELECT 1 FROM comments WHERE content_hash = ${contentHash} AND article_id = ${articleId}) AS copy,
+      ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.floodSince})`} AS lastByIp,
       ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp`
     : sql``;
   // The token list goes as one JSON parameter (D1 binds at most 100), the counts come back as one JSON value.
@@ -124,7 +151,7 @@ export async function readHistory(
     memory: { spamByIp: n('ip'), spamByEmail: n('email'), spamByWebsiteHost: n('host'), approvedByEmail: n('approved') },
     crossPosts: n('crossPosts'),
     learner: learnerInput(q.tokens, JSON.parse(String(row?.learner ?? '[]')) as [string, number, number][]),
-    submission: w ? { duplicate: n('duplicate') === 1, lastByEmail: time('lastByEmail'), lastByIp: time('lastByIp'), limitByIp: time('limitByIp') } : null,
+    submission: w ? { duplicate: n('duplicate') === 1, copy: n('copy') === 1, lastByIp: time('lastByIp'), limitByIp: time('limitByIp') } : null,
   };
 }
 
@@ -143,8 +170,8 @@ export interface AssessInput {
 /** Gathers the context (history with the learner's counts, lists), runs the pure checks, returns the verdict. */
 export async function assess(deps: Deps, settings: SiteSettings, input: AssessInput): Promise<Assessment> {
   const { features, now } = input;
-  const [formToken, { memory, crossPosts, learner }, lists] = await Promise.all([
-    readFormToken(deps, input.formToken, features.articleId, now),
+  const [token, { memory, crossPosts, learner }, lists] = await Promise.all([
+    readFormToken(deps, input.formToken, features.articleId, now, settings.spam.formTokenMaxAgeSeconds),
     input.history ??
       memoryKeys(deps, features).then((keys) =>
         readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
@@ -152,14 +179,16 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
     readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
   ]);
   const context: Context = {
-    formToken,
+    formToken: token.state,
     articleLanguage: input.article?.language ?? null,
     memory,
     crossPosts,
     lists,
   };
   const signals = runChecks(features, context, settings.spam, learner);
-  return verdict(signals, settings.spam);
+  const assessment: Assessment = verdict(signals, settings.spam);
+  if (token.use) assessment.formTokenUse = token.use;
+  return assessment;
 }
 
 // The learner's table ----------------------------------------------------------------------------
