@@ -1,3 +1,4 @@
+import { hostName, linksInText, webHost } from '../links';
 import type { Features } from './types';
 
 /**
@@ -12,7 +13,7 @@ export interface Link {
   kind: LinkKind;
   /** The target as written (trimmed). */
   target: string;
-  /** Lower-case host name without a trailing dot, or null when none could be read. */
+  /** The host a browser reads in the target (see webHost), or null when none could be read. */
   host: string | null;
 }
 
@@ -58,23 +59,12 @@ const TRAILING_PUNCTUATION = /[.,;:!?)'"»”’]+$/u;
 
 /** The website's host as local memory keys it (without "www."), or null. */
 export function memoryHost(website: string | null): string | null {
-  return website ? (hostOf(website)?.replace(/^www\./, '') ?? null) : null;
-}
-
-/** Host of a link target ('https://Foo.example/x' → 'foo.example'), or null. */
-function hostOf(target: string): string | null {
-  let rest = target.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  if (rest.startsWith('//')) rest = rest.slice(2);
-  rest = rest.split(/[/?#\\]/, 1)[0] ?? '';
-  rest = rest.slice(rest.lastIndexOf('@') + 1);
-  if (rest.startsWith('[')) return null; // IPv6 literal: no host name to match
-  const host = rest.replace(/:\d*$/, '').replace(/\.$/, '').toLowerCase();
-  return /^[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u.test(host) ? host : null;
+  return website ? (webHost(website)?.replace(/^www\./, '') ?? null) : null;
 }
 
 /** Does a markdown or BBCode target look like a web address (rather than a footnote or an anchor)? */
 function isWebTarget(target: string): boolean {
-  return /^(?:https?:|ftp:|\/\/|www\.)/i.test(target) || hostOf(target) !== null;
+  return /^(?:https?:|ftp:|\/\/|www\.)/i.test(target) || webHost(target) !== null;
 }
 
 function analyzeUncached(features: Features): Analysis {
@@ -92,7 +82,7 @@ function analyzeUncached(features: Features): Analysis {
   };
   const push = (kind: LinkKind, target: string) => {
     const trimmed = target.trim();
-    links.push({ kind, target: trimmed, host: hostOf(trimmed) });
+    links.push({ kind, target: trimmed, host: webHost(trimmed) });
     return true;
   };
 
@@ -108,9 +98,18 @@ function analyzeUncached(features: Features): Analysis {
     return true;
   });
   take(BARE, (m) => push('bare', (m[0] ?? '').replace(TRAILING_PUNCTUATION, '')));
+  // Whatever the patterns above made of it, every link the renderer will make is judged by its host.
+  const hosts = new Set(links.map((link) => link.host));
+  for (const link of linksInText(features.content)) {
+    const host = hostName(link.url);
+    if (host && !hosts.has(host)) {
+      hosts.add(host);
+      links.push({ kind: 'url', target: link.written, host });
+    }
+  }
 
   const website = features.website?.trim() ?? '';
-  const websiteHost = website ? hostOf(website) : null;
+  const websiteHost = website ? webHost(website) : null;
   if (website) links.push({ kind: 'website', target: website, host: websiteHost });
 
   const at = features.email.lastIndexOf('@');
@@ -196,4 +195,47 @@ export function fold(text: string): string {
     .normalize('NFKC')
     .replace(/[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu, '')
     .toLowerCase();
+}
+
+// Letters that no normalization form maps to the Latin letter they imitate: dotless i and j,
+// script g and the small capitals of phonetic notation ('ᴠɪᴀɢʀᴀ').
+const LATIN_LOOKALIKES: Record<string, string> = {
+  ı: 'i', ȷ: 'j', ɡ: 'g', ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k',
+  ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ꞯ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
+};
+// Cyrillic and Greek letters drawn like Latin ones, read as Latin only inside a word that mixes
+// them with Latin letters (a homoglyph word, as the shape rule calls it): Russian and Greek words keep theirs.
+const SCRIPT_LOOKALIKES: Record<string, string> = {
+  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', һ: 'h', н: 'h', і: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', о: 'o', р: 'p',
+  ԛ: 'q', ѕ: 's', т: 't', ѵ: 'v', ԝ: 'w', х: 'x', у: 'y', α: 'a', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o',
+  ρ: 'p', τ: 't', υ: 'u', χ: 'x', ϲ: 'c',
+};
+const anyOf = (map: Record<string, string>) => new RegExp(`[${Object.keys(map).join('')}]`, 'gu');
+const LATIN_LOOKALIKE = anyOf(LATIN_LOOKALIKES);
+const SCRIPT_LOOKALIKE = anyOf(SCRIPT_LOOKALIKES);
+// Marks on a Latin, Greek or Cyrillic letter (accents, 'v̇'), once compatibility decomposition has
+// taken them apart; other scripts spell words with their marks and keep them.
+const MARKS_ON_LETTER = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+const LETTERS = /[\p{L}\p{M}]+/gu;
+const HAS_LATIN = /\p{Script=Latin}/u;
+const HAS_CYRILLIC_OR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const ASCII = /^[\0-\x7F]*$/;
+
+/**
+ * `fold`, and letters that imitate others read as those: diacritics of Latin, Greek and Cyrillic
+ * letters dropped ('v̇iagra', 'vïagra'), dotless i and small capitals as Latin letters ('vıagra',
+ * 'ᴠɪᴀɢʀᴀ'), Cyrillic and Greek look-alikes inside a Latin word ('viаgra' with a Cyrillic а).
+ * For matching words (lists, the spam vocabularies of the rules); the learner keeps diacritics,
+ * which tell languages apart. Linear: each step is one pass over the text.
+ */
+export function foldConfusables(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase(); // nothing to fold but case (most comments)
+  return fold(text)
+    .normalize('NFKD')
+    .replace(MARKS_ON_LETTER, '$1')
+    .replace(LATIN_LOOKALIKE, (ch) => LATIN_LOOKALIKES[ch] ?? ch)
+    .replace(LETTERS, (word) =>
+      HAS_LATIN.test(word) && HAS_CYRILLIC_OR_GREEK.test(word) ? word.replace(SCRIPT_LOOKALIKE, (ch) => SCRIPT_LOOKALIKES[ch] ?? ch) : word,
+    )
+    .normalize('NFC');
 }

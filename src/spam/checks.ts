@@ -1,6 +1,7 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
-import { agentOf, analyze, fold } from './analyze';
-import { foldedDomains, matchEntry } from './lists';
+import { webHost } from '../links';
+import { agentOf, analyze, foldConfusables } from './analyze';
+import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
 import type { SpamSettings } from './settings';
@@ -267,14 +268,15 @@ const WEBSITE_SPAM_WORDS =
   /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance)(?!\p{L})|viagra|cialis|levitra|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?/iu;
 
 export const checkAuthor: Check = (features, _context, settings) => {
-  const name = fold(features.author);
+  const name = foldConfusables(features.author);
   const out: Signal[] = [];
   if (/(?:https?:\/\/|www\.|\.(?:com|net|org|info|biz|ru|xyz|top|online|site|shop|io)(?![\p{L}\p{N}]))/iu.test(name)) {
     out.push(signal('author', settings.weightAuthorUrl, 'web address in the name'));
   }
   const word = NAME_SPAM_WORDS.exec(name);
   if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
-  const host = foldedDomains(features).website;
+  // The website's host as a browser reads it, look-alike letters folded ('ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra').
+  const host = features.website ? webHost(foldConfusables(features.website)) : null;
   const inHost = host ? WEBSITE_SPAM_WORDS.exec(host.slice(0, host.lastIndexOf('.'))) : null;
   if (inHost) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`));
   return out;

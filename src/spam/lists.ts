@@ -1,11 +1,13 @@
-import { analyze, fold, perSubmission } from './analyze';
-import { inCidr, sameIp, underDomain } from './net';
+import { domainName } from '../links';
+import { analyze, fold, foldConfusables, perSubmission } from './analyze';
+import { canonicalDomain, inCidr, sameIp, underDomain } from './net';
 import type { Features, ListEntry } from './types';
 
 /**
  * Matching the moderators' lists against a submission (WordPress's "disallowed" and "moderation"
  * keys, with typed entries). Words and phrases match whole words only, case-insensitively and
- * Unicode-aware: 'cunt' does not match 'Scunthorpe', 'été' matches 'ÉTÉ'.
+ * Unicode-aware: 'cunt' does not match 'Scunthorpe', 'été' matches 'ÉTÉ', 'viagra' matches 'vıagra'
+ * and 'ᴠɪᴀɢʀᴀ' (foldConfusables). Domains match the hosts a browser reads (src/links.ts).
  */
 
 const FIELDS = ['author', 'email', 'website', 'content', 'ip', 'userAgent'] as const;
@@ -18,7 +20,7 @@ const WORD_PATTERN_LIMIT = 5000;
 function wordPattern(value: string): RegExp | null {
   let pattern = wordPatterns.get(value);
   if (pattern === undefined) {
-    const folded = fold(value).trim();
+    const folded = foldConfusables(value).trim();
     // Inner white space matches any run of white space; the entry is otherwise taken literally.
     const body = folded
       .split(/\s+/u)
@@ -32,27 +34,40 @@ function wordPattern(value: string): RegExp | null {
   return pattern;
 }
 
-/** Folded fields, computed once per submission. */
-const folded = perSubmission(
-  (features): Record<Field, string> => ({
-    author: fold(features.author),
-    email: fold(features.email),
-    website: fold(features.website ?? ''),
-    content: fold(features.content),
-    ip: fold(features.ip ?? ''),
-    userAgent: fold(features.userAgent ?? ''),
-  }),
-);
+// Joins a field to the hosts of its links: no phrase matches across it.
+const HOSTS_AFTER = ' | ';
 
-/** The submission's domains, folded, computed once: its email's, its website's, those named in its content. */
+/**
+ * Folded fields, computed once per submission. The website and the content are followed by the
+ * hosts their links lead to, as a browser reads them ('spam%2Dpharma.com' → 'spam-pharma.com').
+ */
+const folded = perSubmission((features): Record<Field, string> => {
+  const { links } = analyze(features);
+  const withHosts = (text: string, website: boolean) =>
+    [foldConfusables(text), ...links.flatMap((link) => ((link.kind === 'website') === website && link.host ? [link.host] : []))].join(HOSTS_AFTER);
+  return {
+    author: foldConfusables(features.author),
+    email: foldConfusables(features.email),
+    website: withHosts(features.website ?? '', true),
+    content: withHosts(features.content, false),
+    ip: foldConfusables(features.ip ?? ''),
+    userAgent: foldConfusables(features.userAgent ?? ''),
+  };
+});
+
+/**
+ * The submission's domains, folded as a browser folds them (src/links.ts: lower case, IDNA
+ * mapping, punycode), computed once: its email's, its website's, those named in its content.
+ */
 export const foldedDomains = perSubmission((features) => {
   const analysis = analyze(features);
+  const domain = (name: string) => domainName(name) ?? fold(name);
   return {
-    email: analysis.emailDomain ? fold(analysis.emailDomain) : null,
-    website: analysis.websiteHost ? fold(analysis.websiteHost) : null,
+    email: analysis.emailDomain ? domain(analysis.emailDomain) : null,
+    website: analysis.websiteHost,
     content: [
-      ...analysis.links.flatMap((link) => (link.kind !== 'website' && link.host ? [fold(link.host)] : [])),
-      ...analysis.emails.map((email) => fold(email.slice(email.lastIndexOf('@') + 1))),
+      ...analysis.links.flatMap((link) => (link.kind !== 'website' && link.host ? [link.host] : [])),
+      ...analysis.emails.map((email) => domain(email.slice(email.lastIndexOf('@') + 1))),
     ],
   };
 });
@@ -73,12 +88,12 @@ export function matchEntry(entry: ListEntry, features: Features): Field | 'link'
     case 'cidr':
       return features.ip && inCidr(features.ip, value) ? 'ip' : null;
     case 'email': {
-      const wanted = fold(value);
+      const wanted = foldConfusables(value);
       if (folded(features).email.trim() === wanted) return 'email';
-      return analyze(features).emails.some((email) => fold(email) === wanted) ? 'content' : null;
+      return analyze(features).emails.some((email) => foldConfusables(email) === wanted) ? 'content' : null;
     }
     case 'domain': {
-      const domain = fold(value);
+      const domain = domainName(canonicalDomain(value)) ?? fold(value);
       const domains = foldedDomains(features);
       if (domains.email && underDomain(domains.email, domain)) return 'email';
       if (domains.website && underDomain(domains.website, domain)) return 'website';

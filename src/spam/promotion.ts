@@ -1,10 +1,11 @@
-import { analyze, perSubmission } from './analyze';
+import { analyze, foldConfusables, perSubmission } from './analyze';
 import type { Features } from './types';
 
 // Self-promotion and commercial spam, in general terms (English and French), by category. Calls to
 // action (go to my channel, subscribe, click here, buy now) add weightPromotion per category; spam
 // topics (casino, pills, easy money), which honest comments can discuss, add weightSpamTopic.
-// The total stops at promotionCap.
+// The total stops at promotionCap. The patterns read the text folded by foldConfusables: lower
+// case, without diacritics ('ecrivez' for 'écrivez'), look-alike letters read as Latin ('ᴠɪᴀɢʀᴀ').
 type Strength = 'call' | 'topic';
 const PROMOTION: Array<[string, RegExp, Strength?]> = [
   [
@@ -51,7 +52,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
   ],
   ['auto-promotion', /\b(?:ma|notre)\s+cha[iî]ne\b/iu, 'topic'],
-  ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+à\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
+  ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+a\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
   // fund-recovery hackers and investment managers, always with a number to write to. Only their
   // sales wording: a comment about a mortgage offer, a hacked hospital or a crypto platform is not.
@@ -62,7 +63,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'scam services',
-    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|célèbre)\s+marabout|marabout\s+(?:africain|sérieux|voyant|puissant|compétent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -134,7 +135,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // comment telling how scammers asked "to contact them on Telegram" is not one. Quantifiers are
     // bounded: a long run of spaces must not make the match cost grow with its cube.
     'contact solicitation',
-    /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|us)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|(?<![\p{L}\p{N}])(?:contactez|écrivez)[- ](?:moi|nous)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)(?:\s{0,3}(?:number|num[eé]ro))?\s{0,3}[:(]?\s{0,3}\+\s?\d/iu,
+    /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|us)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|(?<![\p{L}\p{N}])(?:contactez|ecrivez)[- ](?:moi|nous)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)(?:\s{0,3}(?:number|num[eé]ro))?\s{0,3}[:(]?\s{0,3}\+\s?\d/iu,
   ],
 ];
 
@@ -145,12 +146,12 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
  * per Features object, like analyze().
  */
 export const promotionCategories = perSubmission((features: Features): ReadonlyMap<string, Strength> => {
-  const { textWithoutLinks } = analyze(features);
+  const text = foldConfusables(analyze(features).textWithoutLinks);
   const found = new Map<string, Strength>();
   for (const [label, pattern, strength = 'call'] of PROMOTION) {
     // A call pattern can still raise a category found as a topic; a topic pattern only adds one.
     const had = found.get(label);
-    if ((strength === 'call' ? had !== 'call' : !had) && pattern.test(textWithoutLinks)) found.set(label, strength);
+    if ((strength === 'call' ? had !== 'call' : !had) && pattern.test(text)) found.set(label, strength);
   }
   return found;
 });
