@@ -6,7 +6,7 @@ import type { AppEnv, Deps } from './deps';
 import { describeError } from './logger';
 import { requireAdmin } from './http/admin-auth';
 import { MAX_BODY_BYTES } from './http/body';
-import { originAllowed } from './http/client';
+import { originAllowed, writeOriginAllowed } from './http/client';
 import { ApiError, isDatabaseBusy, notFound, toProblem } from './http/errors';
 import { pickLanguage } from './http/i18n';
 import { admin } from './http/routes/admin';
@@ -82,7 +82,15 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
     c.header('Vary', 'Origin');
     return next();
   };
-  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, corsWhenAsked);
+  // A page on another site may not write through its visitors' browsers (and their IPs): with a
+  // list of origins, a write must come from one of them, or from no browser at all (writeOriginAllowed).
+  const refuseForeignWrites: MiddlewareHandler = (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && !writeOriginAllowed(c, deps.config.ALLOWED_ORIGINS)) {
+      throw new ApiError(403, 'origin_not_allowed', { detail: 'Writes are accepted only from the origins in ALLOWED_ORIGINS.' });
+    }
+    return next();
+  };
+  for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, corsWhenAsked, refuseForeignWrites);
 
   // A path whose percent-encoding does not decode (%ZZ, a lone surrogate as %ED%A0%80) is refused,
   // not passed on half-decoded: an article id in a path means one thing or nothing. (A query value

@@ -13,8 +13,18 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Decodes base64url as toBase64Url writes it, and only so: no padding, and the bits the last
+ * character carries beyond the final byte are zero. Otherwise several texts would decode to the
+ * same bytes (a signature with its last character's low bit flipped would still verify).
+ */
 export function fromBase64Url(s: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(s)) return null;
+  const tail = s.length % 4;
+  // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits); 1 carries nothing whole.
+  if (tail === 1 || (tail > 1 && (BASE64URL.indexOf(s.at(-1)!) & (tail === 2 ? 0b1111 : 0b11)) !== 0)) return null;
   try {
     const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
     return Uint8Array.from(bin, (c) => c.charCodeAt(0));

@@ -71,6 +71,20 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/**
+ * Form tokens a stored comment was sent with: a token serves one comment. A row stays until the
+ * token has expired anyway (`formTokenMaxAgeSeconds` after it was issued), then goes.
+ * `id`: the first 16 bytes of the token's signature, base64url.
+ */
+export const usedFormTokens = sqliteTable(
+  'used_form_tokens',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('used_form_tokens_expiry_idx').on(t.expiresAt)],
+);
+
 /** Server-held values generated once: the signing secret, learner totals. */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),

@@ -5,14 +5,17 @@ import { ApiError } from './errors';
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="tamis-admin"' };
 
+/** Query parameters that carry a credential, folded: any casing, '-' or '_' or neither (Token, ACCESS-TOKEN, apiKey). */
+const CREDENTIAL_PARAMS = new Set(['token', 'accesstoken', 'auth', 'authorization', 'bearer', 'apikey']);
+const credentialName = (name: string) => CREDENTIAL_PARAMS.has(name.toLowerCase().replace(/[-_]/g, ''));
+
 /**
  * Admin routes take `Authorization: Bearer <token>` and nothing else: a token in the URL would
  * end up in logs and browser history, so it is refused even when valid. Tokens are found by their
  * SHA-256, so the comparison never depends on how much of a guess was right.
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const query = c.req.query();
-  if (['token', 'access_token', 'auth', 'apiKey', 'api_key'].some((k) => k in query)) {
+  if (Object.keys(c.req.query()).some(credentialName)) {
     throw new ApiError(401, 'unauthorized', { detail: 'Send the token in the Authorization header, never in the URL.', headers: challenge });
   }
   const match = /^Bearer\s+([\x21-\x7E]{1,512})\s*$/i.exec(c.req.header('authorization') ?? '');

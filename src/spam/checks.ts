@@ -41,6 +41,9 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
       return [signal('form_token', settings.weightFormTokenMissing, 'no form token')];
     case 'invalid':
       return [signal('form_token', settings.weightFormTokenInvalid, 'form token forged or for another form')];
+    case 'used':
+      // Weighs as a forged one: a reader who posts twice from one page is not refused, a replay gains nothing.
+      return [signal('form_token', settings.weightFormTokenInvalid, 'form token already used by another comment')];
     case 'ok': {
       if (formToken.ageMs < settings.minSeconds * 1000) {
         const seconds = (Math.max(0, formToken.ageMs) / 1000).toFixed(1);

@@ -29,12 +29,16 @@ export const SpamSettingsSchema = z
 
     /** A form sent sooner than this after the page was served is a bot's. */
     minSeconds: z.number().min(0).max(600).default(3),
-    /** A form token older than this is stale (a page left open for a day, or a replayed token). */
+    /**
+     * A form token older than this is stale (a page left open for a day, or a replayed token). A token
+     * serves one comment until then; past it, whether it served is forgotten, so it weighs like a used one.
+     */
     formTokenMaxAgeSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
     weightFormTokenMissing: weight(3),
+    /** A forged token, or one a stored comment was already sent with. */
     weightFormTokenInvalid: weight(4),
     weightFormTokenTooFast: weight(10),
-    weightFormTokenExpired: weight(2),
+    weightFormTokenExpired: weight(4),
 
     /** Number of links (content and website field) from which a comment is held, as in WordPress. */
     maxLinks: z.number().int().min(1).max(100).default(2),

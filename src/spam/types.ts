@@ -43,8 +43,11 @@ export interface InvisibleCharacters {
 
 /** Facts the service gathers before scoring (history, clock, learner state). */
 export interface Context {
-  /** Result of verifying the form token, done by the service (it needs the secret). */
-  formToken: { state: 'ok'; ageMs: number } | { state: 'missing' } | { state: 'invalid' } | { state: 'skipped' };
+  /**
+   * Result of verifying the form token, done by the service (it needs the secret and the table of
+   * used tokens): `used` when a stored comment was already sent with it (a token serves one comment).
+   */
+  formToken: { state: 'ok'; ageMs: number } | { state: 'used'; ageMs: number } | { state: 'missing' } | { state: 'invalid' } | { state: 'skipped' };
   /** Language of the article (ISO 639-1, e.g. 'fr'), or null when unknown. */
   articleLanguage: string | null;
   /** Local memory: what moderators decided before about this submitter. */

@@ -344,10 +344,11 @@ describe('plain HTML form posts', () => {
     expect(res.headers.get('location')).toBe('https://journal.example.fr/a#comment-pending');
   });
 
-  it('no redirect to an origin that is not allowed: the JSON answer instead', async () => {
+  it('no redirect to an origin that is not allowed: a page there may not post at all', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
     const res = await formPost(t, { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' }, 'https://evil.example/phish');
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(403);
     expect(res.headers.get('location')).toBeNull();
+    expect(((await res.json()) as { code: string }).code).toBe('origin_not_allowed');
   });
 });

@@ -123,6 +123,8 @@ async function upgradeWithData(folder: string, check: (db: ReturnType<typeof dri
 
     const before = new Map<string, { columns: string[]; rows: Record<string, InValue>[] }>();
     for (const table of await userTables(client)) {
+      // Never holds a row: its CHECK refuses every one (the batch guards of db/batch.ts).
+      if (table === 'write_conflicts') continue;
       const cols = await columns(client, table);
       const rows: Record<string, InValue>[] = [];
       for (let i = 0; i < ROWS; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveKeys } from '../../src/crypto';
+import { deriveKeys, fromBase64Url, toBase64Url } from '../../src/crypto';
 import { deriveNodeKeys } from '../../src/entry/node-crypto';
 
 const SECRET = 'unit-secret-0123456789-0123456789-0123456789';
@@ -37,5 +37,35 @@ describe('keys: Web Crypto and node:crypto read each other', () => {
     const other = await deriveNodeKeys(`${SECRET}x`);
     expect(await node.verify(await other.sign('edit.abc.123'))).toBeNull();
     expect(await node.verify('edit.abc.123.AAAA')).toBeNull();
+  });
+});
+
+describe('base64url: one text per value', () => {
+  const flipLowBit = (text: string) => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    return text.slice(0, -1) + alphabet[alphabet.indexOf(text.at(-1)!) ^ 1];
+  };
+
+  it('refuses the texts that decode to the same bytes as a canonical one', () => {
+    for (const length of [1, 2, 16, 31, 32]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 37 + 11) & 255);
+      const text = toBase64Url(bytes);
+      expect(fromBase64Url(text)).toEqual(bytes);
+      // 1 byte leaves 4 spare bits in the last character, 2 bytes leave 2: flipping one changes no byte.
+      expect(fromBase64Url(flipLowBit(text)), `${length} bytes`).toBeNull();
+      expect(fromBase64Url(`${text}=`), `${length} bytes, padded`).toBeNull();
+    }
+    expect(fromBase64Url('A')).toBeNull();
+    expect(fromBase64Url('')).toEqual(new Uint8Array(0));
+  });
+
+  it('a signature with its last character changed is refused, by both implementations', async () => {
+    const [web, node] = await Promise.all([deriveKeys(SECRET), deriveNodeKeys(SECRET)]);
+    for (const keys of [web, node]) {
+      const token = await keys.sign('edit.abc.123');
+      expect(await keys.verify(token)).toBe('edit.abc.123');
+      expect(await web.verify(flipLowBit(token))).toBeNull();
+      expect(await node.verify(flipLowBit(token))).toBeNull();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { iso, type AppEnv, type Deps } from '../../deps';
 import { cachedArticle, type ArticleRow } from '../../db/articles';
+import { isFormTokenReuse } from '../../db/form-tokens';
 import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
 import { createComment } from '../../services/comments';
 import { nest, toOwnComment, toPublic, visibleStatus } from '../../services/public';
@@ -8,8 +9,9 @@ import { issueFormToken } from '../../services/spam';
 import { loadSettings, type SiteSettings } from '../../settings';
 import { readCache } from '../../db/read-cache';
 import { readBody, prefersHtml } from '../body';
-import { requestMeta, originAllowed } from '../client';
-import { parseOrThrow } from '../errors';
+import { httpOrigin, originAllowed, requestMeta } from '../client';
+import { ApiError, parseOrThrow } from '../errors';
+import { pickLanguage, type Lang } from '../i18n';
 import { articleIdParam, decodeCursor, encodeCursor } from '../params';
 import { ThreadQuery } from '../schemas';
 
@@ -21,10 +23,15 @@ articles.post('/:articleId/comments', async (c) => {
   const articleId = articleIdParam(c);
   const raw = await readBody(c);
   const { deps } = c.var;
-  const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c));
+  const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c)).catch((error: unknown) => {
+    // Sent twice at once with one form token: the other copy was stored.
+    throw isFormTokenReuse(error) ? new ApiError(409, 'form_token_used') : error;
+  });
   if (prefersHtml(c)) {
-    const back = redirectTarget(c, visibleStatus(row) === 'approved' ? `comment-${row.id}` : 'comment-pending');
+    const published = visibleStatus(row) === 'approved';
+    const back = redirectTarget(c, published ? `comment-${row.id}` : 'comment-pending');
     if (back) return c.redirect(back, 303);
+    return c.html(postedPage(pickLanguage(c.req.header('accept-language')), published), 201, { 'Cache-Control': 'no-store' });
   }
   const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
   return c.json(
@@ -34,20 +41,28 @@ articles.post('/:articleId/comments', async (c) => {
   );
 });
 
-/** Back to the page the form was on, when its origin is one of ours. */
+/**
+ * Back to the page the form was on: the Referer, when it is an http(s) URL whose origin is in
+ * ALLOWED_ORIGINS. With `*`, its origin must also be the request's Origin, which the browser sets
+ * and a page cannot: Tamis then only ever sends a browser back to the site that posted.
+ */
 function redirectTarget(c: Context<AppEnv>, fragment: string): string | null {
   const referer = c.req.header('referer');
-  if (!referer) return null;
-  try {
-    const url = new URL(referer);
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !originAllowed(c.var.deps.config.ALLOWED_ORIGINS, url.origin)) {
-      return null;
-    }
-    url.hash = fragment;
-    return url.href;
-  } catch {
-    return null;
-  }
+  const origin = referer === undefined ? null : httpOrigin(referer);
+  if (origin === null || !originAllowed(c.var.deps.config.ALLOWED_ORIGINS, origin)) return null;
+  if (c.var.deps.config.ALLOWED_ORIGINS.includes('*') && c.req.header('origin') !== origin) return null;
+  const url = new URL(referer!);
+  url.hash = fragment;
+  return url.href;
+}
+
+/** What a form post without a page to go back to gets: a few words, nothing of what was sent. */
+function postedPage(lang: Lang, published: boolean): string {
+  const [title, status, back] =
+    lang === 'fr'
+      ? ['Commentaire reçu', published ? 'Votre commentaire est publié.' : 'Votre commentaire sera publié après relecture.', 'Revenez à l’article avec le bouton Précédent de votre navigateur.']
+      : ['Comment received', published ? 'Your comment is published.' : 'Your comment will appear once a moderator has read it.', 'Go back to the article with your browser’s Back button.'];
+  return `<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${status}</p><p>${back}</p></html>`;
 }
 
 articles.get('/:articleId/comments', async (c) => {

@@ -37,6 +37,7 @@ describe('form token', () => {
     [{ state: 'skipped' }, 0, undefined],
     [{ state: 'missing' }, settings.weightFormTokenMissing, undefined],
     [{ state: 'invalid' }, settings.weightFormTokenInvalid, undefined],
+    [{ state: 'used', ageMs: 60_000 }, settings.weightFormTokenInvalid, undefined],
     [{ state: 'ok', ageMs: 500 }, settings.weightFormTokenTooFast, 'spam'],
     [{ state: 'ok', ageMs: 2_999 }, settings.weightFormTokenTooFast, 'spam'],
     [{ state: 'ok', ageMs: 3_000 }, 0, undefined],

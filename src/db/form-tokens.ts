@@ -1,0 +1,43 @@
+import { eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../deps';
+import type { Statement } from './batch';
+import { comments, usedFormTokens } from './schema';
+
+/** A form token a new comment is sent with, to be used up when the comment is stored. */
+export interface FormTokenUse {
+  /** The first 16 bytes of the token's signature (base64url): unique per token. */
+  id: string;
+  /** When the token expires anyway: its row can go then. */
+  expiresAt: number;
+}
+
+/** Whether a stored comment was already sent with this token. */
+export async function formTokenUsed(db: Db, id: string): Promise<boolean> {
+  const row = await db.select({ id: usedFormTokens.id }).from(usedFormTokens).where(eq(usedFormTokens.id, id)).get();
+  return row !== undefined;
+}
+
+/**
+ * The statements that use a token up, to go in the batch that inserts the comment `commentId`,
+ * after its insert: the token's row is written only if the comment was (an insert that a guard
+ * skipped uses nothing), and without ON CONFLICT, so that of two posts sent at once with one token,
+ * the second fails its whole batch ("UNIQUE constraint failed: used_form_tokens.id", answered 409
+ * form_token_used) instead of being stored too. Rows of expired tokens go in the same batch.
+ */
+export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: string, now: number): Statement[] {
+  if (!use) return [];
+  return [
+    db.delete(usedFormTokens).where(lt(usedFormTokens.expiresAt, now)),
+    db
+      .insert(usedFormTokens)
+      .select(sql`SELECT ${use.id}, ${use.expiresAt} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${commentId})`),
+  ];
+}
+
+/** True for the error of a batch that lost the race for its form token (see useFormToken). */
+export function isFormTokenReuse(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (/UNIQUE constraint failed: used_form_tokens\.id/.test(String((e as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
+}
