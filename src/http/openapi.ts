@@ -52,7 +52,7 @@ registry.registerPath({
   path: '/api/v1/articles/{articleId}/comments',
   summary: 'Post a comment',
   description:
-    'JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer (if its origin is allowed) with #comment-<id> or #comment-pending. A comment judged spam is answered exactly like a pending one.',
+    "JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer with #comment-<id> or #comment-pending, if the Referer is an http(s) URL whose origin is in ALLOWED_ORIGINS (with `*`: the request's own Origin); otherwise a short HTML page. A comment judged spam is answered exactly like a pending one. With ALLOWED_ORIGINS a list, a post whose Origin (or Referer) is another site's is refused: 403 `origin_not_allowed`. A form token serves one comment: sent again, it counts against the comment in the spam checks; two posts sent at once with one token, the second is answered 409 `form_token_used`.",
   request: { params: s.ArticleParam, body: bodyOf(s.SubmissionSchema, true) },
   responses: {
     201: json(s.OwnComment, 'Created (approved or pending)'),
@@ -73,7 +73,7 @@ registry.registerPath({
   method: 'get',
   path: '/api/v1/articles/{articleId}/form',
   summary: 'Get a form token and the honeypot field name',
-  description: 'Send `token` back with the submission and leave the honeypot field empty. Not cacheable.',
+  description: 'Send `token` back with the submission and leave the honeypot field empty. A token serves one comment: fetch one each time the form is shown (not cacheable).',
   request: { params: s.ArticleParam },
   responses: {
     200: json(z.object({ token: z.string(), honeypot: z.string(), minSeconds: z.number().int() })),
