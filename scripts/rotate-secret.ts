@@ -9,9 +9,12 @@
  *
  *   OLD_SECRET=… NEW_SECRET=… DATABASE_URL=file:./data/tamis.db npx tsx scripts/rotate-secret.ts [--dry-run]
  *
- * Without OLD_SECRET, the secret the server generated and stored in the database (when SECRET was
- * never set) is the old one. Without NEW_SECRET, in that same case, a new one is generated and
- * stored in its place; when SECRET comes from the environment, NEW_SECRET is required.
+ * Without OLD_SECRET, the secret the server generated (when SECRET was never set) is the old one:
+ * its key file (SECRET_FILE, default `secret.key` beside the database file), or the database's
+ * `meta` table where an earlier release kept it. Then the new secret (NEW_SECRET, or generated) goes
+ * to the key file: written first to `<key file>.new`, renamed over the key file once the batch is
+ * committed. A run stopped in between is finished by running it again (the server refuses to start
+ * until then). When SECRET comes from the environment, NEW_SECRET is required and printed back for SECRET.
  */
 import { pathToFileURL } from 'node:url';
 import { and, count, eq, isNotNull } from 'drizzle-orm';
@@ -20,6 +23,7 @@ import { ConfigError, parseConfig } from '../src/config';
 import { randomToken, type Keys } from '../src/crypto';
 import { deriveNodeKeys } from '../src/entry/node-crypto';
 import { getMeta } from '../src/db/meta';
+import { createSecretFile, pendingSecretFile, readSecretFile, replaceSecretFile, secretFilePath } from '../src/entry/node-secret';
 import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
 import type { Db } from '../src/deps';
 import { runBatch, type Statement } from '../src/db/batch';
@@ -34,7 +38,8 @@ export interface RotationReport {
   alreadyNew: number;
   memory: { rekeyed: number; dropped: number };
   audit: { rekeyed: number; cleared: number };
-  storedSecret: boolean;
+  /** The old secret, kept in the database by an earlier release, was deleted from it in the same batch. */
+  droppedStoredSecret: boolean;
   dryRun: boolean;
 }
 
@@ -61,14 +66,14 @@ export async function rotateSecret(
   db: Db,
   oldSecret: string,
   newSecret: string,
-  options: { dryRun?: boolean; storeSecret?: boolean } = {},
+  options: { dryRun?: boolean; dropStoredSecret?: boolean } = {},
 ): Promise<RotationReport> {
   if (oldSecret === newSecret) throw new RotationError('The new secret is the old one.');
   const [from, to] = await Promise.all([deriveNodeKeys(oldSecret), deriveNodeKeys(newSecret)]);
   const report: RotationReport = {
     comments: 0, emails: 0, ips: 0, alreadyNew: 0,
     memory: { rekeyed: 0, dropped: 0 }, audit: { rekeyed: 0, cleared: 0 },
-    storedSecret: false, dryRun: options.dryRun ?? false,
+    droppedStoredSecret: false, dryRun: options.dryRun ?? false,
   };
   const maps: HashMaps = { email: new Map(), ip: new Map(), host: new Map() };
   const fresh = { email: new Set<string>(), ip: new Set<string>(), host: new Set<string>() };
@@ -163,9 +168,9 @@ export async function rotateSecret(
     else report.audit.cleared += rows;
   }
 
-  if (options.storeSecret) {
-    statements.push(db.update(meta).set({ value: newSecret }).where(eq(meta.key, SECRET_META_KEY)));
-    report.storedSecret = true;
+  if (options.dropStoredSecret) {
+    statements.push(db.delete(meta).where(and(eq(meta.key, SECRET_META_KEY), eq(meta.value, oldSecret))));
+    report.droppedStoredSecret = true;
   }
   if (!report.dryRun) await runBatch(db, statements);
 
@@ -182,19 +187,42 @@ export async function rotateSecret(
 
 async function main() {
   const dryRun = process.argv.includes('--dry-run');
-  const { DATABASE_URL, DATABASE_AUTH_TOKEN } = parseConfig(process.env);
-  const { db, client } = await openDatabase(DATABASE_URL, DATABASE_AUTH_TOKEN);
+  const config = parseConfig(process.env);
+  const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   try {
-    const stored = await getMeta(db, SECRET_META_KEY);
-    const oldSecret = process.env.OLD_SECRET || stored;
-    if (!oldSecret) throw new RotationError('Set OLD_SECRET: the database holds no generated secret, so the server ran with SECRET from its environment.');
-    // The stored secret is the one in force when the server runs without SECRET: keep it in step.
-    const storeSecret = stored !== null && stored === oldSecret;
-    const newSecret = process.env.NEW_SECRET || (storeSecret ? randomToken() : null);
+    const file = secretFilePath(config);
+    const pending = file && pendingSecretFile(file);
+    const [stored, fileSecret, pendingSecret] = await Promise.all([
+      getMeta(db, SECRET_META_KEY),
+      file ? readSecretFile(file) : null,
+      pending ? readSecretFile(pending) : null,
+    ]);
+    const oldSecret = process.env.OLD_SECRET || fileSecret || stored;
+    if (!oldSecret) {
+      throw new RotationError(`Set OLD_SECRET: there is no key file${file ? ` (${file})` : ''} and the database holds no generated secret, so the server ran with SECRET from its environment.`);
+    }
+    // The secret in force when the server runs without SECRET: its key file, or the meta row it is moved from.
+    const generated = file !== null && (oldSecret === fileSecret || (fileSecret === null && oldSecret === stored));
+    if (pendingSecret !== null && !generated) {
+      throw new RotationError(`${pending} holds the new secret of an unfinished rotation of the key file: run this again without OLD_SECRET to finish it.`);
+    }
+    if (pendingSecret !== null && process.env.NEW_SECRET && process.env.NEW_SECRET !== pendingSecret) {
+      throw new RotationError(`${pending} holds the new secret of an unfinished rotation: run this again without NEW_SECRET to finish it.`);
+    }
+    const newSecret = pendingSecret ?? (process.env.NEW_SECRET || (generated ? randomToken() : null));
     if (!newSecret) throw new RotationError('Set NEW_SECRET (at least 32 characters): the server takes its secret from SECRET in its environment.');
     if (newSecret.length < 32) throw new RotationError('NEW_SECRET must be at least 32 characters.');
 
-    const report = await rotateSecret(db, oldSecret, newSecret, { dryRun, storeSecret });
+    if (generated && !dryRun) {
+      // The old secret moves out of the database first, as the server would; then the new one waits
+      // beside the key file until the batch is committed.
+      if (fileSecret === null) await createSecretFile(file, oldSecret);
+      if (pendingSecret === null && (await createSecretFile(pending!, newSecret)) !== newSecret) {
+        throw new RotationError(`${pending} appeared meanwhile: is another rotation running?`);
+      }
+    }
+    const report = await rotateSecret(db, oldSecret, newSecret, { dryRun, dropStoredSecret: stored !== null && stored === oldSecret });
+    if (generated && !dryRun) await replaceSecretFile(pending!, file);
     console.log(
       `${dryRun ? 'Dry run, nothing written. Would change' : 'Rotated.'} ${report.comments} comment(s): ${report.emails} address(es), ` +
         `${report.ips} IP(s) sealed again; local memory ${report.memory.rekeyed} re-keyed, ${report.memory.dropped} dropped ` +
@@ -203,9 +231,9 @@ async function main() {
     );
     if (!dryRun) {
       console.log(
-        report.storedSecret
-          ? 'The new secret is stored in the database; start the server as before (without SECRET).'
-          : 'Now start the server with SECRET set to the new secret.',
+        generated
+          ? `The new secret is in ${file}; start the server as before (without SECRET).`
+          : `Now start the server with SECRET set to the new secret${report.droppedStoredSecret ? ' (the generated secret the database held is deleted from it)' : ''}.`,
       );
     }
   } finally {

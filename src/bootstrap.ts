@@ -1,8 +1,10 @@
-import type { Config } from './config';
+import { and, eq } from 'drizzle-orm';
+import { ConfigError, type Config } from './config';
 import { deriveKeys, randomToken, type Keys } from './crypto';
 import type { Db } from './deps';
 import type { Logger } from './logger';
-import { getOrInitMeta } from './db/meta';
+import { getMeta } from './db/meta';
+import { meta } from './db/schema';
 import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
 export interface Bootstrap {
@@ -13,21 +15,36 @@ export interface Bootstrap {
   adminTokenRevoked?: boolean;
 }
 
-/** Where the generated secret is kept (meta table) when SECRET is not set. */
+/**
+ * Where earlier releases kept the generated secret (the meta table), beside the data it decrypts.
+ * The Node entry moves it to a key file (entry/node-secret.ts); bootstrap then deletes it.
+ */
 export const SECRET_META_KEY = 'secret';
 
 /**
- * Runs once per process (or Workers isolate) on a migrated database: the signing secret
- * (from SECRET, or generated once and kept in the database) and the first admin token. A revoked
- * ADMIN_TOKEN is logged as a warning; a generated token is returned for the entry to print.
+ * Runs once per process (or Workers isolate) on a migrated database: the keys, derived from the
+ * secret the entry found (`secret`: SECRET, or on Node the key file), and the first admin token. A
+ * copy of that secret still in the database (an earlier release kept it there) is deleted: the entry
+ * put it where it now reads it before this runs, so nothing is lost if the process stops in between.
+ * A revoked ADMIN_TOKEN is logged as a warning; a generated token is returned for the entry to print.
  */
 export async function bootstrap(
   db: Db,
   config: Config,
   now: number,
-  { derive = deriveKeys, logger }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger } = {},
+  { derive = deriveKeys, logger, secret = config.SECRET }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger; secret?: string } = {},
 ): Promise<Bootstrap> {
-  const secret = config.SECRET ?? (await getOrInitMeta(db, SECRET_META_KEY, () => randomToken()));
+  if (!secret) throw new ConfigError('Invalid configuration:\n  SECRET: not set (at least 32 characters)');
+  const stored = await getMeta(db, SECRET_META_KEY);
+  if (stored === secret) {
+    await db.delete(meta).where(and(eq(meta.key, SECRET_META_KEY), eq(meta.value, secret)));
+  } else if (stored !== null) {
+    logger?.warn('secret.kept_in_database', {
+      detail:
+        'The database holds a generated secret that is not the one in use: whoever reads the database can decrypt what was written under it. ' +
+        'Rotate from it (OLD_SECRET, docs/reliability.md) or delete the meta row "secret".',
+    });
+  }
   const keys = await derive(secret);
   if (config.ADMIN_TOKEN) {
     if (!(await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now))) return { keys };

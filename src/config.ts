@@ -20,6 +20,11 @@ export const ConfigSchema = z.object({
   DATABASE_AUTH_TOKEN: optionalString,
   ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  /**
+   * Node, without SECRET: the key file holding the generated secret (created on first start, mode
+   * 0600). Default: `secret.key` in the directory of the database file (src/entry/node-secret.ts).
+   */
+  SECRET_FILE: optionalString,
   ALLOWED_ORIGINS: z.preprocess(
     emptyToUndefined,
     z

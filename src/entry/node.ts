@@ -8,12 +8,15 @@ import { createLogger, logFailure } from '../logger';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
 import { deriveNodeKeys } from './node-crypto';
 import { openDatabase } from './node-db';
+import { nodeSecret } from './node-secret';
 
 async function main() {
   const config = parseConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const { db, client, scrubStorage } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger });
+  // SECRET wins; without it, the key file (node-secret.ts), never the database.
+  const secret = config.SECRET ?? (await nodeSecret(db, config, logger));
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger, secret });
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +

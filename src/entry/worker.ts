@@ -37,11 +37,22 @@ function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
   return drizzleLibsql(client, { schema });
 }
 
-/** On Workers the client IP is CF-Connecting-IP, which Cloudflare sets; TRUST_PROXY defaults to it. */
+/**
+ * On Workers the client IP is CF-Connecting-IP, which Cloudflare sets; TRUST_PROXY defaults to it.
+ * SECRET is required: a Worker has no file of its own to keep a generated one in, and keeping it in
+ * the database would put the key beside the data it decrypts.
+ */
 function workerConfig(env: WorkerEnv): Config {
   const raw: Record<string, unknown> = { ...env };
   if (typeof raw.TRUST_PROXY !== 'string' || raw.TRUST_PROXY === '') raw.TRUST_PROXY = 'cf-connecting-ip';
-  return parseConfig(raw);
+  const config = parseConfig(raw);
+  if (!config.SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SECRET: required on Workers (at least 32 characters; it keys the encryption of emails and IPs): ' +
+        'set it with `npx wrangler secret put SECRET` (for wrangler dev, in .dev.vars); see docs/edge.md',
+    );
+  }
+  return config;
 }
 
 /** The bootstrap of an isolate's database: its keys (appFor keeps the result, or tries again after a failure). */

@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { setup, type NodeHarness } from '../harness/node';
 import { comment, path, post, postOk } from '../harness/client';
 import { TEST_ENV } from '../harness/types';
+import { parseConfig } from '../../src/config';
 import { deriveKeys } from '../../src/crypto';
+import { createSecretFile, nodeSecret } from '../../src/entry/node-secret';
+import { createLogger } from '../../src/logger';
 import { auditLog, comments, meta, spamMemory } from '../../src/db/schema';
 import { memoryKeys } from '../../src/services/spam';
 import { RotationError, rotateSecret } from '../../scripts/rotate-secret';
@@ -79,7 +83,8 @@ describe('rotating SECRET', () => {
 
     // The app with the new secret: duplicates and flood control still recognise people.
     t.deps.keys = newKeys;
-    const dup = await post(t, 'rot', comment({ email: people[1]!.email, content: `Avis de ${people[1]!.email}.` }), { ip: '192.0.2.77' });
+    // (A duplicate is the same client's: the same address and IP, both found by their new keyed hashes.)
+    const dup = await post(t, 'rot', comment({ email: people[1]!.email, content: `Avis de ${people[1]!.email}.` }), { ip: people[1]!.ip });
     expect(dup.status).toBe(409);
     t.clock.advance(-120_000); // back to a few seconds after bruno's comment, inside the flood window
     const flood = await post(t, 'rot', comment(), { ip: people[1]!.ip });
@@ -107,30 +112,94 @@ describe('rotating SECRET', () => {
     expect(await everything(t)).toBe(once);
   });
 
-  it('the script: with a generated secret stored in the database, it rotates and stores the new one', async () => {
+  const run = (env: Record<string, string>, ...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-secret.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OLD_SECRET: '', NEW_SECRET: '', SECRET_FILE: '', ...env },
+    });
+
+  /** What the database file holds after the script: the stored secret (if any) and one sealed address. */
+  async function stored(url: string) {
+    const file = openFile(url);
+    try {
+      const secret = (await file.execute("SELECT value FROM meta WHERE key = 'secret'")).rows[0]?.[0] ?? null;
+      return { secret, sealed: String((await file.execute('SELECT email_enc FROM comments')).rows[0]![0]) };
+    } finally {
+      file.close();
+    }
+  }
+
+  it('the script: with the generated secret in its key file, it rotates and writes the new one there', async () => {
     const db = tempDatabase('tamis-rotate-');
     try {
-      // A server that ran without SECRET generated one and kept it in the database.
-      const t = await setup({ SECRET: '' }, db.url);
+      // A server that ran without SECRET: its secret is in secret.key beside the database.
+      const keyFile = join(db.dir, 'secret.key');
+      await createSecretFile(keyFile, OLD);
+      const t = await setup({}, db.url);
       await postOk(t, 'rot', comment({ email: 'script@exemple.fr' }), { ip: '203.0.113.99' });
-      const generated = (await t.deps.db.select().from(meta).where(eq(meta.key, 'secret')).get())!.value;
       clientOf(t).close();
 
-      const run = promisify(execFile);
-      const env = { ...process.env, DATABASE_URL: db.url, OLD_SECRET: '', NEW_SECRET: '' };
-      const dry = await run(process.execPath, ['--import', 'tsx', 'scripts/rotate-secret.ts', '--dry-run'], { cwd: ROOT, env });
+      const dry = await run({ DATABASE_URL: db.url }, '--dry-run');
       expect(dry.stdout).toContain('Dry run');
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/rotate-secret.ts'], { cwd: ROOT, env });
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(OLD);
+      expect(existsSync(`${keyFile}.new`)).toBe(false);
+      const { stdout } = await run({ DATABASE_URL: db.url });
       expect(stdout).toMatch(/Rotated\. 1 comment/);
-      expect(stdout).toContain('stored in the database');
+      expect(stdout).toContain(`The new secret is in ${keyFile}`);
 
-      const file = openFile(db.url);
-      const stored = String((await file.execute("SELECT value FROM meta WHERE key = 'secret'")).rows[0]![0]);
-      const sealed = String((await file.execute('SELECT email_enc FROM comments')).rows[0]![0]);
-      file.close();
-      expect(stored).not.toBe(generated);
-      expect(await (await deriveKeys(stored)).decrypt(sealed)).toBe('script@exemple.fr');
-      expect(await (await deriveKeys(generated)).decrypt(sealed)).toBeNull();
+      const secret = readFileSync(keyFile, 'utf8').trim();
+      expect(secret).not.toBe(OLD);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(readdirSync(db.dir).filter((f) => f.startsWith('secret.key'))).toEqual(['secret.key']);
+      const after = await stored(db.url);
+      expect(after.secret).toBeNull();
+      expect(await (await deriveKeys(secret)).decrypt(after.sealed)).toBe('script@exemple.fr');
+      expect(await (await deriveKeys(OLD)).decrypt(after.sealed)).toBeNull();
+    } finally {
+      db.remove();
+    }
+  }, 30_000);
+
+  it('the script: a secret an earlier release kept in the database goes to the key file, rotated; the row is deleted', async () => {
+    const db = tempDatabase('tamis-rotate-');
+    try {
+      const t = await setup({}, db.url);
+      await t.deps.db.insert(meta).values({ key: 'secret', value: OLD });
+      await postOk(t, 'rot', comment({ email: 'legacy@exemple.fr' }), { ip: '203.0.113.98' });
+      clientOf(t).close();
+
+      const { stdout } = await run({ DATABASE_URL: db.url });
+      expect(stdout).toMatch(/Rotated\. 1 comment/);
+      const keyFile = join(db.dir, 'secret.key');
+      const secret = readFileSync(keyFile, 'utf8').trim();
+      expect(secret).not.toBe(OLD);
+      const after = await stored(db.url);
+      expect(after.secret).toBeNull();
+      expect(await (await deriveKeys(secret)).decrypt(after.sealed)).toBe('legacy@exemple.fr');
+    } finally {
+      db.remove();
+    }
+  }, 30_000);
+
+  it('a rotation stopped after its batch: the server refuses to start, and running the script again finishes it', async () => {
+    const db = tempDatabase('tamis-rotate-');
+    try {
+      const keyFile = join(db.dir, 'secret.key');
+      await createSecretFile(keyFile, OLD);
+      const t = await setup({}, db.url);
+      await postOk(t, 'rot', comment({ email: 'stopped@exemple.fr' }), { ip: '203.0.113.97' });
+      // The script had written the new secret beside the key file and committed its batch, then stopped.
+      await createSecretFile(`${keyFile}.new`, NEW);
+      await rotateSecret(t.deps.db, OLD, NEW);
+      const config = parseConfig({ DATABASE_URL: db.url });
+      await expect(nodeSecret(t.deps.db, config, createLogger('silent'))).rejects.toThrow(/SECRET_FILE: a rotation of the secret did not finish/);
+      clientOf(t).close();
+
+      const { stdout } = await run({ DATABASE_URL: db.url });
+      expect(stdout).toMatch(/Rotated\. 0 comment.*1 already under the new secret/);
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(NEW);
+      expect(existsSync(`${keyFile}.new`)).toBe(false);
+      expect(await (await deriveKeys(NEW)).decrypt((await stored(db.url)).sealed)).toBe('stopped@exemple.fr');
     } finally {
       db.remove();
     }

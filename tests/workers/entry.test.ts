@@ -1,6 +1,6 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker, { type WorkerEnv } from '../../src/entry/worker';
 import { BROWSER_UA, comment, path } from '../harness/client';
 import { TEST_ENV } from '../harness/types';
@@ -88,5 +88,24 @@ describe('src/entry/worker.ts in workerd', () => {
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.text()).not.toContain(TEST_ENV.SECRET);
+  });
+
+  it('refuses to start without SECRET, and says in the log how to set it', async () => {
+    const { SECRET: _, ...noSecret } = bindings;
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const withEnv of [noSecret, { ...noSecret, SECRET: '' }]) {
+        const res = await call('/healthz', {}, withEnv);
+        expect(res.status).toBe(500);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+      }
+      const message = logged.mock.calls.map((args) => String(args[0])).join('\n');
+      expect(message).toContain('SECRET: required on Workers');
+      expect(message).toContain('wrangler secret put SECRET');
+    } finally {
+      logged.mockRestore();
+    }
+    // Nothing was generated and kept in the database in its place.
+    expect(await env.DB.prepare("SELECT value FROM meta WHERE key = 'secret'").first()).toBeNull();
   });
 });
