@@ -9,6 +9,7 @@ import {
   type CommentRow,
 } from '../db/comments';
 import { WriteConflict } from '../db/batch';
+import { useFormToken } from '../db/form-tokens';
 import type { CommentStatus } from '../db/schema';
 import { ApiError, parseOrThrow } from '../http/errors';
 import { editSchema, submissionSchema } from '../http/schemas';
@@ -138,7 +139,8 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     editedAt: null,
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
-  await conflictAs(insertComment(db, row), () => new ApiError(404, 'parent_not_found'));
+  // The form token is used up in the same batch (single use; see db/form-tokens.ts).
+  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new ApiError(404, 'parent_not_found'));
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
