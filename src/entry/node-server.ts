@@ -1,0 +1,70 @@
+import { serve } from '@hono/node-server';
+import type { Context } from 'hono';
+import { createApp } from '../app';
+import { bootstrap } from '../bootstrap';
+import type { Config } from '../config';
+import { systemClock, type Deps } from '../deps';
+import { createLogger, logFailure } from '../logger';
+import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
+import { deriveNodeKeys } from './node-crypto';
+import { openDatabase } from './node-db';
+import { nodeSecret } from './node-secret';
+
+/**
+ * The Node server: libSQL (migrations applied), the secret, bootstrap, then serve until SIGTERM or
+ * SIGINT (requests in flight finish, the database is closed, exit 0). Run by `node dist/entry/node.js`
+ * (`npm start`) and by `tamis serve`.
+ */
+export async function serveNode(config: Config) {
+  const logger = createLogger(config.LOG_LEVEL);
+  const { db, client, scrubStorage } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  // SECRET wins; without it, the key file (node-secret.ts), never the database.
+  const secret = config.SECRET ?? (await nodeSecret(db, config, logger));
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger, secret });
+  if (generatedAdminToken) {
+    process.stdout.write(
+      `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +
+        `Use it as "Authorization: Bearer <token>" on /api/v1/admin/*. Only its hash is stored.\n\n`,
+    );
+  }
+
+  const deps: Deps = {
+    db,
+    config,
+    clock: systemClock,
+    logger,
+    keys,
+    remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    defer: (task) => {
+      void logFailure(logger, task);
+    },
+    ...(scrubStorage ? { scrubStorage } : {}),
+  };
+  const app = createApp(deps);
+
+  // IPs and user agents older than the retention go even when nobody posts (services/retention.ts).
+  const purge = () => deps.defer(() => purgeIfDue(deps));
+  purge();
+  setInterval(purge, PURGE_INTERVAL_MS).unref();
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info('listening', { url: `http://${config.HOST}:${info.port}`, database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//') });
+  });
+
+  // Stop accepting, let requests in flight finish, close the database, exit 0.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    server.close(() => {
+      client.close();
+      process.exit(0);
+    });
+    // close() only drops the keep-alive connections idle at this instant; one that finishes its
+    // request later would hold the exit for the keep-alive timeout (5 s). Drop those as they idle.
+    if ('closeIdleConnections' in server) setInterval(() => server.closeIdleConnections(), 100).unref();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
