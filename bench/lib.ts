@@ -63,7 +63,7 @@ export async function startProcess(script: string, env: Record<string, string>, 
 
 /** The production server (built as `npm start` builds it) on a database file, every check and flood control on. */
 export function startTamis(databaseFile: string, port: number, nodeArgs: string[] = []) {
-  execSync('npm run -s build:node', { stdio: 'inherit' });
+  execSync('npm run -s build', { stdio: 'inherit' });
   const env = { DATABASE_URL: `file:${databaseFile}`, SECRET, ADMIN_TOKEN, TRUST_PROXY: 'x-forwarded-for', LOG_LEVEL: 'warn' };
   return startProcess('dist/entry/node.js', env, port, [...startFlags(), ...nodeArgs]);
 }

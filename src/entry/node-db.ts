@@ -9,6 +9,11 @@ import * as schema from '../db/schema';
 import type { Db } from '../deps';
 import { isDatabaseBusy } from '../http/errors';
 
+/**
+ * The migration files, found from this module's own location: `src/entry/` when run from the
+ * sources, `dist/entry/` in the bundles (`npm run build`). Both are two levels under the project,
+ * so a bundle must stay in `dist/entry/` beside the `migrations/` folder it ships with.
+ */
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
@@ -32,6 +37,8 @@ const BUSY_RETRY_DELAYS_MS = [50, 250];
 export interface OpenOptions {
   /** For tests: a shorter busy timeout than BUSY_TIMEOUT_MS. */
   busyTimeoutMs?: number;
+  /** False: open the database as it is (a backup of a running server's file must not migrate it). */
+  migrate?: boolean;
 }
 
 /** The path of a local database file (`file:…`), ':memory:', or null for a remote database (Turso). */
@@ -47,7 +54,7 @@ export interface OpenedDatabase {
   scrubStorage?: () => Promise<boolean>;
 }
 
-/** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations. */
+/** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations (unless `migrate: false`). */
 export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   let client: Client;
   const path = localDatabasePath(url);
@@ -61,8 +68,13 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
     client = createClient({ url, authToken });
   }
   const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  if (options.migrate !== false) await applyMigrations(db);
   return { db, client, ...(path !== null && path !== ':memory:' ? { scrubStorage: () => checkpoint(client) } : {}) };
+}
+
+/** Applies the migrations not yet applied (drizzle's table `__drizzle_migrations` lists those that were). */
+export async function applyMigrations(db: Db) {
+  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
 }
 
 /**

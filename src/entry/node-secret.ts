@@ -28,7 +28,7 @@ export function secretFilePath(config: Pick<Config, 'SECRET_FILE' | 'DATABASE_UR
   return path === null || path === ':memory:' ? null : join(dirname(resolve(path)), 'secret.key');
 }
 
-/** Where scripts/rotate-secret.ts puts the new secret until the database is re-encrypted with it. */
+/** Where `tamis rotate-secret` (entry/rotate-secret.ts) puts the new secret until the database is re-encrypted with it. */
 export const pendingSecretFile = (file: string) => `${file}.new`;
 
 /** The secret a key file holds, or null when there is no such file. */
@@ -113,7 +113,7 @@ export async function nodeSecret(db: Db, config: Config, logger: Logger): Promis
   }
   const pending = pendingSecretFile(file);
   if (await stat(pending).then(() => true, () => false)) {
-    throw invalid('SECRET_FILE', `a rotation of the secret did not finish (${pending} exists): run scripts/rotate-secret.ts again to finish it (docs/reliability.md)`);
+    throw invalid('SECRET_FILE', `a rotation of the secret did not finish (${pending} exists): run "tamis rotate-secret" again to finish it (docs/reliability.md)`);
   }
   const stored = await getMeta(db, SECRET_META_KEY);
   let secret = await readSecretFile(file, logger);

@@ -12,7 +12,7 @@ import { createSecretFile, nodeSecret } from '../../src/entry/node-secret';
 import { createLogger } from '../../src/logger';
 import { auditLog, comments, meta, spamMemory } from '../../src/db/schema';
 import { memoryKeys } from '../../src/services/spam';
-import { RotationError, rotateSecret } from '../../scripts/rotate-secret';
+import { RotationError, rotateSecret } from '../../src/entry/rotate-secret';
 import { ROOT, clientOf, openFile, tempDatabase } from './server';
 
 const OLD = TEST_ENV.SECRET!;
@@ -113,12 +113,12 @@ describe('rotating SECRET', () => {
   });
 
   const run = (env: Record<string, string>, ...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-secret.ts', ...args], {
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/entry/cli.ts', 'rotate-secret', ...args], {
       cwd: ROOT,
       env: { ...process.env, OLD_SECRET: '', NEW_SECRET: '', SECRET_FILE: '', ...env },
     });
 
-  /** What the database file holds after the script: the stored secret (if any) and one sealed address. */
+  /** What the database file holds after the command: the stored secret (if any) and one sealed address. */
   async function stored(url: string) {
     const file = openFile(url);
     try {
@@ -129,7 +129,7 @@ describe('rotating SECRET', () => {
     }
   }
 
-  it('the script: with the generated secret in its key file, it rotates and writes the new one there', async () => {
+  it('tamis rotate-secret: with the generated secret in its key file, it rotates and writes the new one there', async () => {
     const db = tempDatabase('tamis-rotate-');
     try {
       // A server that ran without SECRET: its secret is in secret.key beside the database.
@@ -160,7 +160,7 @@ describe('rotating SECRET', () => {
     }
   }, 30_000);
 
-  it('the script: a secret an earlier release kept in the database goes to the key file, rotated; the row is deleted', async () => {
+  it('tamis rotate-secret: a secret an earlier release kept in the database goes to the key file, rotated; the row is deleted', async () => {
     const db = tempDatabase('tamis-rotate-');
     try {
       const t = await setup({}, db.url);
@@ -181,14 +181,14 @@ describe('rotating SECRET', () => {
     }
   }, 30_000);
 
-  it('a rotation stopped after its batch: the server refuses to start, and running the script again finishes it', async () => {
+  it('a rotation stopped after its batch: the server refuses to start, and running the command again finishes it', async () => {
     const db = tempDatabase('tamis-rotate-');
     try {
       const keyFile = join(db.dir, 'secret.key');
       await createSecretFile(keyFile, OLD);
       const t = await setup({}, db.url);
       await postOk(t, 'rot', comment({ email: 'stopped@exemple.fr' }), { ip: '203.0.113.97' });
-      // The script had written the new secret beside the key file and committed its batch, then stopped.
+      // The command had written the new secret beside the key file and committed its batch, then stopped.
       await createSecretFile(`${keyFile}.new`, NEW);
       await rotateSecret(t.deps.db, OLD, NEW);
       const config = parseConfig({ DATABASE_URL: db.url });

@@ -7,7 +7,7 @@
  * Stop the server first (it holds the old keys in memory and would keep writing with them), run
  * this, then start the server with the new secret.
  *
- *   OLD_SECRET=… NEW_SECRET=… DATABASE_URL=file:./data/tamis.db npx tsx scripts/rotate-secret.ts [--dry-run]
+ *   OLD_SECRET=… NEW_SECRET=… DATABASE_URL=file:./data/tamis.db tamis rotate-secret [--dry-run]
  *
  * Without OLD_SECRET, the secret the server generated (when SECRET was never set) is the old one:
  * its key file (SECRET_FILE, default `secret.key` beside the database file), or the database's
@@ -16,19 +16,19 @@
  * committed. A run stopped in between is finished by running it again (the server refuses to start
  * until then). When SECRET comes from the environment, NEW_SECRET is required and printed back for SECRET.
  */
-import { pathToFileURL } from 'node:url';
 import { and, count, eq, isNotNull } from 'drizzle-orm';
-import { SECRET_META_KEY } from '../src/bootstrap';
-import { ConfigError, parseConfig } from '../src/config';
-import { randomToken, type Keys } from '../src/crypto';
-import { deriveNodeKeys } from '../src/entry/node-crypto';
-import { getMeta } from '../src/db/meta';
-import { createSecretFile, pendingSecretFile, readSecretFile, replaceSecretFile, secretFilePath } from '../src/entry/node-secret';
-import { auditLog, comments, meta, spamMemory } from '../src/db/schema';
-import type { Db } from '../src/deps';
-import { runBatch, type Statement } from '../src/db/batch';
-import { openDatabase } from '../src/entry/node-db';
-import { memoryKeys } from '../src/services/spam';
+import { SECRET_META_KEY } from '../bootstrap';
+import type { Config } from '../config';
+import { randomToken, type Keys } from '../crypto';
+import { getMeta } from '../db/meta';
+import { auditLog, comments, meta, spamMemory } from '../db/schema';
+import type { Db } from '../deps';
+import { runBatch, type Statement } from '../db/batch';
+import { memoryKeys } from '../services/spam';
+import { CommandError } from './command-error';
+import { deriveNodeKeys } from './node-crypto';
+import { openDatabase } from './node-db';
+import { createSecretFile, pendingSecretFile, readSecretFile, replaceSecretFile, secretFilePath } from './node-secret';
 
 export interface RotationReport {
   comments: number;
@@ -43,8 +43,7 @@ export interface RotationReport {
   dryRun: boolean;
 }
 
-export class RotationError extends Error {}
-
+export class RotationError extends CommandError {}
 
 /** Old hash → new hash, for each kind of value local memory and the audit log refer to. */
 interface HashMaps {
@@ -52,7 +51,6 @@ interface HashMaps {
   ip: Map<string, string>;
   host: Map<string, string>;
 }
-
 
 /** Decrypts with the old keys; a value the new keys already open is left as it is. */
 async function reseal(sealed: string, from: Keys, to: Keys): Promise<{ plain: string; sealed: string; already: boolean } | null> {
@@ -185,9 +183,16 @@ export async function rotateSecret(
   return report;
 }
 
-async function main() {
-  const dryRun = process.argv.includes('--dry-run');
-  const config = parseConfig(process.env);
+export interface RotationOptions {
+  /** OLD_SECRET: the secret the server ran with, when it is not its key file's (or the database's). */
+  oldSecret?: string | undefined;
+  /** NEW_SECRET: the secret to rotate to; generated when the key file receives it. */
+  newSecret?: string | undefined;
+  dryRun?: boolean;
+}
+
+/** `tamis rotate-secret`: the rotation with the secrets where the server keeps them; prints what it did. */
+export async function rotateSecretCommand(config: Config, { oldSecret: givenOld, newSecret: givenNew, dryRun = false }: RotationOptions, print: (line: string) => void) {
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   try {
     const file = secretFilePath(config);
@@ -197,7 +202,7 @@ async function main() {
       file ? readSecretFile(file) : null,
       pending ? readSecretFile(pending) : null,
     ]);
-    const oldSecret = process.env.OLD_SECRET || fileSecret || stored;
+    const oldSecret = givenOld || fileSecret || stored;
     if (!oldSecret) {
       throw new RotationError(`Set OLD_SECRET: there is no key file${file ? ` (${file})` : ''} and the database holds no generated secret, so the server ran with SECRET from its environment.`);
     }
@@ -206,10 +211,10 @@ async function main() {
     if (pendingSecret !== null && !generated) {
       throw new RotationError(`${pending} holds the new secret of an unfinished rotation of the key file: run this again without OLD_SECRET to finish it.`);
     }
-    if (pendingSecret !== null && process.env.NEW_SECRET && process.env.NEW_SECRET !== pendingSecret) {
+    if (pendingSecret !== null && givenNew && givenNew !== pendingSecret) {
       throw new RotationError(`${pending} holds the new secret of an unfinished rotation: run this again without NEW_SECRET to finish it.`);
     }
-    const newSecret = pendingSecret ?? (process.env.NEW_SECRET || (generated ? randomToken() : null));
+    const newSecret = pendingSecret ?? (givenNew || (generated ? randomToken() : null));
     if (!newSecret) throw new RotationError('Set NEW_SECRET (at least 32 characters): the server takes its secret from SECRET in its environment.');
     if (newSecret.length < 32) throw new RotationError('NEW_SECRET must be at least 32 characters.');
 
@@ -223,14 +228,14 @@ async function main() {
     }
     const report = await rotateSecret(db, oldSecret, newSecret, { dryRun, dropStoredSecret: stored !== null && stored === oldSecret });
     if (generated && !dryRun) await replaceSecretFile(pending!, file);
-    console.log(
+    print(
       `${dryRun ? 'Dry run, nothing written. Would change' : 'Rotated.'} ${report.comments} comment(s): ${report.emails} address(es), ` +
         `${report.ips} IP(s) sealed again; local memory ${report.memory.rekeyed} re-keyed, ${report.memory.dropped} dropped ` +
         `(no stored value to re-key them from); audit subjects ${report.audit.rekeyed} re-keyed, ${report.audit.cleared} cleared; ` +
         `${report.alreadyNew} already under the new secret.`,
     );
     if (!dryRun) {
-      console.log(
+      print(
         generated
           ? `The new secret is in ${file}; start the server as before (without SECRET).`
           : `Now start the server with SECRET set to the new secret${report.droppedStoredSecret ? ' (the generated secret the database held is deleted from it)' : ''}.`,
@@ -241,9 +246,3 @@ async function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof RotationError || error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  });
-}
