@@ -7,6 +7,22 @@ import { isPrintable, normalizeLine, normalizeMultiline } from '../text';
  */
 
 export const asText = (normalize: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? normalize(v) : v);
+
+/**
+ * How many times its limit a text field may be long as sent. A longer one is refused (422, "Must
+ * be at most {max} characters", as any text over the limit) without being normalized, so the work
+ * done on a field follows its limit, not the 64 KiB body. The limit itself is checked after
+ * normalization, which can shorten a legitimate text a lot: CRLF line endings become LF, trailing
+ * spaces and invisible characters go, NFC composes decomposed letters (Vietnamese in NFD spends up
+ * to three code units on a letter). Four times the limit leaves room for all of that together.
+ * This is a bound on work, not the defence: every normalization step is linear on any input
+ * (tests/unit/linear.test.ts), as it must be with a limit up to 50,000 under a 64 KiB body.
+ */
+export const RAW_LENGTH_FACTOR = 4;
+
+/** asText for a field of at most `max` characters: a string over RAW_LENGTH_FACTOR × max is passed on as sent, for the length check to refuse. */
+export const boundedText = (normalize: (s: string) => string, max: number) => (v: unknown) =>
+  typeof v === 'string' && v.length <= RAW_LENGTH_FACTOR * max ? normalize(v) : v;
 /** Absent, null and blank all mean "not given" for optional fields (HTML forms send blanks). */
 export const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
 
@@ -39,7 +55,7 @@ export const CommentId = z
   .refine((s) => /^[A-Za-z0-9_-]+$/.test(s), { params: { key: 'invalid_id' } });
 
 const author = (max: number) =>
-  z.preprocess(asText(normalizeLine), z.string().min(1).max(max)).describe('Display name, shown publicly.');
+  z.preprocess(boundedText(normalizeLine, max), z.string().min(1).max(max)).describe('Display name, shown publicly.');
 const email = z
   .preprocess(asText((s) => s.trim()), z.email().max(254))
   .describe('Never published, never returned by the public API; stored encrypted.');
@@ -51,7 +67,7 @@ const website = z
   .describe('An http(s) address; other schemes are refused.');
 export const contentField = (max: number) =>
   z
-    .preprocess(asText(normalizeMultiline), z.string().min(1).max(max))
+    .preprocess(boundedText(normalizeMultiline, max), z.string().min(1).max(max))
     .describe('Plain text; blank lines separate paragraphs, http(s) URLs become links.');
 
 /** Schemas depend on the site's length limits; building one costs more than using it, so each is kept. */

@@ -61,11 +61,22 @@ export function underDomain(host: string, domain: string): boolean {
   return d.length > 0 && (h === d || h.endsWith(`.${d}`));
 }
 
-/** The domain and each parent with at least two labels: 'a.b.example.com' → [that, 'b.example.com', 'example.com']. */
+/** The longest domain name DNS can carry (RFC 1035): a longer host is no domain name. */
+export const MAX_DOMAIN_LENGTH = 253;
+
+/**
+ * The domain and each parent with at least two labels: 'a.b.example.com' → [that, 'b.example.com', 'example.com'].
+ * None for a name longer than a domain can be: its parents would cost the square of its length to
+ * build and look up ('a.a.a.…' over 64 KB took seconds), and no list holds such a name.
+ */
 function domainAndParents(domain: string): string[] {
-  const labels = domain.split('.');
+  if (domain.length > MAX_DOMAIN_LENGTH) return [];
   const out: string[] = [];
-  for (let i = 0; i + 2 <= labels.length; i++) out.push(labels.slice(i).join('.'));
+  let start = 0;
+  for (let dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', start)) {
+    out.push(domain.slice(start));
+    start = dot + 1;
+  }
   return out;
 }
 
@@ -82,7 +93,7 @@ export const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
 export function domainProblem(domain: string): string | null {
   const d = domain.trim().toLowerCase().replace(/\.$/, '');
   if (!d) return 'empty domain';
-  if (d.length > 253) return 'domain too long';
+  if (d.length > MAX_DOMAIN_LENGTH) return 'domain too long';
   if (parseIp(d.replace(/^\[|\]$/g, ''))) return 'IP address instead of a domain';
   const labels = d.split('.');
   if (labels.length < 2) return 'domain without a dot';
