@@ -1,15 +1,10 @@
 import type { Context } from 'hono';
-import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { Config } from './config';
 import type { Keys } from './crypto';
+import type { Db } from './db/database';
 import type { Logger } from './logger';
-import type * as schema from './db/schema';
 
-/**
- * The database as the app sees it. The Workers entry hands in drizzle's D1 database, which offers
- * the same query builder and `batch()`; the app uses nothing beyond those.
- */
-export type Db = LibSQLDatabase<typeof schema>;
+export type { Db } from './db/database';
 
 export interface Clock {
   now(): number;

@@ -3,10 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { createFileClient } from './node-client';
-import { drizzle } from 'drizzle-orm/libsql';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../db/schema';
-import type { Db } from '../deps';
 import { isDatabaseBusy } from '../http/errors';
 
 /**
@@ -47,8 +46,11 @@ export function localDatabasePath(url: string): string | null {
   return url.startsWith('file:') ? url.replace(/^file:(\/\/(?=\/))?/, '') : null;
 }
 
+/** The Node entry's database: drizzle over libSQL, a Db (db/database.ts) and what the libSQL migrator takes. */
+export type NodeDb = LibSQLDatabase<typeof schema>;
+
 export interface OpenedDatabase {
-  db: Db;
+  db: NodeDb;
   client: Client;
   /** Deps.scrubStorage, for a database file (nothing else keeps old pages on this machine). */
   scrubStorage?: () => Promise<boolean>;
@@ -73,7 +75,7 @@ export async function openDatabase(url: string, authToken?: string, options: Ope
 }
 
 /** Applies the migrations not yet applied (drizzle's table `__drizzle_migrations` lists those that were). */
-export async function applyMigrations(db: Db) {
+export async function applyMigrations(db: NodeDb) {
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
 }
 

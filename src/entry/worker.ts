@@ -22,12 +22,11 @@ import { purgeIfDue } from '../services/retention';
 export type WorkerEnv = Partial<Env> & Partial<Record<keyof Config, string>>;
 
 /**
- * The database: the D1 binding `DB` when there is one, else libSQL over HTTP (Turso).
- * drizzle's D1 database offers the same query builder and `batch()` as the libSQL one, which is
- * all the app uses, hence the cast to the app's `Db`.
+ * The database: the D1 binding `DB` when there is one, else libSQL over HTTP (Turso). Both are a
+ * `Db` (db/database.ts): the same query builder and `batch()`.
  */
 function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
-  if (env.DB) return drizzleD1(env.DB, { schema }) as unknown as Db;
+  if (env.DB) return drizzleD1(env.DB, { schema });
   if (!/^(libsql|https?):\/\//.test(config.DATABASE_URL)) {
     throw new ConfigError(
       'Invalid configuration:\n  DB: no D1 binding, and DATABASE_URL is not a libsql:// or https:// URL (Turso); see docs/edge.md',

@@ -2,7 +2,6 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from '../../src/db/schema';
-import type { Db } from '../../src/deps';
 import { harnessOn, type AppHarness } from './app';
 
 export type WorkerHarness = AppHarness;
@@ -31,5 +30,5 @@ export async function resetDatabase(db: D1Database = bindings.DB): Promise<void>
 /** A fresh app on a fresh, migrated D1 database, inside workerd. Same contract as the Node harness. */
 export async function setup(env: Record<string, string> = {}): Promise<WorkerHarness> {
   await resetDatabase(bindings.DB);
-  return harnessOn(drizzle(bindings.DB, { schema }) as unknown as Db, env);
+  return harnessOn(drizzle(bindings.DB, { schema }), env);
 }
