@@ -8,6 +8,12 @@ import { settings as settingsTable } from './db/schema';
 import { SpamSettingsSchema } from './spam/settings';
 
 /**
+ * How far the length settings go: request schemas check texts against these caps, the services
+ * against the site's own limits (services/limits.ts).
+ */
+export const LENGTH_CAPS = { maxAuthorLength: 200, maxContentLength: 50_000 } as const;
+
+/**
  * Site settings that moderators change at run time. Stored as one JSON document of overrides;
  * what is not stored takes its default here.
  */
@@ -18,8 +24,8 @@ export const SiteSettingsSchema = z
     /** Levels shown in a thread; deeper replies attach to the deepest allowed ancestor. */
     maxDepth: z.number().int().min(2).max(10).default(5),
     editWindowMinutes: z.number().int().min(0).max(24 * 60).default(15),
-    maxAuthorLength: z.number().int().min(10).max(200).default(100),
-    maxContentLength: z.number().int().min(100).max(50_000).default(5000),
+    maxAuthorLength: z.number().int().min(10).max(LENGTH_CAPS.maxAuthorLength).default(100),
+    maxContentLength: z.number().int().min(100).max(LENGTH_CAPS.maxContentLength).default(5000),
     /** Comments close this many days after an article's first comment; null: never. */
     closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
     avatars: z.enum(['none', 'gravatar']).optional(),
@@ -34,6 +40,9 @@ export const SiteSettingsSchema = z
   .strict();
 
 export type SiteSettings = z.infer<typeof SiteSettingsSchema> & { avatars: 'none' | 'gravatar' };
+
+/** The settings of a site that changed none (avatars aside, which the environment sets). */
+export const SETTINGS_DEFAULTS = SiteSettingsSchema.parse({});
 
 const KEY = 'site';
 

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../deps';
+import type { Statement } from './batch';
 import { listEntries } from './schema';
 
 export type ListEntryRow = typeof listEntries.$inferSelect;
@@ -18,4 +19,13 @@ export function listListEntries(db: Db, filter: { list?: ListName | undefined; k
 
 export function getListEntry(db: Db, id: string) {
   return db.select().from(listEntries).where(eq(listEntries.id, id)).get();
+}
+
+/** The statement adding an entry; the unique index refuses one that is in the list already. */
+export function insertListEntry(db: Db, row: ListEntryRow): Statement {
+  return db.insert(listEntries).values(row);
+}
+
+export function deleteListEntry(db: Db, id: string): Statement {
+  return db.delete(listEntries).where(eq(listEntries.id, id));
 }

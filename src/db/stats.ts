@@ -26,7 +26,7 @@ export function countByDay(db: Db, since: number) {
 
 /**
  * For each rule, how many comments the checks judged spam (or held) since `since` with that rule
- * adding to the score or imposing its floor: read from the reasons stored with each comment.
+ * adding to the score: read from the reasons stored with each comment.
  */
 export function countByRule(db: Db, since: number) {
   // json_each is not a drizzle table, and it has an `id` column of its own: names are qualified here.
@@ -39,9 +39,23 @@ export function countByRule(db: Db, since: number) {
       and(
         gte(comments.createdAt, since),
         inArray(comments.verdict, ['spam', 'hold']),
-        sql`(json_extract(reason.value, '$.score') > 0 OR json_extract(reason.value, '$.floor') IS NOT NULL)`,
+        sql`json_extract(reason.value, '$.score') > 0`,
       ),
     )
     .groupBy(rule, verdict)
     .all();
+}
+
+/** For each rule, the comments it scored (all time) and how many of those are spam now. */
+export async function countRuleHits(db: Db) {
+  const rows = await db.all<{ rule: string; hits: number; spam: number }>(sql`
+    SELECT json_extract(r.value, '$.rule') AS rule, count(DISTINCT ${comments.id}) AS hits, count(DISTINCT CASE WHEN ${comments.status} = 'spam' THEN ${comments.id} END) AS spam
+    FROM ${comments}, json_each(${comments.reasons}) AS r
+    GROUP BY rule ORDER BY hits DESC`);
+  return rows.map((r) => ({ rule: r.rule, hits: Number(r.hits), spam: Number(r.spam) }));
+}
+
+/** Comments per verdict of the checks, all time. */
+export function countByVerdict(db: Db) {
+  return db.select({ verdict: comments.verdict, n: sql<number>`count(*)` }).from(comments).groupBy(comments.verdict).all();
 }

@@ -31,7 +31,7 @@ export function canonicalIp(value: string | undefined): string | null {
  * missing or holds no address, the socket's address stands in (behind a proxy, the proxy's own: such
  * requests then share one IP's limits rather than escape them).
  */
-export function requestMeta(c: Context<AppEnv>): RequestMeta {
+export function requestMeta<E extends AppEnv>(c: Context<E>): RequestMeta {
   const { config, remoteAddress } = c.var.deps;
   let ip: string | null = null;
   switch (config.TRUST_PROXY) {

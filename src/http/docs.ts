@@ -1,4 +1,4 @@
-import type { openApiDocument } from './openapi';
+import type { OpenApiDocument } from './openapi';
 
 /**
  * The API reference page at /docs: the OpenAPI document rendered as HTML on the server, every
@@ -102,7 +102,7 @@ function operationHtml(method: string, path: string, op: Operation): string {
 }
 
 /** The page's HTML and the hash of its style sheet, for the Content-Security-Policy. */
-export async function docsPage(openapi: ReturnType<typeof openApiDocument>): Promise<{ html: string; styleHash: string }> {
+export async function docsPage(openapi: OpenApiDocument): Promise<{ html: string; styleHash: string }> {
   // The parts of our own generated document that the page reads, typed loosely enough to walk.
   const doc = openapi as unknown as Document;
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>

@@ -1,11 +1,8 @@
 import type { z } from 'zod';
+import { DomainError, type DomainErrorKind, type FieldIssue } from '../errors';
 import { fieldMessage, problemTitle, type Lang } from './i18n';
 
-/** A field failure, before translation: a message key and its parameters. */
-export interface FieldIssue {
-  key: string;
-  params?: Record<string, string | number>;
-}
+export type { FieldIssue };
 
 /**
  * The one error type of the API. `onError` renders it as RFC 9457 problem+json;
@@ -26,25 +23,29 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * True when the database gave up waiting for a lock (SQLite's busy timeout ran out): the request
- * may succeed a moment later, so it is answered 503 with Retry-After rather than 500.
- */
-export const isDatabaseBusy = (error: unknown) =>
-  anyCause(error, (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY' || /\bSQLITE_BUSY\b|database is locked/.test(e.message));
-
-/** True when a write broke a unique index: two identical requests at once, the second one lost. */
-export const isUniqueViolation = (error: unknown) => anyCause(error, (e) => /UNIQUE constraint failed/.test(e.message));
-
-/** Does the error, or one of the errors that caused it (drivers wrap theirs), pass the test? */
-function anyCause(error: unknown, test: (e: Error) => boolean): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (test(e)) return true;
-  }
-  return false;
-}
+export { isDatabaseBusy, isUniqueViolation } from '../db/errors';
 
 export const notFound = (code = 'not_found') => new ApiError(404, code);
+
+const STATUS: Record<DomainErrorKind, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** A service's refusal as the API answers it: the status of its kind, its code, fields and detail, and Retry-After when it says when. */
+export function toApiError(error: DomainError): ApiError {
+  const { detail, fields, retryAfterSeconds } = error.options;
+  return new ApiError(STATUS[error.kind], error.code, {
+    ...(detail === undefined ? {} : { detail }),
+    ...(fields === undefined ? {} : { fields }),
+    ...(retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  });
+}
 
 export function validationError(fields: Record<string, FieldIssue>): ApiError {
   return new ApiError(422, 'validation_failed', { fields });
@@ -54,7 +55,7 @@ export function validationError(fields: Record<string, FieldIssue>): ApiError {
  * Maps zod issues to one message key per field (the first issue of each field wins); unknown keys
  * are reported each under its own name as well.
  */
-function zodFields(error: z.ZodError, input: unknown): Record<string, FieldIssue> {
+export function zodFields(error: z.ZodError, input: unknown): Record<string, FieldIssue> {
   const fields: Record<string, FieldIssue> = {};
   const unknown: Record<string, FieldIssue> = {};
   for (const issue of error.issues) {
@@ -98,11 +99,8 @@ function issueToField(issue: z.core.$ZodIssue, value: unknown): FieldIssue {
   }
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw validationError(zodFields(result.error, input));
-}
+/** The 422 of a request part that failed its declared schema: every failing field, each with its message key. */
+export const invalidRequest = (error: z.ZodError, input: unknown) => validationError(zodFields(error, input));
 
 export interface Problem {
   type: string;

@@ -1,123 +1,135 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
-import { IdParam } from './params';
-import * as s from './schemas';
+import { OpenAPIHono, type Hook, type RouteConfig, type z } from '@hono/zod-openapi';
+import type { AppEnv } from '../deps';
+import { tooLong, type LengthLimit } from '../services/limits';
+import { loadSettings } from '../settings';
+import { VERSION } from '../version';
+import { invalidRequest, validationError, zodFields } from './errors';
+import { MAX_BODY_BYTES } from './middleware/body';
+import { AuthorField, ContentField, ProblemSchema } from './schemas';
 
 /**
- * The OpenAPI document, generated from the same zod schemas the handlers validate with.
- * The admin routers add their paths with `registerAdminPath`.
+ * How routes are declared: each router is an OpenAPIHono, each route a `createRoute` declaration
+ * (path, parameters, body, every answer, security) registered with `app.openapi(route, handler)`.
+ * The declaration validates the request (a failure is the 422 of `invalidRequest`) and is the only
+ * source of the document at /openapi.json.
  */
-const registry = new OpenAPIRegistry();
+
+/** A failed validation of a declared part of the request: 422, `errors` naming every failing field. */
+export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
+  if (!result.success) throw invalidRequest(result.error, inputOf(result));
+};
+
+const inputOf = (result: { success: boolean }) => (result as unknown as { data: unknown }).data;
+
+/** The declared schema of each text a setting limits. */
+const LIMITED: Record<LengthLimit, z.ZodType<string>> = { maxAuthorLength: AuthorField, maxContentLength: ContentField };
+
+/**
+ * The validation hook of a route whose body has texts limited by site settings (`path` in the
+ * body). The declaration checks them against LENGTH_CAPS, the service against the site's limits
+ * once the rest is valid. So that a 422 still names every failing field at once, a failure adds the
+ * texts over the site's limit; a text over its cap is over that limit too, and is reported with it.
+ */
+export function limitedTexts(texts: { path: string[]; limit: LengthLimit }[]) {
+  const hook: Hook<unknown, AppEnv, string, Promise<undefined>> = async (result, c) => {
+    if (result.success) return undefined;
+    const input = inputOf(result);
+    const fields = zodFields(result.error, input);
+    if (result.target === 'json' || result.target === 'form') {
+      const settings = await loadSettings(c.var.deps.db, c.var.deps.config);
+      for (const { path, limit } of texts) {
+        const name = path.join('.');
+        const issue = fields[name];
+        if (issue && issue.key !== 'too_long') continue;
+        let value = input;
+        for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+        const text = LIMITED[limit].safeParse(value);
+        if (issue || (text.success && text.data.length > settings[limit])) fields[name] = tooLong(settings, limit);
+      }
+    }
+    throw validationError(fields);
+  };
+  // The route's handler types its hook's answers; this one never answers, it throws.
+  return hook as never;
+}
+
+/** A router of declared routes. */
+export const router = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 const problem = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: s.ProblemSchema } },
+  content: { 'application/problem+json': { schema: ProblemSchema } },
 });
+
+/** Refusals, each an RFC 9457 problem; `code` tells them apart. */
 export const problems = {
-  400: problem('Malformed body or parameters'),
+  400: problem('Malformed body or URL (`malformed_body`, `malformed_url`)'),
   401: problem('Missing or invalid bearer token'),
   403: problem('Not allowed'),
   404: problem('Not found'),
   409: problem('Conflict'),
-  413: problem('Body over 64 KiB'),
-  415: problem('Unsupported media type'),
+  413: problem(`Body over ${MAX_BODY_BYTES / 1024} KiB`),
+  415: problem('The body is neither application/json nor, where accepted, application/x-www-form-urlencoded'),
   422: problem('Validation failed: `errors` names every failing field'),
   429: problem('Too many requests: see Retry-After'),
+  503: problem('The database does not answer'),
 };
+
+/** What every route with a body may answer before it is validated: unreadable, too large, another media type. */
+export const bodyProblems = { 400: problems[400], 413: problems[413], 415: problems[415], 422: problems[422] };
+
 export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
   description,
   content: { 'application/json': { schema } },
 });
-export const bodyOf = <T extends z.ZodType>(schema: T, form = false) => ({
-  required: true,
-  content: {
-    'application/json': { schema },
-    ...(form ? { 'application/x-www-form-urlencoded': { schema } } : {}),
-  },
-});
-const adminSecurity = [{ adminToken: [] }];
 
-/** An admin route: the bearer token, and the 401 when it is missing or wrong. */
-export function registerAdminPath(route: RouteConfig) {
-  registry.registerPath({ ...route, security: adminSecurity, responses: { ...route.responses, 401: problems[401] } });
+/**
+ * A request body: JSON, and with `form` the same fields as an HTML form post. It is read by the
+ * route's body middleware (middleware/body.ts), which refuses a request without one; so the document
+ * marks every body required (openApiDocument). The declaration leaves `required` out: with two media
+ * types, hono's zod-openapi then validates the one the request was sent as.
+ */
+export function body<T extends z.ZodType>(schema: T): { content: { 'application/json': { schema: T } } };
+export function body<T extends z.ZodType>(schema: T, form: true): { content: { 'application/json': { schema: T }; 'application/x-www-form-urlencoded': { schema: T } } };
+export function body<T extends z.ZodType>(schema: T, form = false) {
+  return { content: { 'application/json': { schema }, ...(form ? { 'application/x-www-form-urlencoded': { schema } } : {}) } };
 }
 
-registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
-registry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });
+/** A moderator's route: the admin bearer token (checked for all of /api/v1/admin by requireAdmin), and its 401. */
+export function adminRoute<R extends RouteConfig>(route: R) {
+  return { ...route, security: [{ adminToken: [] }], responses: { ...route.responses, 401: problems[401] } } as R & {
+    responses: R['responses'] & { 401: (typeof problems)[401] };
+  };
+}
 
-
-
-registry.registerPath({
-  method: 'post',
-  path: '/api/v1/articles/{articleId}/comments',
-  summary: 'Post a comment',
-  description:
-    "JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer with #comment-<id> or #comment-pending, if the Referer is an http(s) URL whose origin is in ALLOWED_ORIGINS (with `*`: the request's own Origin); otherwise a short HTML page. A comment judged spam is answered exactly like a pending one. With ALLOWED_ORIGINS a list, a post whose Origin (or Referer) is another site's is refused: 403 `origin_not_allowed`. A form token serves one comment: sent again, it counts against the comment in the spam checks; two posts sent at once with one token, the second is answered 409 `form_token_used`.",
-  request: { params: s.ArticleParam, body: bodyOf(s.SubmissionSchema, true) },
-  responses: {
-    201: json(s.OwnComment, 'Created (approved or pending)'),
-    303: { description: 'Back to the article page (form posts)' },
-    400: problems[400], 403: problems[403], 404: problems[404], 409: problems[409],
-    413: problems[413], 415: problems[415], 422: problems[422], 429: problems[429],
-  },
-});
-registry.registerPath({
-  method: 'get',
-  path: '/api/v1/articles/{articleId}/comments',
-  summary: 'Read the approved thread',
-  description: 'Top-level comments paginated by an opaque cursor, each with its approved replies nested. ETag / If-None-Match → 304.',
-  request: { params: s.ArticleParam, query: s.ThreadQuery },
-  responses: { 200: json(s.Thread), 304: { description: 'Not modified' }, 422: problems[422] },
-});
-registry.registerPath({
-  method: 'get',
-  path: '/api/v1/articles/{articleId}/form',
-  summary: 'Get a form token and the honeypot field name',
-  description: 'Send `token` back with the submission and leave the honeypot field empty. A token serves one comment: fetch one each time the form is shown (not cacheable).',
-  request: { params: s.ArticleParam },
-  responses: {
-    200: json(z.object({ token: z.string(), honeypot: z.string(), minSeconds: z.number().int() })),
-    422: problems[422],
-  },
-});
-registry.registerPath({
-  method: 'get',
-  path: '/api/v1/counts',
-  summary: 'Approved comment counts for up to 100 articles',
-  request: { query: z.object({ article: z.union([s.ArticleId, z.array(s.ArticleId).max(100)]) }) },
-  responses: { 200: json(s.Counts), 422: problems[422] },
-});
-registry.registerPath({
-  method: 'patch',
-  path: '/api/v1/comments/{id}',
-  summary: "Edit one's own comment within the edit window",
-  security: [{ editToken: [] }],
-  request: { params: IdParam, body: bodyOf(s.editSchema(5000), true) },
-  responses: { 200: json(s.OwnComment.pick({ comment: true })), 401: problems[401], 403: problems[403], 404: problems[404], 422: problems[422] },
-});
-registry.registerPath({
-  method: 'delete',
-  path: '/api/v1/comments/{id}',
-  summary: "Withdraw one's own comment within the edit window",
-  description: 'Its replies stay: they move up to its parent.',
-  security: [{ editToken: [] }],
-  request: { params: IdParam },
-  responses: { 204: { description: 'Withdrawn' }, 401: problems[401], 403: problems[403], 404: problems[404] },
-});
-registry.registerPath({
-  method: 'get',
-  path: '/healthz',
-  summary: 'Liveness and database check',
-  responses: { 200: json(z.object({ status: z.literal('ok') })), 503: problem('Database unavailable') },
-});
-
-export function openApiDocument() {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+/** The OpenAPI 3.1 document of an app, from its route declarations. */
+export function openApiDocument(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An admin token (`tamis_…`): printed at first start, set by ADMIN_TOKEN, or made with POST /api/v1/admin/tokens.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `editToken` the comment was posted with; valid within the edit window.',
+  });
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Tamis',
-      version: '1',
-      description: 'Comment moderation service. Errors are RFC 9457 problem+json with a stable `code`.',
+      version: VERSION,
+      description:
+        'Comment moderation service. Errors are RFC 9457 problem+json with a stable `code`. Limits that are site settings (lengths of the author and the text) are described by their defaults; GET /api/v1/admin/settings gives those in force.',
     },
   });
+  // Every declared body is required: the body middleware refuses a request without one (415).
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, { requestBody?: { required?: boolean } }>)) {
+      if (operation?.requestBody) operation.requestBody.required = true;
+    }
+  }
+  return document;
 }
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>;

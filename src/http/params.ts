@@ -1,32 +1,31 @@
-import type { Context } from 'hono';
-import { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../crypto';
-import type { Cursor } from '../db/comments';
-import type { AppEnv } from '../deps';
-import { parseOrThrow, validationError } from './errors';
-import { ArticleParam, CommentId } from './schemas';
+import { z } from '@hono/zod-openapi';
+import { decodeCursor } from '../services/cursor';
+import { CommentId } from './schemas';
 
-/** Path parameters and cursors shared by the routers: malformed → 422, unknown → 404 by the caller. */
-
-export function articleIdParam(c: Context<AppEnv>): string {
-  return parseOrThrow(ArticleParam, { articleId: c.req.param('articleId') }).articleId;
-}
+/** Path and query parameters shared by the routers: malformed → 422, unknown → 404 by the service. */
 
 /** An opaque id in a path (comments, tokens, list entries). */
 export const IdParam = z.object({ id: CommentId });
-export const idParam = (c: Context<AppEnv>) => parseOrThrow(IdParam, { id: c.req.param('id') }).id;
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+/** A query parameter sent twice counts once, as its first value; blank means absent. (Never null: a query has none.) */
+const first = (v: unknown) => {
+  const value: unknown = Array.isArray(v) ? v[0] : v;
+  return typeof value === 'string' && value.trim() === '' ? undefined : value;
+};
 
-/** Keyset cursors (time, id), opaque to clients. */
-export function encodeCursor(cursor: Cursor): string {
-  return toBase64Url(enc.encode(`${cursor.createdAt}.${cursor.id}`));
-}
+export const optionalQuery = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.optional());
+export const limitQuery = (fallback: number, max: number) => z.preprocess(first, z.coerce.number().int().min(1).max(max).default(fallback));
+export const enumQuery = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => z.preprocess(first, z.enum(values).default(fallback));
 
-export function decodeCursor(text: string): Cursor {
-  const bytes = fromBase64Url(text);
-  const match = bytes && /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(dec.decode(bytes));
-  if (!match) throw validationError({ cursor: { key: 'invalid_cursor' } });
-  return { createdAt: Number(match[1]), id: match[2]! };
-}
+/** A keyset cursor (nextCursor of the previous page): what it stands for, and its text. */
+export const cursorQuery = optionalQuery(
+  z
+    .string()
+    .max(200)
+    .transform((text, ctx) => {
+      const cursor = decodeCursor(text);
+      if (cursor) return { ...cursor, text };
+      ctx.addIssue({ code: 'custom', params: { key: 'invalid_cursor' } });
+      return z.NEVER;
+    }),
+).describe('nextCursor of the previous page.');

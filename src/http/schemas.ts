@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
+import type { PublicCommentShape } from '../services/public';
+import { LENGTH_CAPS, SETTINGS_DEFAULTS } from '../settings';
 import { isPrintable, normalizeLine, normalizeMultiline } from '../text';
 
 /**
@@ -23,6 +25,7 @@ export const RAW_LENGTH_FACTOR = 4;
 /** asText for a field of at most `max` characters: a string over RAW_LENGTH_FACTOR × max is passed on as sent, for the length check to refuse. */
 export const boundedText = (normalize: (s: string) => string, max: number) => (v: unknown) =>
   typeof v === 'string' && v.length <= RAW_LENGTH_FACTOR * max ? normalize(v) : v;
+
 /** Absent, null and blank all mean "not given" for optional fields (HTML forms send blanks). */
 export const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
 
@@ -54,8 +57,22 @@ export const CommentId = z
   .max(64)
   .refine((s) => /^[A-Za-z0-9_-]+$/.test(s), { params: { key: 'invalid_id' } });
 
-const author = (max: number) =>
-  z.preprocess(boundedText(normalizeLine, max), z.string().min(1).max(max)).describe('Display name, shown publicly.');
+/**
+ * Texts whose limit is a site setting. The route checks the cap the setting cannot exceed
+ * (LENGTH_CAPS), the service the site's own limit (services/limits.ts); the document gives the default.
+ */
+const limitedText = (normalize: (s: string) => string, limit: keyof typeof LENGTH_CAPS, max: number, description: string) =>
+  z.preprocess(boundedText(normalize, max), z.string().min(1).max(max)).openapi({
+    maxLength: SETTINGS_DEFAULTS[limit],
+    description: `${description} At most ${limit} characters: ${SETTINGS_DEFAULTS[limit]} unless the site changed it (up to ${LENGTH_CAPS[limit]}).`,
+  });
+
+export const authorField = (max: number = LENGTH_CAPS.maxAuthorLength) => limitedText(normalizeLine, 'maxAuthorLength', max, 'Display name, shown publicly.');
+export const contentField = (max: number = LENGTH_CAPS.maxContentLength) =>
+  limitedText(normalizeMultiline, 'maxContentLength', max, 'Plain text; blank lines separate paragraphs, http(s) URLs become links.');
+export const AuthorField = authorField();
+export const ContentField = contentField();
+
 const email = z
   .preprocess(asText((s) => s.trim()), z.email().max(254))
   .describe('Never published, never returned by the public API; stored encrypted.');
@@ -65,41 +82,26 @@ const website = z
     z.string().max(200).refine(isHttpUrl, { params: { key: 'invalid_url' } }).optional(),
   )
   .describe('An http(s) address; other schemes are refused.');
-export const contentField = (max: number) =>
-  z
-    .preprocess(boundedText(normalizeMultiline, max), z.string().min(1).max(max))
-    .describe('Plain text; blank lines separate paragraphs, http(s) URLs become links.');
 
-/** Schemas depend on the site's length limits; building one costs more than using it, so each is kept. */
-const byLimits = new Map<string, ReturnType<typeof buildSubmissionSchema>>();
-export function submissionSchema(limits: { maxAuthorLength: number; maxContentLength: number }) {
-  const key = `${limits.maxAuthorLength}/${limits.maxContentLength}`;
-  let schema = byLimits.get(key);
-  if (!schema) byLimits.set(key, (schema = buildSubmissionSchema(limits)));
-  return schema;
+/** A comment as posted, its texts within these limits (the route's: LENGTH_CAPS). */
+export function submissionSchema(limits: { maxAuthorLength: number; maxContentLength: number } = LENGTH_CAPS) {
+  return z
+    .object({
+      author: authorField(limits.maxAuthorLength),
+      email,
+      website,
+      content: contentField(limits.maxContentLength),
+      parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('Id of the approved comment this one answers.'),
+      token: z.preprocess(blankToUndefined, z.string().max(1000).optional()).describe('The form token from GET …/form.'),
+    })
+    .describe('Also the honeypot field, named by GET …/form (`hp` unless the site changed it): sent empty.');
 }
 
-function buildSubmissionSchema(limits: { maxAuthorLength: number; maxContentLength: number }) {
-  return z.object({
-    author: author(limits.maxAuthorLength),
-    email,
-    website,
-    content: contentField(limits.maxContentLength),
-    parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('Id of the approved comment this one answers.'),
-    token: z.preprocess(blankToUndefined, z.string().max(1000).optional()).describe('The form token from GET …/form.'),
-  });
-}
-export const SubmissionSchema = submissionSchema({ maxAuthorLength: 100, maxContentLength: 5000 });
-
-export const editSchema = (maxContentLength: number) => z.object({ content: contentField(maxContentLength) });
-
-export const ThreadQuery = z.object({
-  sort: z.preprocess(blankToUndefined, z.enum(['oldest', 'newest']).default('oldest')),
-  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(50)),
-  cursor: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+export const SubmissionSchema = submissionSchema().openapi('Submission', {
+  example: { author: 'Camille', email: 'camille@exemple.fr', content: 'Très bon article, merci.', token: '<the token from GET …/form>' },
 });
 
-export const CountsQuery = z.object({ article: z.array(ArticleId).min(1).max(100) });
+export const EditSchema = z.object({ content: ContentField }).openapi({ example: { content: 'Très bon article, merci pour les sources.' } });
 
 // ---- Responses -------------------------------------------------------------------------------
 
@@ -109,17 +111,6 @@ const PublicAuthor = z.object({
   avatar: z.string().nullable().describe('null unless the site opted in to Gravatar (AVATARS=gravatar).'),
   staff: z.boolean().describe('True for a reply written by the site’s moderators.'),
 });
-
-export interface PublicCommentShape {
-  id: string;
-  parentId: string | null;
-  author: z.infer<typeof PublicAuthor>;
-  content: string;
-  html: string;
-  createdAt: string;
-  editedAt: string | null;
-  replies: PublicCommentShape[];
-}
 
 const PublicComment: z.ZodType<PublicCommentShape> = z.object({
   id: z.string(),
@@ -146,8 +137,8 @@ export const OwnComment = z.object({
     replies: z.array(PublicComment),
     status: z.enum(['approved', 'pending']).describe('pending: waiting for a moderator (spam is answered the same way).'),
   }),
-  editToken: z.string().optional().describe('Bearer token to edit or withdraw the comment within the edit window.'),
-  editableUntil: z.iso.datetime().optional(),
+  editToken: z.string().describe('Bearer token to edit or withdraw the comment within the edit window.'),
+  editableUntil: z.iso.datetime(),
 });
 
 export const Thread = z.object({

@@ -1,6 +1,6 @@
-import type { Deps } from '../deps';
+import { iso, type Deps } from '../deps';
 import type { SQL } from 'drizzle-orm';
-import { insertAudit, insertAuditIf, type NewAudit } from '../db/audit';
+import { insertAudit, insertAuditIf, listAudit, type AuditRow, type NewAudit } from '../db/audit';
 import type { Statement } from '../db/batch';
 import type { CommentRow } from '../db/comments';
 
@@ -63,4 +63,21 @@ export function commentSnapshot(row: CommentRow): Record<string, unknown> {
     verdict: row.verdict,
     trained: row.trained,
   };
+}
+
+const view = (r: AuditRow) => ({
+  id: r.id,
+  at: iso(r.at)!,
+  actor: { id: r.actorId, name: r.actorName },
+  action: r.action,
+  target: { type: r.targetType, id: r.targetId },
+  before: r.before ?? null,
+  after: r.after ?? null,
+});
+
+/** A page of the audit log, newest first: before the entry `before` (the previous page's nextCursor), optionally about one target or of one action. */
+export async function auditPage(deps: Deps, query: { limit: number; before?: number | undefined; targetId?: string | undefined; action?: string | undefined }) {
+  const rows = await listAudit(deps.db, { limit: query.limit + 1, before: query.before ?? null, targetId: query.targetId, action: query.action });
+  const page = rows.slice(0, query.limit);
+  return { entries: page.map(view), nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null };
 }

@@ -9,15 +9,16 @@ import {
   type CommentRow,
 } from '../db/comments';
 import { WriteConflict } from '../db/batch';
-import { useFormToken } from '../db/form-tokens';
+import { isFormTokenReuse, useFormToken } from '../db/form-tokens';
 import type { CommentStatus } from '../db/schema';
-import { ApiError, parseOrThrow } from '../http/errors';
-import { editSchema, submissionSchema } from '../http/schemas';
+import { DomainError } from '../errors';
+import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
 import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
 import { invisibleCharacters, learnerTokens } from '../spam';
 import { foldForComparison } from '../text';
+import { authorText, checkLengths, contentText } from './limits';
 import { purgeIfDue } from './retention';
 import { assess, editLesson, memoryKeys, readHistory, type History } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
@@ -57,17 +58,29 @@ export async function issueEditToken(deps: Deps, id: string, createdAt: number, 
   return { editToken: await deps.keys.sign(`edit.${id}.${editableUntil}`), editableUntil };
 }
 
+/** A submission as the route validated it: normalized, its texts within LENGTH_CAPS. */
+export interface Submission {
+  author: string;
+  email: string;
+  website?: string | undefined;
+  content: string;
+  parentId?: string | undefined;
+  token?: string | undefined;
+}
+
 /**
- * Posts a comment. Refusals come in this order: validation (422), the article's state (404
- * parent, 403 closed), flood control by IP (429), then the same client sending the same text again
- * (409); then the spam checks decide. Nothing before flood control depends on the email, and no
- * answer depends on whether an address has posted: a text already on the article from another
- * client is held for a moderator (like any pending comment), whoever wrote it.
+ * Posts a comment. Refusals come in this order: validation (422: the route's, then the site's
+ * length limits), the article's state (404 parent, 403 closed), flood control by IP (429), then the
+ * same client sending the same text again (409); then the spam checks decide. Nothing before flood
+ * control depends on the email, and no answer depends on whether an address has posted: a text
+ * already on the article from another client is held for a moderator (like any pending comment),
+ * whoever wrote it. `sent` is the body as sent: the honeypot field (named by a setting) and the
+ * content before normalization, whose invisible characters count.
  */
-export async function createComment(deps: Deps, articleId: string, raw: Record<string, unknown>, meta: RequestMeta) {
+export async function createComment(deps: Deps, articleId: string, input: Submission, sent: Record<string, unknown>, meta: RequestMeta) {
   const { db, clock, keys } = deps;
   const settings = await loadSettings(db, deps.config);
-  const input = parseOrThrow(submissionSchema(settings), raw);
+  checkLengths(settings, [authorText(input.author), contentText(input.content)]);
   const now = clock.now();
 
   const [article, parent] = await Promise.all([
@@ -87,8 +100,8 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
     content: input.content,
     ip: meta.ip,
     userAgent: meta.userAgent,
-    honeypot: typeof raw[settings.spam.honeypotField] === 'string' ? (raw[settings.spam.honeypotField] as string) : undefined,
-    invisible: invisibleCharacters(String(raw.content)), // counted before normalization strips them
+    honeypot: typeof sent[settings.spam.honeypotField] === 'string' ? (sent[settings.spam.honeypotField] as string) : undefined,
+    invisible: invisibleCharacters(String(sent.content)), // counted before normalization strips them
   };
   const [hashes, hashOfContent] = await Promise.all([memoryKeys(deps, features), contentHash(keys, input.content)]);
   const { email: emailHash, ip: ipHash } = hashes;
@@ -140,7 +153,12 @@ export async function createComment(deps: Deps, articleId: string, raw: Record<s
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
   // The form token is used up in the same batch (single use; see db/form-tokens.ts).
-  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new ApiError(404, 'parent_not_found'));
+  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new ApiError(404, 'parent_not_found')).catch(
+    (error: unknown) => {
+      // Sent twice at once with one form token: the other copy was stored.
+      throw isFormTokenReuse(error) ? new DomainError('conflict', 'form_token_used') : error;
+    },
+  );
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
@@ -187,13 +205,19 @@ export async function authorizeEdit(deps: Deps, id: string, bearer: string | und
   return row;
 }
 
+/** A comment its author may change now (authorizeEdit). */
+export type EditableComment = Awaited<ReturnType<typeof authorizeEdit>>;
+
 const editConflict = () =>
   new ApiError(409, 'edit_conflict', { detail: 'The comment changed since it was read (another edit, or a moderator): read it again.' });
 
-/** The author's edit: validated and checked for spam again (clean text first, links later is a known trick). */
-export async function editComment(deps: Deps, row: CommentRow, raw: Record<string, unknown>, meta: RequestMeta) {
+/**
+ * The author's edit, checked for spam again (clean text first, links later is a known trick).
+ * `content` as the route validated it; `sentContent` as sent (its invisible characters count).
+ */
+export async function editComment(deps: Deps, row: CommentRow, content: string, sentContent: unknown, meta: RequestMeta) {
   const settings = await loadSettings(deps.db, deps.config);
-  const { content } = parseOrThrow(editSchema(settings.maxContentLength), raw);
+  checkLengths(settings, [contentText(content)]);
   const now = deps.clock.now();
   if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw retryAfter(row.editedAt + EDIT_INTERVAL_MS - now);
   const [email, hashOfContent, article] = await Promise.all([
@@ -208,7 +232,7 @@ export async function editComment(deps: Deps, row: CommentRow, raw: Record<strin
       email: (email ?? '').toLowerCase(),
       website: row.website,
       content,
-      invisible: invisibleCharacters(String(raw.content)),
+      invisible: invisibleCharacters(String(sentContent)),
       ip: meta.ip,
       userAgent: meta.userAgent ?? row.userAgent,
     },

@@ -1,8 +1,15 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { iso, type Deps } from '../deps';
+import { randomId } from '../crypto';
+import { runBatch } from '../db/batch';
+import { isUniqueViolation } from '../db/errors';
+import { deleteListEntry, getListEntry, insertListEntry, listListEntries, type ListEntryRow, type ListKind, type ListName } from '../db/lists';
+import { readCache } from '../db/read-cache';
+import { DomainError } from '../errors';
 import { canonicalDomain, LABEL, parseCidr, parseIp } from '../spam/net';
 import { normalizeEmail, normalizeLine } from '../text';
-import type { ListKind } from '../db/lists';
+import { audit, type Actor } from './audit';
 
 /**
  * Values of the moderators' lists, checked and written one way per kind, so that the same entry
@@ -56,3 +63,36 @@ export const normalizeListValue: Record<ListKind, (value: string) => string | nu
   email: normalizeEmailEntry,
   word: normalizeWord,
 };
+
+/** The moderators' lists: "disallowed" (spam) and "moderation" (held), as in WordPress. */
+
+const view = (row: ListEntryRow) => ({ id: row.id, list: row.list, kind: row.kind, value: row.value, createdAt: iso(row.createdAt)! });
+const snapshot = (row: ListEntryRow) => ({ id: row.id, list: row.list, kind: row.kind, value: row.value });
+
+/** Entries, newest first, optionally of one list or one kind. */
+export async function listEntriesOf(deps: Deps, filter: { list?: ListName | undefined; kind?: ListKind | undefined }) {
+  return (await listListEntries(deps.db, filter)).map(view);
+}
+
+/** Adds an entry whose value normalizeListValue wrote; 409 `duplicate_entry` when it is there already. */
+export async function addListEntry(deps: Deps, actor: Actor, entry: { list: ListName; kind: ListKind; value: string }) {
+  const now = deps.clock.now();
+  const row: ListEntryRow = { id: randomId(), ...entry, createdAt: now };
+  // The unique index refuses an entry that is there already (two identical requests at once too).
+  await runBatch(deps.db, [
+    insertListEntry(deps.db, row),
+    ...audit(deps, actor, [{ action: 'list.add', target: 'list', targetId: row.id, after: snapshot(row) }], now),
+  ]).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? new DomainError('conflict', 'duplicate_entry', { detail: 'This entry is in the list already.' }) : error;
+  });
+  readCache(deps.db).forgetLists();
+  return view(row);
+}
+
+/** Removes an entry; 404 `entry_not_found`. */
+export async function removeListEntry(deps: Deps, actor: Actor, id: string) {
+  const row = await getListEntry(deps.db, id);
+  if (!row) throw new DomainError('not_found', 'entry_not_found');
+  await runBatch(deps.db, [deleteListEntry(deps.db, row.id), ...audit(deps, actor, [{ action: 'list.remove', target: 'list', targetId: row.id, before: snapshot(row) }])]);
+  readCache(deps.db).forgetLists();
+}

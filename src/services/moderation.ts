@@ -1,21 +1,29 @@
+import { z } from 'zod';
 import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
 import type { Statement } from '../db/batch';
 import { getComment, insertComment, removeComment, updateSeen, type CommentRow } from '../db/comments';
-import { parentExcerpts, writeToThreads } from '../db/moderation';
+import { getCommentsByIds, listQueue, parentExcerpts, writeToThreads } from '../db/moderation';
 import type { CommentStatus } from '../db/schema';
+import { DomainError } from '../errors';
 import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
+import { loadSettings } from '../settings';
+import { parseIp } from '../spam/net';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { conflictAs, contentHash, placeUnder } from './comments';
-import { decisionLesson, editLesson, pruneLearner } from './spam';
+import { encodeCursor, type Cursor } from './cursor';
+import { authorText, checkLengths, contentText } from './limits';
+import { decisionLesson, editLesson, emailHash, pruneLearner } from './spam';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
+
+export { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
 
 const EXCERPT = 140;
 
 /** A comment as moderators see it: everything, the email and IP decrypted. */
-async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: string; content: string } | undefined | null) {
+async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: CommentStatus; content: string } | undefined | null) {
   const [email, ip] = await Promise.all([row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null, row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
   return {
     id: row.id,
@@ -54,6 +62,37 @@ export type AdminComment = Awaited<ReturnType<typeof adminView>>;
 export async function adminViews(deps: Deps, rows: CommentRow[]): Promise<AdminComment[]> {
   const parents = await parentExcerpts(deps.db, rows.flatMap((r) => (r.parentId ? [r.parentId] : [])), EXCERPT);
   return Promise.all(rows.map((r) => adminView(deps, r, r.parentId ? parents.get(r.parentId) : null)));
+}
+
+export interface QueueQuery {
+  status?: CommentStatus | undefined;
+  articleId?: string | undefined;
+  /** Searched in the author and the content, and when it is a whole email address or IP, the comments sent with it. */
+  q?: string | undefined;
+  limit: number;
+  after?: Cursor | undefined;
+}
+
+/** A page of the moderation queue, newest first, and the cursor of the next one. */
+export async function moderationQueue(deps: Deps, query: QueueQuery) {
+  const { q } = query;
+  // Addresses and IPs are stored encrypted: they are found whole, by their keyed hashes.
+  const [byEmail, byIp] = await Promise.all([
+    q && z.email().safeParse(q).success ? emailHash(deps.keys, q) : undefined,
+    q && parseIp(q) ? deps.keys.hash(q) : undefined,
+  ]);
+  const rows = await listQueue(deps.db, {
+    status: query.status,
+    articleId: query.articleId,
+    text: q,
+    emailHash: byEmail,
+    ipHash: byIp,
+    limit: query.limit + 1,
+    after: query.after ?? null,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { comments: await adminViews(deps, page), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
 }
 
 export async function findComment(deps: Deps, id: string) {
@@ -161,6 +200,42 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
   return result;
 }
 
+/**
+ * A moderator's decision on one comment: a new status, a new text (as the route validated it), or
+ * both. 409 `invalid_transition` for a move that is not allowed (transitionProblem).
+ */
+export async function decide(deps: Deps, actor: Actor, id: string, change: { status?: CommentStatus | undefined; content?: string | undefined }) {
+  checkLengths(await loadSettings(deps.db, deps.config), [contentText(change.content)]);
+  const row = await findComment(deps, id);
+  const problem = change.status ? transitionProblem(row, change.status) : null;
+  if (problem) throw new DomainError('conflict', 'invalid_transition', { detail: problem });
+  const [updated] = await applyDecisions(deps, actor, [{ row, status: change.status, content: change.content }]);
+  return (await adminViews(deps, [updated!]))[0]!;
+}
+
+export type BulkResult =
+  | { id: string; ok: true; status: CommentStatus }
+  | { id: string; ok: false; code: 'comment_not_found' | 'invalid_transition' };
+
+/** One status for many comments (repeated ids count once): a result per id; those that can move move together. */
+export async function decideMany(deps: Deps, actor: Actor, ids: string[], status: CommentStatus) {
+  const unique = [...new Set(ids)];
+  const rows = new Map((await getCommentsByIds(deps.db, unique)).map((r) => [r.id, r]));
+  const results: BulkResult[] = [];
+  const decisions: Decision[] = [];
+  for (const id of unique) {
+    const row = rows.get(id);
+    if (!row) results.push({ id, ok: false, code: 'comment_not_found' });
+    else if (transitionProblem(row, status)) results.push({ id, ok: false, code: 'invalid_transition' });
+    else {
+      results.push({ id, ok: true, status });
+      decisions.push({ row, status });
+    }
+  }
+  await applyDecisions(deps, actor, decisions);
+  return { results, updated: decisions.length, failed: results.length - decisions.length };
+}
+
 /** Deletes for good; replies move up to the deleted comment's parent (see `removeComment`). */
 export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
   const now = deps.clock.now();
@@ -171,7 +246,7 @@ export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
 }
 
 export interface StaffReplyInput {
-  /** Validated already (length limits of the site's settings). */
+  /** As the route validated it; the site's length limits are checked here. */
   content: string;
   author?: string | undefined;
   parentId?: string | undefined;
@@ -183,6 +258,7 @@ export interface StaffReplyInput {
  */
 export async function staffReply(deps: Deps, actor: Actor, articleId: string, input: StaffReplyInput) {
   const { db, clock, keys } = deps;
+  checkLengths(await loadSettings(db, deps.config), [authorText(input.author), contentText(input.content)]);
   const parent = input.parentId ? await getComment(db, input.parentId) : undefined;
   if (input.parentId && (!parent || parent.articleId !== articleId)) throw new ApiError(404, 'parent_not_found');
   if (parent && parent.status !== 'approved') {

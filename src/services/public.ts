@@ -2,8 +2,19 @@ import type { Keys } from '../crypto';
 import { iso } from '../deps';
 import type { ThreadRow } from '../db/comments';
 import type { CommentStatus } from '../db/schema';
-import type { PublicCommentShape } from '../http/schemas';
 import { normalizeEmail } from '../text';
+
+/** A comment as the public thread shows it: never an email, an IP, a user agent or a score. */
+export interface PublicCommentShape {
+  id: string;
+  parentId: string | null;
+  author: { name: string; website: string | null; avatar: string | null; staff: boolean };
+  content: string;
+  html: string;
+  createdAt: string;
+  editedAt: string | null;
+  replies: PublicCommentShape[];
+}
 
 /**
  * Gravatar is an explicit opt-in (AVATARS=gravatar): its URL carries an unsalted SHA-256 of the

@@ -1,40 +1,16 @@
-import { z } from 'zod';
 import type { Deps } from '../deps';
-import { parseOrThrow } from '../http/errors';
+import { invalid } from '../errors';
 import { loadOverrides, saveSettings, settingsFrom, SiteSettingsSchema } from '../settings';
-import { SpamSettingsSchema } from '../spam/settings';
 import { audit, type Actor } from './audit';
 
-/**
- * A partial update of the site settings: every key optional and without its default (a default
- * would otherwise be written as an override), unknown keys refused, `spam` partial as well.
- */
-function optionalKeys<T extends z.ZodRawShape>(shape: T) {
-  return Object.fromEntries(
-    Object.entries(shape).map(([key, schema]) => {
-      const inner = schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault ? schema.unwrap() : schema;
-      return [key, (inner as z.ZodType).optional()];
-    }),
-  );
-}
-
-export const SettingsPatchSchema = z
-  .object({
-    ...optionalKeys(SiteSettingsSchema.shape),
-    /** null: back to the AVATARS environment value. */
-    avatars: z.enum(['none', 'gravatar']).nullable().optional(),
-    spam: z.object(optionalKeys(SpamSettingsSchema.shape)).strict().optional(),
-  })
-  .strict();
-
-type Patch = Record<string, unknown> & { spam?: Record<string, unknown> | undefined };
+/** A partial update as the route validated it: every key optional, `spam` partial too, `avatars: null` back to the environment's value. */
+export type SettingsPatch = Record<string, unknown> & { spam?: Record<string, unknown> | undefined };
 
 /**
  * Merges the patch into the stored overrides (`spam` one level deep), validates the result as a
  * whole and stores it with an audit entry of the keys that changed, before and after.
  */
-export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
-  const patch = parseOrThrow(SettingsPatchSchema, raw) as Patch;
+export async function patchSettings(deps: Deps, actor: Actor, patch: SettingsPatch) {
   const { db, config } = deps;
   const stored = await loadOverrides(db);
   const current = settingsFrom(stored, config);
@@ -44,7 +20,9 @@ export async function patchSettings(deps: Deps, actor: Actor, raw: unknown) {
   if (spam && Object.keys(spam).length) merged.spam = { ...storedSpam, ...spam };
   if (merged.avatars === null) delete merged.avatars;
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  parseOrThrow(SiteSettingsSchema, merged);
+  // Each key was valid; the whole must be too (an override stored by an earlier release may not be).
+  const whole = SiteSettingsSchema.safeParse(merged);
+  if (!whole.success) throw invalid(Object.fromEntries(whole.error.issues.map((i) => [i.path.join('.') || 'body', { key: 'invalid_value' }])));
 
   const now = deps.clock.now();
   const next = settingsFrom(merged, config);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
+import packageJson from '../../package.json' with { type: 'json' };
 import { BROWSER_UA, comment, nextIp, path, post, postOk, thread } from '../harness/client';
 
 describe('POST /api/v1/articles/{articleId}/comments', () => {
@@ -96,11 +97,11 @@ describe('GET /api/v1/counts', () => {
 });
 
 describe('system routes', () => {
-  it('GET /healthz checks the database', async () => {
+  it('GET /healthz checks the database and gives the version', async () => {
     const t = await setup();
     const res = await t.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok', version: packageJson.version });
   });
 
   it('GET /openapi.json documents every public path', async () => {

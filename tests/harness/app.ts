@@ -1,4 +1,4 @@
-import { createApp } from '../../src/app';
+import { createApp, type App } from '../../src/app';
 import { bootstrap } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
 import type { Db, Deps } from '../../src/deps';
@@ -7,6 +7,8 @@ import { TEST_ENV, testClock, type Harness } from './types';
 
 export interface AppHarness extends Harness {
   deps: Deps;
+  /** The app itself: its routes and its route declarations. */
+  app: App;
   /** Background work started by requests, so a test can wait for it. */
   settled(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function harnessOn(db: Db, env: Record<string, string> = {}, platfo
   const app = createApp(deps);
   return {
     request: async (path, init) => app.request(path, init),
+    app,
     clock,
     adminToken: config.ADMIN_TOKEN!,
     deps,

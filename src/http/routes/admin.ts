@@ -1,5 +1,3 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../deps';
 import { adminSpam } from './admin-spam';
 import { adminArticles } from './admin/articles';
 import { adminAudit } from './admin/audit';
@@ -8,18 +6,15 @@ import { adminLists } from './admin/lists';
 import { adminPrivacy } from './admin/privacy';
 import { adminSettings } from './admin/settings';
 import { adminStats } from './admin/stats';
-import { adminTokensRouter } from './admin/tokens';
+import { adminTokens } from './admin/tokens';
+import { noStore } from '../middleware/admin-auth';
+import { router } from '../openapi';
 
 /** Moderators' routes, all behind `requireAdmin` (mounted in app.ts); one router per resource. */
-export const admin = new Hono<AppEnv>();
+export const admin = router();
 
-// Admin answers hold emails and IPs: no cache keeps them.
-admin.use(async (c, next) => {
-  await next();
-  c.header('Cache-Control', 'no-store');
-});
-
-admin.route('/tokens', adminTokensRouter);
+admin.use(noStore);
+admin.route('/tokens', adminTokens);
 admin.route('/comments', adminComments);
 admin.route('/articles', adminArticles);
 admin.route('/settings', adminSettings);

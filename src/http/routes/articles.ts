@@ -1,45 +1,74 @@
-import { Hono, type Context } from 'hono';
-import { iso, type AppEnv, type Deps } from '../../deps';
-import { cachedArticle, type ArticleRow } from '../../db/articles';
-import { isFormTokenReuse } from '../../db/form-tokens';
-import { countApproved, listReplies, listTopLevel, type Cursor, type Sort } from '../../db/comments';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { iso, type AppEnv } from '../../deps';
 import { createComment } from '../../services/comments';
-import { nest, toOwnComment, toPublic, visibleStatus } from '../../services/public';
-import { issueFormToken } from '../../services/spam';
-import { loadSettings, type SiteSettings } from '../../settings';
-import { readCache } from '../../db/read-cache';
-import { readBody, prefersHtml } from '../body';
+import { toOwnComment, visibleStatus } from '../../services/public';
+import { commentForm, openThread } from '../../services/threads';
 import { httpOrigin, originAllowed, requestMeta } from '../client';
-import { ApiError, parseOrThrow } from '../errors';
 import { pickLanguage, type Lang } from '../i18n';
-import { articleIdParam, decodeCursor, encodeCursor } from '../params';
-import { ThreadQuery } from '../schemas';
+import { bodyType, jsonOrFormBody, sentBody } from '../middleware/body';
+import { body, bodyProblems, json, problems, router, limitedTexts } from '../openapi';
+import { cursorQuery, enumQuery, limitQuery } from '../params';
+import { ArticleParam, OwnComment, SubmissionSchema, Thread } from '../schemas';
 
-export const articles = new Hono<AppEnv>();
+/** An article's public side: the comment form's token, posting, and the approved thread. */
+export const articles = router();
 
-const enc = new TextEncoder();
+const originRefused = problem403('`comments_closed`; `origin_not_allowed` for a post from a page whose origin ALLOWED_ORIGINS does not list');
 
-articles.post('/:articleId/comments', async (c) => {
-  const articleId = articleIdParam(c);
-  const raw = await readBody(c);
-  const { deps } = c.var;
-  const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, raw, requestMeta(c)).catch((error: unknown) => {
-    // Sent twice at once with one form token: the other copy was stored.
-    throw isFormTokenReuse(error) ? new ApiError(409, 'form_token_used') : error;
-  });
-  if (prefersHtml(c)) {
-    const published = visibleStatus(row) === 'approved';
-    const back = redirectTarget(c, published ? `comment-${row.id}` : 'comment-pending');
-    if (back) return c.redirect(back, 303);
-    return c.html(postedPage(pickLanguage(c.req.header('accept-language')), published), 201, { 'Cache-Control': 'no-store' });
-  }
-  const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
-  return c.json(
-    { comment, editToken, editableUntil: iso(editableUntil) },
-    201,
-    { 'Cache-Control': 'no-store' },
-  );
+function problem403(description: string) {
+  return { ...problems[403], description };
+}
+
+const postComment = createRoute({
+  method: 'post',
+  path: '/{articleId}/comments',
+  summary: 'Post a comment',
+  description:
+    "JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer with #comment-<id> or #comment-pending, if the Referer is an http(s) URL whose origin is in ALLOWED_ORIGINS (with `*`: the request's own Origin); otherwise a short HTML page. A comment judged spam is answered exactly like a pending one. With ALLOWED_ORIGINS a list, a post whose Origin (or Referer) is another site's is refused: 403 `origin_not_allowed`. A form token serves one comment: sent again, it counts against the comment in the spam checks; two posts sent at once with one token, the second is answered 409 `form_token_used`. Refusals come in this order: 422, 404 `parent_not_found` / 403 `comments_closed`, 429 (flood control by IP, with Retry-After), 409 `duplicate_comment`.",
+  middleware: [jsonOrFormBody] as const,
+  request: { params: ArticleParam, body: body(SubmissionSchema, true) },
+  responses: {
+    201: {
+      description: 'Created (approved or pending); for a form post with no page to go back to, a short HTML page',
+      content: { 'application/json': { schema: OwnComment }, 'text/html': { schema: z.string() } },
+    },
+    303: { description: 'Back to the article page (form posts)' },
+    ...bodyProblems,
+    403: originRefused,
+    404: problems[404],
+    409: problems[409],
+    429: problems[429],
+  },
 });
+
+articles.openapi(
+  postComment,
+  async (c) => {
+    const { articleId } = c.req.valid('param');
+    const input = bodyType(c) === 'form' ? c.req.valid('form') : c.req.valid('json');
+    const { deps } = c.var;
+    const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, input, sentBody(c), requestMeta(c));
+    if (prefersHtml(c)) {
+      const published = visibleStatus(row) === 'approved';
+      const back = redirectTarget(c, published ? `comment-${row.id}` : 'comment-pending');
+      if (back) return c.redirect(back, 303);
+      return c.html(postedPage(pickLanguage(c.req.header('accept-language')), published), 201, { 'Cache-Control': 'no-store' });
+    }
+    const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
+    return c.json({ comment, editToken, editableUntil: iso(editableUntil)! }, 201, { 'Cache-Control': 'no-store' });
+  },
+  limitedTexts([
+    { path: ['author'], limit: 'maxAuthorLength' },
+    { path: ['content'], limit: 'maxContentLength' },
+  ]),
+);
+
+/** True when the client would rather have a page than JSON: a plain HTML form post. */
+function prefersHtml(c: Context): boolean {
+  const accept = c.req.header('accept') ?? '';
+  return /\btext\/html\b/i.test(accept) && !/\bapplication\/(problem\+)?json\b/i.test(accept.split(',')[0] ?? '');
+}
 
 /**
  * Back to the page the form was on: the Referer, when it is an http(s) URL whose origin is in
@@ -65,67 +94,54 @@ function postedPage(lang: Lang, published: boolean): string {
   return `<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${status}</p><p>${back}</p></html>`;
 }
 
-articles.get('/:articleId/comments', async (c) => {
-  const articleId = articleIdParam(c);
-  const query = parseOrThrow(ThreadQuery, c.req.query());
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const { db, config } = c.var.deps;
-  const cache = readCache(db);
-  const [settings, article] = await Promise.all([loadSettings(db, config), cachedArticle(db, articleId)]);
-
-  // The article's version changes with every change to its public thread: a cheap, exact ETag.
-  const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor ?? ''}"`;
-  c.header('ETag', etag);
-  c.header('Cache-Control', `public, max-age=${settings.cacheMaxAge}, stale-while-revalidate=${settings.cacheStaleWhileRevalidate}`);
-  c.header('Vary', 'Accept-Encoding', { append: true });
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
-
-  const key = `${articleId}\n${etag}`;
-  const page =
-    cache.page(key) ??
-    cache.keepPage(key, enc.encode(JSON.stringify(await threadPage(c.var.deps, settings, articleId, article, query.sort, query.limit, after))));
-  return c.body(page as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+const ThreadQuery = z.object({
+  sort: enumQuery(['oldest', 'newest'], 'oldest'),
+  limit: limitQuery(50, 100).describe('Top-level comments per page.'),
+  cursor: cursorQuery,
 });
 
-/** One page of the public thread: top-level comments with their replies nested. */
-async function threadPage(
-  deps: Deps,
-  settings: SiteSettings,
-  articleId: string,
-  article: ArticleRow | undefined,
-  sort: Sort,
-  limit: number,
-  after: Cursor | null,
-) {
-  const { db, keys } = deps;
-  const empty = !article || article.version === 0;
-  const [rows, counts] = empty
-    ? [[], new Map<string, number>()]
-    : await Promise.all([listTopLevel(db, articleId, sort, limit + 1, after), countApproved(db, [articleId])]);
-  const tops = rows.slice(0, limit);
-  const replies = await listReplies(db, tops.map((t) => t.id));
-  const opts = { avatars: settings.avatars, keys };
-  const [topNodes, replyNodes] = await Promise.all([
-    Promise.all(tops.map((t) => toPublic(t, opts))),
-    Promise.all(replies.map(async (r) => ({ node: await toPublic(r, opts), rootId: r.rootId }))),
-  ]);
-  const last = tops.at(-1);
-  return {
-    articleId,
-    total: counts.get(articleId) ?? 0,
-    comments: nest(topNodes, replyNodes, settings.maxDepth),
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-  };
-}
+const readThread = createRoute({
+  method: 'get',
+  path: '/{articleId}/comments',
+  summary: 'Read the approved thread',
+  description:
+    'Top-level comments paginated by an opaque cursor, each with its approved replies nested. ETag / If-None-Match → 304; Cache-Control from the settings (public, max-age=10, stale-while-revalidate=60 by default).',
+  request: { params: ArticleParam, query: ThreadQuery },
+  responses: { 200: json(Thread), 304: { description: 'Not modified' }, 422: problems[422] },
+});
 
-articles.get('/:articleId/form', async (c) => {
-  const articleId = articleIdParam(c);
-  const { deps } = c.var;
-  const settings = await loadSettings(deps.db, deps.config);
-  c.header('Cache-Control', 'no-store');
-  return c.json({
-    token: await issueFormToken(deps, articleId),
-    honeypot: settings.spam.honeypotField,
-    minSeconds: settings.spam.minSeconds,
-  });
+articles.openapi(readThread, async (c) => {
+  const { articleId } = c.req.valid('param');
+  const query = c.req.valid('query');
+  const thread = await openThread(c.var.deps, articleId, query);
+  c.header('ETag', thread.etag);
+  c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
+  c.header('Vary', 'Accept-Encoding', { append: true });
+  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(thread.etag)) return c.body(null, 304);
+  // The page as serialized once, kept under its ETag (services/threads.ts).
+  return c.body((await thread.page()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+});
+
+const getForm = createRoute({
+  method: 'get',
+  path: '/{articleId}/form',
+  summary: 'Get a form token and the honeypot field name',
+  description:
+    'Send `token` back with the submission and leave the honeypot field empty. A token serves one comment: fetch one each time the form is shown (not cacheable).',
+  request: { params: ArticleParam },
+  responses: {
+    200: json(
+      z.object({
+        token: z.string(),
+        honeypot: z.string().describe('The name of the field to send empty.'),
+        minSeconds: z.number().int().describe('A form sent sooner after this answer is a bot’s.'),
+      }),
+    ),
+    422: problems[422],
+  },
+});
+
+articles.openapi(getForm, async (c) => {
+  const form = await commentForm(c.var.deps, c.req.valid('param').articleId);
+  return c.json(form, 200, { 'Cache-Control': 'no-store' });
 });

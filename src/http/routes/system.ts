@@ -1,30 +1,49 @@
-import { Hono } from 'hono';
-import { sql } from 'drizzle-orm';
-import type { AppEnv } from '../../deps';
+import { createRoute, z } from '@hono/zod-openapi';
+import { checkDatabase } from '../../services/health';
+import { VERSION } from '../../version';
 import { docsPage } from '../docs';
 import { ApiError } from '../errors';
-import { openApiDocument } from '../openapi';
+import { json, problems, router, type OpenApiDocument } from '../openapi';
 
-export const system = new Hono<AppEnv>();
+/** Health, and the API's reference: the OpenAPI document and the page rendered from it. */
+export function system(document: () => OpenApiDocument) {
+  const app = router();
 
-system.get('/healthz', async (c) => {
-  try {
-    await c.var.deps.db.run(sql`select 1`);
-  } catch (error) {
-    c.var.deps.logger.error('health.db_failed', { error: String(error) });
-    throw new ApiError(503, 'unavailable', { detail: 'The database does not answer.' });
-  }
-  c.header('Cache-Control', 'no-store');
-  return c.json({ status: 'ok' });
-});
+  const health = createRoute({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness and database check',
+    responses: {
+      200: json(z.object({ status: z.literal('ok'), version: z.string().describe('The release (package.json).') })),
+      503: problems[503],
+    },
+  });
+  app.openapi(health, async (c) => {
+    if (!(await checkDatabase(c.var.deps))) throw new ApiError(503, 'unavailable', { detail: 'The database does not answer.' });
+    return c.json({ status: 'ok' as const, version: VERSION }, 200, { 'Cache-Control': 'no-store' });
+  });
 
-let document: ReturnType<typeof openApiDocument> | undefined;
-system.get('/openapi.json', (c) => c.json((document ??= openApiDocument())));
+  const openapi = createRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: json(z.record(z.string(), z.unknown()).describe('OpenAPI 3.1'), 'The OpenAPI document') },
+  });
+  app.openapi(openapi, (c) => c.json(document() as unknown as Record<string, unknown>, 200));
 
-let docs: ReturnType<typeof docsPage> | undefined;
-/** The reference, rendered here: no script, nothing loaded from another host (docs.ts). */
-system.get('/docs', async (c) => {
-  const { html, styleHash } = await (docs ??= docsPage((document ??= openApiDocument())));
-  c.header('Content-Security-Policy', `default-src 'none'; style-src 'sha256-${styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`);
-  return c.html(html);
-});
+  const docs = createRoute({
+    method: 'get',
+    path: '/docs',
+    summary: 'This reference as a page',
+    description: 'Rendered by Tamis from the document: no script, nothing loaded from another host.',
+    responses: { 200: { description: 'The reference page', content: { 'text/html': { schema: z.string() } } } },
+  });
+  let page: ReturnType<typeof docsPage> | undefined;
+  app.openapi(docs, async (c) => {
+    const { html, styleHash } = await (page ??= docsPage(document()));
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'sha256-${styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`);
+    return c.html(html, 200);
+  });
+
+  return app;
+}

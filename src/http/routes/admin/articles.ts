@@ -1,23 +1,28 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { iso, type AppEnv, type Deps } from '../../../deps';
-import { getArticle, updateArticleSettings, type ArticleRow } from '../../../db/articles';
-import { countByStatus } from '../../../db/stats';
-import { audit } from '../../../services/audit';
-import { acceptsComments, closesAt } from '../../../services/comments';
-import { adminViews, findArticle, staffReply } from '../../../services/moderation';
-import { loadSettings, type SiteSettings } from '../../../settings';
+import { createRoute, z } from '@hono/zod-openapi';
+import { articleInfo, configureArticle } from '../../../services/articles';
+import { adminViews, staffReply } from '../../../services/moderation';
+import { jsonBody } from '../../middleware/body';
+import { adminRoute, body, bodyProblems, json, limitedTexts, problems, router } from '../../openapi';
 import { normalizeLine } from '../../../text';
-import { readBody } from '../../body';
-import { parseOrThrow } from '../../errors';
-import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
-import { ArticleParam, asText, blankToUndefined, CommentId, contentField } from '../../schemas';
-import { articleIdParam } from '../../params';
+import { ArticleParam, asText, AuthorField, blankToUndefined, CommentId, ContentField } from '../../schemas';
 import { actorOf } from './common';
 import { AdminComment, ArticleInfo } from './schemas';
 
 /** Articles as moderators see them: closing, language, moderation mode; and staff replies. */
-export const adminArticles = new Hono<AppEnv>();
+export const adminArticles = router();
+const tags = ['Articles'];
+
+const info = createRoute(
+  adminRoute({
+    method: 'get',
+    path: '/{articleId}',
+    tags,
+    summary: "An article's settings, state and comment counts",
+    request: { params: ArticleParam },
+    responses: { 200: json(z.object({ article: ArticleInfo })), 404: problems[404], 422: problems[422] },
+  }),
+);
+adminArticles.openapi(info, async (c) => c.json({ article: await articleInfo(c.var.deps, c.req.valid('param').articleId) }, 200));
 
 const ArticleSettings = z
   .object({
@@ -25,91 +30,55 @@ const ArticleSettings = z
     language: z.string().regex(/^[a-z]{2,3}$/, { error: 'invalid_value' }).nullable().optional().describe('ISO 639-1; null: the site language.'),
     moderation: z.enum(['auto', 'all', 'none']).nullable().optional().describe('null: the site setting.'),
   })
-  .strict();
+  .strict()
+  .openapi({ example: { closed: false, language: 'fr', moderation: 'all' } });
 
-async function articleInfo(deps: Deps, row: ArticleRow, settings: SiteSettings) {
-  return {
-    id: row.id,
-    closed: row.closed,
-    open: acceptsComments(row, settings, deps.clock.now()),
-    closesAt: iso(closesAt(row, settings)),
-    language: row.language,
-    moderation: row.moderation,
-    firstCommentAt: iso(row.firstCommentAt),
-    comments: await countByStatus(deps.db, row.id),
-  };
-}
+const configure = createRoute(
+  adminRoute({
+    method: 'put',
+    path: '/{articleId}',
+    tags,
+    summary: "Set an article's closing, language or moderation mode",
+    description: 'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
+    middleware: [jsonBody] as const,
+    request: { params: ArticleParam, body: body(ArticleSettings) },
+    responses: { 200: json(z.object({ article: ArticleInfo })), ...bodyProblems },
+  }),
+);
+adminArticles.openapi(configure, async (c) =>
+  c.json({ article: await configureArticle(c.var.deps, actorOf(c), c.req.valid('param').articleId, c.req.valid('json')) }, 200),
+);
 
-const settingsOf = (row: ArticleRow | undefined) => (row ? { closed: row.closed, language: row.language, moderation: row.moderation } : null);
+const StaffReply = z
+  .object({
+    content: ContentField,
+    author: z.preprocess((v) => blankToUndefined(asText(normalizeLine)(v)), AuthorField.optional()).describe("Shown as the author; the token's name when absent."),
+    parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('The approved comment answered.'),
+  })
+  .strict()
+  .openapi({ example: { content: 'Merci, la source est corrigée.', author: 'La rédaction' } });
 
-adminArticles.get('/:articleId', async (c) => {
-  const { deps } = c.var;
-  const article = await findArticle(deps, articleIdParam(c));
-  return c.json({ article: await articleInfo(deps, article, await loadSettings(deps.db, deps.config)) });
-});
-
-/** Creates the article when it is new (to close or configure it before its first comment). */
-adminArticles.put('/:articleId', async (c) => {
-  const articleId = articleIdParam(c);
-  const patch = parseOrThrow(ArticleSettings, await readBody(c));
-  const { deps } = c.var;
-  const { db, clock } = deps;
-  const now = clock.now();
-  const before = await getArticle(db, articleId);
-  const row = await updateArticleSettings(
-    db,
-    articleId,
-    patch,
-    now,
-    audit(deps, actorOf(c), [{ action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } }], now),
-  );
-  return c.json({ article: await articleInfo(deps, row, await loadSettings(db, deps.config)) });
-});
-
-const staffReplySchema = (settings: SiteSettings) =>
-  z
-    .object({
-      content: contentField(settings.maxContentLength),
-      author: z
-        .preprocess((v) => blankToUndefined(asText(normalizeLine)(v)), z.string().min(1).max(settings.maxAuthorLength).optional())
-        .describe("Shown as the author; the token's name when absent."),
-      parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('The approved comment answered.'),
-    })
-    .strict();
-
-adminArticles.post('/:articleId/comments', async (c) => {
-  const articleId = articleIdParam(c);
-  const { deps } = c.var;
-  const [raw, settings] = await Promise.all([readBody(c), loadSettings(deps.db, deps.config)]);
-  const input = parseOrThrow(staffReplySchema(settings), raw);
-  const { row } = await staffReply(deps, actorOf(c), articleId, input);
-  return c.json({ comment: (await adminViews(deps, [row]))[0]! }, 201);
-});
-
-const tags = ['Articles'];
-registerAdminPath({
-  method: 'get',
-  path: '/api/v1/admin/articles/{articleId}',
-  tags,
-  summary: "An article's settings, state and comment counts",
-  request: { params: ArticleParam },
-  responses: { 200: json(z.object({ article: ArticleInfo })), 404: problems[404], 422: problems[422] },
-});
-registerAdminPath({
-  method: 'put',
-  path: '/api/v1/admin/articles/{articleId}',
-  tags,
-  summary: "Set an article's closing, language or moderation mode",
-  description: 'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
-  request: { params: ArticleParam, body: bodyOf(ArticleSettings) },
-  responses: { 200: json(z.object({ article: ArticleInfo })), 422: problems[422] },
-});
-registerAdminPath({
-  method: 'post',
-  path: '/api/v1/admin/articles/{articleId}/comments',
-  tags,
-  summary: "A moderator's comment or reply",
-  description: 'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
-  request: { params: ArticleParam, body: bodyOf(z.object({ content: z.string(), author: z.string().optional(), parentId: z.string().optional() })) },
-  responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), 404: problems[404], 409: problems[409], 422: problems[422] },
-});
+const reply = createRoute(
+  adminRoute({
+    method: 'post',
+    path: '/{articleId}/comments',
+    tags,
+    summary: "A moderator's comment or reply",
+    description: 'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
+    middleware: [jsonBody] as const,
+    request: { params: ArticleParam, body: body(StaffReply) },
+    responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), ...bodyProblems, 404: problems[404], 409: problems[409] },
+  }),
+);
+adminArticles.openapi(
+  reply,
+  async (c) => {
+    const { deps } = c.var;
+    const { row } = await staffReply(deps, actorOf(c), c.req.valid('param').articleId, c.req.valid('json'));
+    return c.json({ comment: (await adminViews(deps, [row]))[0]! }, 201);
+  },
+  limitedTexts([
+    { path: ['author'], limit: 'maxAuthorLength' },
+    { path: ['content'], limit: 'maxContentLength' },
+  ]),
+);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { COMMENT_STATUSES } from '../../../db/schema';
+import { z } from '@hono/zod-openapi';
+import { COMMENT_STATUSES } from '../../../services/moderation';
 
 /** Response shapes of the admin API, for the OpenAPI document. */
 
@@ -24,7 +24,7 @@ export const AdminComment = z
     html: z.string(),
     verdict: z.enum(['approve', 'hold', 'spam']).describe("The checks' verdict when the comment was posted (or last edited by its author)."),
     score: z.number(),
-    reasons: z.array(z.object({ rule: z.string(), score: z.number(), detail: z.string(), floor: z.enum(['hold', 'spam']).optional() })),
+    reasons: z.array(z.object({ rule: z.string(), score: z.number(), detail: z.string() })),
     trained: z.enum(['spam', 'ham']).nullable().describe('What the learner was taught from this comment.'),
     staff: z.boolean(),
     createdAt: when,

@@ -1,35 +1,60 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import type { AppEnv } from '../../../deps';
-import { patchSettings, SettingsPatchSchema } from '../../../services/settings';
+import { createRoute, z } from '@hono/zod-openapi';
+import { patchSettings } from '../../../services/settings';
 import { loadSettings, SiteSettingsSchema } from '../../../settings';
-import { readBody } from '../../body';
-import { bodyOf, json, problems, registerAdminPath } from '../../openapi';
+import { SpamSettingsSchema } from '../../../spam/settings';
+import { jsonBody } from '../../middleware/body';
+import { adminRoute, body, bodyProblems, json, router } from '../../openapi';
 import { actorOf } from './common';
 
 /** Site settings: moderation mode, thread depth, edit window, limits, avatars, and every spam weight. */
-export const adminSettings = new Hono<AppEnv>();
-
-adminSettings.get('/', async (c) => c.json({ settings: await loadSettings(c.var.deps.db, c.var.deps.config) }));
-
-adminSettings.patch('/', async (c) => c.json({ settings: await patchSettings(c.var.deps, actorOf(c), await readBody(c)) }));
-
+export const adminSettings = router();
 const tags = ['Settings'];
 const Settings = z.object({ settings: SiteSettingsSchema });
-registerAdminPath({
-  method: 'get',
-  path: '/api/v1/admin/settings',
-  tags,
-  summary: 'The settings in force (defaults included)',
-  responses: { 200: json(Settings) },
-});
-registerAdminPath({
-  method: 'patch',
-  path: '/api/v1/admin/settings',
-  tags,
-  summary: 'Change some settings',
-  description:
-    'Only the keys given change; `spam` is merged one level deep (send only the weights you change). Unknown keys → 422. `avatars: null` returns to the AVATARS environment value; `closeAfterDays: null` never closes.',
-  request: { body: bodyOf(SettingsPatchSchema) },
-  responses: { 200: json(Settings), 422: problems[422] },
-});
+
+const read = createRoute(
+  adminRoute({
+    method: 'get',
+    path: '/',
+    tags,
+    summary: 'The settings in force (defaults included)',
+    responses: { 200: json(Settings) },
+  }),
+);
+adminSettings.openapi(read, async (c) => c.json({ settings: await loadSettings(c.var.deps.db, c.var.deps.config) }, 200));
+
+/**
+ * A partial update: every key optional and without its default (a default would otherwise be
+ * written as an override), unknown keys refused, `spam` partial as well.
+ */
+function optionalKeys<T extends z.ZodRawShape>(shape: T) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => {
+      const inner = schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault ? schema.unwrap() : schema;
+      return [key, (inner as z.ZodType).optional()];
+    }),
+  );
+}
+
+const SettingsPatch = z
+  .object({
+    ...optionalKeys(SiteSettingsSchema.shape),
+    avatars: z.enum(['none', 'gravatar']).nullable().optional().describe('null: back to the AVATARS environment value.'),
+    spam: z.object(optionalKeys(SpamSettingsSchema.shape)).strict().optional(),
+  })
+  .strict()
+  .openapi({ example: { moderation: 'all', maxContentLength: 3000, spam: { holdThreshold: 6 } } });
+
+const patch = createRoute(
+  adminRoute({
+    method: 'patch',
+    path: '/',
+    tags,
+    summary: 'Change some settings',
+    description:
+      'Only the keys given change; `spam` is merged one level deep (send only the weights you change). Unknown keys → 422. `avatars: null` returns to the AVATARS environment value; `closeAfterDays: null` never closes.',
+    middleware: [jsonBody] as const,
+    request: { body: body(SettingsPatch) },
+    responses: { 200: json(Settings), ...bodyProblems },
+  }),
+);
+adminSettings.openapi(patch, async (c) => c.json({ settings: await patchSettings(c.var.deps, actorOf(c), c.req.valid('json')) }, 200));

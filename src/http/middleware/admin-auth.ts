@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../deps';
-import { findLiveToken, hashAdminToken, markTokenUsed } from '../db/tokens';
-import { ApiError } from './errors';
+import type { AppEnv } from '../../deps';
+import { authenticate } from '../../services/tokens';
+import { ApiError } from '../errors';
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="tamis-admin"' };
 
@@ -19,12 +19,14 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(401, 'unauthorized', { detail: 'Send the token in the Authorization header, never in the URL.', headers: challenge });
   }
   const match = /^Bearer\s+([\x21-\x7E]{1,512})\s*$/i.exec(c.req.header('authorization') ?? '');
-  if (!match) throw new ApiError(401, 'unauthorized', { headers: challenge });
-  const { db, clock } = c.var.deps;
-  const token = await findLiveToken(db, await hashAdminToken(match[1]!));
-  if (!token) throw new ApiError(401, 'unauthorized', { headers: challenge });
-  c.set('admin', { id: token.id, name: token.name });
-  const now = clock.now();
-  if (!token.lastUsedAt || now - token.lastUsedAt > 60_000) await markTokenUsed(db, token.id, now);
+  const admin = match ? await authenticate(c.var.deps, match[1]!) : null;
+  if (!admin) throw new ApiError(401, 'unauthorized', { headers: challenge });
+  c.set('admin', admin);
   await next();
+});
+
+/** Admin answers hold emails and IPs: no cache keeps them. */
+export const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
 });
