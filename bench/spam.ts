@@ -6,7 +6,7 @@
  */
 import { runChecks, verdict } from '../src/spam/index';
 import { learnerTokens } from '../src/spam/learner';
-import { createLocalEngine } from '../src/spam/local-engine';
+import { createLocalEngine } from '../eval/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
 import type { TokenCounts } from '../src/spam/types';
 import { readCorpus } from '../scripts/corpus';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { parseCorpus, type EvalRow } from '../src/spam/eval';
+import { parseCorpus, type EvalRow } from '../eval/evaluate';
 
 /** The rows of a JSONL corpus file; an unreadable file or a bad row ends the process with a clear message. */
 export function readCorpus(file: string): EvalRow[] {

@@ -15,11 +15,11 @@
  * agent, form token 'skipped' and a generated address user<hash>@mail.test-site.fr, which no rule
  * penalizes (see local-engine.ts). Article language: the rows' articleLanguage, else --lang, else
  * the language most detected in the site's training rows.
- * Metrics and report live in src/spam/eval.ts, so that another engine (the HTTP API) can be measured
+ * Metrics and report live in eval/evaluate.ts, so that another engine (the HTTP API) can be measured
  * the same way.
  */
-import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../src/spam/eval';
-import { createLocalEngine, dominantLanguage, formatMistakes } from '../src/spam/local-engine';
+import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../eval/evaluate';
+import { createLocalEngine, dominantLanguage, formatMistakes } from '../eval/local-engine';
 import { defaultSpamSettings } from '../src/spam/settings';
 import { readCorpus, trainOrTest } from './corpus';
 

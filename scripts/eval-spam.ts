@@ -8,10 +8,11 @@
  * row through POST /api/v1/admin/spam/check. Then a cold start: a fresh database, no training.
  * The site's articles get the language given by --lang, else the rows' articleLanguage, else the
  * language most detected in the site's training rows. Rows are mapped to submissions as in
- * src/spam/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
+ * eval/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
  */
-import { evaluate, formatReport, type Engine, type EngineDecision, type EvalRow } from '../src/spam/eval';
-import { dominantLanguage, formatMistakes, generatedEmail, rowToFeatures } from '../src/spam/local-engine';
+import { evaluate, formatReport, type Engine, type EvalRow } from '../eval/evaluate';
+import type { Assessment } from '../src/spam/types';
+import { dominantLanguage, formatMistakes, generatedEmail, rowToFeatures } from '../eval/local-engine';
 import { admin } from '../tests/harness/client';
 import { setup } from '../tests/harness/node';
 import { readCorpus } from './corpus';
@@ -79,7 +80,7 @@ async function httpEngine(site: string, siteRows: readonly EvalRow[]): Promise<E
     async check(row) {
       const res = await send(t, '/spam/check', (fields) => fields, submission(row, site));
       // A submission the API refuses is not published: counted as held.
-      return res ? ((await res.json()) as EngineDecision) : { verdict: 'hold', score: 0, reasons: [] };
+      return res ? ((await res.json()) as Assessment) : { verdict: 'hold', score: 0, reasons: [] };
     },
   };
 }

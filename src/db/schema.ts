@@ -85,7 +85,10 @@ export const usedFormTokens = sqliteTable(
   (t) => [index('used_form_tokens_expiry_idx').on(t.expiresAt)],
 );
 
-/** Server-held values generated once: the signing secret, learner totals. */
+/**
+ * Server-held values: the retention purge's marker (services/retention.ts) and, from earlier
+ * releases, a generated secret, which start-up moves out of the database (bootstrap.ts).
+ */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
@@ -120,7 +123,10 @@ export const listEntries = sqliteTable(
   (t) => [uniqueIndex('list_entries_unique_idx').on(t.list, t.kind, t.value)],
 );
 
-/** Learner counts, one row per token; totals live in `meta`. */
+/**
+ * The learner's counts, one row per token: trained documents of each class that held it. Two rows
+ * hold the totals: '#total' (documents per class) and '#tokens' (their tokens per class).
+ */
 export const learnerTokens = sqliteTable(
   'learner_tokens',
   {

@@ -12,15 +12,12 @@ import { normalizeEmail } from '../text';
 import { learnerTokens, pruneCount, runChecks, verdict } from '../spam';
 import { memoryHost } from '../spam/analyze';
 import { MAX_TOKENS } from '../spam/learner';
-import type { Context, Features, LearnerInput, LearnerTotals, Signal, TokenCounts, Verdict } from '../spam/types';
+import type { Assessment as CheckAssessment, CheckContext, Features, Label, LearnerInput, LearnerTotals, TokenCounts } from '../spam/types';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export interface Assessment {
-  verdict: Verdict;
-  score: number;
-  reasons: Signal[];
+export interface Assessment extends CheckAssessment {
   /** The form token to use up when the comment is stored (useFormToken in db/form-tokens.ts), when it is fresh and unused. */
   formTokenUse?: FormTokenUse;
 }
@@ -45,7 +42,7 @@ async function readFormToken(
   articleId: string,
   now: number,
   maxAgeSeconds: number,
-): Promise<{ state: Context['formToken']; use?: FormTokenUse }> {
+): Promise<{ state: CheckContext['formToken']; use?: FormTokenUse }> {
   if (token === null) return { state: { state: 'skipped' } };
   if (!token) return { state: { state: 'missing' } };
   const payload = await deps.keys.verify(token);
@@ -93,7 +90,7 @@ interface SubmissionWindows {
 
 /** What the database knows of a submitter and a text, read in one statement. */
 export interface History {
-  memory: Context['memory'];
+  memory: CheckContext['memory'];
   crossPosts: number;
   /** The learner's counts of the document's tokens, with its totals. */
   learner: LearnerInput;
@@ -178,7 +175,7 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
       ),
     readCache(deps.db).lists(() => deps.db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all()),
   ]);
-  const context: Context = {
+  const context: CheckContext = {
     formToken: token.state,
     articleLanguage: input.article?.language ?? null,
     memory,
@@ -225,7 +222,7 @@ export async function learnerSize(db: Db) {
   return { vocabulary: row?.vocabulary ?? 0, spam: row?.spam ?? 0, ham: row?.ham ?? 0 };
 }
 
-export type Label = 'spam' | 'ham';
+export type { Label } from '../spam/types';
 
 /** What training needs to know of a submitter: keyed hashes, never the values. */
 export interface MemoryKeys {

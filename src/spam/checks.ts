@@ -5,7 +5,7 @@ import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
 import type { SpamSettings } from './settings';
-import type { Context, Features, InvisibleCharacters, Signal } from './types';
+import type { CheckContext, Features, InvisibleCharacters, Signal } from './types';
 import type { DECISIVE_RULES } from './verdict';
 
 /**
@@ -13,7 +13,7 @@ import type { DECISIVE_RULES } from './verdict';
  * settings; it returns the signals it raises (none when the submission looks fine). No rule reads
  * the clock or a database: what they need (form token age, history, lists) comes in `context`.
  */
-export type Check = (features: Features, context: Context, settings: SpamSettings) => Signal[];
+export type Check = (features: Features, context: CheckContext, settings: SpamSettings) => Signal[];
 
 const signal = (rule: string, score: number, detail: string): Signal => ({ rule, score, detail });
 

@@ -15,7 +15,7 @@ import {
 import { checkLanguage } from './language';
 import { runLearner } from './learner';
 import type { SpamSettings } from './settings';
-import type { Context, Features, LearnerInput, Signal } from './types';
+import type { CheckContext, Features, LearnerInput, Signal } from './types';
 
 /** Every rule, in the order their signals are listed. */
 const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
@@ -37,13 +37,13 @@ const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
  * Runs every rule, then the learner when its state is given (and it has seen enough of both
  * classes). Pure: the service gathers `context` and the learner's counts beforehand.
  */
-export function runChecks(features: Features, context: Context, settings: SpamSettings, learnerInput?: LearnerInput): Signal[] {
+export function runChecks(features: Features, context: CheckContext, settings: SpamSettings, learnerInput?: LearnerInput): Signal[] {
   const signals = checks.flatMap(([, check]) => check(features, context, settings));
   if (learnerInput) signals.push(...runLearner(features, learnerInput, settings));
   return signals;
 }
 
 export { verdict } from './verdict';
-export { learnerTokens, pruneCount, train } from './learner';
+export { learnerTokens, pruneCount } from './learner';
 export { invisibleCharacters } from './checks';
 export type { LearnerTotals, TokenCounts } from './types';

@@ -1,7 +1,7 @@
 import { detectAll, supportedLanguages, toISO2 } from 'tinyld/light';
 import { analyze } from './analyze';
 import type { SpamSettings } from './settings';
-import type { Context, Features, Signal } from './types';
+import type { CheckContext, Features, Signal } from './types';
 
 /**
  * Language check: a comment written confidently in another language than its article's. Uses
@@ -67,7 +67,7 @@ export function plainlyIn(words: readonly string[], lang: string): boolean {
   return mine >= 3 && mine >= words.length / 4 && mine >= 3 * rival;
 }
 
-export function checkLanguage(features: Features, context: Context, settings: SpamSettings): Signal[] {
+export function checkLanguage(features: Features, context: CheckContext, settings: SpamSettings): Signal[] {
   const expected = primary(context.articleLanguage ?? settings.siteLanguage);
   if (!SUPPORTED.has(expected)) return [];
   const { words, textWithoutLinks } = analyze(features);

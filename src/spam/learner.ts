@@ -6,9 +6,10 @@ import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from 
 /**
  * A learner trained from the moderators' decisions, stored as one table row per token:
  * `token → { spam, ham }`, the number of trained documents of each class that held the token,
- * plus four totals (LearnerTotals: documents and tokens per class). Scoring a comment needs only
- * the rows of its own tokens (one `WHERE token IN (…)` query); training adds 1 to the rows of its
- * tokens for one class, 1 to that class's documents and the token count to its tokens.
+ * and two rows of totals (LearnerTotals: documents and tokens per class). Scoring a comment needs
+ * only the rows of its own tokens (one `WHERE token IN (…)` query); training adds 1 to the rows of
+ * its tokens for one class, 1 to that class's documents and the token count to its tokens
+ * (db/learner.ts).
  *
  * Tokens: words, word bigrams, character n-grams inside words (which survive misspellings and
  * obfuscation: "subscr1be", "chanel"), metadata (link domains, TLDs, email domain, website, the
@@ -17,26 +18,8 @@ import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from 
  * Every token is at most MAX_TOKEN_LENGTH characters and a document gives at most MAX_TOKENS of them,
  * so a submitter cannot make one request cost more, nor grow the table faster, than that.
  *
- * Classifier: multinomial naive Bayes with per-kind weights (see classify). On the development
- * corpus (YouTube comments, TubeSpam protocol) it beat Robinson/Fisher combining (SpamBayes),
- * present-only Bernoulli naive Bayes and plain multinomial naive Bayes, at equal features: those
- * let the longer class (spam) win on rare tokens and blocked many short ham comments. An online
- * logistic regression did about as well but needs weights, not counts, in the table, and depends
- * on the order of the decisions: FTRL-Proximal fed the corpus's training rows, which come sorted by
- * class (as a bulk import or a day of clearing the spam queue would), reached an MCC of 0.3–0.4.
- * Counts do not care about order.
- *
- * Measured and kept out (official split, cross-site and shuffled splits; `npm run
- * eval:spam:offline -- <file> --protocol …`): length-normalised evidence (mean or sum/√n) ranks
- * better overall (AUC) but worse at the strict end where 'spam' is decided; Bernoulli (document
- * frequency) evidence for metadata catches short spam on one site and blocks several percent of
- * ham on a site whose topic the learner has not seen; Laplace/pseudo-vocabulary, clipping, kind
- * weights, word trigrams, skip-grams, cross-word character n-grams and a prior all moved results
- * by a row or two either way (the points-per-nat scale is a setting,
- * learnerScale, whose default was chosen on the shuffled splits). The categories of the
- * promotion rule as tokens raised the learner's ranking (AUC) on every protocol and MCC on the
- * cross-site and shuffled ones: the rule adds the same points everywhere, the learner learns what
- * each category is worth on this site.
+ * Classifier: multinomial naive Bayes with per-kind weights (see classify). Why this one, and what
+ * was measured and kept out: docs/spam.md.
  */
 
 export const MAX_TOKENS = 320;
@@ -163,15 +146,12 @@ export interface Classification {
  * compares the share of spam and of ham comments that had them (with multinomial evidence, an agent
  * every comment shares would lean each one towards the shorter class, ham). And they only ever
  * count towards spam: a name is public and an agent is easy to copy, so a spammer could borrow a
- * regular's, while the names and bots that spam uses are its own. On the development corpus (one
- * agent for all) the agent changes nothing and names catch a few spammers who post again
- * (`spam`+`hold` MCC on LMFAO 0.862 with them, 0.842 without); blog spam, written for the link of its
- * author's name ("Cheap Jerseys"), sent by a few bots, is where both should tell most.
+ * regular's, while the names and bots that spam uses are its own (measured: docs/spam.md).
  *
  * A lesson taken back is derived again from the stored comment. The retention purge and erasure
- * revise the lessons of the comments they change (lessonRevision in services/spam.ts), so a reversal
- * takes back what the lesson holds; only tokens pruned meanwhile can be taken back twice (counts
- * stop at zero).
+ * revise the lessons of the comments they change (lessonRevision in services/lessons.ts), so a
+ * reversal takes back what the lesson holds; only tokens pruned meanwhile can be taken back twice
+ * (counts stop at zero).
  */
 const perDocument = (token: string) => token.startsWith('a:') || token.startsWith('m:ua:');
 
@@ -200,10 +180,7 @@ const MAX_TOKEN_EVIDENCE = 4;
  * Graham's "most interesting" tokens (15). A long comment holds hundreds of weak, overlapping
  * tokens (a word, its pairs, its character n-grams); summed, ordinary words outweighed what made
  * it spam ("if I reach 100 subscribers…" written at length). Comments with fewer known tokens than
- * this are scored as before. Measured (`npm run eval:spam:offline -- <file> --protocol …`): from
- * 70 to 90 the results are close (60 does a little better on the official split and blocks more ham
- * across sites); against all tokens, MCC on the official split 0.912 instead of 0.894, on the
- * cross-site and shuffled protocols the same MCC and blocked ham or better.
+ * this are scored as before. How 80 was chosen: docs/spam.md.
  */
 const MAX_DISCRIMINATORS = 80;
 
@@ -306,46 +283,14 @@ export function runLearner(features: Features, input: LearnerInput, settings: Sp
   return learnerSignal(classify(tokens, input.stats, input.totals), input.totals, settings);
 }
 
-// Training and pruning ----------------------------------------------------------------------------
-
-/**
- * Adds (delta +1) or removes (delta −1, when a moderator reverses a decision) one document of a
- * class to an in-memory table: what the service does with
- * `INSERT … ON CONFLICT(token) DO UPDATE SET spam = spam + 1` and the totals in `meta`
- * (documents + 1, tokens + tokens.length for that class).
- */
-export function train(
-  table: Map<string, TokenCounts>,
-  totals: LearnerTotals,
-  tokens: readonly string[],
-  label: 'spam' | 'ham',
-  delta: 1 | -1 = 1,
-): void {
-  for (const token of new Set(tokens)) {
-    const row = { ...(table.get(token) ?? { spam: 0, ham: 0 }) };
-    row[label] = Math.max(0, row[label] + delta);
-    if (row.spam === 0 && row.ham === 0) table.delete(token);
-    else table.set(token, row);
-  }
-  const distinct = new Set(tokens).size;
-  totals[label] = Math.max(0, totals[label] + delta);
-  const key = label === 'spam' ? 'spamTokens' : 'hamTokens';
-  totals[key] = Math.max(0, (totals[key] ?? 0) + delta * distinct);
-}
+// Pruning ----------------------------------------------------------------------------------------
 
 /**
  * Pruning policy: once the table holds more than learnerVocabularyCap tokens, delete down to 90 %
  * of the cap, the tokens seen in the fewest documents first and, among those, the least recently
- * updated (one-off tokens of old comments). In SQL:
- * `DELETE FROM learner_tokens WHERE token IN (SELECT token FROM learner_tokens
- *  ORDER BY spam + ham, updated_at LIMIT ?)` with the count from this function.
+ * updated (one-off tokens of old comments): db/learner.ts deletes that many, in that order.
  */
 export function pruneCount(vocabularySize: number, settings: SpamSettings): number {
   const cap = settings.learnerVocabularyCap;
   return vocabularySize > cap ? vocabularySize - Math.floor(cap * 0.9) : 0;
-}
-
-/** The same policy on an in-memory table (updatedAt per token supplied by the caller). */
-export function pruneOrder(a: TokenCounts & { updatedAt: number }, b: TokenCounts & { updatedAt: number }): number {
-  return a.spam + a.ham - (b.spam + b.ham) || a.updatedAt - b.updatedAt;
 }

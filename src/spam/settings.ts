@@ -109,19 +109,17 @@ export const SpamSettingsSchema = z
     learnerMinExamples: z.number().int().min(1).max(100_000).default(20),
     /**
      * Points of score per nat of the learner's evidence (log-odds): alone, the learner holds from
-     * 2.8 nats and judges spam from 5.6 (p(spam) 0.996). On 20 shuffled splits of the development
-     * corpus, 1.8 blocked less ham than 2 (1.7 % against 1.9 %) at the same MCC, and did as well
-     * or better on the official split.
+     * 2.8 nats and judges spam from 5.6 (p(spam) 0.996). Why 1.8: docs/spam.md.
      */
     learnerScale: z.number().min(0).max(100).default(1.8),
     /** Largest positive score of the learner (reached when it is sure of spam). */
     learnerWeight: weight(12),
     /** Largest negative score of the learner (reached when it is sure of ham). */
     learnerHamWeight: weight(6),
-    /** Vocabulary cap of the learner's token table; beyond it, `pruneCandidates` picks rows to delete. */
+    /** Vocabulary cap of the learner's token table; beyond it, the rarest, oldest tokens go (learner.ts pruneCount). */
     learnerVocabularyCap: z.number().int().min(1000).max(10_000_000).default(200_000),
 
-    /** Flood control, applied by the service before any check: same IP or email within this many seconds. */
+    /** Flood control, applied by the service before any check: a comment from the same IP within this many seconds. */
     floodSeconds: z.number().int().min(0).max(3600).default(15),
     /** Flood control: more than this many comments from one IP in an hour. */
     maxPerHourPerIp: z.number().int().min(1).max(100_000).default(10),

@@ -4,7 +4,16 @@
  * and return signals. They never touch the database or read the clock.
  */
 
-export type Verdict = 'approve' | 'hold' | 'spam';
+/** What the checks make of a submission: published, held for a moderator, or judged spam. */
+export const VERDICTS = ['approve', 'hold', 'spam'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * A class the learner is trained with: what a moderator's decision teaches (marking spam teaches
+ * spam; approving what the checks did not approve teaches ham).
+ */
+export const LABELS = ['spam', 'ham'] as const;
+export type Label = (typeof LABELS)[number];
 
 /** One reason that moved the score, as stored with the comment and shown to moderators. */
 export interface Signal {
@@ -41,8 +50,17 @@ export interface InvisibleCharacters {
   insideWords: boolean;
 }
 
-/** Facts the service gathers before scoring (history, clock, learner state). */
-export interface Context {
+/** The checks' outcome: the verdict, with the score and the reasons that led to it (verdict.ts). */
+export interface Assessment {
+  verdict: Verdict;
+  /** Sum of the signals' scores, rounded to 0.1. */
+  score: number;
+  /** The signals that moved the score, strongest first (positive before negative at equal size). */
+  reasons: Signal[];
+}
+
+/** Facts the service gathers before the checks run (history, clock, lists): what a check knows beyond the submission. */
+export interface CheckContext {
   /**
    * Result of verifying the form token, done by the service (it needs the secret and the table of
    * used tokens): `used` when a stored comment was already sent with it (a token serves one comment).
@@ -69,16 +87,17 @@ export interface ListEntry {
   value: string;
 }
 
-/** Per-token document counts of the learner, as stored in its table. */
+/** Per-token document counts of the learner, as stored in its table (one row per token). */
 export interface TokenCounts {
   spam: number;
   ham: number;
 }
 
 /**
- * The learner's totals, kept beside its token table: trained documents per class, and the sum of
- * their token counts (learnerTokens(...).length) per class. Without the token sums the learner
- * assumes documents of equal length in both classes, and measures worse (see learner.ts).
+ * The learner's totals: trained documents per class, and the sum of their token counts
+ * (learnerTokens(...).length) per class, kept in two rows of its token table ('#total', '#tokens').
+ * Without the token sums the learner assumes documents of equal length in both classes, and
+ * measures worse (docs/spam.md).
  */
 export interface LearnerTotals {
   spam: number;

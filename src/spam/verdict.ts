@@ -1,13 +1,5 @@
 import type { SpamSettings } from './settings';
-import type { Signal, Verdict } from './types';
-
-export interface Decision {
-  verdict: Verdict;
-  /** Sum of the signals' scores, rounded to 0.1. */
-  score: number;
-  /** The signals that moved the score, strongest first (positive before negative at equal size). */
-  reasons: Signal[];
-}
+import type { Assessment, Signal, Verdict } from './types';
 
 /**
  * Rules that decide on their own ("→ spam", "→ hold" in the issue), by rule name: the verdict is
@@ -37,7 +29,7 @@ const RANK: Record<Verdict, number> = { approve: 0, hold: 1, spam: 2 };
  * the thresholds freely; a decisive rule is turned off by setting its weight to 0 (it then raises
  * no signal at all).
  */
-export function verdict(signals: readonly Signal[], settings: SpamSettings): Decision {
+export function verdict(signals: readonly Signal[], settings: SpamSettings): Assessment {
   const floorOf = (s: Signal): Verdict | undefined => (DECISIVE_RULES as Record<string, Verdict | undefined>)[s.rule];
   const reasons = signals
     .filter((s) => Number.isFinite(s.score) && (s.score !== 0 || floorOf(s)))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tubeSpamRows } from '../../scripts/corpus';
-import { parseCorpus } from '../../src/spam/eval';
+import { parseCorpus } from '../../eval/evaluate';
 
 const csv = (records: Array<[string, string, string, string, 0 | 1]>) =>
   ['COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS', ...records.map((r) => r.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(','))].join('\r\n');

@@ -13,7 +13,7 @@ import {
   invisibleCharacters,
 } from '../../../src/spam/checks';
 import { promotionCategories } from '../../../src/spam/promotion';
-import type { Context, Features, Signal } from '../../../src/spam/types';
+import type { CheckContext, Features, Signal } from '../../../src/spam/types';
 import { context, features, floorOf, settings, withSettings } from './fixtures';
 
 const total = (signals: Array<{ score: number }>) => signals.reduce((sum, s) => sum + s.score, 0);
@@ -33,7 +33,7 @@ describe('honeypot', () => {
 });
 
 describe('form token', () => {
-  it.each<[Context['formToken'], number, 'spam' | undefined]>([
+  it.each<[CheckContext['formToken'], number, 'spam' | undefined]>([
     [{ state: 'skipped' }, 0, undefined],
     [{ state: 'missing' }, settings.weightFormTokenMissing, undefined],
     [{ state: 'invalid' }, settings.weightFormTokenInvalid, undefined],
@@ -99,8 +99,8 @@ describe('links', () => {
 });
 
 describe('local memory', () => {
-  const memory = (m: Partial<Context['memory']>): Context['memory'] => ({ spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 0, ...m });
-  it.each<[Partial<Context['memory']>, number]>([
+  const memory = (m: Partial<CheckContext['memory']>): CheckContext['memory'] => ({ spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 0, ...m });
+  it.each<[Partial<CheckContext['memory']>, number]>([
     [{}, 0],
     [{ spamByIp: 1 }, settings.weightSpamByIp],
     [{ spamByEmail: 3 }, settings.weightSpamByEmail],
@@ -392,7 +392,7 @@ describe('user agent', () => {
 });
 
 describe('weights come from the settings', () => {
-  it.each<[string, (f: Features, c: Context, s: typeof settings) => unknown[], Partial<Features>, Partial<Context>, Record<string, number>]>([
+  it.each<[string, (f: Features, c: CheckContext, s: typeof settings) => unknown[], Partial<Features>, Partial<CheckContext>, Record<string, number>]>([
     ['honeypot', checkHoneypot, { honeypot: 'x' }, {}, { weightHoneypot: 0 }],
     ['user agent', checkUserAgent, { userAgent: null }, {}, { weightUserAgentMissing: 0 }],
     ['cross-posting', checkCrossPosts, {}, { crossPosts: 2 }, { weightCrossPost: 0 }],

@@ -12,8 +12,8 @@ import {
   type Confusion,
   type Engine,
   type EvalRow,
-} from '../../../src/spam/eval';
-import { createLocalEngine, generatedEmail, rowToFeatures } from '../../../src/spam/local-engine';
+} from '../../../eval/evaluate';
+import { createLocalEngine, generatedEmail, rowToFeatures } from '../../../eval/local-engine';
 import { checkEmailDomain } from '../../../src/spam/checks';
 import { context, features, settings } from './fixtures';
 
@@ -95,7 +95,7 @@ describe('evaluate', () => {
     ]);
     expect(results[0]!.mistakes.map((m) => m.row.content)).toEqual(['maybe']);
     // Ham held for a moderator is listed too (it counts as blocked under spam+hold).
-    expect(results[1]!.mistakes.map((m) => `${m.row.content} → ${m.decision.verdict}`)).toEqual(['buy this → spam', 'maybe later → hold']);
+    expect(results[1]!.mistakes.map((m) => `${m.row.content} → ${m.assessment.verdict}`)).toEqual(['buy this → spam', 'maybe later → hold']);
     const report = formatReport('title', results);
     expect(report).toMatch(/^title\na \(n=2\)\n {2}spam .*MCC/);
     expect(report).toMatch(/overall \(n=5\)/);

@@ -1,5 +1,5 @@
 import { defaultSpamSettings, SpamSettingsSchema, type SpamSettings } from '../../../src/spam/settings';
-import type { Context, Features, Signal } from '../../../src/spam/types';
+import type { CheckContext, Features, Signal } from '../../../src/spam/types';
 import { DECISIVE_RULES } from '../../../src/spam/verdict';
 
 /** A plain, legitimate submission; tests override what they exercise. */
@@ -18,7 +18,7 @@ export function features(overrides: Partial<Features> = {}): Features {
 }
 
 /** A context with nothing against the submitter: a valid form token of 40 s, no history, no lists. */
-export function context(overrides: Partial<Context> = {}): Context {
+export function context(overrides: Partial<CheckContext> = {}): CheckContext {
   return {
     formToken: { state: 'ok', ageMs: 40_000 },
     articleLanguage: 'fr',

@@ -6,11 +6,10 @@ import {
   MAX_TOKEN_LENGTH,
   MAX_TOKENS,
   pruneCount,
-  pruneOrder,
   runLearner,
-  train,
   userAgentToken,
 } from '../../../src/spam/learner';
+import { pruneOrder, train } from '../../../eval/memory-learner';
 import type { LearnerTotals, TokenCounts } from '../../../src/spam/types';
 import { features, settings, withSettings } from './fixtures';
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { learnerTokens, runChecks, train, verdict, type LearnerTotals, type TokenCounts } from '../../../src/spam/index';
-import type { Context, Features } from '../../../src/spam/types';
+import { learnerTokens, runChecks, verdict, type LearnerTotals, type TokenCounts } from '../../../src/spam/index';
+import { train } from '../../../eval/memory-learner';
+import type { CheckContext, Features } from '../../../src/spam/types';
 import { context, features, settings } from './fixtures';
 
-const trusted: Partial<Context> = { memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 40 } };
+const trusted: Partial<CheckContext> = { memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 40 } };
 
 describe('runChecks + verdict', () => {
-  it.each<[string, Partial<Features>, Partial<Context>, 'approve' | 'hold' | 'spam']>([
+  it.each<[string, Partial<Features>, Partial<CheckContext>, 'approve' | 'hold' | 'spam']>([
     ['an ordinary comment', {}, {}, 'approve'],
     ['the admin dry run (form token skipped)', {}, { formToken: { state: 'skipped' } }, 'approve'],
     ['a filled honeypot', { honeypot: 'x' }, {}, 'spam'],

@@ -1,11 +1,11 @@
-import { memoryHost } from './analyze';
-import { detectLanguage } from './language';
-import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type Label, type SiteResult } from './eval';
-import { runChecks } from './index';
-import { learnerTokens, train } from './learner';
-import type { SpamSettings } from './settings';
-import type { Context, Features, LearnerTotals, TokenCounts } from './types';
-import { verdict } from './verdict';
+import { memoryHost } from '../src/spam/analyze';
+import { runChecks, verdict } from '../src/spam';
+import { detectLanguage } from '../src/spam/language';
+import { learnerTokens } from '../src/spam/learner';
+import type { SpamSettings } from '../src/spam/settings';
+import type { CheckContext, Features, Label, LearnerTotals, TokenCounts } from '../src/spam/types';
+import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type SiteResult } from './evaluate';
+import { train } from './memory-learner';
 
 /**
  * An in-process engine for the offline evaluation: the checks and the learner over in-memory
@@ -55,10 +55,10 @@ export function rowToFeatures(row: EvalRow): Features {
 /** One line per misjudged row: the site, label → verdict (score), the text as the engine saw it, the reasons. */
 export function formatMistakes(results: readonly SiteResult[]): string[] {
   return results.flatMap(({ site, mistakes }) =>
-    mistakes.map(({ row, decision }) => {
-      const why = decision.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
+    mistakes.map(({ row, assessment }) => {
+      const why = assessment.reasons.map((r) => `${r.rule} ${r.score}: ${r.detail}`).join(' | ');
       const text = JSON.stringify(rowToFeatures(row).content.slice(0, 100));
-      return `  [${site}] ${row.label} → ${decision.verdict} (${decision.score}) ${text} — ${why}`;
+      return `  [${site}] ${row.label} → ${assessment.verdict} (${assessment.score}) ${text} — ${why}`;
     }),
   );
 }
@@ -85,7 +85,7 @@ export interface LocalEngine extends Engine {
   readonly table: Map<string, TokenCounts>;
   readonly totals: LearnerTotals;
   /** Features, context and learner input of a row, as the service would gather them. */
-  prepare(row: EvalRow): { features: Features; context: Context; tokens: string[] };
+  prepare(row: EvalRow): { features: Features; context: CheckContext; tokens: string[] };
 }
 
 export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
@@ -94,7 +94,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
   const memory = new Map<string, Memory>();
   const recall = (key: string | null) => (key ? memory.get(key) : undefined) ?? { spam: 0, ham: 0 };
-  // Keyed as the service keys them (services/spam.ts memoryKeys), without the hashing.
+  // Keyed as the service keys them (services/keys.ts memoryKeys), without the hashing.
   const keysOf = (features: Features) => {
     const host = memoryHost(features.website);
     return [`email:${features.email.toLowerCase()}`, features.ip ? `ip:${features.ip}` : null, host ? `host:${host}` : null];
@@ -103,7 +103,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const prepare = (row: EvalRow) => {
     const features = rowToFeatures(row);
     const [email, ip, host] = keysOf(features);
-    const context: Context = {
+    const context: CheckContext = {
       formToken: { state: 'skipped' },
       articleLanguage: row.articleLanguage ?? options.articleLanguage,
       memory: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Signal, Verdict } from './types';
+import type { Assessment, Label } from '../src/spam/types';
 
 /**
  * Offline evaluation of a spam engine on labelled comments: confusion matrices, metrics and the
@@ -7,8 +7,6 @@ import type { Signal, Verdict } from './types';
  * so the same runner measures the in-process checks (local-engine.ts) or the HTTP API.
  * Spam is the positive class throughout.
  */
-
-export type Label = 'spam' | 'ham';
 
 /** One labelled comment, as in the JSONL corpora (`null` where the source has no such metadata). */
 export interface EvalRow {
@@ -78,16 +76,10 @@ export function parseCorpus(text: string): EvalRow[] {
   return rows;
 }
 
-export interface EngineDecision {
-  verdict: Verdict;
-  score: number;
-  reasons: Signal[];
-}
-
 export interface Engine {
   /** A moderator's decision on a comment (training). */
   feedback(label: Label, row: EvalRow): Promise<void>;
-  check(row: EvalRow): Promise<EngineDecision>;
+  check(row: EvalRow): Promise<Assessment>;
 }
 
 export interface Confusion {
@@ -167,7 +159,7 @@ export interface SiteResult {
   strict: Confusion;
   loose: Confusion;
   /** The test rows the engine got wrong under the strict reading, and the ham it held, for inspection. */
-  mistakes: Array<{ row: EvalRow; decision: EngineDecision }>;
+  mistakes: Array<{ row: EvalRow; assessment: Assessment }>;
 }
 
 export interface EvaluateOptions {
@@ -197,11 +189,11 @@ export async function evaluate(
     const mistakes: SiteResult['mistakes'] = [];
     for (const row of siteRows) {
       if (row.split !== 'test') continue;
-      const decision = await engine.check(row);
-      const blocked = decision.verdict === 'spam';
+      const assessment = await engine.check(row);
+      const blocked = assessment.verdict === 'spam';
       addToConfusion(strict, row.label, blocked);
-      addToConfusion(loose, row.label, decision.verdict !== 'approve');
-      if (decision.verdict !== (row.label === 'spam' ? 'spam' : 'approve')) mistakes.push({ row, decision });
+      addToConfusion(loose, row.label, assessment.verdict !== 'approve');
+      if (assessment.verdict !== (row.label === 'spam' ? 'spam' : 'approve')) mistakes.push({ row, assessment });
     }
     results.push({ site, strict, loose, mistakes });
   }
