@@ -36,7 +36,15 @@ export async function scenarios(url: string, pid: number, thread: string, countI
 
   // Posting like a browser: a form token per article fetched beforehand, a unique text, email and IP per request.
   const articles = Array.from({ length: 100 }, (_, i) => `bench-post-${i}`);
-  const tokens = await Promise.all(articles.map(async (a) => ((await (await fetch(`${api}/articles/${a}/form`)).json()) as { token: string }).token));
+  // A form token serves one comment, as a browser fetches one per form: enough for every post of
+  // the POST and mix scenarios (about 1,000 a second), fetched beforehand.
+  const perArticle = Number(process.env.BENCH_TOKENS_PER_ARTICLE ?? Math.ceil((SECONDS + 4) * 15));
+  const fetchToken = async (a: string) => ((await (await fetch(`${api}/articles/${a}/form`)).json()) as { token: string }).token;
+  const tokens: string[][] = articles.map(() => []);
+  for (let round = 0; round < perArticle; round++) {
+    const fresh = await Promise.all(articles.map(fetchToken));
+    fresh.forEach((token, i) => tokens[i]!.push(token));
+  }
   await new Promise((r) => setTimeout(r, 3_200)); // past minSeconds
   let n = 0;
   const postRequest = (req: Record<string, unknown>) => {
@@ -55,7 +63,7 @@ export async function scenarios(url: string, pid: number, thread: string, countI
         author: `Lecteur ${n}`,
         email: `lecteur.${n}.${process.pid}@exemple.fr`,
         content: `Commentaire numéro ${n} : je trouve cet article très juste, merci pour le travail de fond (${process.pid}).`,
-        token: tokens[i],
+        token: tokens[i]![Math.floor(n / articles.length) % perArticle],
       }),
     };
   };
