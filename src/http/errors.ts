@@ -37,13 +37,20 @@ const STATUS: Record<DomainErrorKind, number> = {
   unavailable: 503,
 };
 
-/** A service's refusal as the API answers it: the status of its kind, its code, fields and detail, and Retry-After when it says when. */
+/**
+ * A service's refusal as the API answers it: the status of its kind, its code, fields and detail,
+ * Retry-After when it says when, and the Bearer challenge of a 401 (the public API's credentials
+ * are bearer tokens: an author's edit token).
+ */
 export function toApiError(error: DomainError): ApiError {
   const { detail, fields, retryAfterSeconds } = error.options;
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  if (error.kind === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
   return new ApiError(STATUS[error.kind], error.code, {
     ...(detail === undefined ? {} : { detail }),
     ...(fields === undefined ? {} : { fields }),
-    ...(retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+    ...(Object.keys(headers).length ? { headers } : {}),
   });
 }
 

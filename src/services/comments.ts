@@ -11,8 +11,7 @@ import {
 import { WriteConflict } from '../db/batch';
 import { isFormTokenReuse, useFormToken } from '../db/form-tokens';
 import type { CommentStatus } from '../db/schema';
-import { DomainError } from '../errors';
-import { ApiError } from '../http/errors';
+import { DomainError, rateLimited } from '../errors';
 import { renderHtml } from '../render';
 import { loadSettings, type SiteSettings } from '../settings';
 import type { Verdict } from '../spam/types';
@@ -88,9 +87,9 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
     input.parentId ? getComment(db, input.parentId) : undefined,
   ]);
   if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
-    throw new ApiError(404, 'parent_not_found');
+    throw new DomainError('not_found', 'parent_not_found');
   }
-  if (!acceptsComments(article, settings, now)) throw new ApiError(403, 'comments_closed');
+  if (!acceptsComments(article, settings, now)) throw new DomainError('forbidden', 'comments_closed');
 
   const features = {
     articleId,
@@ -116,7 +115,7 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
   });
   const recent = history.submission!; // read, since the windows were given
   floodControl(recent, floodSeconds, now);
-  if (recent.duplicate) throw new ApiError(409, 'duplicate_comment');
+  if (recent.duplicate) throw new DomainError('conflict', 'duplicate_comment');
 
   const assessment = await assess(deps, settings, { features, formToken: input.token, article, contentHash: hashOfContent, now, history });
   if (recent.copy && assessment.verdict === 'approve') {
@@ -153,7 +152,7 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
   // The form token is used up in the same batch (single use; see db/form-tokens.ts).
-  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new ApiError(404, 'parent_not_found')).catch(
+  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new DomainError('not_found', 'parent_not_found')).catch(
     (error: unknown) => {
       // Sent twice at once with one form token: the other copy was stored.
       throw isFormTokenReuse(error) ? new DomainError('conflict', 'form_token_used') : error;
@@ -167,7 +166,7 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
 }
 
 /** A write that lost a race (WriteConflict) is answered with `refusal()`. */
-export async function conflictAs<T>(write: Promise<T>, refusal: () => ApiError): Promise<T> {
+export async function conflictAs<T>(write: Promise<T>, refusal: () => DomainError): Promise<T> {
   try {
     return await write;
   } catch (error) {
@@ -175,13 +174,10 @@ export async function conflictAs<T>(write: Promise<T>, refusal: () => ApiError):
   }
 }
 
-const retryAfter = (ms: number) =>
-  new ApiError(429, 'too_many_requests', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))) } });
-
 /** 429 with Retry-After: the same IP within `floodSeconds`, or the IP's hourly limit reached. */
 function floodControl(recent: NonNullable<History['submission']>, floodSeconds: number, now: number) {
-  if (recent.lastByIp !== null && now - recent.lastByIp < floodSeconds * 1000) throw retryAfter(recent.lastByIp + floodSeconds * 1000 - now);
-  if (recent.limitByIp !== null) throw retryAfter(recent.limitByIp + HOUR - now);
+  if (recent.lastByIp !== null && now - recent.lastByIp < floodSeconds * 1000) throw rateLimited(recent.lastByIp + floodSeconds * 1000 - now);
+  if (recent.limitByIp !== null) throw rateLimited(recent.limitByIp + HOUR - now);
 }
 
 /** The shortest time between two edits of one comment (each edit is analysed again, like a new comment). */
@@ -194,14 +190,14 @@ export const EDIT_INTERVAL_MS = 5_000;
 export async function authorizeEdit(deps: Deps, id: string, bearer: string | undefined) {
   const payload = bearer ? await deps.keys.verify(bearer) : null;
   const [kind, tokenId, until] = payload?.split('.') ?? [];
-  if (kind !== 'edit' || !tokenId || !until) throw new ApiError(401, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } });
-  if (tokenId !== id) throw new ApiError(403, 'forbidden');
+  if (kind !== 'edit' || !tokenId || !until) throw new DomainError('unauthenticated', 'unauthorized');
+  if (tokenId !== id) throw new DomainError('forbidden', 'forbidden');
   const now = deps.clock.now();
-  if (now > Number(until)) throw new ApiError(403, 'edit_window_closed');
+  if (now > Number(until)) throw new DomainError('forbidden', 'edit_window_closed');
   const [row, settings] = await Promise.all([getComment(deps.db, id), loadSettings(deps.db, deps.config)]);
-  if (!row) throw new ApiError(404, 'comment_not_found');
-  if (now > row.createdAt + settings.editWindowMinutes * 60_000) throw new ApiError(403, 'edit_window_closed');
-  if (row.status !== 'approved' && row.status !== 'pending') throw new ApiError(403, 'not_editable');
+  if (!row) throw new DomainError('not_found', 'comment_not_found');
+  if (now > row.createdAt + settings.editWindowMinutes * 60_000) throw new DomainError('forbidden', 'edit_window_closed');
+  if (row.status !== 'approved' && row.status !== 'pending') throw new DomainError('forbidden', 'not_editable');
   return row;
 }
 
@@ -209,7 +205,7 @@ export async function authorizeEdit(deps: Deps, id: string, bearer: string | und
 export type EditableComment = Awaited<ReturnType<typeof authorizeEdit>>;
 
 const editConflict = () =>
-  new ApiError(409, 'edit_conflict', { detail: 'The comment changed since it was read (another edit, or a moderator): read it again.' });
+  new DomainError('conflict', 'edit_conflict', { detail: 'The comment changed since it was read (another edit, or a moderator): read it again.' });
 
 /**
  * The author's edit, checked for spam again (clean text first, links later is a known trick).
@@ -219,7 +215,7 @@ export async function editComment(deps: Deps, row: CommentRow, content: string, 
   const settings = await loadSettings(deps.db, deps.config);
   checkLengths(settings, [contentText(content)]);
   const now = deps.clock.now();
-  if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw retryAfter(row.editedAt + EDIT_INTERVAL_MS - now);
+  if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw rateLimited(row.editedAt + EDIT_INTERVAL_MS - now);
   const [email, hashOfContent, article] = await Promise.all([
     deps.keys.decrypt(row.emailEnc),
     contentHash(deps.keys, content),
@@ -267,7 +263,7 @@ export async function editComment(deps: Deps, row: CommentRow, content: string, 
 export async function withdrawComment(deps: Deps, row: CommentRow) {
   await removeComment(deps.db, row, deps.clock.now(), [], row).catch(async (error) => {
     if (!(error instanceof WriteConflict)) throw error;
-    throw (await getComment(deps.db, row.id)) ? editConflict() : new ApiError(404, 'comment_not_found');
+    throw (await getComment(deps.db, row.id)) ? editConflict() : new DomainError('not_found', 'comment_not_found');
   });
   emit(deps, () => [deletedEvent(deps, row, { type: 'author' })]);
 }

@@ -7,7 +7,6 @@ import { getComment, insertComment, removeComment, updateSeen, type CommentRow }
 import { getCommentsByIds, listQueue, parentExcerpts, writeToThreads } from '../db/moderation';
 import type { CommentStatus } from '../db/schema';
 import { DomainError } from '../errors';
-import { ApiError } from '../http/errors';
 import { renderHtml } from '../render';
 import { loadSettings } from '../settings';
 import { parseIp } from '../spam/net';
@@ -97,7 +96,7 @@ export async function moderationQueue(deps: Deps, query: QueueQuery) {
 
 export async function findComment(deps: Deps, id: string) {
   const row = await getComment(deps.db, id);
-  if (!row) throw new ApiError(404, 'comment_not_found');
+  if (!row) throw new DomainError('not_found', 'comment_not_found');
   return row;
 }
 
@@ -113,7 +112,7 @@ export function transitionProblem(row: CommentRow, status: CommentStatus): strin
 }
 
 const decisionConflict = () =>
-  new ApiError(409, 'decision_conflict', { detail: 'A comment changed since it was read (another decision, or its author): read it again.' });
+  new DomainError('conflict', 'decision_conflict', { detail: 'A comment changed since it was read (another decision, or its author): read it again.' });
 
 export interface Decision {
   row: CommentRow;
@@ -241,7 +240,7 @@ export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
   const now = deps.clock.now();
   const entry: AuditInput = { action: 'comment.delete', target: 'comment', targetId: row.id, before: commentSnapshot(row), subjectHash: row.emailHash };
   // Deleted twice at once (a double click, the author and a moderator): the second finds nothing.
-  await conflictAs(removeComment(deps.db, row, now, audit(deps, actor, [entry], now)), () => new ApiError(404, 'comment_not_found'));
+  await conflictAs(removeComment(deps.db, row, now, audit(deps, actor, [entry], now)), () => new DomainError('not_found', 'comment_not_found'));
   emit(deps, () => [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
 }
 
@@ -260,9 +259,9 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
   const { db, clock, keys } = deps;
   checkLengths(await loadSettings(db, deps.config), [authorText(input.author), contentText(input.content)]);
   const parent = input.parentId ? await getComment(db, input.parentId) : undefined;
-  if (input.parentId && (!parent || parent.articleId !== articleId)) throw new ApiError(404, 'parent_not_found');
+  if (input.parentId && (!parent || parent.articleId !== articleId)) throw new DomainError('not_found', 'parent_not_found');
   if (parent && parent.status !== 'approved') {
-    throw new ApiError(409, 'parent_not_approved', { detail: `The comment answered is ${parent.status}: approve it first.` });
+    throw new DomainError('conflict', 'parent_not_approved', { detail: `The comment answered is ${parent.status}: approve it first.` });
   }
   const now = clock.now();
   const id = randomId();
@@ -293,7 +292,7 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
   await conflictAs(insertComment(db, row, audit(deps, actor, [entry], now)), () =>
-    new ApiError(409, 'parent_not_approved', { detail: 'The comment answered is no longer approved (or was deleted).' }),
+    new DomainError('conflict', 'parent_not_approved', { detail: 'The comment answered is no longer approved (or was deleted).' }),
   );
   emit(deps, () => [createdEvent(deps, row, row)]);
   return { row, parent };
@@ -302,6 +301,6 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
 /** The article must exist (a first comment or a PUT creates it). */
 export async function findArticle(deps: Deps, articleId: string) {
   const article = await getArticle(deps.db, articleId);
-  if (!article) throw new ApiError(404, 'article_not_found');
+  if (!article) throw new DomainError('not_found', 'article_not_found');
   return article;
 }

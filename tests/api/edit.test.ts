@@ -48,7 +48,10 @@ describe('PATCH /api/v1/comments/{id}', () => {
     const t = await setup();
     const a = await postOk(t, 'a');
     const b = await postOk(t, 'a');
-    expect((await edit(t, a.comment.id, null, { content: 'x' })).status).toBe(401);
+    const missing = await edit(t, a.comment.id, null, { content: 'x' });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(((await missing.json()) as any).code).toBe('unauthorized');
     expect((await edit(t, a.comment.id, `${a.editToken}x`, { content: 'x' })).status).toBe(401);
     expect((await edit(t, a.comment.id, 'garbage', { content: 'x' })).status).toBe(401);
     expect((await edit(t, a.comment.id, b.editToken, { content: 'x' })).status).toBe(403);
