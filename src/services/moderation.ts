@@ -114,7 +114,8 @@ export function transitionProblem(row: CommentRow, status: CommentStatus): strin
 const decisionConflict = () =>
   new DomainError('conflict', 'decision_conflict', { detail: 'A comment changed since it was read (another decision, or its author): read it again.' });
 
-export interface Decision {
+/** What a moderator changes on one comment: its status, its text, or both. */
+export interface ModerationChange {
   row: CommentRow;
   status?: CommentStatus | undefined;
   /** Normalized and validated already. */
@@ -127,7 +128,7 @@ export interface Decision {
  * status changes (`decisionLesson`; the label the comment now holds goes in `trained`). Callers check
  * transitions first. Returns the rows as they are now.
  */
-export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decision[]): Promise<CommentRow[]> {
+export async function applyDecisions(deps: Deps, actor: Actor, changes: ModerationChange[]): Promise<CommentRow[]> {
   const now = deps.clock.now();
   const statements: Statement[] = [];
   const entries: AuditInput[] = [];
@@ -140,7 +141,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
 
   // The lessons (which decrypt) and content hashes of every decision at once, then in order.
   const prepared = await Promise.all(
-    decisions.map(async ({ row, status, content }) => {
+    changes.map(async ({ row, status, content }) => {
       const lesson = status && status !== row.status ? await decisionLesson(deps, row, status, content) : null;
       return {
         lesson,
@@ -150,7 +151,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, decisions: Decisi
       };
     }),
   );
-  for (const [i, { row, status, content }] of decisions.entries()) {
+  for (const [i, { row, status, content }] of changes.entries()) {
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const patch: Partial<CommentRow> = {};
@@ -221,18 +222,18 @@ export async function decideMany(deps: Deps, actor: Actor, ids: string[], status
   const unique = [...new Set(ids)];
   const rows = new Map((await getCommentsByIds(deps.db, unique)).map((r) => [r.id, r]));
   const results: BulkResult[] = [];
-  const decisions: Decision[] = [];
+  const changes: ModerationChange[] = [];
   for (const id of unique) {
     const row = rows.get(id);
     if (!row) results.push({ id, ok: false, code: 'comment_not_found' });
     else if (transitionProblem(row, status)) results.push({ id, ok: false, code: 'invalid_transition' });
     else {
       results.push({ id, ok: true, status });
-      decisions.push({ row, status });
+      changes.push({ row, status });
     }
   }
-  await applyDecisions(deps, actor, decisions);
-  return { results, updated: decisions.length, failed: results.length - decisions.length };
+  await applyDecisions(deps, actor, changes);
+  return { results, updated: changes.length, failed: results.length - changes.length };
 }
 
 /** Deletes for good; replies move up to the deleted comment's parent (see `removeComment`). */
