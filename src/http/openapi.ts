@@ -14,12 +14,13 @@ import { AuthorField, ContentField, ProblemSchema } from './schemas';
  * source of the document at /openapi.json.
  */
 
+/** What was validated: hono's zod validator hands the input to the hook, failed or not. */
+const inputOf = (result: { success: boolean }) => (result as unknown as { data: unknown }).data;
+
 /** A failed validation of a declared part of the request: 422, `errors` naming every failing field. */
 export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
   if (!result.success) throw invalidRequest(result.error, inputOf(result));
 };
-
-const inputOf = (result: { success: boolean }) => (result as unknown as { data: unknown }).data;
 
 /** The declared schema of each text a setting limits. */
 const LIMITED: Record<LengthLimit, z.ZodType<string>> = { maxAuthorLength: AuthorField, maxContentLength: ContentField };
@@ -120,7 +121,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
       title: 'Tamis',
       version: VERSION,
       description:
-        'Comment moderation service. Errors are RFC 9457 problem+json with a stable `code`. Limits that are site settings (lengths of the author and the text) are described by their defaults; GET /api/v1/admin/settings gives those in force.',
+        'Comment moderation service. Errors are RFC 9457 problem+json with a stable `code`. Limits that are site settings (lengths of the author and the text) are described by their defaults; GET /api/v1/admin/settings gives those in force. Any route may also answer 400 `malformed_url` for a path that is not valid percent-encoding, and 503 `unavailable` (with Retry-After) when the database stays busy.',
     },
   });
   // Every declared body is required: the body middleware refuses a request without one (415).
