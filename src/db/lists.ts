@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../deps';
+import type { ListEntry } from '../spam/types';
 import type { Statement } from './batch';
 import { listEntries } from './schema';
 
@@ -28,4 +29,9 @@ export function insertListEntry(db: Db, row: ListEntryRow): Statement {
 
 export function deleteListEntry(db: Db, id: string): Statement {
   return db.delete(listEntries).where(eq(listEntries.id, id));
+}
+
+/** Every entry of both lists, as the checks match them (the read cache keeps them for a second). */
+export function listEntriesForChecks(db: Db): Promise<ListEntry[]> {
+  return db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all();
 }

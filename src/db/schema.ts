@@ -127,7 +127,7 @@ export const listEntries = sqliteTable(
  * The learner's counts, one row per token: trained documents of each class that held it. Two rows
  * hold the totals: '#total' (documents per class) and '#tokens' (their tokens per class).
  */
-export const learnerTokens = sqliteTable(
+export const learnerCounts = sqliteTable(
   'learner_tokens',
   {
     token: text('token').primaryKey(),

@@ -24,7 +24,7 @@ import { getMeta } from '../db/meta';
 import { auditLog, comments, meta, spamMemory } from '../db/schema';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from '../db/batch';
-import { memoryKeys } from '../services/spam';
+import { memoryKeys } from '../services/keys';
 import { CommandError } from './command-error';
 import { deriveNodeKeys } from './node-crypto';
 import { openDatabase } from './node-db';

@@ -19,7 +19,10 @@ import { invisibleCharacters, learnerTokens } from '../spam';
 import { foldForComparison } from '../text';
 import { authorText, checkLengths, contentText } from './limits';
 import { purgeIfDue } from './retention';
-import { assess, editLesson, memoryKeys, readHistory, type History } from './spam';
+import { readHistory, type History } from '../db/history';
+import { assess } from './assess';
+import { memoryKeys } from './keys';
+import { editLesson } from './lessons';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export interface RequestMeta {

@@ -14,7 +14,8 @@ import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { conflictAs, contentHash, placeUnder } from './comments';
 import { encodeCursor, type Cursor } from './cursor';
 import { authorText, checkLengths, contentText } from './limits';
-import { decisionLesson, editLesson, emailHash, pruneLearner } from './spam';
+import { emailHash } from './keys';
+import { decisionLesson, editLesson, pruneLearner } from './lessons';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
 
 export { COMMENT_STATUSES, type CommentStatus } from '../db/schema';

@@ -13,7 +13,8 @@ import { loadSettings } from '../settings';
 import { audit, type Actor } from './audit';
 import { contentHash } from './comments';
 import { adminViews } from './moderation';
-import { emailHash, lessonRevision, revisionStatements, type Revision } from './spam';
+import { emailHash } from './keys';
+import { lessonRevision, revisionStatements, type Revision } from './lessons';
 import { emit, erasedEvent } from './webhooks';
 
 /**

@@ -5,7 +5,7 @@ import { getMeta } from '../db/meta';
 import { updateComments } from '../db/moderation';
 import { comments, meta, spamMemory } from '../db/schema';
 import { loadSettings } from '../settings';
-import { lessonRevision, revisionStatements } from './spam';
+import { lessonRevision, revisionStatements } from './lessons';
 
 /**
  * Retention of client data: a comment keeps its IP (encrypted, with its keyed hash) and its user

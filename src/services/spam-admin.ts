@@ -2,10 +2,12 @@ import type { Deps } from '../deps';
 import { getArticle } from '../db/articles';
 import { loadSettings } from '../settings';
 import { invisibleCharacters } from '../spam';
-import type { Features } from '../spam/types';
+import type { Features, Label } from '../spam/types';
 import { contentHash } from './comments';
 import { authorText, checkLengths, contentText } from './limits';
-import { assess, learn, memoryKeys, type Label } from './spam';
+import { assess } from './assess';
+import { memoryKeys } from './keys';
+import { learn } from './lessons';
 
 /**
  * The spam defence's admin endpoints. `check` is a dry run (like Akismet's comment-check): it

@@ -1,7 +1,7 @@
 import { DAY, iso, type Deps } from '../deps';
 import { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
 import { countByDay, countByRule, countByStatus, countByVerdict, countRuleHits } from '../db/stats';
-import { learnerSize } from './spam';
+import { learnerSize } from '../db/learner';
 
 /** Figures for a dashboard: totals per status, comments per day, what the spam checks caught. */
 export async function siteStats(deps: Deps, days: number) {

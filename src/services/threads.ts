@@ -5,7 +5,7 @@ import { readCache } from '../db/read-cache';
 import { loadSettings, type SiteSettings } from '../settings';
 import { encodeCursor } from './cursor';
 import { nest, toPublic } from './public';
-import { issueFormToken } from './spam';
+import { issueFormToken } from './form-tokens';
 
 /** What readers get: approved threads, comment counts, and the form's token. */
 

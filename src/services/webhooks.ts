@@ -1,7 +1,7 @@
 import { iso, type Deps } from '../deps';
 import { randomId, toHex } from '../crypto';
 import type { CommentRow } from '../db/comments';
-import type { Assessment } from './spam';
+import type { Assessment } from '../spam/types';
 
 /**
  * Webhooks: a JSON event POSTed to WEBHOOK_URL, signed with WEBHOOK_SECRET, delivered in the

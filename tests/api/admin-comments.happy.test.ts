@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { BROWSER_UA, adminCall, comment, path, post, postOk, thread } from '../harness/client';
 import type { Harness } from '../harness/types';
-import { learnerTokens } from '../../src/db/schema';
+import { learnerCounts } from '../../src/db/schema';
 
 /** A comment the checks judge spam: the honeypot is filled in. */
 async function postSpam(t: Harness, articleId: string, overrides: Record<string, unknown> = {}) {
@@ -179,7 +179,7 @@ describe('PATCH /api/v1/admin/comments/{id}', () => {
     const a = await postOk(t, 'a1', comment({ author: 'Cheap Jerseys' }));
     const counts = async () =>
       Object.fromEntries(
-        (await t.deps.db.select().from(learnerTokens).where(inArray(learnerTokens.token, ['a:jerseys', 'm:ua:firefox/140'])).all()).map((r) => [
+        (await t.deps.db.select().from(learnerCounts).where(inArray(learnerCounts.token, ['a:jerseys', 'm:ua:firefox/140'])).all()).map((r) => [
           r.token,
           { spam: r.spam, ham: r.ham },
         ]),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { admin, adminCall, comment, post, postOk } from '../harness/client';
-import { learnerTokens } from '../../src/db/schema';
+import { learnerCounts } from '../../src/db/schema';
 
 const check = (t: Awaited<ReturnType<typeof setup>>, body: Record<string, unknown>) =>
   admin(t, '/spam/check', { method: 'POST', body: JSON.stringify(body) });
@@ -111,7 +111,7 @@ describe('POST /api/v1/admin/spam/feedback', () => {
     expect(s.learner.trained).toEqual({ spam: 20, ham: 20 });
     expect(s.learner.vocabulary).toBeGreaterThan(100);
     // The vocabulary counts tokens, not the rows holding the totals.
-    const rows = await t.deps.db.select({ token: learnerTokens.token }).from(learnerTokens).all();
+    const rows = await t.deps.db.select({ token: learnerCounts.token }).from(learnerCounts).all();
     expect(s.learner.vocabulary).toBe(rows.filter((r) => !r.token.startsWith('#')).length);
   });
 

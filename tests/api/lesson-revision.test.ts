@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { adminCall, comment, postOk } from '../harness/client';
-import { learnerTokens } from '../../src/db/schema';
+import { learnerCounts } from '../../src/db/schema';
 import { purgeIfDue } from '../../src/services/retention';
 
 const DAY = 86_400_000;
 
 /** The learner's token rows (without the totals) that still count a document of either class. */
 async function counted(t: Awaited<ReturnType<typeof setup>>) {
-  const rows = await t.deps.db.select().from(learnerTokens).all();
+  const rows = await t.deps.db.select().from(learnerCounts).all();
   return new Map(rows.filter((r) => !r.token.startsWith('#') && r.spam + r.ham > 0).map((r) => [r.token, { spam: r.spam, ham: r.ham }]));
 }
 
 /** Documents and tokens the learner counts per class. */
 async function totals(t: Awaited<ReturnType<typeof setup>>) {
-  const rows = await t.deps.db.select().from(learnerTokens).all();
+  const rows = await t.deps.db.select().from(learnerCounts).all();
   const of = (token: string) => rows.find((r) => r.token === token) ?? { spam: 0, ham: 0 };
   const tokens = rows.filter((r) => !r.token.startsWith('#'));
   return {
@@ -78,7 +78,7 @@ describe('a lesson follows its comment when the comment loses data', () => {
     expect((await adminCall(t, 'POST', '/privacy/erase', { email })).status).toBe(200);
     const after = await counted(t);
     // No row at all, not even one at zero.
-    const rows = await t.deps.db.select().from(learnerTokens).all();
+    const rows = await t.deps.db.select().from(learnerCounts).all();
     expect(rows.map((r) => r.token).filter((token) => /quatremaine|zéphyrin|zephyrin/.test(token))).toEqual([]);
     // What the comment still says is still taught, under its new name.
     expect(after.get('w:article')).toEqual({ spam: 1, ham: 0 });

@@ -11,7 +11,7 @@ import { deriveKeys } from '../../src/crypto';
 import { createSecretFile, nodeSecret } from '../../src/entry/node-secret';
 import { createLogger } from '../../src/logger';
 import { auditLog, comments, meta, spamMemory } from '../../src/db/schema';
-import { memoryKeys } from '../../src/services/spam';
+import { memoryKeys } from '../../src/services/keys';
 import { RotationError, rotateSecret } from '../../src/entry/rotate-secret';
 import { ROOT, clientOf, openFile, tempDatabase } from './server';
 
