@@ -23,8 +23,8 @@ function routeOf(c: Context): string | null {
  * no IP, user agent, email or token.
  */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { clock, logger } = c.var.deps;
+  const { clock, logger } = c.get('deps');
   const started = clock.now();
   await next();
-  logger.info('request', { id: c.var.requestId, method: c.req.method, route: routeOf(c), status: c.res.status, ms: clock.now() - started });
+  logger.info('request', { id: c.get('requestId'), method: c.req.method, route: routeOf(c), status: c.res.status, ms: clock.now() - started });
 };
