@@ -1,7 +1,8 @@
-import { and, desc, eq, getTableColumns, is, lt, SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, is, lt, or, SQL, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
 import { chunk } from './comments';
+import { contains } from './moderation';
 import { auditLog } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -56,4 +57,18 @@ export function listAudit(db: Db, opts: { limit: number; before: number | null; 
     .orderBy(desc(auditLog.id))
     .limit(opts.limit)
     .all();
+}
+
+/** Entries about a person (their keyed hash), or whose snapshots hold `text` (an address): what an erasure scrubs. */
+export function auditEntriesAbout(db: Db, subjectHash: string, text: string) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(or(eq(auditLog.subjectHash, subjectHash), contains(auditLog.before, text), contains(auditLog.after, text)))
+    .all();
+}
+
+/** The statement replacing an entry's snapshots (scrubbed) and clearing its subject. */
+export function rewriteAuditEntry(db: Db, id: number, snapshots: Pick<AuditRow, 'before' | 'after'>): Statement {
+  return db.update(auditLog).set({ ...snapshots, subjectHash: null }).where(eq(auditLog.id, id));
 }

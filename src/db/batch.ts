@@ -6,6 +6,12 @@ import { writeConflicts } from './schema';
 /** One statement of a `db.batch()`: a change and its audit entry are written together, or neither. */
 export type Statement = BatchItem<'sqlite'>;
 
+/**
+ * A condition that a query function of db/ built, which a statement in the same batch is written
+ * under (db/tokens.ts revokeToken hands the audit entry the condition of its revocation).
+ */
+export type Condition = SQL;
+
 /** A batch was rolled back because what it was written from had changed meanwhile (a lost race). */
 export class WriteConflict extends Error {
   constructor(cause?: unknown) {

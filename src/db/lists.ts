@@ -35,3 +35,13 @@ export function deleteListEntry(db: Db, id: string): Statement {
 export function listEntriesForChecks(db: Db): Promise<ListEntry[]> {
   return db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all();
 }
+
+/** The email list entries (either list) of this address. */
+export function emailEntries(db: Db, email: string) {
+  return db.select({ id: listEntries.id }).from(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))).all();
+}
+
+/** The statement deleting them. */
+export function deleteEmailEntries(db: Db, email: string): Statement {
+  return db.delete(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email)));
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
@@ -67,6 +67,15 @@ export async function parentExcerpts(db: Db, ids: string[], length: number) {
     ),
   );
   return new Map(parts.flat().map((p) => [p.id, p]));
+}
+
+/** Comments by others (not written with `emailHash`) whose text or reasons hold `text` (an address). */
+export function commentsMentioning(db: Db, text: string, emailHash: string) {
+  return db
+    .select()
+    .from(comments)
+    .where(and(ne(comments.emailHash, emailHash), or(contains(comments.content, text), contains(comments.reasons, text))))
+    .all();
 }
 
 /** Every comment written with this email (its keyed hash), oldest first. */

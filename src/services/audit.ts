@@ -1,7 +1,6 @@
 import { iso, type Deps } from '../deps';
-import type { SQL } from 'drizzle-orm';
 import { insertAudit, insertAuditIf, listAudit, type AuditRow, type NewAudit } from '../db/audit';
-import type { Statement } from '../db/batch';
+import type { Condition, Statement } from '../db/batch';
 import type { CommentRow } from '../db/comments';
 
 /** The moderator behind an admin request: the token's id and name (set by requireAdmin). */
@@ -42,7 +41,7 @@ export function audit(deps: Deps, actor: Actor, entries: AuditInput[], now = dep
 }
 
 /** Audit statements written only if `condition` holds when the batch reaches them (see insertAuditIf). */
-export function auditIf(deps: Deps, actor: Actor, entries: AuditInput[], condition: SQL, now = deps.clock.now()): Statement[] {
+export function auditIf(deps: Deps, actor: Actor, entries: AuditInput[], condition: Condition, now = deps.clock.now()): Statement[] {
   return insertAuditIf(deps.db, entries.map((e) => auditRow(deps, actor, e, now)), condition);
 }
 

@@ -1,12 +1,12 @@
 import type { Keys } from '../crypto';
-import { and, eq, inArray, ne, or } from 'drizzle-orm';
 import { scrubDeleted, type Deps } from '../deps';
-import type { AuditRow } from '../db/audit';
+import { auditEntriesAbout, rewriteAuditEntry, type AuditRow } from '../db/audit';
 import { runBatch, type Statement } from '../db/batch';
-import { chunk, MAX_PARAMS, type CommentRow } from '../db/comments';
-import { commentsByEmailHash, contains, writeToThreads } from '../db/moderation';
+import type { CommentRow } from '../db/comments';
+import { deleteEmailEntries, emailEntries } from '../db/lists';
+import { commentsByEmailHash, commentsMentioning, updateComments, writeToThreads } from '../db/moderation';
 import { readCache } from '../db/read-cache';
-import { auditLog, comments, listEntries, spamMemory } from '../db/schema';
+import { forgetSubmitter } from '../db/spam-memory';
 import { renderHtml } from '../render';
 import { normalizeEmail } from '../text';
 import { loadSettings } from '../settings';
@@ -73,17 +73,9 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
 
   const [own, mentions, auditRows, listed] = await Promise.all([
     commentsByEmailHash(db, hash),
-    db
-      .select()
-      .from(comments)
-      .where(and(ne(comments.emailHash, hash), or(contains(comments.content, email), contains(comments.reasons, email))))
-      .all(),
-    db
-      .select()
-      .from(auditLog)
-      .where(or(eq(auditLog.subjectHash, hash), contains(auditLog.before, email), contains(auditLog.after, email)))
-      .all(),
-    db.select({ id: listEntries.id }).from(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))).all(),
+    commentsMentioning(db, email, hash),
+    auditEntriesAbout(db, hash, email),
+    emailEntries(db, email),
   ]);
   const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter((ip): ip is string => !!ip);
   const ipHashes = [...new Set(own.flatMap((r) => (r.ipHash ? [r.ipHash] : [])))];
@@ -97,7 +89,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   for (const row of own) {
     const text = await scrubComment(deps.keys, row, scrubOwn);
     const patch = { author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now };
-    statements.push(db.update(comments).set(patch).where(eq(comments.id, row.id)));
+    statements.push(...updateComments(db, [row.id], patch));
     erased.push({ row: { ...row, ...patch }, part: 'author' });
     // The learner forgets the words of their name, address and website that the lesson held.
     revisions.push(lessonRevision(deps, row, { author: anonymous, email: '', website: null, userAgent: undefined, content: text?.content ?? row.content }));
@@ -107,7 +99,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     const text = await scrubComment(deps.keys, row, scrubOthers);
     if (!text) continue; // a longer address that merely contains this one
     mentioned.push(row.articleId);
-    statements.push(db.update(comments).set({ ...text, updatedAt: now }).where(eq(comments.id, row.id)));
+    statements.push(...updateComments(db, [row.id], { ...text, updatedAt: now }));
     if (text.content !== undefined) {
       revisions.push(lessonRevision(deps, row, { content: text.content }));
       erased.push({ row: { ...row, ...text, updatedAt: now }, part: 'mention' }); // reasons are not sent: only a changed text counts
@@ -123,20 +115,14 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   };
   for (const row of auditRows) {
     const subject = row.subjectHash === hash;
-    statements.push(
-      db
-        .update(auditLog)
-        .set({ before: scrubSnapshot(row.before, subject), after: scrubSnapshot(row.after, subject), subjectHash: null })
-        .where(eq(auditLog.id, row.id)),
-    );
+    statements.push(rewriteAuditEntry(db, row.id, { before: scrubSnapshot(row.before, subject), after: scrubSnapshot(row.after, subject) }));
   }
   const counts = { comments: own.length, mentions: mentioned.length, auditEntries: auditRows.length, listEntries: listed.length };
   const threads = [...own.map((r) => r.articleId), ...mentioned];
   await writeToThreads(db, threads, [
     ...statements,
-    db.delete(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))),
-    db.delete(spamMemory).where(and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, hash))),
-    ...chunk(ipHashes, MAX_PARAMS).map((slice) => db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice)))),
+    deleteEmailEntries(db, email),
+    ...forgetSubmitter(db, hash, ipHashes),
     // Recorded without the address (nor its hash): only how much was erased.
     ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
   ]);

@@ -1,9 +1,9 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { DAY, HOUR, scrubDeleted, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
-import { getMeta } from '../db/meta';
+import { compareAndSetMeta, getMeta } from '../db/meta';
 import { updateComments } from '../db/moderation';
-import { comments, meta, spamMemory } from '../db/schema';
+import { clearTaughtIps, clearUntaughtClientData, CLIENT_DATA_CLEARED, taughtAgents } from '../db/retention';
+import { forgetIpsBefore } from '../db/spam-memory';
 import { loadSettings } from '../settings';
 import { lessonRevision, revisionStatements } from './lessons';
 
@@ -34,37 +34,20 @@ const MAX_REVISION_BATCHES = 20;
  */
 export async function purgeClientData(deps: Deps, now: number, retentionDays: number): Promise<number> {
   const { db } = deps;
-  const clear = { ipEnc: null, ipHash: null, userAgent: null };
-  const withIp = or(isNotNull(comments.ipEnc), isNotNull(comments.ipHash));
-  const due = and(lt(comments.createdAt, now - retentionDays * DAY), or(withIp, isNotNull(comments.userAgent)));
-  const taughtAgent = and(isNotNull(comments.trained), isNotNull(comments.userAgent));
-  const untaughtAgent = or(isNull(comments.trained), isNull(comments.userAgent));
-  const plain = await db.update(comments).set(clear).where(and(due, untaughtAgent)).returning({ id: comments.id });
-  const lostIp = await db.update(comments).set({ ipEnc: null, ipHash: null }).where(and(due, taughtAgent, withIp)).returning({ id: comments.id });
+  const before = now - retentionDays * DAY;
+  const plain = await clearUntaughtClientData(db, before);
   // Comments changed beside `plain`: each counted once, whether it lost its IP, its user agent or both.
-  const others = new Set(lostIp.map((row) => row.id));
+  const others = new Set(await clearTaughtIps(db, before));
   for (let round = 0; round < MAX_REVISION_BATCHES; round++) {
     // Each batch clears the user agent of the rows it read, so the next one reads new rows.
-    const trained = await db.select().from(comments).where(and(due, taughtAgent)).limit(REVISIONS_PER_BATCH).all();
+    const trained = await taughtAgents(db, before, REVISIONS_PER_BATCH);
     if (trained.length === 0) break;
     const revisions = await Promise.all(trained.map((row) => lessonRevision(deps, row, { userAgent: undefined })));
     const ids = trained.map((row) => row.id);
-    await runBatch(db, [...updateComments(db, ids, clear), ...revisionStatements(deps, revisions)]);
+    await runBatch(db, [...updateComments(db, ids, CLIENT_DATA_CLEARED), ...revisionStatements(deps, revisions)]);
     for (const id of ids) others.add(id);
   }
   return plain.length + others.size;
-}
-
-/**
- * Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
- * within `retentionDays` is forgotten too (addresses change hands). Emails and hosts stay.
- */
-async function forgetOldIps(db: Db, now: number, retentionDays: number): Promise<number> {
-  const gone = await db
-    .delete(spamMemory)
-    .where(and(eq(spamMemory.kind, 'ip'), lt(spamMemory.updatedAt, now - retentionDays * DAY)))
-    .returning({ hash: spamMemory.hash });
-  return gone.length;
 }
 
 /**
@@ -89,17 +72,9 @@ async function claimTurn(db: Db, now: number, remembered: boolean): Promise<bool
     seen.set(db, lastAt);
     return false;
   }
-  const claimed = await db
-    .insert(meta)
-    .values({ key: PURGE_MARKER, value: String(now) })
-    .onConflictDoUpdate({
-      target: meta.key,
-      set: { value: String(now) },
-      setWhere: last === null ? isNull(meta.value) : eq(meta.value, last),
-    })
-    .returning({ key: meta.key });
-  if (claimed.length > 0) seen.set(db, now);
-  return claimed.length > 0;
+  const claimed = await compareAndSetMeta(db, PURGE_MARKER, last, String(now));
+  if (claimed) seen.set(db, now);
+  return claimed;
 }
 
 /**
@@ -112,7 +87,9 @@ export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' 
   if (!(await claimTurn(deps.db, now, trigger === 'submission'))) return null;
   const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
   const purged = await purgeClientData(deps, now, ipRetentionDays);
-  const forgotten = await forgetOldIps(deps.db, now, ipRetentionDays);
+  // Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
+  // within the retention is forgotten too (addresses change hands). Emails and hosts stay.
+  const forgotten = await forgetIpsBefore(deps.db, now - ipRetentionDays * DAY);
   // What went must not stay in the -wal or in the file's free space (deps.scrubStorage).
   if (purged + forgotten > 0) await scrubDeleted(deps, 'retention.purge');
   deps.logger.info('retention.purged', { comments: purged, spamMemoryIps: forgotten, retentionDays: ipRetentionDays });
