@@ -340,6 +340,17 @@ describe('every documented operation answers as documented', () => {
     }
   });
 
+  it('every public write from another site\'s page: 403 origin_not_allowed, as documented', async () => {
+    const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
+    const f: Fixture = { t, posted: await postOk(t, 'a1'), held: await postOk(t, 'a1') };
+    for (const [operation, op] of declarations(t)) {
+      if (op.path.startsWith(ADMIN) || op.method === 'get') continue;
+      const res = await send(f, op.method.toUpperCase(), fill(op.path, f), { body: {}, headers: { Origin: 'https://elsewhere.example' } });
+      expect(res.status, operation).toBe(403);
+      await expectDocumented(op, res, operation);
+    }
+  });
+
   it('every moderation route: 401 without the token, as documented', async () => {
     const f = await fixture();
     for (const [operation, op] of declarations(f.t)) {
