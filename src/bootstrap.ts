@@ -1,10 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import { ConfigError, type Config } from './config';
 import { deriveKeys, randomToken, type Keys } from './crypto';
 import type { Db } from './deps';
 import type { Logger } from './logger';
-import { getMeta } from './db/meta';
-import { meta } from './db/schema';
+import { deleteStoredSecret, storedSecret } from './db/secret';
 import { createFirstToken, hasLiveTokens, installStartupToken } from './db/tokens';
 
 export interface Bootstrap {
@@ -14,12 +12,6 @@ export interface Bootstrap {
   /** ADMIN_TOKEN is set to a value that a moderator revoked: it will be refused (logged as a warning). */
   adminTokenRevoked?: boolean;
 }
-
-/**
- * Where earlier releases kept the generated secret (the meta table), beside the data it decrypts.
- * The Node entry moves it to a key file (entry/node-secret.ts); bootstrap then deletes it.
- */
-export const SECRET_META_KEY = 'secret';
 
 /**
  * Runs once per process (or Workers isolate) on a migrated database: the keys, derived from the
@@ -35,9 +27,9 @@ export async function bootstrap(
   { derive = deriveKeys, logger, secret = config.SECRET }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger; secret?: string } = {},
 ): Promise<Bootstrap> {
   if (!secret) throw new ConfigError('Invalid configuration:\n  SECRET: not set (at least 32 characters)');
-  const stored = await getMeta(db, SECRET_META_KEY);
+  const stored = await storedSecret(db);
   if (stored === secret) {
-    await db.delete(meta).where(and(eq(meta.key, SECRET_META_KEY), eq(meta.value, secret)));
+    await deleteStoredSecret(db, secret);
   } else if (stored !== null) {
     logger?.warn('secret.kept_in_database', {
       detail:

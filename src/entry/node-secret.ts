@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ne } from 'drizzle-orm';
-import { SECRET_META_KEY } from '../bootstrap';
 import { ConfigError, type Config } from '../config';
 import { randomToken } from '../crypto';
-import { getMeta } from '../db/meta';
-import { comments } from '../db/schema';
+import { holdsAddresses, storedSecret } from '../db/secret';
 import type { Db } from '../deps';
 import type { Logger } from '../logger';
 import { localDatabasePath } from './node-db';
@@ -115,7 +112,7 @@ export async function nodeSecret(db: Db, config: Config, logger: Logger): Promis
   if (await stat(pending).then(() => true, () => false)) {
     throw invalid('SECRET_FILE', `a rotation of the secret did not finish (${pending} exists): run "tamis rotate-secret" again to finish it (docs/reliability.md)`);
   }
-  const stored = await getMeta(db, SECRET_META_KEY);
+  const stored = await storedSecret(db);
   let secret = await readSecretFile(file, logger);
   if (secret === null) {
     if (stored === null && (await holdsAddresses(db))) {
@@ -136,8 +133,4 @@ export async function nodeSecret(db: Db, config: Config, logger: Logger): Promis
     );
   }
   return secret;
-}
-
-async function holdsAddresses(db: Db): Promise<boolean> {
-  return (await db.select({ id: comments.id }).from(comments).where(ne(comments.emailEnc, '')).limit(1).get()) !== undefined;
 }

@@ -16,14 +16,22 @@
  * committed. A run stopped in between is finished by running it again (the server refuses to start
  * until then). When SECRET comes from the environment, NEW_SECRET is required and printed back for SECRET.
  */
-import { and, count, eq, isNotNull } from 'drizzle-orm';
-import { SECRET_META_KEY } from '../bootstrap';
 import type { Config } from '../config';
 import { randomToken, type Keys } from '../crypto';
-import { getMeta } from '../db/meta';
-import { auditLog, comments, meta, spamMemory } from '../db/schema';
-import type { Db } from '../deps';
 import { runBatch, type Statement } from '../db/batch';
+import {
+  auditSubjects,
+  deleteStoredSecret,
+  memoryHashes,
+  rekeyAuditSubject,
+  rekeyMemory,
+  resealComment,
+  sealedComments,
+  sealedSample,
+  storedSecret,
+  type SealedPatch,
+} from '../db/secret';
+import type { Db } from '../deps';
 import { memoryKeys } from '../services/keys';
 import { CommandError } from './command-error';
 import { deriveNodeKeys } from './node-crypto';
@@ -78,12 +86,8 @@ export async function rotateSecret(
   const statements: Statement[] = [];
   const unreadable: string[] = [];
 
-  const rows = await db
-    .select({ id: comments.id, emailEnc: comments.emailEnc, emailHash: comments.emailHash, ipEnc: comments.ipEnc, ipHash: comments.ipHash, website: comments.website })
-    .from(comments)
-    .all();
-  for (const row of rows) {
-    const patch: Partial<typeof comments.$inferInsert> = {};
+  for (const row of await sealedComments(db)) {
+    const patch: SealedPatch = {};
     // An erased comment (or a moderator's reply) has an empty address and hash: nothing to do.
     const email = row.emailEnc ? await reseal(row.emailEnc, from, to) : null;
     if (row.emailEnc && !email) unreadable.push(row.id);
@@ -121,7 +125,7 @@ export async function rotateSecret(
     }
     if (was.host && now.host) maps.host.set(was.host, now.host);
     if (Object.keys(patch).length) {
-      statements.push(db.update(comments).set(patch).where(eq(comments.id, row.id)));
+      statements.push(resealComment(db, row.id, patch));
       report.comments++;
     }
   }
@@ -137,45 +141,33 @@ export async function rotateSecret(
     ip: new Set([...maps.ip.values(), ...fresh.ip]),
     host: new Set([...maps.host.values(), ...fresh.host]),
   };
-  for (const m of await db.select({ kind: spamMemory.kind, hash: spamMemory.hash }).from(spamMemory).all()) {
+  for (const m of await memoryHashes(db)) {
     if (rekeyed[m.kind].has(m.hash)) continue; // already under the new secret
-    const next = maps[m.kind].get(m.hash);
-    const where = and(eq(spamMemory.kind, m.kind), eq(spamMemory.hash, m.hash));
-    if (next) {
-      statements.push(db.update(spamMemory).set({ hash: next }).where(where));
-      report.memory.rekeyed++;
-    } else {
-      statements.push(db.delete(spamMemory).where(where));
-      report.memory.dropped++;
-    }
+    const next = maps[m.kind].get(m.hash) ?? null;
+    statements.push(rekeyMemory(db, m.kind, m.hash, next));
+    if (next) report.memory.rekeyed++;
+    else report.memory.dropped++;
   }
 
   // Audit log subjects (the keyed hash of the author's address). One whose comment is gone cannot
   // be computed again: it is cleared (it could only ever match the old key).
-  const subjects = await db
-    .select({ hash: auditLog.subjectHash, rows: count() })
-    .from(auditLog)
-    .where(isNotNull(auditLog.subjectHash))
-    .groupBy(auditLog.subjectHash)
-    .all();
-  for (const { hash, rows } of subjects) {
+  for (const { hash, rows } of await auditSubjects(db)) {
     if (rekeyed.email.has(hash!)) continue;
     const next = maps.email.get(hash!) ?? null;
-    statements.push(db.update(auditLog).set({ subjectHash: next }).where(eq(auditLog.subjectHash, hash!)));
+    statements.push(rekeyAuditSubject(db, hash!, next));
     if (next) report.audit.rekeyed += rows;
     else report.audit.cleared += rows;
   }
 
   if (options.dropStoredSecret) {
-    statements.push(db.delete(meta).where(and(eq(meta.key, SECRET_META_KEY), eq(meta.value, oldSecret))));
+    statements.push(deleteStoredSecret(db, oldSecret));
     report.droppedStoredSecret = true;
   }
   if (!report.dryRun) await runBatch(db, statements);
 
   // Check the result: every address opens with the new keys, none with the old.
   if (!report.dryRun) {
-    const sample = await db.select({ emailEnc: comments.emailEnc, ipEnc: comments.ipEnc }).from(comments).where(isNotNull(comments.emailEnc)).limit(50).all();
-    for (const s of sample) {
+    for (const s of await sealedSample(db, 50)) {
       if (s.emailEnc && (await to.decrypt(s.emailEnc)) === null) throw new RotationError('Check failed: an address does not open with the new secret.');
       if (s.ipEnc && (await to.decrypt(s.ipEnc)) === null) throw new RotationError('Check failed: an IP does not open with the new secret.');
     }
@@ -198,7 +190,7 @@ export async function rotateSecretCommand(config: Config, { oldSecret: givenOld,
     const file = secretFilePath(config);
     const pending = file && pendingSecretFile(file);
     const [stored, fileSecret, pendingSecret] = await Promise.all([
-      getMeta(db, SECRET_META_KEY),
+      storedSecret(db),
       file ? readSecretFile(file) : null,
       pending ? readSecretFile(pending) : null,
     ]);
