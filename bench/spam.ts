@@ -7,7 +7,7 @@
 import { runChecks, verdict } from '../src/spam/index';
 import { learnerTokens } from '../src/spam/learner';
 import { createLocalEngine } from '../eval/local-engine';
-import { defaultSpamSettings } from '../src/spam/settings';
+import { defaultSpamSettings } from '../src/settings/spam';
 import type { TokenCounts } from '../src/spam/types';
 import { readCorpus } from '../scripts/corpus';
 

@@ -2,7 +2,7 @@ import { memoryHost } from '../src/spam/analyze';
 import { runChecks, verdict } from '../src/spam';
 import { detectLanguage } from '../src/spam/language';
 import { learnerTokens } from '../src/spam/learner';
-import type { SpamSettings } from '../src/spam/settings';
+import type { SpamSettings } from '../src/settings/spam';
 import type { CheckContext, Features, Label, LearnerTotals, TokenCounts } from '../src/spam/types';
 import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type SiteResult } from './evaluate';
 import { train } from './memory-learner';

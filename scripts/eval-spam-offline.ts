@@ -20,7 +20,7 @@
  */
 import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../eval/evaluate';
 import { createLocalEngine, dominantLanguage, formatMistakes } from '../eval/local-engine';
-import { defaultSpamSettings } from '../src/spam/settings';
+import { defaultSpamSettings } from '../src/settings/spam';
 import { readCorpus, trainOrTest } from './corpus';
 
 const args = process.argv.slice(2);

@@ -11,9 +11,9 @@ export function getArticle(db: Db, id: string) {
   return db.select().from(articles).where(eq(articles.id, id)).get();
 }
 
-/** The article, from the read cache when this process read or wrote it less than a second ago. */
-export function cachedArticle(db: Db, id: string) {
-  return readCache(db).article(id, () => getArticle(db, id));
+/** The article, from the read cache when this process read or wrote it less than a second before `now`. */
+export function cachedArticle(db: Db, id: string, now: number) {
+  return readCache(db).article(id, now, () => getArticle(db, id));
 }
 
 type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
@@ -38,7 +38,7 @@ export async function writeArticle(
       .returning(),
     ...also,
   ])) as [ArticleRow[]];
-  readCache(db).keepArticle(row!);
+  readCache(db).keepArticle(row!, now);
   return row!;
 }
 

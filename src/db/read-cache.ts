@@ -1,7 +1,7 @@
 import type { ArticleRow } from './articles';
 import type { Db } from '../deps';
 import type { Config } from '../config';
-import type { SiteSettings } from '../settings';
+import type { SiteSettings } from '../settings/site';
 import type { ListEntry } from '../spam/types';
 
 /**
@@ -19,18 +19,24 @@ import type { ListEntry } from '../spam/types';
  *   process forgets an article as soon as it writes a change to it (or keeps the row the write
  *   returned, when it has it); a change written by another
  *   process or isolate shows within TTL_MS, well inside the max-age the thread advertises.
+ *
+ * Time comes from the caller (`now`, from the deps' clock), never from the platform: a test that
+ * moves its clock a second on sees the cached rows expire.
  */
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 const TTL_MS = 1000;
+
+/** Was a value kept at `at` still fresh at `now`? (A clock set back counts as stale.) */
+const fresh = (at: number, now: number) => now >= at && now - at < TTL_MS;
 
 /** One value loaded at most once per TTL_MS, the pending load shared by the requests that wait for it. */
 class Held<T> {
   private held: { at: number; value: Promise<T> } | null = null;
 
-  get(load: () => Promise<T>): Promise<T> {
-    if (!this.held || Date.now() - this.held.at >= TTL_MS) {
+  get(now: number, load: () => Promise<T>): Promise<T> {
+    if (!this.held || !fresh(this.held.at, now)) {
       const value = load();
-      this.held = { at: Date.now(), value };
+      this.held = { at: now, value };
       value.catch(() => {
         if (this.held?.value === value) this.held = null;
       });
@@ -38,8 +44,8 @@ class Held<T> {
     return this.held.value;
   }
 
-  keep(value: T) {
-    this.held = { at: Date.now(), value: Promise.resolve(value) };
+  keep(value: T, now: number) {
+    this.held = { at: now, value: Promise.resolve(value) };
   }
 
   forget() {
@@ -74,23 +80,23 @@ class ReadCache {
     return page;
   }
 
-  async article(id: string, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {
+  async article(id: string, now: number, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {
     const hit = this.articles.get(id);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.row;
+    if (hit && fresh(hit.at, now)) return hit.row;
     const row = await load();
-    this.remember(id, row);
+    this.remember(id, row, now);
     return row;
   }
 
-  private remember(id: string, row: ArticleRow | undefined) {
+  private remember(id: string, row: ArticleRow | undefined, now: number) {
     if (this.articles.size > 10_000) this.articles.clear();
-    this.articles.set(id, { at: Date.now(), row });
+    this.articles.set(id, { at: now, row });
   }
 
   private readonly listed = new Held<ListEntry[]>();
 
-  lists(load: () => Promise<ListEntry[]>): Promise<ListEntry[]> {
-    return this.listed.get(load);
+  lists(now: number, load: () => Promise<ListEntry[]>): Promise<ListEntry[]> {
+    return this.listed.get(now, load);
   }
 
   forgetLists() {
@@ -101,23 +107,23 @@ class ReadCache {
   private settingsConfig: Config | null = null;
 
   /** The settings in force under this config (its AVATARS is part of them). */
-  settings(config: Config, load: () => Promise<SiteSettings>): Promise<SiteSettings> {
+  settings(config: Config, now: number, load: () => Promise<SiteSettings>): Promise<SiteSettings> {
     if (this.settingsConfig !== config) {
       this.settingsConfig = config;
       this.settingsHeld.forget();
     }
-    return this.settingsHeld.get(load);
+    return this.settingsHeld.get(now, load);
   }
 
   /** The settings this process just wrote, as they are now in force. */
-  keepSettings(config: Config, settings: SiteSettings) {
+  keepSettings(config: Config, settings: SiteSettings, now: number) {
     this.settingsConfig = config;
-    this.settingsHeld.keep(settings);
+    this.settingsHeld.keep(settings, now);
   }
 
   /** An article row just written by this process, as the write returned it. */
-  keepArticle(row: ArticleRow) {
-    this.remember(row.id, row);
+  keepArticle(row: ArticleRow, now: number) {
+    this.remember(row.id, row, now);
   }
 
   forget(articleIds: Iterable<string>) {

@@ -37,7 +37,7 @@ export function limitedTexts(texts: { path: string[]; limit: LengthLimit }[]) {
     const input = inputOf(result);
     const fields = zodFields(result.error, input);
     if (result.target === 'json' || result.target === 'form') {
-      const settings = await loadSettings(c.var.deps.db, c.var.deps.config);
+      const settings = await loadSettings(c.var.deps);
       for (const { path, limit } of texts) {
         const name = path.join('.');
         const issue = fields[name];

@@ -11,7 +11,7 @@ import { findArticle } from './moderation';
 export type ArticleSettings = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
 
 async function articleView(deps: Deps, row: ArticleRow) {
-  const settings = await loadSettings(deps.db, deps.config);
+  const settings = await loadSettings(deps);
   return {
     id: row.id,
     closed: row.closed,

@@ -35,7 +35,7 @@ export async function assess(deps: Deps, settings: SiteSettings, input: AssessIn
       memoryKeys(deps, features).then((keys) =>
         readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
       ),
-    readCache(deps.db).lists(() => listEntriesForChecks(deps.db)),
+    readCache(deps.db).lists(now, () => listEntriesForChecks(deps.db)),
   ]);
   const context: CheckContext = {
     formToken: token.state,

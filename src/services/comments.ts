@@ -81,12 +81,12 @@ export interface Submission {
  */
 export async function createComment(deps: Deps, articleId: string, input: Submission, sent: Record<string, unknown>, meta: RequestMeta) {
   const { db, clock, keys } = deps;
-  const settings = await loadSettings(db, deps.config);
+  const settings = await loadSettings(deps);
   checkLengths(settings, [authorText(input.author), contentText(input.content)]);
   const now = clock.now();
 
   const [article, parent] = await Promise.all([
-    cachedArticle(db, articleId),
+    cachedArticle(db, articleId, now),
     input.parentId ? getComment(db, input.parentId) : undefined,
   ]);
   if (input.parentId && (!parent || parent.articleId !== articleId || parent.status !== 'approved')) {
@@ -197,7 +197,7 @@ export async function authorizeEdit(deps: Deps, id: string, bearer: string | und
   if (tokenId !== id) throw new DomainError('forbidden', 'forbidden');
   const now = deps.clock.now();
   if (now > Number(until)) throw new DomainError('forbidden', 'edit_window_closed');
-  const [row, settings] = await Promise.all([getComment(deps.db, id), loadSettings(deps.db, deps.config)]);
+  const [row, settings] = await Promise.all([getComment(deps.db, id), loadSettings(deps)]);
   if (!row) throw new DomainError('not_found', 'comment_not_found');
   if (now > row.createdAt + settings.editWindowMinutes * 60_000) throw new DomainError('forbidden', 'edit_window_closed');
   if (row.status !== 'approved' && row.status !== 'pending') throw new DomainError('forbidden', 'not_editable');
@@ -215,7 +215,7 @@ const editConflict = () =>
  * `content` as the route validated it; `sentContent` as sent (its invisible characters count).
  */
 export async function editComment(deps: Deps, row: CommentRow, content: string, sentContent: unknown, meta: RequestMeta) {
-  const settings = await loadSettings(deps.db, deps.config);
+  const settings = await loadSettings(deps);
   checkLengths(settings, [contentText(content)]);
   const now = deps.clock.now();
   if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw rateLimited(row.editedAt + EDIT_INTERVAL_MS - now);

@@ -44,7 +44,7 @@ export async function learn(deps: Deps, features: Features, keys: MemoryKeys, la
 
 /** Keeps the vocabulary under its cap: the rarest, oldest tokens go first. */
 export async function pruneLearner(deps: Deps) {
-  const [size, settings] = await Promise.all([learnerRowCount(deps.db), loadSettings(deps.db, deps.config)]);
+  const [size, settings] = await Promise.all([learnerRowCount(deps.db), loadSettings(deps)]);
   const excess = pruneCount(size, settings.spam);
   if (excess > 0) await pruneRarest(deps.db, excess);
 }

@@ -206,7 +206,7 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
  * both. 409 `invalid_transition` for a move that is not allowed (transitionProblem).
  */
 export async function decide(deps: Deps, actor: Actor, id: string, change: { status?: CommentStatus | undefined; content?: string | undefined }) {
-  checkLengths(await loadSettings(deps.db, deps.config), [contentText(change.content)]);
+  checkLengths(await loadSettings(deps), [contentText(change.content)]);
   const row = await findComment(deps, id);
   const problem = change.status ? transitionProblem(row, change.status) : null;
   if (problem) throw new DomainError('conflict', 'invalid_transition', { detail: problem });
@@ -259,7 +259,7 @@ export interface StaffReplyInput {
  */
 export async function staffReply(deps: Deps, actor: Actor, articleId: string, input: StaffReplyInput) {
   const { db, clock, keys } = deps;
-  checkLengths(await loadSettings(db, deps.config), [authorText(input.author), contentText(input.content)]);
+  checkLengths(await loadSettings(deps), [authorText(input.author), contentText(input.content)]);
   const parent = input.parentId ? await getComment(db, input.parentId) : undefined;
   if (input.parentId && (!parent || parent.articleId !== articleId)) throw new DomainError('not_found', 'parent_not_found');
   if (parent && parent.status !== 'approved') {

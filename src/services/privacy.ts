@@ -68,7 +68,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
   const email = normalizeEmail(rawEmail);
   const now = deps.clock.now();
-  const [hash, settings] = await Promise.all([emailHash(keys, email), loadSettings(db, deps.config)]);
+  const [hash, settings] = await Promise.all([emailHash(keys, email), loadSettings(deps)]);
   const anonymous = anonymousName(settings.spam.siteLanguage);
 
   const [own, mentions, auditRows, listed] = await Promise.all([

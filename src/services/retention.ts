@@ -85,7 +85,7 @@ async function claimTurn(db: Db, now: number, remembered: boolean): Promise<bool
 export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' = 'schedule'): Promise<number | null> {
   const now = deps.clock.now();
   if (!(await claimTurn(deps.db, now, trigger === 'submission'))) return null;
-  const { ipRetentionDays } = await loadSettings(deps.db, deps.config);
+  const { ipRetentionDays } = await loadSettings(deps);
   const purged = await purgeClientData(deps, now, ipRetentionDays);
   // Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
   // within the retention is forgotten too (addresses change hands). Emails and hosts stay.

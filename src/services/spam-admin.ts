@@ -47,7 +47,7 @@ const lengths = (candidate: Candidate, prefix = '') => [authorText(candidate.aut
 
 /** The verdict, score and reasons the checks give the candidate now. */
 export async function checkCandidate(deps: Deps, candidate: Candidate, sentContent: unknown) {
-  const settings = await loadSettings(deps.db, deps.config);
+  const settings = await loadSettings(deps);
   checkLengths(settings, lengths(candidate));
   const features = featuresOf(candidate, sentContent);
   const [article, hash] = await Promise.all([
@@ -60,7 +60,7 @@ export async function checkCandidate(deps: Deps, candidate: Candidate, sentConte
 
 /** Trains the learner and the local memory with a labelled candidate, as a moderator's decision would. */
 export async function teach(deps: Deps, label: Label, candidate: Candidate, sentContent: unknown) {
-  checkLengths(await loadSettings(deps.db, deps.config), lengths(candidate, 'comment.'));
+  checkLengths(await loadSettings(deps), lengths(candidate, 'comment.'));
   const features = featuresOf(candidate, sentContent);
   await learn(deps, features, await memoryKeys(deps, features), label);
 }

@@ -24,8 +24,8 @@ const enc = new TextEncoder();
  * the read cache, where it is kept under that ETag.
  */
 export async function openThread(deps: Deps, articleId: string, query: ThreadQuery) {
-  const { db, config } = deps;
-  const [settings, article] = await Promise.all([loadSettings(db, config), cachedArticle(db, articleId)]);
+  const { db } = deps;
+  const [settings, article] = await Promise.all([loadSettings(deps), cachedArticle(db, articleId, deps.clock.now())]);
   const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor?.text ?? ''}"`;
   const page = () => {
     const cache = readCache(db);
@@ -69,6 +69,6 @@ export async function approvedCounts(deps: Deps, articleIds: string[]): Promise<
 
 /** What a page needs to show the comment form: a fresh token, the honeypot field's name, the minimum time to fill it in. */
 export async function commentForm(deps: Deps, articleId: string) {
-  const settings = await loadSettings(deps.db, deps.config);
+  const settings = await loadSettings(deps);
   return { token: await issueFormToken(deps, articleId), honeypot: settings.spam.honeypotField, minSeconds: settings.spam.minSeconds };
 }

@@ -4,7 +4,7 @@ import { agentOf, analyze, foldConfusables } from './analyze';
 import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
-import type { SpamSettings } from './settings';
+import type { SpamSettings } from '../settings/spam';
 import type { CheckContext, Features, InvisibleCharacters, Signal } from './types';
 import type { DECISIVE_RULES } from './verdict';
 

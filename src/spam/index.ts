@@ -14,7 +14,7 @@ import {
 } from './checks';
 import { checkLanguage } from './language';
 import { runLearner } from './learner';
-import type { SpamSettings } from './settings';
+import type { SpamSettings } from '../settings/spam';
 import type { CheckContext, Features, LearnerInput, Signal } from './types';
 
 /** Every rule, in the order their signals are listed. */

@@ -1,6 +1,6 @@
 import { detectAll, supportedLanguages, toISO2 } from 'tinyld/light';
 import { analyze } from './analyze';
-import type { SpamSettings } from './settings';
+import type { SpamSettings } from '../settings/spam';
 import type { CheckContext, Features, Signal } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { agentOf, analyze, describeAgent, fold, WORD, type Agent } from './analyze';
 import { promotionCategories } from './promotion';
-import type { SpamSettings } from './settings';
+import type { SpamSettings } from '../settings/spam';
 import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import type { SpamSettings } from './settings';
+import type { SpamSettings } from '../settings/spam';
 import type { Assessment, Signal, Verdict } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { defaultSpamSettings, SpamSettingsSchema, type SpamSettings } from '../../../src/spam/settings';
+import { defaultSpamSettings, SpamSettingsSchema, type SpamSettings } from '../../../src/settings/spam';
 import type { CheckContext, Features, Signal } from '../../../src/spam/types';
 import { DECISIVE_RULES } from '../../../src/spam/verdict';
 

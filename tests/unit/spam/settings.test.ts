@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSpamSettings, SpamSettingsSchema } from '../../../src/spam/settings';
+import { defaultSpamSettings, SpamSettingsSchema } from '../../../src/settings/spam';
 
 describe('SpamSettingsSchema', () => {
   it.each([

@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { patchSettings } from '../../../services/settings';
-import { loadSettings, SiteSettingsSchema } from '../../../settings';
-import { SpamSettingsSchema } from '../../../spam/settings';
+import { loadSettings, patchSettings, SiteSettingsSchema, SpamSettingsSchema } from '../../../settings';
 import { jsonBody } from '../../middleware/body';
 import { adminRoute, body, bodyProblems, json, router } from '../../openapi';
 import { actorOf } from './common';
@@ -20,7 +18,7 @@ const read = createRoute(
     responses: { 200: json(Settings) },
   }),
 );
-adminSettings.openapi(read, async (c) => c.json({ settings: await loadSettings(c.var.deps.db, c.var.deps.config) }, 200));
+adminSettings.openapi(read, async (c) => c.json({ settings: await loadSettings(c.var.deps) }, 200));
 
 /**
  * A partial update: every key optional and without its default (a default would otherwise be

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
 /**
- * Every threshold and weight of the spam defence, with its default. The moderation API exposes
- * these as settings: the schema is strict (unknown keys are rejected) and flat, so that a partial
+ * Every threshold and weight of the spam defence (src/spam/), with its default: the `spam` key of
+ * the site settings (site.ts). Pure (zod only), so that the checks, which import nothing of the
+ * database, can take it. The moderation API exposes these as settings: the schema is strict (unknown keys are rejected) and flat, so that a partial
  * update is a shallow merge of overrides over the defaults.
  *
  * Scores add up; `verdict()` compares the sum with `holdThreshold` and `spamThreshold`. The rules
  * that decide on their own ("→ spam": honeypot, form sent too fast, link markup, disallowed list,
  * cross-posting; "→ hold": too many links, moderation list) impose their verdict whatever the sum
- * (DECISIVE_RULES in verdict.ts); their weight only adds to the score, and 0 turns such a rule off.
+ * (DECISIVE_RULES in spam/verdict.ts); their weight only adds to the score, and 0 turns such a rule off.
  */
 
 const weight = (value: number) => z.number().min(0).max(100).default(value);

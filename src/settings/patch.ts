@@ -1,7 +1,8 @@
 import type { Deps } from '../deps';
 import { invalid } from '../errors';
-import { loadOverrides, saveSettings, settingsFrom, SiteSettingsSchema } from '../settings';
-import { audit, type Actor } from './audit';
+import { audit, type Actor } from '../services/audit';
+import { SiteSettingsSchema, settingsFrom } from './site';
+import { loadOverrides, saveSettings } from './store';
 
 /** A partial update as the route validated it: every key optional, `spam` partial too, `avatars: null` back to the environment's value. */
 export type SettingsPatch = Record<string, unknown> & { spam?: Record<string, unknown> | undefined };
