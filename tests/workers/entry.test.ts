@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker, { type WorkerEnv } from '../../src/entry/worker';
+import packageJson from '../../package.json' with { type: 'json' };
 import { BROWSER_UA, comment, path } from '../harness/client';
 import { TEST_ENV } from '../harness/types';
 import { resetDatabase } from '../harness/worker';
@@ -30,7 +31,8 @@ describe('src/entry/worker.ts in workerd', () => {
   it('answers /healthz from D1', async () => {
     const res = await call('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    // The version is bundled from package.json into the Workers build too.
+    expect(await res.json()).toEqual({ status: 'ok', version: packageJson.version });
   });
 
   it('stores a comment and serves it in the thread', async () => {
