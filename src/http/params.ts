@@ -7,9 +7,12 @@ import { CommentId } from './schemas';
 /** An opaque id in a path (comments, tokens, list entries). */
 export const IdParam = z.object({ id: CommentId });
 
-/** A query parameter sent twice counts once, as its first value; blank means absent. (Never null: a query has none.) */
+/** A query parameter sent twice counts once, as its first value. */
+export const firstValue = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+
+/** …and blank means absent. (Never null: a query has none.) */
 const first = (v: unknown) => {
-  const value: unknown = Array.isArray(v) ? v[0] : v;
+  const value = firstValue(v);
   return typeof value === 'string' && value.trim() === '' ? undefined : value;
 };
 

@@ -3,6 +3,7 @@ import { iso } from '../../../deps';
 import { erase, exportByEmail } from '../../../services/privacy';
 import { jsonBody } from '../../middleware/body';
 import { adminRoute, body, bodyProblems, json, problems, router } from '../../openapi';
+import { firstValue } from '../../params';
 import { asText } from '../../schemas';
 import { actorOf } from './common';
 import { AdminComment } from './schemas';
@@ -20,7 +21,7 @@ const exportRoute = createRoute(
     tags,
     summary: 'Every comment written with an email address',
     description: 'Full records, oldest first, for a subject access request. Recorded in the audit log without the address.',
-    request: { query: z.object({ email: Email }) },
+    request: { query: z.object({ email: z.preprocess(firstValue, Email) }) },
     responses: { 200: json(z.object({ exportedAt: z.iso.datetime(), comments: z.array(AdminComment) })), 422: problems[422] },
   }),
 );
