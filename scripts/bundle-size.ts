@@ -6,6 +6,8 @@
  * `wrangler deploy --dry-run` bundles src/entry/worker.ts with wrangler.toml as it would deploy it
  * (minified, no nodejs_compat). Fails when the build fails, when the bundle still imports a `node:*`
  * module, or when the gzipped bundle exceeds the limit (350 KiB by default). Prints the sizes.
+ * Also prints the reader's widget (/embed.js, scripts/build-widget.ts) gzipped, and fails over its
+ * budget of 15 KiB.
  * Also fails when the `Env` of worker-configuration.d.ts no longer matches wrangler.toml
  * (regenerate it with `npm run types:edge`).
  */
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { buildWidget } from './build-widget';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const args = process.argv.slice(2);
@@ -23,6 +26,8 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const limitKiB = Number(option('--limit-kib') ?? 350);
+/** The reader's widget, with its CSS (issue: ≤ 15 KiB gzipped). */
+const WIDGET_BUDGET_KIB = 15;
 const keep = option('--outdir');
 const outdir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'tamis-edge-'));
 
@@ -84,6 +89,11 @@ try {
       ` (limit ${limitKiB} KiB)${reported ? `; wrangler reports ${reported[1]} KiB / gzip ${reported[2]} KiB` : ''}\n`,
   );
   if (gzipKiB > limitKiB) fail(`the gzipped bundle is ${gzipKiB.toFixed(1)} KiB, over the ${limitKiB} KiB limit`);
+
+  const widget = Buffer.from((await buildWidget()).code);
+  const widgetKiB = gzipSync(widget, { level: 9 }).length / 1024;
+  process.stdout.write(`Widget /embed.js: ${(widget.length / 1024).toFixed(1)} KiB, gzip ${widgetKiB.toFixed(1)} KiB (budget ${WIDGET_BUDGET_KIB} KiB)\n`);
+  if (widgetKiB > WIDGET_BUDGET_KIB) fail(`/embed.js is ${widgetKiB.toFixed(1)} KiB gzipped, over its ${WIDGET_BUDGET_KIB} KiB budget`);
 } catch (error) {
   process.stderr.write(`bundle-size: ${error instanceof Failure ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;

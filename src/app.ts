@@ -13,6 +13,7 @@ import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
 import { system } from './http/routes/system';
+import { widget } from './http/routes/widget';
 
 /**
  * The whole service, built from its dependencies: Node, Workers and tests all call this.
@@ -34,6 +35,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/api/v1/comments', comments);
   app.route('/api/v1/counts', counts);
   app.route('/api/v1/admin', admin);
+  app.route('/', widget);
   let document: OpenApiDocument | undefined;
   app.route('/', system(() => (document ??= openApiDocument(app))));
 

@@ -182,6 +182,10 @@ const TABLE: Record<string, Case[]> = {
   'GET /healthz': [[200, 'healthy', (f) => send(f, 'GET', '/healthz')]],
   'GET /openapi.json': [[200, 'the document', (f) => send(f, 'GET', '/openapi.json')]],
   'GET /docs': [[200, 'the page', (f) => send(f, 'GET', '/docs')]],
+  'GET /embed.js': [
+    [200, 'the widget', (f) => send(f, 'GET', '/embed.js')],
+    [304, 'not modified', async (f) => send(f, 'GET', '/embed.js', { headers: { 'If-None-Match': (await send(f, 'GET', '/embed.js')).headers.get('etag')! } })],
+  ],
 
   'GET /api/v1/admin/tokens': [[200, 'the tokens', (f) => send(f, 'GET', `${ADMIN}/tokens`)]],
   'POST /api/v1/admin/tokens': [
