@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Assessment, Label } from '../src/spam/types';
+import { LABELS, type Assessment, type Label } from '../src/spam/types';
 
 /**
  * Offline evaluation of a spam engine on labelled comments: confusion matrices, metrics and the
@@ -46,7 +46,7 @@ const CorpusRow = z.object({
   ip: optionalText,
   userAgent: optionalText,
   content: optionalText.transform((value) => value ?? ''),
-  label: oneOf(['spam', 'ham']),
+  label: oneOf(LABELS),
   split: oneOf(['train', 'test']),
   articleLanguage: optionalText,
 });

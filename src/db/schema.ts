@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LABELS, VERDICTS } from '../spam/types';
 
 /** Timestamps are Unix milliseconds. Emails and IPs are kept encrypted, with a keyed hash beside them. */
 
@@ -27,12 +28,12 @@ export const comments = sqliteTable(
     /** Hash of the content folded for comparison: duplicates and cross-posting. */
     contentHash: text('content_hash').notNull(),
     html: text('html').notNull(),
-    verdict: text('verdict', { enum: ['approve', 'hold', 'spam'] }).notNull(),
+    verdict: text('verdict', { enum: VERDICTS }).notNull(),
     score: real('score').notNull().default(0),
     reasons: text('reasons', { mode: 'json' }).$type<{ rule: string; score: number; detail: string }[]>().notNull().default(sql`'[]'`),
     staff: integer('staff', { mode: 'boolean' }).notNull().default(false),
     /** The class the learner was trained with from this comment, so a reversed decision can be undone. */
-    trained: text('trained', { enum: ['spam', 'ham'] }),
+    trained: text('trained', { enum: LABELS }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     editedAt: integer('edited_at'),

@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { loadSettings } from '../settings';
 import { learnerTokens, pruneCount } from '../spam';
 import { MAX_TOKENS } from '../spam/learner';
-import type { Features, Label } from '../spam/types';
+import { LABELS, type Features, type Label } from '../spam/types';
 import { hostHash } from './keys';
 
 /**
@@ -22,7 +22,7 @@ const noDeltas = (): Deltas => ({ spam: new CountDeltas(), ham: new CountDeltas(
 
 const deltaStatements = (deps: Deps, deltas: Deltas) => {
   const now = deps.clock.now();
-  return (['spam', 'ham'] as const).flatMap((label) => countStatements(deps.db, label, deltas[label], now));
+  return LABELS.flatMap((label) => countStatements(deps.db, label, deltas[label], now));
 };
 
 /**

@@ -2,6 +2,7 @@ import { DAY, iso, type Deps } from '../deps';
 import { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
 import { countByDay, countByRule, countByStatus, countByVerdict, countRuleHits } from '../db/stats';
 import { learnerSize } from '../db/learner';
+import { VERDICTS } from '../spam/types';
 
 /** Figures for a dashboard: totals per status, comments per day, what the spam checks caught. */
 export async function siteStats(deps: Deps, days: number) {
@@ -35,7 +36,7 @@ export async function spamStats(deps: Deps) {
   const [rules, verdicts, learner] = await Promise.all([countRuleHits(deps.db), countByVerdict(deps.db), learnerSize(deps.db)]);
   return {
     rules,
-    verdicts: Object.fromEntries(['approve', 'hold', 'spam'].map((v) => [v, verdicts.find((r) => r.verdict === v)?.n ?? 0])),
+    verdicts: Object.fromEntries(VERDICTS.map((v) => [v, verdicts.find((r) => r.verdict === v)?.n ?? 0])),
     learner: { vocabulary: learner.vocabulary, trained: { spam: learner.spam, ham: learner.ham } },
   };
 }
