@@ -12,6 +12,7 @@ import { admin } from './http/routes/admin';
 import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
+import { desk } from './http/routes/desk';
 import { system } from './http/routes/system';
 import { widget } from './http/routes/widget';
 
@@ -35,6 +36,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/api/v1/comments', comments);
   app.route('/api/v1/counts', counts);
   app.route('/api/v1/admin', admin);
+  app.route('/', desk);
   app.route('/', widget);
   let document: OpenApiDocument | undefined;
   app.route('/', system(() => (document ??= openApiDocument(app))));

@@ -186,6 +186,8 @@ const TABLE: Record<string, Case[]> = {
     [200, 'the widget', (f) => send(f, 'GET', '/embed.js')],
     [304, 'not modified', async (f) => send(f, 'GET', '/embed.js', { headers: { 'If-None-Match': (await send(f, 'GET', '/embed.js')).headers.get('etag')! } })],
   ],
+  'GET /admin': [[200, 'the desk', (f) => send(f, 'GET', '/admin')]],
+  'GET /admin/desk.js': [[200, "the desk's script", (f) => send(f, 'GET', '/admin/desk.js')]],
 
   'GET /api/v1/admin/tokens': [[200, 'the tokens', (f) => send(f, 'GET', `${ADMIN}/tokens`)]],
   'POST /api/v1/admin/tokens': [
