@@ -147,6 +147,52 @@ describe('the moderation desk', () => {
     await screenshot(page, 'desk-queue', false);
   });
 
+  it('edits a text, replies as staff and deletes, from the queue', async () => {
+    const lea = page.locator(`li.comment[data-id="${ids['Léa']}"]`);
+    await lea.focus();
+    await page.keyboard.press('e');
+    const text = page.getByLabel('Text of the comment');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    expect(await text.inputValue()).toBe('Quelle source pour le chiffre du deuxième paragraphe ?');
+    await text.fill('Quelle source pour ce chiffre ?');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await site.admin<{ comment: { content: string; status: string } }>('GET', `/comments/${ids['Léa']}`)).comment).toMatchObject({
+      content: 'Quelle source pour ce chiffre ?',
+      status: 'pending',
+    });
+    await expect.poll(() => lea.locator('.text').textContent()).toBe('Quelle source pour ce chiffre ?');
+
+    // A reply needs an approved comment: the API's refusal is shown beside the text.
+    await lea.focus();
+    await page.keyboard.press('r');
+    await page.getByLabel('Reply as staff').fill('Le chiffre vient du rapport annuel.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => lea.locator('.editor .error').textContent()).toMatch(/.+/);
+    await page.keyboard.press('Escape');
+    await page.locator('.tab[data-status="approved"]').click();
+    const zoe = page.locator(`li.comment[data-id="${ids.Zoe}"]`);
+    await zoe.focus();
+    await page.keyboard.press('r');
+    await page.getByLabel('Reply as staff').fill('Avec plaisir.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('.toast').textContent()).toMatch(/Reply published/);
+    const thread = (await (await fetch(`${site.direct}/api/v1/articles/desk%2Ftwo/comments`)).json()) as {
+      comments: { id: string; replies: { content: string; author: { staff: boolean } }[] }[];
+    };
+    expect(thread.comments.find((c) => c.id === ids.Zoe)?.replies).toMatchObject([{ content: 'Avec plaisir.', author: { staff: true } }]);
+
+    // Delete asks first.
+    await page.locator('.tab[data-status="pending"]').click();
+    const hugo = page.locator(`li.comment[data-id="${ids.Hugo}"]`);
+    page.once('dialog', (d) => void d.dismiss());
+    await hugo.getByRole('button', { name: 'Delete' }).click();
+    expect(await status(ids.Hugo!)).toBe('pending');
+    page.once('dialog', (d) => void d.accept());
+    await hugo.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => hugo.count()).toBe(0);
+    expect((await fetch(`${site.direct}/api/v1/admin/comments/${ids.Hugo}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+  });
+
   it('changes a setting, and shows a refused value next to its field', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Hold threshold').fill('4');
@@ -187,7 +233,7 @@ describe('the moderation desk', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await expect.poll(() => page.locator('table.audit tbody tr').count()).toBeGreaterThan(5);
     const actions = await page.locator('table.audit tbody td:nth-child(3)').allTextContents();
-    for (const action of ['token.revoke', 'token.create', 'list.add', 'settings.update', 'comment.update']) expect(actions).toContain(action);
+    for (const action of ['token.revoke', 'token.create', 'list.add', 'settings.update', 'comment.update', 'comment.create', 'comment.delete']) expect(actions).toContain(action);
     await noSeriousViolations('audit');
   });
 
