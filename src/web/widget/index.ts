@@ -214,7 +214,8 @@ async function loadPage(th: Thread, reset: boolean) {
   const q = `sort=${th.sort}${!reset && th.cursor ? `&cursor=${enc(th.cursor)}` : ''}`;
   th.more.disabled = true;
   try {
-    const r = await api(`articles/${enc(th.article)}/comments?${q}`, th.lang);
+    // A reader who has just posted revalidates (ETag, 304) rather than see the page cached before it.
+    const r = await api(`articles/${enc(th.article)}/comments?${q}`, th.lang, { cache: Object.keys(ownTokens()).length ? 'no-cache' : 'default' });
     if (!r.ok) throw new Error(String(r.status));
     const page = (await r.json()) as Page;
     if (!th.alive) return;
