@@ -27,14 +27,20 @@ describe('the moderation desk', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     // The inline style sheet is the one the CSP allows.
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
-    const digest = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)))));
+    const digest = btoa(
+      String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)))),
+    );
     expect(csp).toContain(`'sha256-${digest}'`);
   });
 
   it('speaks French when the browser prefers it', async () => {
     const t = await setup();
-    expect(await (await t.request('/admin', { headers: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.5' } })).text()).toMatch(/<html lang="fr">/);
-    expect(await (await t.request('/admin', { headers: { 'Accept-Language': 'en-GB' } })).text()).toMatch(/<html lang="en">/);
+    expect(
+      await (await t.request('/admin', { headers: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.5' } })).text(),
+    ).toMatch(/<html lang="fr">/);
+    expect(await (await t.request('/admin', { headers: { 'Accept-Language': 'en-GB' } })).text()).toMatch(
+      /<html lang="en">/,
+    );
   });
 
   it('GET /admin/desk.js: the script, same-origin only, no-store', async () => {

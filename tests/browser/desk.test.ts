@@ -13,12 +13,16 @@ let page: Page;
 const requests: Request[] = [];
 const ids: Record<string, string> = {};
 
-const status = async (id: string) => (await site.admin<{ comment: { status: string } }>('GET', `/comments/${id}`)).comment.status;
-const queueIds = () => page.locator('li.comment').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id!));
+const status = async (id: string) =>
+  (await site.admin<{ comment: { status: string } }>('GET', `/comments/${id}`)).comment.status;
+const queueIds = () =>
+  page.locator('li.comment').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id!));
 const count = (tab: string) => page.locator(`.tab[data-status="${tab}"] .count`);
 async function noSeriousViolations(label: string) {
   const violations = await axeScan(page);
-  expect(violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`)).toEqual([]);
+  expect(
+    violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+  ).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -32,8 +36,12 @@ beforeAll(async () => {
     ['Nina', 'Le graphique ne s’affiche pas sur mobile.'],
     ['Paul', 'Le parapluie jaune était oublié sur le quai.'],
   ] as const;
-  const posted = await seed(site, 'desk/one', texts.map(([author, content]) => ({ author, content })));
-  texts.forEach(([author], i) => (ids[author] = posted[i]!.id));
+  const posted = await seed(
+    site,
+    'desk/one',
+    texts.map(([author, content]) => ({ author, content })),
+  );
+  for (const [i, [author]] of texts.entries()) ids[author] = posted[i]!.id;
   const [reply] = await seed(site, 'desk/two', [{ author: 'Zoe', content: 'Merci pour la réponse.' }]);
   ids.Zoe = reply!.id;
   // Everything waits for a moderator.
@@ -63,11 +71,16 @@ describe('the moderation desk', () => {
     expect(await page.context().cookies()).toEqual([]);
     // Each comment in full: email, IP, user agent, article, verdict and reasons as chips.
     const camille = page.locator(`li.comment[data-id="${ids.Camille}"]`);
-    await expect.poll(() => camille.locator('dl.meta').textContent()).toMatch(/camille@exemple\.fr.*2\.\d+\.\d+\.\d+.*Mozilla.*desk\/one/);
+    await expect
+      .poll(() => camille.locator('dl.meta').textContent())
+      .toMatch(/camille@exemple\.fr.*2\.\d+\.\d+\.\d+.*Mozilla.*desk\/one/);
     expect(await camille.locator('.chip').count()).toBeGreaterThanOrEqual(1);
     // The checks' reasons: rule, points, detail.
     const chips = await page.locator(`li.comment[data-id="${ids['Best Deals']}"] .chip`).allTextContents();
-    expect(chips.some((c) => /^shortened_link \+\d+(\.\d)? · .*bit\.ly/.test(c)), chips.join(' | ')).toBe(true);
+    expect(
+      chips.some((c) => /^shortened_link \+\d+(\.\d)? · .*bit\.ly/.test(c)),
+      chips.join(' | '),
+    ).toBe(true);
   });
 
   it('approves, marks spam and trashes with the keyboard; each leaves the tab at once, and Undo reverses it', async () => {
@@ -148,7 +161,7 @@ describe('the moderation desk', () => {
   });
 
   it('edits a text, replies as staff and deletes, from the queue', async () => {
-    const lea = page.locator(`li.comment[data-id="${ids['Léa']}"]`);
+    const lea = page.locator(`li.comment[data-id="${ids.Léa}"]`);
     await lea.focus();
     await page.keyboard.press('e');
     const text = page.getByLabel('Text of the comment');
@@ -156,10 +169,15 @@ describe('the moderation desk', () => {
     expect(await text.inputValue()).toBe('Quelle source pour le chiffre du deuxième paragraphe ?');
     await text.fill('Quelle source pour ce chiffre ?');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await site.admin<{ comment: { content: string; status: string } }>('GET', `/comments/${ids['Léa']}`)).comment).toMatchObject({
-      content: 'Quelle source pour ce chiffre ?',
-      status: 'pending',
-    });
+    await expect
+      .poll(
+        async () =>
+          (await site.admin<{ comment: { content: string; status: string } }>('GET', `/comments/${ids.Léa}`)).comment,
+      )
+      .toMatchObject({
+        content: 'Quelle source pour ce chiffre ?',
+        status: 'pending',
+      });
     await expect.poll(() => lea.locator('.text').textContent()).toBe('Quelle source pour ce chiffre ?');
 
     // A reply needs an approved comment: the API's refusal is shown beside the text.
@@ -179,7 +197,9 @@ describe('the moderation desk', () => {
     const thread = (await (await fetch(`${site.direct}/api/v1/articles/desk%2Ftwo/comments`)).json()) as {
       comments: { id: string; replies: { content: string; author: { staff: boolean } }[] }[];
     };
-    expect(thread.comments.find((c) => c.id === ids.Zoe)?.replies).toMatchObject([{ content: 'Avec plaisir.', author: { staff: true } }]);
+    expect(thread.comments.find((c) => c.id === ids.Zoe)?.replies).toMatchObject([
+      { content: 'Avec plaisir.', author: { staff: true } },
+    ]);
 
     // Delete asks first.
     await page.locator('.tab[data-status="pending"]').click();
@@ -190,14 +210,26 @@ describe('the moderation desk', () => {
     page.once('dialog', (d) => void d.accept());
     await hugo.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => hugo.count()).toBe(0);
-    expect((await fetch(`${site.direct}/api/v1/admin/comments/${ids.Hugo}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${site.direct}/api/v1/admin/comments/${ids.Hugo}`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('changes a setting, and shows a refused value next to its field', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Hold threshold').fill('4');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await site.admin<{ settings: { spam: { holdThreshold: number } } }>('GET', '/settings')).settings.spam.holdThreshold).toBe(4);
+    await expect
+      .poll(
+        async () =>
+          (await site.admin<{ settings: { spam: { holdThreshold: number } } }>('GET', '/settings')).settings.spam
+            .holdThreshold,
+      )
+      .toBe(4);
     await page.getByLabel('Spam threshold').fill('1000');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByLabel('Spam threshold').getAttribute('aria-invalid')).toBe('true');
@@ -221,19 +253,32 @@ describe('the moderation desk', () => {
     await page.getByRole('button', { name: 'Create a token' }).click();
     await expect.poll(() => page.locator('#new-secret').textContent()).toMatch(/^tamis_/);
     const secret = (await page.locator('#new-secret').textContent())!;
-    expect((await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status,
+    ).toBe(200);
     await noSeriousViolations('tokens');
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke Night desk' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Revoke Night desk' }).count()).toBe(0);
-    expect((await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status,
+    ).toBe(401);
   });
 
   it('shows those changes in the audit log', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await expect.poll(() => page.locator('table.audit tbody tr').count()).toBeGreaterThan(5);
     const actions = await page.locator('table.audit tbody td:nth-child(3)').allTextContents();
-    for (const action of ['token.revoke', 'token.create', 'list.add', 'settings.update', 'comment.update', 'comment.create', 'comment.delete']) expect(actions).toContain(action);
+    for (const action of [
+      'token.revoke',
+      'token.create',
+      'list.add',
+      'settings.update',
+      'comment.update',
+      'comment.create',
+      'comment.delete',
+    ])
+      expect(actions).toContain(action);
     await noSeriousViolations('audit');
   });
 
@@ -246,7 +291,13 @@ describe('the moderation desk', () => {
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByLabel('Closed to new comments').check();
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await site.admin<{ article: { closed: boolean } }>('GET', `/articles/${encodeURIComponent('desk/one')}`)).article.closed).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await site.admin<{ article: { closed: boolean } }>('GET', `/articles/${encodeURIComponent('desk/one')}`))
+            .article.closed,
+      )
+      .toBe(true);
     await noSeriousViolations('articles');
   });
 

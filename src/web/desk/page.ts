@@ -9,7 +9,8 @@ import type { Lang } from '../../http/i18n';
 export function deskPage(lang: Lang, css: string) {
   const title = lang === 'fr' ? 'Tamis · modération' : 'Tamis · moderation';
   const loading = lang === 'fr' ? 'Chargement…' : 'Loading…';
-  const noScript = lang === 'fr' ? 'Le bureau de modération a besoin de JavaScript.' : 'The moderation desk needs JavaScript.';
+  const noScript =
+    lang === 'fr' ? 'Le bureau de modération a besoin de JavaScript.' : 'The moderation desk needs JavaScript.';
   return html`<!doctype html>
 <html lang="${lang}">
 <head>

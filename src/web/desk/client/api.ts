@@ -36,9 +36,19 @@ export async function api<T>(method: string, path: string, body?: unknown, beare
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`/api/v1/admin${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store' });
+    res = await fetch(`/api/v1/admin${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
   } catch {
-    throw new ApiProblem({ status: 0, code: 'network', title: language === 'fr' ? 'Le serveur ne répond pas.' : 'The server does not answer.' });
+    throw new ApiProblem({
+      status: 0,
+      code: 'network',
+      title: language === 'fr' ? 'Le serveur ne répond pas.' : 'The server does not answer.',
+    });
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as unknown;
@@ -52,7 +62,8 @@ export async function api<T>(method: string, path: string, body?: unknown, beare
 
 export const qs = (params: Record<string, string | number | undefined | null>) => {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 };

@@ -55,7 +55,10 @@ const en = {
   editLabel: 'Text of the comment',
   inReplyTo: 'In reply to {author} ({status}):',
   verdict: 'Verdict',
-  verdicts: { approve: 'approved by the checks', hold: 'held by the checks', spam: 'judged spam' } as Record<string, string>,
+  verdicts: { approve: 'approved by the checks', hold: 'held by the checks', spam: 'judged spam' } as Record<
+    string,
+    string
+  >,
   points: '{n} pts',
   score: 'score {n}',
   email: 'Email',
@@ -78,7 +81,11 @@ const en = {
   close: 'Close',
   keysHint: 'Press ? for the keys.',
   moderation: 'Moderation',
-  moderationModes: { auto: 'auto: the checks decide', all: 'all: hold every comment', none: 'none: publish all but spam' } as Record<string, string>,
+  moderationModes: {
+    auto: 'auto: the checks decide',
+    all: 'all: hold every comment',
+    none: 'none: publish all but spam',
+  } as Record<string, string>,
   editWindowMinutes: 'Edit window (minutes)',
   maxDepth: 'Maximum reply depth',
   closeAfterDays: 'Close articles after (days, empty: never)',
@@ -212,7 +219,11 @@ const fr: Messages = {
   close: 'Fermer',
   keysHint: 'Touche ? : les raccourcis.',
   moderation: 'Modération',
-  moderationModes: { auto: 'auto : les contrôles décident', all: 'all : tout retenir', none: 'none : tout publier sauf les indésirables' },
+  moderationModes: {
+    auto: 'auto : les contrôles décident',
+    all: 'all : tout retenir',
+    none: 'none : tout publier sauf les indésirables',
+  },
   editWindowMinutes: 'Délai de modification (minutes)',
   maxDepth: 'Profondeur maximale des réponses',
   closeAfterDays: 'Fermer les articles après (jours, vide : jamais)',
@@ -268,4 +279,5 @@ const fr: Messages = {
 
 export type Lang = 'en' | 'fr';
 export const MESSAGES: Record<Lang, Messages> = { en, fr };
-export const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));
+export const fill = (text: string, params: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));

@@ -58,18 +58,32 @@ const desk: Desk = {
   },
   notify(message, action) {
     clearTimeout(undoTimer);
-    pendingUndo = action && (() => (clear(live), (pendingUndo = undefined), action.run()));
-    clear(live, h('span', {}, message), pendingUndo && h('button', { type: 'button', class: 'link undo', onclick: pendingUndo }, action!.label));
-    undoTimer = setTimeout(() => {
-      clear(live);
-      pendingUndo = undefined;
-    }, action ? 8000 : 4000);
+    pendingUndo = action
+      ? () => {
+          clear(live);
+          pendingUndo = undefined;
+          action.run();
+        }
+      : undefined;
+    clear(
+      live,
+      h('span', {}, message),
+      pendingUndo && h('button', { type: 'button', class: 'link undo', onclick: pendingUndo }, action!.label),
+    );
+    undoTimer = setTimeout(
+      () => {
+        clear(live);
+        pendingUndo = undefined;
+      },
+      action ? 8000 : 4000,
+    );
   },
   fail(error, where = alertBox) {
     const message = error instanceof ApiProblem ? error.message : String(error);
     clear(where, message);
   },
-  date: (iso) => new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
+  date: (iso) =>
+    new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
 };
 
 function setLanguage(next: Lang) {
@@ -84,7 +98,14 @@ function setLanguage(next: Lang) {
 /* ---------- sign in ---------- */
 
 function signInView(message?: string) {
-  const input = h('input', { id: 'token', type: 'password', name: 'token', autocomplete: 'current-password', required: true, 'aria-describedby': 'token-hint token-error' });
+  const input = h('input', {
+    id: 'token',
+    type: 'password',
+    name: 'token',
+    autocomplete: 'current-password',
+    required: true,
+    'aria-describedby': 'token-hint token-error',
+  });
   const error = h('p', { id: 'token-error', class: 'error', role: 'alert' }, message ?? '');
   const form = h(
     'form',
@@ -110,12 +131,34 @@ function signInView(message?: string) {
     error,
     h('button', { type: 'submit' }, t.signIn),
   );
-  clear(root, h('header', { class: 'top' }, h('h1', {}, t.title), languageButton(() => signInView())), h('main', { id: 'main' }, h('h2', {}, t.signInTitle), form));
+  clear(
+    root,
+    h(
+      'header',
+      { class: 'top' },
+      h('h1', {}, t.title),
+      languageButton(() => signInView()),
+    ),
+    h('main', { id: 'main' }, h('h2', {}, t.signInTitle), form),
+  );
   input.focus();
 }
 
 function languageButton(rerender: () => void) {
-  return h('button', { type: 'button', class: 'link', lang: lang === 'fr' ? 'en' : 'fr', 'aria-label': t.languageLabel, onclick: () => (setLanguage(lang === 'fr' ? 'en' : 'fr'), rerender()) }, t.language);
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      lang: lang === 'fr' ? 'en' : 'fr',
+      'aria-label': t.languageLabel,
+      onclick: () => {
+        setLanguage(lang === 'fr' ? 'en' : 'fr');
+        rerender();
+      },
+    },
+    t.language,
+  );
 }
 
 /* ---------- the shell ---------- */
@@ -131,7 +174,11 @@ function shell() {
       'ul',
       {},
       SECTIONS.map((name) =>
-        h('li', {}, h('a', { href: `#${name}`, 'aria-current': name === section ? 'page' : null, 'data-section': name }, t[name])),
+        h(
+          'li',
+          {},
+          h('a', { href: `#${name}`, 'aria-current': name === section ? 'page' : null, 'data-section': name }, t[name]),
+        ),
       ),
     ),
   );
@@ -145,7 +192,12 @@ function shell() {
       { class: 'top' },
       h('h1', {}, t.title),
       nav,
-      h('div', { class: 'tools' }, languageButton(shell), h('button', { type: 'button', class: 'link', onclick: signOut }, t.signOut)),
+      h(
+        'div',
+        { class: 'tools' },
+        languageButton(shell),
+        h('button', { type: 'button', class: 'link', onclick: signOut }, t.signOut),
+      ),
     ),
     alertBox,
     main,
@@ -224,7 +276,13 @@ function renderTabs() {
     STATUSES.map((status) =>
       h(
         'button',
-        { type: 'button', class: 'tab', 'aria-pressed': String(status === q.status), 'data-status': status, onclick: () => openTab(status) },
+        {
+          type: 'button',
+          class: 'tab',
+          'aria-pressed': String(status === q.status),
+          'data-status': status,
+          onclick: () => openTab(status),
+        },
         t[status],
         ' ',
         h('span', { class: 'count' }, q.counts[status] ?? '…'),
@@ -262,7 +320,16 @@ async function loadPage(fresh: boolean) {
 }
 
 function renderQueue() {
-  queue ??= { status: 'pending', q: '', article: '', comments: [], nextCursor: null, current: 0, selected: new Set(), counts: {} };
+  queue ??= {
+    status: 'pending',
+    q: '',
+    article: '',
+    comments: [],
+    nextCursor: null,
+    current: 0,
+    selected: new Set(),
+    counts: {},
+  };
   const q = queue;
   tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': t.statuses });
   const search = h('input', { id: 'q', type: 'search', name: 'q', value: q.q });
@@ -287,7 +354,16 @@ function renderQueue() {
   bulkBar = h('div', { class: 'bulk', role: 'group', 'aria-label': t.bulkLabel });
   list = h('ol', { class: 'queue', 'aria-label': t.queue });
   more = h('div', { class: 'more' });
-  clear(main, h('h2', { class: 'visually-hidden' }, t.queue), tabs, filters, bulkBar, list, more, h('p', { class: 'hint' }, t.keysHint));
+  clear(
+    main,
+    h('h2', { class: 'visually-hidden' }, t.queue),
+    tabs,
+    filters,
+    bulkBar,
+    list,
+    more,
+    h('p', { class: 'hint' }, t.keysHint),
+  );
   renderTabs();
   void loadCounts();
   void loadPage(true);
@@ -309,7 +385,10 @@ function renderList() {
   if (!queue) return;
   const q = queue;
   q.current = Math.min(q.current, Math.max(0, q.comments.length - 1));
-  clear(list, q.comments.length === 0 ? h('li', { class: 'empty' }, t.empty) : q.comments.map((c, i) => commentItem(c, i)));
+  clear(
+    list,
+    q.comments.length === 0 ? h('li', { class: 'empty' }, t.empty) : q.comments.map((c, i) => commentItem(c, i)),
+  );
   clear(more, q.nextCursor && h('button', { type: 'button', onclick: () => loadPage(false) }, t.loadMore));
   renderBulk();
 }
@@ -332,7 +411,16 @@ function renderBulk() {
     h('span', { class: 'check' }, all, h('label', { for: 'select-all' }, t.selectAll)),
     h('span', { class: 'selected' }, fill(t.selected, { n: q.selected.size })),
     movesFrom(q.status).map((a) =>
-      h('button', { type: 'button', disabled: q.selected.size === 0, 'data-bulk': a.status, onclick: () => decide([...q.selected], a.status) }, a.label()),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: q.selected.size === 0,
+          'data-bulk': a.status,
+          onclick: () => decide([...q.selected], a.status),
+        },
+        a.label(),
+      ),
     ),
   );
 }
@@ -365,7 +453,12 @@ function commentItem(c: Comment, index: number) {
     h(
       'div',
       { class: 'head' },
-      h('span', { class: 'check' }, box, h('label', { for: `sel-${c.id}`, class: 'visually-hidden' }, `${t.select} ${c.author.name}`)),
+      h(
+        'span',
+        { class: 'check' },
+        box,
+        h('label', { for: `sel-${c.id}`, class: 'visually-hidden' }, `${t.select} ${c.author.name}`),
+      ),
       h('h3', { id: headingId }, c.author.name, c.staff && h('span', { class: 'badge' }, t.staff)),
       h('time', { datetime: c.createdAt }, desk.date(c.createdAt)),
     ),
@@ -375,7 +468,24 @@ function commentItem(c: Comment, index: number) {
       c.author.email && [h('dt', {}, t.email), h('dd', {}, c.author.email)],
       c.ip && [h('dt', {}, t.ip), h('dd', {}, c.ip)],
       c.userAgent && [h('dt', {}, t.userAgent), h('dd', { class: 'ua' }, c.userAgent)],
-      [h('dt', {}, t.article), h('dd', {}, h('a', { href: '#queue', onclick: (e: Event) => (e.preventDefault(), filterArticle(c.articleId)) }, c.articleId))],
+      [
+        h('dt', {}, t.article),
+        h(
+          'dd',
+          {},
+          h(
+            'a',
+            {
+              href: '#queue',
+              onclick: (e: Event) => {
+                e.preventDefault();
+                filterArticle(c.articleId);
+              },
+            },
+            c.articleId,
+          ),
+        ),
+      ],
       c.author.website && [h('dt', {}, 'Web'), h('dd', {}, c.author.website)],
     ),
     c.parent &&
@@ -385,19 +495,49 @@ function commentItem(c: Comment, index: number) {
         h('p', { class: 'hint' }, fill(t.inReplyTo, { author: c.parent.author, status: t[c.parent.status] })),
         h('p', {}, c.parent.excerpt),
       ),
-    h('div', { class: 'text' }, c.content.split(/\n+/).map((line) => h('p', {}, line))),
+    h(
+      'div',
+      { class: 'text' },
+      c.content.split(/\n+/).map((line) => h('p', {}, line)),
+    ),
     h(
       'ul',
       { class: 'chips', 'aria-label': t.verdict },
-      chip(`${t.verdicts[c.verdict] ?? c.verdict} · ${fill(t.score, { n: round(c.score) })}`, null, `verdict ${c.verdict}`),
-      c.reasons.map((r) => chip(`${r.rule} ${r.score >= 0 ? '+' : ''}${round(r.score)}${r.detail ? ` · ${r.detail}` : ''}`, fill(t.points, { n: round(r.score) }))),
+      chip(
+        `${t.verdicts[c.verdict] ?? c.verdict} · ${fill(t.score, { n: round(c.score) })}`,
+        null,
+        `verdict ${c.verdict}`,
+      ),
+      c.reasons.map((r) =>
+        chip(
+          `${r.rule} ${r.score >= 0 ? '+' : ''}${round(r.score)}${r.detail ? ` · ${r.detail}` : ''}`,
+          fill(t.points, { n: round(r.score) }),
+        ),
+      ),
     ),
     h(
       'div',
       { class: 'actions' },
-      movesFrom(c.status).map((a) => h('button', { type: 'button', 'data-action': a.status, onclick: () => decide([c.id], a.status) }, a.label(), a.key && h('kbd', {}, a.key))),
-      h('button', { type: 'button', 'data-action': 'edit', onclick: () => openEditor(c, item, 'edit') }, t.edit, h('kbd', {}, 'e')),
-      h('button', { type: 'button', 'data-action': 'reply', onclick: () => openEditor(c, item, 'reply') }, t.reply, h('kbd', {}, 'r')),
+      movesFrom(c.status).map((a) =>
+        h(
+          'button',
+          { type: 'button', 'data-action': a.status, onclick: () => decide([c.id], a.status) },
+          a.label(),
+          a.key && h('kbd', {}, a.key),
+        ),
+      ),
+      h(
+        'button',
+        { type: 'button', 'data-action': 'edit', onclick: () => openEditor(c, item, 'edit') },
+        t.edit,
+        h('kbd', {}, 'e'),
+      ),
+      h(
+        'button',
+        { type: 'button', 'data-action': 'reply', onclick: () => openEditor(c, item, 'reply') },
+        t.reply,
+        h('kbd', {}, 'r'),
+      ),
       h('button', { type: 'button', class: 'danger', 'data-action': 'delete', onclick: () => remove(c) }, t.delete),
     ),
     h('div', { class: 'editor' }),
@@ -516,14 +656,19 @@ function openEditor(c: Comment, item: HTMLElement, mode: 'edit' | 'reply') {
         event.preventDefault();
         try {
           if (mode === 'edit') {
-            const { comment } = await api<{ comment: Comment }>('PATCH', `/comments/${encodeURIComponent(c.id)}`, { content: area.value });
+            const { comment } = await api<{ comment: Comment }>('PATCH', `/comments/${encodeURIComponent(c.id)}`, {
+              content: area.value,
+            });
             Object.assign(c, comment);
             const index = queue!.comments.indexOf(c);
             renderList();
             setCurrent(index);
             desk.notify(t.saved);
           } else {
-            await api('POST', `/articles/${encodeURIComponent(c.articleId)}/comments`, { content: area.value, parentId: c.id });
+            await api('POST', `/articles/${encodeURIComponent(c.articleId)}/comments`, {
+              content: area.value,
+              parentId: c.id,
+            });
             close();
             desk.notify(t.replied);
           }
@@ -552,7 +697,11 @@ function keyHelp() {
     'dialog',
     { class: 'keys', 'aria-labelledby': 'keys-title' },
     h('h2', { id: 'keys-title' }, t.keysTitle),
-    h('dl', {}, t.keys.map(([key, what]) => [h('dt', {}, h('kbd', {}, key!)), h('dd', {}, what!)])),
+    h(
+      'dl',
+      {},
+      t.keys.map(([key, what]) => [h('dt', {}, h('kbd', {}, key!)), h('dd', {}, what!)]),
+    ),
     h('form', { method: 'dialog' }, h('button', { type: 'submit' }, t.close)),
   );
   dialog.addEventListener('close', () => dialog.remove());
@@ -573,7 +722,11 @@ addEventListener('keydown', (event) => {
     keyHelp();
     return;
   }
-  if (key === 'u' && pendingUndo) return event.preventDefault(), pendingUndo();
+  if (key === 'u' && pendingUndo) {
+    event.preventDefault();
+    pendingUndo();
+    return;
+  }
   if (key === 'j' || key === 'k') {
     event.preventDefault();
     // The first press goes to the current comment; then each moves.
@@ -588,7 +741,11 @@ addEventListener('keydown', (event) => {
     if (action.status !== q.status) void decide([current.id], action.status);
     return;
   }
-  if (key === 'e' || key === 'r') return event.preventDefault(), openEditor(current, item, key === 'e' ? 'edit' : 'reply');
+  if (key === 'e' || key === 'r') {
+    event.preventDefault();
+    openEditor(current, item, key === 'e' ? 'edit' : 'reply');
+    return;
+  }
   if (key === 'x') {
     event.preventDefault();
     q.selected.has(current.id) ? q.selected.delete(current.id) : q.selected.add(current.id);

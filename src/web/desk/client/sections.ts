@@ -7,7 +7,12 @@ import type { Desk } from './main';
 type Settings = Record<string, unknown> & { spam: Record<string, number> };
 
 /** A labelled input with its error line (aria-describedby), keyed by the API's field path. */
-function field(label: string, input: HTMLInputElement | HTMLSelectElement, errors: Map<string, HTMLElement>, path: string) {
+function field(
+  label: string,
+  input: HTMLInputElement | HTMLSelectElement,
+  errors: Map<string, HTMLElement>,
+  path: string,
+) {
   const id = input.id || uid('f');
   input.id = id;
   const error = h('p', { id: `${id}-error`, class: 'error' });
@@ -28,7 +33,17 @@ function showErrors(errors: Map<string, HTMLElement>, problem: unknown) {
   return Object.keys(fields).length > 0;
 }
 
-const WEIGHTS = ['weightLink', 'weightManyLinks', 'weightPromotion', 'weightSpamTopic', 'weightLanguageMismatch', 'weightDisposableEmail', 'weightUserAgentLibrary', 'weightSpamByEmail', 'learnerWeight'];
+const WEIGHTS = [
+  'weightLink',
+  'weightManyLinks',
+  'weightPromotion',
+  'weightSpamTopic',
+  'weightLanguageMismatch',
+  'weightDisposableEmail',
+  'weightUserAgentLibrary',
+  'weightSpamByEmail',
+  'learnerWeight',
+];
 
 export async function settingsView(main: HTMLElement, desk: Desk) {
   const t = desk.t;
@@ -41,11 +56,28 @@ export async function settingsView(main: HTMLElement, desk: Desk) {
   }
   const errors = new Map<string, HTMLElement>();
   const summary = h('p', { class: 'error', role: 'alert' });
-  const moderation = h('select', { id: 'set-moderation' }, ['auto', 'all', 'none'].map((m) => h('option', { value: m, selected: settings.moderation === m }, t.moderationModes[m] ?? m)));
-  const number = (id: string, value: unknown, step = '1') => h('input', { id: `set-${id}`, type: 'number', step, value: value === null || value === undefined ? '' : String(value) });
-  const top = { editWindowMinutes: number('editWindowMinutes', settings.editWindowMinutes), maxDepth: number('maxDepth', settings.maxDepth), closeAfterDays: number('closeAfterDays', settings.closeAfterDays) };
+  const moderation = h(
+    'select',
+    { id: 'set-moderation' },
+    ['auto', 'all', 'none'].map((m) =>
+      h('option', { value: m, selected: settings.moderation === m }, t.moderationModes[m] ?? m),
+    ),
+  );
+  const number = (id: string, value: unknown, step = '1') =>
+    h('input', {
+      id: `set-${id}`,
+      type: 'number',
+      step,
+      value: value === null || value === undefined ? '' : String(value),
+    });
+  const top = {
+    editWindowMinutes: number('editWindowMinutes', settings.editWindowMinutes),
+    maxDepth: number('maxDepth', settings.maxDepth),
+    closeAfterDays: number('closeAfterDays', settings.closeAfterDays),
+  };
   const spam: Record<string, HTMLInputElement> = {};
-  for (const key of ['holdThreshold', 'spamThreshold', ...WEIGHTS]) spam[key] = number(`spam-${key}`, settings.spam[key], 'any');
+  for (const key of ['holdThreshold', 'spamThreshold', ...WEIGHTS])
+    spam[key] = number(`spam-${key}`, settings.spam[key], 'any');
   const form = h(
     'form',
     {
@@ -92,7 +124,12 @@ export async function settingsView(main: HTMLElement, desk: Desk) {
       field(t.holdThreshold, spam.holdThreshold!, errors, 'spam.holdThreshold'),
       field(t.spamThreshold, spam.spamThreshold!, errors, 'spam.spamThreshold'),
     ),
-    h('fieldset', {}, h('legend', {}, t.weightsSection), WEIGHTS.map((key) => field(key, spam[key]!, errors, `spam.${key}`))),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t.weightsSection),
+      WEIGHTS.map((key) => field(key, spam[key]!, errors, `spam.${key}`)),
+    ),
     summary,
     h('button', { type: 'submit' }, t.save),
   );
@@ -110,8 +147,16 @@ interface Entry {
 export async function listsView(main: HTMLElement, desk: Desk) {
   const t = desk.t;
   const errors = new Map<string, HTMLElement>();
-  const listSelect = h('select', { id: 'list-list' }, ['disallowed', 'moderation'].map((l) => h('option', { value: l }, t.lists_[l] ?? l)));
-  const kind = h('select', { id: 'list-kind' }, ['word', 'ip', 'cidr', 'email', 'domain'].map((k) => h('option', { value: k }, k)));
+  const listSelect = h(
+    'select',
+    { id: 'list-list' },
+    ['disallowed', 'moderation'].map((l) => h('option', { value: l }, t.lists_[l] ?? l)),
+  );
+  const kind = h(
+    'select',
+    { id: 'list-kind' },
+    ['word', 'ip', 'cidr', 'email', 'domain'].map((k) => h('option', { value: k }, k)),
+  );
   const value = h('input', { id: 'list-value', type: 'text', required: true });
   const summary = h('p', { class: 'error', role: 'alert' });
   const table = h('div', {});
@@ -125,7 +170,15 @@ export async function listsView(main: HTMLElement, desk: Desk) {
           : h(
               'table',
               {},
-              h('thead', {}, h('tr', {}, [t.list, t.kind, t.value, t.created, ''].map((x) => h('th', { scope: 'col' }, x)))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  [t.list, t.kind, t.value, t.created, ''].map((x) => h('th', { scope: 'col' }, x)),
+                ),
+              ),
               h(
                 'tbody',
                 {},
@@ -218,7 +271,15 @@ export async function tokensView(main: HTMLElement, desk: Desk) {
         h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, [t.name, t.created, t.lastUsed, t.revoked, ''].map((x) => h('th', { scope: 'col' }, x)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [t.name, t.created, t.lastUsed, t.revoked, ''].map((x) => h('th', { scope: 'col' }, x)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -309,20 +370,37 @@ export function articlesView(main: HTMLElement, desk: Desk) {
       'select',
       { id: 'article-moderation' },
       h('option', { value: '', selected: article.moderation === null }, t.siteSetting),
-      ['auto', 'all', 'none'].map((m) => h('option', { value: m, selected: article.moderation === m }, t.moderationModes[m] ?? m)),
+      ['auto', 'all', 'none'].map((m) =>
+        h('option', { value: m, selected: article.moderation === m }, t.moderationModes[m] ?? m),
+      ),
     );
     clear(
       detail,
       h('h3', {}, article.id),
-      h('p', {}, `${t.comments}: `, (['pending', 'approved', 'spam', 'trash'] as const).map((s) => `${t[s]} ${article.comments[s] ?? 0}`).join(' · ')),
+      h(
+        'p',
+        {},
+        `${t.comments}: `,
+        (['pending', 'approved', 'spam', 'trash'] as const)
+          .map((s) => `${t[s]} ${article.comments[s] ?? 0}`)
+          .join(' · '),
+      ),
       h(
         'form',
         {
           onsubmit: async (event: Event) => {
             event.preventDefault();
             try {
-              const body = { closed: closed.checked, language: language.value.trim() || null, moderation: moderation.value || null };
-              const { article: next } = await api<{ article: ArticleInfo }>('PUT', `/articles/${encodeURIComponent(article.id)}`, body);
+              const body = {
+                closed: closed.checked,
+                language: language.value.trim() || null,
+                moderation: moderation.value || null,
+              };
+              const { article: next } = await api<{ article: ArticleInfo }>(
+                'PUT',
+                `/articles/${encodeURIComponent(article.id)}`,
+                body,
+              );
               render(next);
               desk.notify(t.saved);
             } catch (e) {
@@ -348,7 +426,8 @@ export function articlesView(main: HTMLElement, desk: Desk) {
         try {
           render((await api<{ article: ArticleInfo }>('GET', `/articles/${encodeURIComponent(articleId)}`)).article);
         } catch (e) {
-          if (e instanceof ApiProblem && e.problem.status === 404) render({ id: articleId, closed: false, open: true, language: null, moderation: null, comments: {} });
+          if (e instanceof ApiProblem && e.problem.status === 404)
+            render({ id: articleId, closed: false, open: true, language: null, moderation: null, comments: {} });
           else desk.fail(e, summary);
         }
       },
@@ -373,10 +452,14 @@ export async function auditView(main: HTMLElement, desk: Desk) {
   const t = desk.t;
   const body = h('tbody', {});
   const more = h('div', { class: 'more' });
-  const snapshot = (value: unknown) => (value === null || value === undefined ? '—' : h('pre', {}, JSON.stringify(value, null, 1)));
+  const snapshot = (value: unknown) =>
+    value === null || value === undefined ? '—' : h('pre', {}, JSON.stringify(value, null, 1));
   const load = async (cursor?: string) => {
     try {
-      const page = await api<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', `/audit${qs({ limit: 50, cursor })}`);
+      const page = await api<{ entries: AuditEntry[]; nextCursor: string | null }>(
+        'GET',
+        `/audit${qs({ limit: 50, cursor })}`,
+      );
       for (const e of page.entries) {
         body.append(
           h(
@@ -391,7 +474,10 @@ export async function auditView(main: HTMLElement, desk: Desk) {
           ),
         );
       }
-      clear(more, page.nextCursor && h('button', { type: 'button', onclick: () => load(page.nextCursor!) }, t.loadMore));
+      clear(
+        more,
+        page.nextCursor && h('button', { type: 'button', onclick: () => load(page.nextCursor!) }, t.loadMore),
+      );
     } catch (e) {
       desk.fail(e);
     }
@@ -399,7 +485,24 @@ export async function auditView(main: HTMLElement, desk: Desk) {
   clear(
     main,
     h('h2', {}, t.audit),
-    h('div', { class: 'scroll' }, h('table', { class: 'audit' }, h('thead', {}, h('tr', {}, [t.when, t.who, t.action, t.target, t.before, t.after].map((x) => h('th', { scope: 'col' }, x)))), body)),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'audit' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [t.when, t.who, t.action, t.target, t.before, t.after].map((x) => h('th', { scope: 'col' }, x)),
+          ),
+        ),
+        body,
+      ),
+    ),
     more,
   );
   await load();
@@ -435,19 +538,39 @@ export async function statsView(main: HTMLElement, desk: Desk) {
       return statuses.map((s) => {
         const hgt = (d[s] / max) * height;
         y -= hgt;
-        return svg('rect', { x: i * bar + 1, y, width: Math.max(1, bar - 2), height: hgt, class: `bar ${s}` }, svg('title', {}, `${d.day} · ${t[s]} ${d[s]}`));
+        return svg(
+          'rect',
+          { x: i * bar + 1, y, width: Math.max(1, bar - 2), height: hgt, class: `bar ${s}` },
+          svg('title', {}, `${d.day} · ${t[s]} ${d[s]}`),
+        );
       });
     }),
     svg('text', { x: 0, y: height + 16, class: 'axis' }, stats.days[0]?.day ?? ''),
     svg('text', { x: width, y: height + 16, class: 'axis', 'text-anchor': 'end' }, stats.days.at(-1)?.day ?? ''),
   );
-  const legend = h('ul', { class: 'legend' }, statuses.map((s) => h('li', {}, h('span', { class: `swatch ${s}` }), t[s])));
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    statuses.map((s) => h('li', {}, h('span', { class: `swatch ${s}` }), t[s])),
+  );
   const rules = h(
     'table',
     {},
     h('caption', {}, t.perRule),
-    h('thead', {}, h('tr', {}, [t.rule, t.spam, t.held].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, stats.rules.map((r) => h('tr', {}, h('td', {}, h('code', {}, r.rule)), h('td', {}, r.spam), h('td', {}, r.hold)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [t.rule, t.spam, t.held].map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      stats.rules.map((r) => h('tr', {}, h('td', {}, h('code', {}, r.rule)), h('td', {}, r.spam), h('td', {}, r.hold))),
+    ),
   );
   clear(
     main,
@@ -459,7 +582,16 @@ export async function statsView(main: HTMLElement, desk: Desk) {
         'section',
         {},
         h('h3', {}, t.learner),
-        h('dl', { class: 'meta' }, h('dt', {}, t.vocabulary), h('dd', {}, learner.vocabulary), h('dt', {}, t.trainedSpam), h('dd', {}, learner.trained.spam), h('dt', {}, t.trainedHam), h('dd', {}, learner.trained.ham)),
+        h(
+          'dl',
+          { class: 'meta' },
+          h('dt', {}, t.vocabulary),
+          h('dd', {}, learner.vocabulary),
+          h('dt', {}, t.trainedSpam),
+          h('dd', {}, learner.trained.spam),
+          h('dt', {}, t.trainedHam),
+          h('dd', {}, learner.trained.ham),
+        ),
       ),
   );
 }
