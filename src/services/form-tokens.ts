@@ -14,6 +14,19 @@ export async function issueFormToken(deps: Deps, articleId: string) {
   return deps.keys.sign(`form.${toBase64Url(enc.encode(articleId))}.${deps.clock.now()}.${toBase64Url(randomBytes(9))}`);
 }
 
+/** How long the shared token of a form without JavaScript stays the same (GET …/thread.html). */
+export const PAGE_TOKEN_BUCKET_MS = 10 * 60_000;
+
+/**
+ * The token of a form served without JavaScript in a cached, shared fragment (GET …/thread.html):
+ * one per article every PAGE_TOKEN_BUCKET_MS, signed, its time the start of that period (so a form
+ * sent sooner than minSeconds after it is still caught, and never a reader's). It is not used up by
+ * a comment: the spam checks weigh it a little (weightFormTokenShared) instead.
+ */
+export async function issuePageToken(deps: Deps, articleId: string, bucketStart: number) {
+  return deps.keys.sign(`page.${toBase64Url(enc.encode(articleId))}.${bucketStart}`);
+}
+
 /**
  * Verifies a form token. A token a stored comment was sent with is `used`; a fresh one (not past
  * `formTokenMaxAgeSeconds`) comes back with the use the comment's insert writes (useFormToken, in
@@ -33,6 +46,9 @@ export async function readFormToken(
   // Tokens issued before the nonce have three parts; they serve once too (the signature is the id).
   const [kind, article, issued, ...rest] = payload?.split('.') ?? [];
   const articleBytes = fromBase64Url(article ?? '');
+  if (kind === 'page' && rest.length === 0 && articleBytes && dec.decode(articleBytes) === articleId && /^\d+$/.test(issued ?? '')) {
+    return { state: { state: 'shared', ageMs: now - Number(issued) } };
+  }
   if (kind !== 'form' || !articleBytes || dec.decode(articleBytes) !== articleId || !/^\d+$/.test(issued ?? '') || rest.length > 1) {
     return { state: { state: 'invalid' } };
   }

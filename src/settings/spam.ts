@@ -40,6 +40,12 @@ export const SpamSettingsSchema = z
     weightFormTokenInvalid: weight(4),
     weightFormTokenTooFast: weight(10),
     weightFormTokenExpired: weight(4),
+    /**
+     * The shared token of a form served without JavaScript (GET …/thread.html): the same for every
+     * reader of the article for a few minutes, so it cannot serve one comment only. It still proves
+     * the form came from Tamis for this article, and when at the earliest (minSeconds).
+     */
+    weightFormTokenShared: weight(2),
 
     /** Number of links (content and website field) from which a comment is held, as in WordPress. */
     maxLinks: z.number().int().min(1).max(100).default(2),

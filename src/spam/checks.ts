@@ -44,6 +44,7 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
     case 'used':
       // Weighs as a forged one: a reader who posts twice from one page is not refused, a replay gains nothing.
       return [signal('form_token', settings.weightFormTokenInvalid, 'form token already used by another comment')];
+    case 'shared':
     case 'ok': {
       if (formToken.ageMs < settings.minSeconds * 1000) {
         const seconds = (Math.max(0, formToken.ageMs) / 1000).toFixed(1);
@@ -53,6 +54,7 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
         const hours = Math.round(formToken.ageMs / 3_600_000);
         return [signal('form_token', settings.weightFormTokenExpired, `form token ${hours} h old`)];
       }
+      if (formToken.state === 'shared') return [signal('form_token', settings.weightFormTokenShared, 'shared token of a form without JavaScript')];
       return [];
     }
   }

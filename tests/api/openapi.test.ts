@@ -150,6 +150,11 @@ const TABLE: Record<string, Case[]> = {
     [304, 'not modified', async (f) => send(f, 'GET', commentsOf('a1'), { headers: { 'If-None-Match': (await send(f, 'GET', commentsOf('a1'))).headers.get('etag')! } })],
     [422, 'a bad limit', (f) => send(f, 'GET', `${commentsOf('a1')}?limit=0`)],
   ],
+  'GET /api/v1/articles/{articleId}/thread.html': [
+    [200, 'the fragment', (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html?lang=fr&return=https%3A%2F%2Fjournal.example.fr%2Fa1')],
+    [304, 'not modified', async (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html', { headers: { 'If-None-Match': (await send(f, 'GET', '/api/v1/articles/a1/thread.html')).headers.get('etag')! } })],
+    [422, 'an unknown language', (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html?lang=de')],
+  ],
   'GET /api/v1/counts': [
     [200, 'one article', (f) => send(f, 'GET', '/api/v1/counts?article=a1')],
     [200, 'two articles', (f) => send(f, 'GET', '/api/v1/counts?article=a1&article=b2')],

@@ -3,12 +3,15 @@ import type { Context } from 'hono';
 import { iso, type AppEnv } from '../../deps';
 import { createComment } from '../../services/comments';
 import { toOwnComment, visibleStatus } from '../../services/public';
+import { PAGE_TOKEN_BUCKET_MS, issuePageToken } from '../../services/form-tokens';
 import { commentForm, openThread } from '../../services/threads';
+import { loadSettings } from '../../settings';
 import { httpOrigin, originAllowed, requestMeta } from '../client';
 import { pickLanguage, type Lang } from '../i18n';
 import { bodyType, jsonOrFormBody, sentBody } from '../middleware/body';
 import { body, bodyProblems, json, problems, router, limitedTexts } from '../openapi';
-import { cursorQuery, enumQuery, limitQuery } from '../params';
+import { cursorQuery, enumQuery, limitQuery, optionalQuery } from '../params';
+import { threadFragment } from '../thread-html';
 import { ArticleParam, OwnComment, SubmissionSchema, Thread } from '../schemas';
 
 /** An article's public side: the comment form's token, posting, and the approved thread. */
@@ -25,7 +28,7 @@ const postComment = createRoute({
   path: '/{articleId}/comments',
   summary: 'Post a comment',
   description:
-    "JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the Referer with #comment-<id> or #comment-pending, if the Referer is an http(s) URL whose origin is in ALLOWED_ORIGINS (with `*`: the request's own Origin); otherwise a short HTML page. A comment judged spam is answered exactly like a pending one. With ALLOWED_ORIGINS a list, a post whose Origin (or Referer) is another site's is refused: 403 `origin_not_allowed`. A form token serves one comment: sent again, it counts against the comment in the spam checks; two posts sent at once with one token, the second is answered 409 `form_token_used`. Refusals come in this order: 422, 404 `parent_not_found` / 403 `comments_closed`, 429 (flood control by IP, with Retry-After), 409 `duplicate_comment`.",
+    "JSON or a plain HTML form. When the client accepts text/html (a form without JavaScript), the answer is 303 back to the page with #comment-<id> or #comment-pending: to the form's hidden field `return`, else to the Referer, if it is an absolute http(s) URL whose origin is in ALLOWED_ORIGINS (with `*`: the request's own Origin); otherwise a short HTML page. A comment judged spam is answered exactly like a pending one. With ALLOWED_ORIGINS a list, a post whose Origin (or Referer) is another site's is refused: 403 `origin_not_allowed`. A form token serves one comment: sent again, it counts against the comment in the spam checks; two posts sent at once with one token, the second is answered 409 `form_token_used`. Refusals come in this order: 422, 404 `parent_not_found` / 403 `comments_closed`, 429 (flood control by IP, with Retry-After), 409 `duplicate_comment`.",
   middleware: [jsonOrFormBody] as const,
   request: { params: ArticleParam, body: body(SubmissionSchema, true) },
   responses: {
@@ -71,18 +74,22 @@ function prefersHtml(c: Context): boolean {
 }
 
 /**
- * Back to the page the form was on: the Referer, when it is an http(s) URL whose origin is in
- * ALLOWED_ORIGINS. With `*`, its origin must also be the request's Origin, which the browser sets
- * and a page cannot: Tamis then only ever sends a browser back to the site that posted.
+ * Back to the page the form was on: the form's hidden field `return` (browsers send only the origin
+ * as Referer across origins), else the Referer; either only when it is an absolute http(s) URL whose
+ * origin is in ALLOWED_ORIGINS. With `*`, its origin must also be the request's Origin, which the
+ * browser sets and a page cannot: Tamis then only ever sends a browser back to the site that posted.
  */
 function redirectTarget(c: Context<AppEnv>, fragment: string): string | null {
-  const referer = c.req.header('referer');
-  const origin = referer === undefined ? null : httpOrigin(referer);
-  if (origin === null || !originAllowed(c.var.deps.config.ALLOWED_ORIGINS, origin)) return null;
-  if (c.var.deps.config.ALLOWED_ORIGINS.includes('*') && c.req.header('origin') !== origin) return null;
-  const url = new URL(referer!);
-  url.hash = fragment;
-  return url.href;
+  const sent = sentBody(c).return;
+  for (const candidate of [typeof sent === 'string' ? sent : undefined, c.req.header('referer')]) {
+    const origin = candidate === undefined ? null : httpOrigin(candidate);
+    if (origin === null || !originAllowed(c.var.deps.config.ALLOWED_ORIGINS, origin)) continue;
+    if (c.var.deps.config.ALLOWED_ORIGINS.includes('*') && c.req.header('origin') !== origin) continue;
+    const url = new URL(candidate!);
+    url.hash = fragment;
+    return url.href;
+  }
+  return null;
 }
 
 /** What a form post without a page to go back to gets: a few words, nothing of what was sent. */
@@ -120,6 +127,59 @@ articles.openapi(readThread, async (c) => {
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(thread.etag)) return c.body(null, 304);
   // The page as serialized once, kept under its ETag (services/threads.ts).
   return c.body((await thread.page()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+});
+
+const ThreadHtmlQuery = ThreadQuery.extend({
+  lang: enumQuery(['fr', 'en'], 'en').describe('The language of the fragment.'),
+  return: optionalQuery(z.string().max(2000)).describe('The page’s address, for the form’s hidden field `return`: an absolute http(s) URL on an allowed origin (anything else is ignored).'),
+});
+
+const readThreadHtml = createRoute({
+  method: 'get',
+  path: '/{articleId}/thread.html',
+  summary: 'The thread and the form as an HTML fragment',
+  description:
+    'For pages without JavaScript and for sites that include the thread server-side: the approved thread (as GET …/comments, with a link to the next page) and the comment form as a plain HTML form (posted form-encoded, 303 back to `return`), no <html> wrapper. The same ETag / 304 and Cache-Control as the JSON thread. Being cached and shared, the form carries no single-use token: it carries the article’s shared token, renewed every 10 minutes (the ETag changes with it), which the spam checks weigh a little (weightFormTokenShared) beside the honeypot and minSeconds.',
+  request: { params: ArticleParam, query: ThreadHtmlQuery },
+  responses: {
+    200: { description: 'The fragment', content: { 'text/html': { schema: z.string() } } },
+    304: { description: 'Not modified' },
+    422: problems[422],
+  },
+});
+
+articles.openapi(readThreadHtml, async (c) => {
+  const { articleId } = c.req.valid('param');
+  const { lang, return: back, ...query } = c.req.valid('query');
+  const { deps } = c.var;
+  const thread = await openThread(deps, articleId, query);
+  const bucket = Math.floor(deps.clock.now() / PAGE_TOKEN_BUCKET_MS);
+  const etag = thread.etag.replace(/"$/, `-h${lang}${bucket}"`);
+  c.header('ETag', etag);
+  c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
+  c.header('Vary', 'Accept-Encoding', { append: true });
+  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+  const [bytes, settings, token] = await Promise.all([thread.page(), loadSettings(deps), issuePageToken(deps, articleId, bucket * PAGE_TOKEN_BUCKET_MS)]);
+  const page = JSON.parse(new TextDecoder().decode(bytes)) as Parameters<typeof threadFragment>[0]['page'];
+  const self = new URL(c.req.url);
+  const origin = back === undefined ? null : httpOrigin(back);
+  let nextHref: string | null = null;
+  if (page.nextCursor) {
+    const next = new URL(self);
+    next.searchParams.set('cursor', page.nextCursor);
+    nextHref = next.href;
+  }
+  const html = threadFragment({
+    articleId,
+    lang,
+    page,
+    action: `${self.origin}/api/v1/articles/${encodeURIComponent(articleId)}/comments`,
+    token,
+    honeypot: settings.spam.honeypotField,
+    returnTo: origin !== null && originAllowed(deps.config.ALLOWED_ORIGINS, origin) ? back! : null,
+    nextHref,
+  });
+  return c.html(html, 200);
 });
 
 const getForm = createRoute({

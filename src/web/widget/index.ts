@@ -8,7 +8,13 @@
  * tokens of their own comments until the edit window closes.
  */
 import css from './widget.css';
-import { langOf, STRINGS, type Lang, type Strings } from './strings';
+import { STRINGS, type Lang, type Strings } from './strings';
+
+/** `data-lang` on the element, else the page's `<html lang>`; French or English (the default). */
+function langOf(el: Element): Lang {
+  const tag = (el.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase();
+  return tag.startsWith('fr') ? 'fr' : 'en';
+}
 
 interface Author {
   name: string;

@@ -1,4 +1,7 @@
-/** What the widget says, in French (the wording French readers know from WordPress) and English. */
+/**
+ * What the widget says (and the thread fragment the server renders for pages without JavaScript,
+ * GET …/thread.html), in French (the wording French readers know from WordPress) and English. No DOM here.
+ */
 export const STRINGS = {
   fr: {
     count: (n: number) => `${n} commentaire${n > 1 ? 's' : ''}`,
@@ -72,9 +75,3 @@ export const STRINGS = {
 
 export type Lang = keyof typeof STRINGS;
 export type Strings = (typeof STRINGS)['fr'];
-
-/** `data-lang` on the element, else the page's `<html lang>`; French or English (the default). */
-export function langOf(el: Element): Lang {
-  const tag = (el.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase();
-  return tag.startsWith('fr') ? 'fr' : 'en';
-}

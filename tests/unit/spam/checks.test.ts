@@ -44,6 +44,9 @@ describe('form token', () => {
     [{ state: 'ok', ageMs: 3_600_000 }, 0, undefined],
     [{ state: 'ok', ageMs: 86_400_000 }, 0, undefined],
     [{ state: 'ok', ageMs: 86_400_001 }, settings.weightFormTokenExpired, undefined],
+    [{ state: 'shared', ageMs: 1_000 }, settings.weightFormTokenTooFast, 'spam'],
+    [{ state: 'shared', ageMs: 600_000 }, settings.weightFormTokenShared, undefined],
+    [{ state: 'shared', ageMs: 86_400_001 }, settings.weightFormTokenExpired, undefined],
   ])('%j → %d', (formToken, score, floor) => {
     const signals = checkFormToken(features(), context({ formToken }), settings);
     expect(total(signals)).toBe(score);
