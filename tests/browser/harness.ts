@@ -41,8 +41,8 @@ export interface Site {
   /** The other origin's base URL (no trailing slash). */
   pages: string;
   browser: Browser;
-  /** Serves `html` at `pages + path` (text/html), or another type. */
-  page(path: string, body: string, type?: string): string;
+  /** Serves `body` at `pages + path` (text/html, or another type); a function makes it anew for each request. */
+  page(path: string, body: string | ((url: URL) => string | Promise<string>), type?: string): string;
   /** A new browser context (its own storage) and a page in it. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
   /** The admin API (`/api/v1/admin` + path) with the admin token; the JSON answer, or throws on a failure. */
@@ -139,14 +139,16 @@ function startProxy(target: string) {
 
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
   const data = mkdtempSync(join(tmpdir(), 'tamis-browser-'));
-  const statics = new Map<string, { body: string; type: string }>();
-  const pageServer = createServer((req, res) => {
-    const found = statics.get(new URL(req.url ?? '/', 'http://x').pathname);
+  const statics = new Map<string, { body: string | ((url: URL) => string | Promise<string>); type: string }>();
+  const pageServer = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const found = statics.get(url.pathname);
     if (!found) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'Content-Type': `${found.type}; charset=utf-8`, 'Cache-Control': 'no-store' }).end(found.body);
+    const body = typeof found.body === 'string' ? found.body : await found.body(url);
+    res.writeHead(200, { 'Content-Type': `${found.type}; charset=utf-8`, 'Cache-Control': 'no-store' }).end(body);
   });
   const pages = await listen(pageServer);
 

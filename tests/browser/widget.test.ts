@@ -224,6 +224,33 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.locator('#t article').count()).toBe(1);
   });
 
+  it('without JavaScript: the thread.html fragment included server-side, its form posts and lands back on the comment', async ({ expect }) => {
+    const article = 'no-js';
+    const [first] = await seed(site, article, [{ author: 'Anne', content: 'Le premier avis, servi sans script.' }]);
+    // The site includes the fragment in its page, server-side, with the page's address for return.
+    const url = site.page('/no-js.html', async (self) => {
+      const back = `${site.pages}${self.pathname}`;
+      const fragment = await (await fetch(`${site.api}/api/v1/articles/${article}/thread.html?lang=fr&return=${encodeURIComponent(back)}`)).text();
+      return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Sans script</title></head><body><main><h1>Un article</h1>${fragment}</main></body></html>`;
+    });
+    const page = await site.newPage({ javaScriptEnabled: false });
+    await page.goto(url);
+    expect(await page.locator(`#comment-${first!.id}`).textContent()).toContain('Le premier avis');
+    expect(await page.locator('h2').textContent()).toBe('1 commentaire');
+    await page.getByRole('textbox', { name: 'Commentaire', exact: true }).fill('Envoyé depuis un navigateur sans JavaScript.');
+    await page.getByRole('textbox', { name: 'Nom', exact: true }).fill('Marc');
+    await page.getByRole('textbox', { name: 'E-mail', exact: true }).fill('marc@exemple.fr');
+    await page.waitForTimeout(3_200);
+    await page.getByRole('button', { name: 'Laisser un commentaire' }).click();
+    await page.waitForURL(/#comment-/);
+    const landed = new URL(page.url());
+    expect(landed.origin + landed.pathname).toBe(url);
+    const id = landed.hash.slice('#comment-'.length);
+    expect(id).toMatch(/^[\w-]{22}$/);
+    expect(await page.locator(`#comment-${id}`).textContent()).toContain('sans JavaScript');
+    expect(await page.locator('h2').textContent()).toBe('2 commentaires');
+  });
+
   it('has no serious or critical accessibility violation, light or dark; fits 320 px; screenshots', async ({ expect }) => {
     for (const theme of ['light', 'dark'] as const) {
       const page = await open({ attrs: `data-theme="${theme}"` });
