@@ -17,6 +17,8 @@ const status = async (id: string) =>
   (await site.admin<{ comment: { status: string } }>('GET', `/comments/${id}`)).comment.status;
 const queueIds = () =>
   page.locator('li.comment').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id!));
+/** Waits for a value; generous, since the browser tests share the machine with the rest of the suite. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const count = (tab: string) => page.locator(`.tab[data-status="${tab}"] .count`);
 async function noSeriousViolations(label: string) {
   const violations = await axeScan(page);
@@ -51,20 +53,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => site?.close());
 
-describe('the moderation desk', () => {
+describe('the moderation desk', { timeout: 60_000 }, () => {
   it('refuses a wrong token, then signs in with the admin token kept in sessionStorage only', async () => {
     await page.goto(`${site.api}/admin`);
-    await expect.poll(() => page.locator('h2').textContent()).toBe('Sign in');
+    await poll(() => page.locator('h2').textContent()).toBe('Sign in');
     await noSeriousViolations('sign-in');
     await page.getByLabel('Admin token').fill('not-the-token-0123456789');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#token-error').textContent()).toBe('This token was refused.');
+    await poll(() => page.locator('#token-error').textContent()).toBe('This token was refused.');
     expect(await page.getByLabel('Admin token').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('li.comment').count()).toBe(8);
-    await expect.poll(() => count('pending').textContent()).toBe('8');
+    await poll(() => page.locator('li.comment').count()).toBe(8);
+    await poll(() => count('pending').textContent()).toBe('8');
     expect(await page.locator('.tab[aria-pressed="true"]').getAttribute('data-status')).toBe('pending');
     expect(await page.evaluate(() => sessionStorage.getItem('tamis.desk.token'))).toBe(ADMIN_TOKEN);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
@@ -89,22 +91,22 @@ describe('the moderation desk', () => {
     const first = order[0]!;
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id)).toBe(first);
     await page.keyboard.press('a');
-    await expect.poll(queueIds).toEqual(order.slice(1));
-    await expect.poll(() => status(first)).toBe('approved');
-    await expect.poll(() => count('pending').textContent()).toBe('7');
-    await expect.poll(() => page.locator('.toast').textContent()).toMatch(/1 moved to Approved/);
+    await poll(queueIds).toEqual(order.slice(1));
+    await poll(() => status(first)).toBe('approved');
+    await poll(() => count('pending').textContent()).toBe('7');
+    await poll(() => page.locator('.toast').textContent()).toMatch(/1 moved to Approved/);
 
     await page.keyboard.press('s');
-    await expect.poll(() => status(order[1]!)).toBe('spam');
+    await poll(() => status(order[1]!)).toBe('spam');
     await page.keyboard.press('d');
-    await expect.poll(() => status(order[2]!)).toBe('trash');
-    await expect.poll(queueIds).toEqual(order.slice(3));
+    await poll(() => status(order[2]!)).toBe('trash');
+    await poll(queueIds).toEqual(order.slice(3));
 
     // Undo, from the keyboard: the trashed comment comes back to pending, in its place.
     await page.locator('.toast button.undo').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => status(order[2]!)).toBe('pending');
-    await expect.poll(queueIds).toEqual(order.slice(2));
+    await poll(() => status(order[2]!)).toBe('pending');
+    await poll(queueIds).toEqual(order.slice(2));
     expect(await count('trash').textContent()).toBe('0');
 
     // j moves down, k up; `u` undoes the last decision too.
@@ -113,18 +115,18 @@ describe('the moderation desk', () => {
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id)).toBe(order[3]);
     await page.keyboard.press('k');
     await page.keyboard.press('a');
-    await expect.poll(() => status(order[2]!)).toBe('approved');
+    await poll(() => status(order[2]!)).toBe('approved');
     await page.locator('.toast button.undo').waitFor();
     await page.keyboard.press('u');
-    await expect.poll(() => status(order[2]!)).toBe('pending');
-    await expect.poll(queueIds).toEqual(order.slice(2));
+    await poll(() => status(order[2]!)).toBe('pending');
+    await poll(queueIds).toEqual(order.slice(2));
 
     // ? lists the keys.
     await page.keyboard.press('?');
-    await expect.poll(() => page.locator('dialog.keys').isVisible()).toBe(true);
+    await poll(() => page.locator('dialog.keys').isVisible()).toBe(true);
     await noSeriousViolations('keys');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('dialog.keys').count()).toBe(0);
+    await poll(() => page.locator('dialog.keys').count()).toBe(0);
   });
 
   it('applies one decision to a selection (x, or the boxes)', async () => {
@@ -133,29 +135,29 @@ describe('the moderation desk', () => {
     await page.keyboard.press('x');
     await page.keyboard.press('j');
     await page.keyboard.press('x');
-    await expect.poll(() => page.locator('.bulk .selected').textContent()).toBe('2 selected');
+    await poll(() => page.locator('.bulk .selected').textContent()).toBe('2 selected');
     await page.locator('.bulk button[data-bulk="spam"]').click();
-    await expect.poll(queueIds).toEqual(order.slice(2));
-    expect([await status(order[0]!), await status(order[1]!)]).toEqual(['spam', 'spam']);
-    await expect.poll(() => count('spam').textContent()).toBe('3');
+    await poll(queueIds).toEqual(order.slice(2));
+    await poll(async () => [await status(order[0]!), await status(order[1]!)]).toEqual(['spam', 'spam']);
+    await poll(() => count('spam').textContent()).toBe('3');
   });
 
   it('searches the text, filters by article, and changes tab', async () => {
     await page.getByLabel('Author, text, whole email or IP').fill('précisions');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(queueIds).toEqual([ids.Camille]);
+    await poll(queueIds).toEqual([ids.Camille]);
     await page.getByLabel('Author, text, whole email or IP').fill('');
     await page.locator('#article-filter').fill('desk/two');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.locator('li.empty').count()).toBe(1);
+    await poll(() => page.locator('li.empty').count()).toBe(1);
     // The newest comment, approved with `a` above, is under Approved.
     await page.locator('.tab[data-status="approved"]').click();
-    await expect.poll(queueIds).toEqual([ids.Zoe]);
+    await poll(queueIds).toEqual([ids.Zoe]);
     await noSeriousViolations('queue, approved');
     await page.locator('#article-filter').fill('');
     await page.locator('.tab[data-status="pending"]').click();
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.locator('li.comment').count()).toBe(4);
+    await poll(() => page.locator('li.comment').count()).toBe(4);
     await noSeriousViolations('queue');
     await screenshot(page, 'desk-queue', false);
   });
@@ -165,7 +167,7 @@ describe('the moderation desk', () => {
     await lea.focus();
     await page.keyboard.press('e');
     const text = page.getByLabel('Text of the comment');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     expect(await text.inputValue()).toBe('Quelle source pour le chiffre du deuxième paragraphe ?');
     await text.fill('Quelle source pour ce chiffre ?');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -178,14 +180,14 @@ describe('the moderation desk', () => {
         content: 'Quelle source pour ce chiffre ?',
         status: 'pending',
       });
-    await expect.poll(() => lea.locator('.text').textContent()).toBe('Quelle source pour ce chiffre ?');
+    await poll(() => lea.locator('.text').textContent()).toBe('Quelle source pour ce chiffre ?');
 
     // A reply needs an approved comment: the API's refusal is shown beside the text.
     await lea.focus();
     await page.keyboard.press('r');
     await page.getByLabel('Reply as staff').fill('Le chiffre vient du rapport annuel.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => lea.locator('.editor .error').textContent()).toMatch(/.+/);
+    await poll(() => lea.locator('.editor .error').textContent()).toMatch(/.+/);
     await page.keyboard.press('Escape');
     await page.locator('.tab[data-status="approved"]').click();
     const zoe = page.locator(`li.comment[data-id="${ids.Zoe}"]`);
@@ -193,7 +195,7 @@ describe('the moderation desk', () => {
     await page.keyboard.press('r');
     await page.getByLabel('Reply as staff').fill('Avec plaisir.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.toast').textContent()).toMatch(/Reply published/);
+    await poll(() => page.locator('.toast').textContent()).toMatch(/Reply published/);
     const thread = (await (await fetch(`${site.direct}/api/v1/articles/desk%2Ftwo/comments`)).json()) as {
       comments: { id: string; replies: { content: string; author: { staff: boolean } }[] }[];
     };
@@ -209,7 +211,7 @@ describe('the moderation desk', () => {
     expect(await status(ids.Hugo!)).toBe('pending');
     page.once('dialog', (d) => void d.accept());
     await hugo.getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => hugo.count()).toBe(0);
+    await poll(() => hugo.count()).toBe(0);
     expect(
       (
         await fetch(`${site.direct}/api/v1/admin/comments/${ids.Hugo}`, {
@@ -232,7 +234,7 @@ describe('the moderation desk', () => {
       .toBe(4);
     await page.getByLabel('Spam threshold').fill('1000');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByLabel('Spam threshold').getAttribute('aria-invalid')).toBe('true');
+    await poll(() => page.getByLabel('Spam threshold').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#set-spam-spamThreshold-error').textContent()).toMatch(/at most 100/);
     await noSeriousViolations('settings');
   });
@@ -241,7 +243,7 @@ describe('the moderation desk', () => {
     await page.getByRole('link', { name: 'Lists' }).click();
     await page.getByLabel('Value').fill('casino');
     await page.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => page.locator('table code').allTextContents()).toEqual(['casino']);
+    await poll(() => page.locator('table code').allTextContents()).toEqual(['casino']);
     const { entries } = await site.admin<{ entries: { list: string; kind: string; value: string }[] }>('GET', '/lists');
     expect(entries.map((e) => [e.list, e.kind, e.value])).toEqual([['disallowed', 'word', 'casino']]);
     await noSeriousViolations('lists');
@@ -251,7 +253,7 @@ describe('the moderation desk', () => {
     await page.getByRole('link', { name: 'Tokens' }).click();
     await page.getByLabel('Name').fill('Night desk');
     await page.getByRole('button', { name: 'Create a token' }).click();
-    await expect.poll(() => page.locator('#new-secret').textContent()).toMatch(/^tamis_/);
+    await poll(() => page.locator('#new-secret').textContent()).toMatch(/^tamis_/);
     const secret = (await page.locator('#new-secret').textContent())!;
     expect(
       (await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status,
@@ -259,7 +261,7 @@ describe('the moderation desk', () => {
     await noSeriousViolations('tokens');
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke Night desk' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Revoke Night desk' }).count()).toBe(0);
+    await poll(() => page.getByRole('button', { name: 'Revoke Night desk' }).count()).toBe(0);
     expect(
       (await fetch(`${site.direct}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${secret}` } })).status,
     ).toBe(401);
@@ -267,7 +269,7 @@ describe('the moderation desk', () => {
 
   it('shows those changes in the audit log', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await expect.poll(() => page.locator('table.audit tbody tr').count()).toBeGreaterThan(5);
+    await poll(() => page.locator('table.audit tbody tr').count()).toBeGreaterThan(5);
     const actions = await page.locator('table.audit tbody td:nth-child(3)').allTextContents();
     for (const action of [
       'token.revoke',
@@ -284,7 +286,7 @@ describe('the moderation desk', () => {
 
   it('shows the statistics and the articles, accessibly', async () => {
     await page.getByRole('link', { name: 'Statistics' }).click();
-    await expect.poll(() => page.locator('svg.chart rect').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('svg.chart rect').count()).toBeGreaterThan(0);
     await noSeriousViolations('stats');
     await page.getByRole('link', { name: 'Articles' }).click();
     await page.getByLabel('Article id').fill('desk/one');
@@ -301,13 +303,35 @@ describe('the moderation desk', () => {
     await noSeriousViolations('articles');
   });
 
+  it('pages through a long tab with "Load more"', async () => {
+    for (let i = 1; i <= 21; i++) {
+      await site.admin('POST', `/articles/${encodeURIComponent('desk/two')}/comments`, {
+        content: `Précision n° ${i}.`,
+        parentId: ids.Zoe,
+      });
+    }
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await page.locator('.tab[data-status="approved"]').click();
+    await poll(() => page.locator('li.comment').count()).toBe(20);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    // Zoé's comment (approved with `a`), the earlier reply and these 21.
+    await poll(() => page.locator('li.comment').count()).toBe(23);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(new Set(await queueIds()).size).toBe(23);
+  });
+
   it('switches to French, and signs out, forgetting the token', async () => {
     await page.getByRole('button', { name: 'Passer en français' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Bureau de modération');
+    await poll(() => page.locator('h1').textContent()).toBe('Bureau de modération');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
-    await expect.poll(() => page.locator('h2').textContent()).toBe('Connexion');
+    await poll(() => page.locator('h2').textContent()).toBe('Connexion');
     expect(await page.evaluate(() => sessionStorage.getItem('tamis.desk.token'))).toBeNull();
+    // A browser that prefers French gets the desk in French.
+    const french = await site.newPage({ locale: 'fr-FR' });
+    await french.goto(`${site.api}/admin`);
+    await poll(() => french.locator('h2').textContent()).toBe('Connexion');
+    expect(await french.getByLabel('Jeton d’administration').count()).toBe(1);
   });
 
   it('sent every request to its own origin, the token only as a bearer header', async () => {

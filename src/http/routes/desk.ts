@@ -20,7 +20,6 @@ const DESK_CSP = [
   "script-src 'self'",
   `style-src 'sha256-${DESK_CSS_SHA256}'`,
   "connect-src 'self'",
-  "img-src 'self' data:",
   "form-action 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -567,40 +567,75 @@ function setCurrent(index: number, focus = true) {
   if (focus) items()[queue.current]?.focus();
 }
 
+type Placed = readonly [index: number, comment: Comment];
+
+/** Takes comments out of the tab (counts included), or puts them back in their places. */
+function move(q: QueueState, placed: Placed[], from: Status, to: Status, out: boolean) {
+  if (q.status === from) {
+    if (out) {
+      const gone = new Set(placed.map(([, c]) => c.id));
+      q.comments = q.comments.filter((c) => !gone.has(c.id));
+      for (const id of gone) q.selected.delete(id);
+    } else {
+      for (const [i, c] of [...placed].sort((a, b) => a[0] - b[0]))
+        q.comments.splice(Math.min(i, q.comments.length), 0, c);
+    }
+  }
+  const n = placed.length;
+  const [a, b] = out ? [from, to] : [to, from];
+  q.counts[a] = Math.max(0, (q.counts[a] ?? n) - n);
+  q.counts[b] = (q.counts[b] ?? 0) + n;
+  renderTabs();
+  if (q.status === from) {
+    renderList();
+    setCurrent(placed[0]![0]);
+  }
+}
+
+/**
+ * A decision: the comments leave the tab at once (so that the next key acts on the next comment),
+ * and come back in their places if the API refuses them. Then "Undo" for a few seconds.
+ */
 async function decide(ids: string[], status: Status) {
   if (!queue || ids.length === 0) return;
   const q = queue;
   const from = q.status;
-  const index = q.comments.findIndex((c) => c.id === ids[0]);
+  const wanted = new Set(ids);
+  const placed: Placed[] = q.comments.flatMap((c, i) => (wanted.has(c.id) ? [[i, c] as const] : []));
+  if (placed.length === 0) return;
+  move(q, placed, from, status, true);
+  let done = new Set(placed.map(([, c]) => c.id));
   try {
-    if (ids.length === 1) await api('PATCH', `/comments/${encodeURIComponent(ids[0]!)}`, { status });
+    if (placed.length === 1) await api('PATCH', `/comments/${encodeURIComponent(placed[0]![1].id)}`, { status });
     else {
-      const result = await api<{ results: { id: string; ok: boolean }[] }>('POST', '/comments/bulk', { ids, status });
-      ids = result.results.filter((r) => r.ok).map((r) => r.id);
+      const result = await api<{ results: { id: string; ok: boolean }[] }>('POST', '/comments/bulk', {
+        ids: placed.map(([, c]) => c.id),
+        status,
+      });
+      done = new Set(result.results.filter((r) => r.ok).map((r) => r.id));
     }
   } catch (e) {
+    move(q, placed, from, status, false);
     desk.fail(e);
     return;
   }
-  const moved = new Set(ids);
-  const removed = q.comments.filter((c) => moved.has(c.id));
-  q.comments = q.comments.filter((c) => !moved.has(c.id));
-  for (const id of ids) q.selected.delete(id);
-  q.counts[from] = Math.max(0, (q.counts[from] ?? ids.length) - ids.length);
-  q.counts[status] = (q.counts[status] ?? 0) + ids.length;
-  renderTabs();
-  renderList();
-  if (index >= 0) setCurrent(index);
-  clear(alertBox);
-  desk.notify(fill(t.moved, { n: ids.length, status: t[status] }), {
+  const failed = placed.filter(([, c]) => !done.has(c.id));
+  const moved = placed.filter(([, c]) => done.has(c.id));
+  if (failed.length) {
+    move(q, failed, from, status, false);
+    clear(alertBox, fill(t.notMoved, { n: failed.length }));
+  } else clear(alertBox);
+  if (moved.length === 0) return;
+  desk.notify(fill(t.moved, { n: moved.length, status: t[status] }), {
     label: t.undo,
-    run: () => void undo(removed, from, status, index),
+    run: () => void undo(moved, from, status),
   });
 }
 
-async function undo(comments: Comment[], from: Status, to: Status, index: number) {
+/** Reverses a decision through the API (the learner forgets its lesson), and shows the comments again. */
+async function undo(placed: Placed[], from: Status, to: Status) {
   if (!queue) return;
-  const ids = comments.map((c) => c.id);
+  const ids = placed.map(([, c]) => c.id);
   try {
     if (ids.length === 1) await api('PATCH', `/comments/${encodeURIComponent(ids[0]!)}`, { status: from });
     else await api('POST', '/comments/bulk', { ids, status: from });
@@ -608,15 +643,7 @@ async function undo(comments: Comment[], from: Status, to: Status, index: number
     desk.fail(e);
     return;
   }
-  const q = queue;
-  if (q.status === from) {
-    q.comments.splice(Math.max(0, index), 0, ...comments);
-    renderList();
-    setCurrent(index);
-  }
-  q.counts[to] = Math.max(0, (q.counts[to] ?? ids.length) - ids.length);
-  q.counts[from] = (q.counts[from] ?? 0) + ids.length;
-  renderTabs();
+  move(queue, placed, from, to, false);
   desk.notify(t.undone);
 }
 
