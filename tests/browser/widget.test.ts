@@ -251,6 +251,27 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.locator('h2').textContent()).toBe('2 commentaires');
   });
 
+  it('takes over the server-side fragment in its element instead of rendering the thread again', async ({ expect }) => {
+    const article = 'enhanced';
+    const [first] = await seed(site, article, [{ author: 'Inès', content: 'Un avis servi par le serveur du site.' }]);
+    const fragment = await (await fetch(`${site.api}/api/v1/articles/${article}/thread.html?lang=fr`)).text();
+    const url = site.page(
+      '/enhanced.html',
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Article</title></head><body><main>
+<div data-tamis-thread data-article="${article}">${fragment}</div></main><script src="${site.api}/embed.js" async></script></body></html>`,
+    );
+    const page = await site.newPage();
+    const threadReads: string[] = [];
+    page.on('request', (r) => void (/\/comments(\?|$)/.test(r.url()) && r.method() === 'GET' && threadReads.push(r.url())));
+    await page.goto(url);
+    const comment = page.locator(`[data-tamis-thread] #comment-${first!.id}`);
+    await comment.getByRole('button', { name: /Répondre/ }).waitFor();
+    expect(await page.evaluate(() => !!document.querySelector('[data-tamis-thread]')!.shadowRoot!.querySelector('article'))).toBe(true);
+    expect(await page.locator('[data-tamis-thread] .total').textContent()).toBe('1 commentaire');
+    expect(await page.locator('[data-tamis-thread] form').count()).toBe(1);
+    expect(threadReads).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violation, light or dark; fits 320 px; screenshots', async ({ expect }) => {
     for (const theme of ['light', 'dark'] as const) {
       const page = await open({ attrs: `data-theme="${theme}"` });

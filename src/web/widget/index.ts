@@ -188,7 +188,11 @@ function mount(el: Element, options: { article?: string; lang?: Lang; theme?: st
     th.observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && want());
     th.observer.observe(th.form);
   }
-  void loadPage(th, true).then(() => reveal(th));
+  const fragment = el.querySelector('[data-tamis-fragment]');
+  if (fragment) {
+    adopt(th, fragment);
+    void reveal(th);
+  } else void loadPage(th, true).then(() => reveal(th));
 }
 
 function unmount(el: Element) {
@@ -267,14 +271,6 @@ function renderComment(th: Thread, c: Comment, pending = false): HTMLElement {
     : h('span', {}, c.author.name);
   const body = h('div', { class: 'body' });
   body.innerHTML = c.html; // the server's rendering, safe by construction (README, Public API)
-  const own = ownTokens()[c.id];
-  const actions = h(
-    'div',
-    { class: 'acts' },
-    !pending && h('button', { type: 'button', 'data-act': 'reply', 'aria-label': `${t.reply} (${c.author.name})` }, t.reply),
-    !!own && h('button', { type: 'button', 'data-act': 'edit' }, t.edit),
-    !!own && h('button', { type: 'button', 'data-act': 'delete' }, t.del),
-  );
   const replies = h('div', { class: 'replies' });
   for (const r of c.replies || []) replies.append(renderComment(th, r));
   return h(
@@ -291,9 +287,54 @@ function renderComment(th: Thread, c: Comment, pending = false): HTMLElement {
     ),
     pending && h('p', { class: 'note' }, t.pending),
     body,
-    actions,
+    actions(th, c.id, c.author.name, pending),
     replies,
   );
+}
+
+/** Reply, and Edit and Delete on the reader's own comments during the edit window. */
+function actions(th: Thread, id: string, name: string, pending = false) {
+  const t = th.t;
+  const own = ownTokens()[id];
+  return h(
+    'div',
+    { class: 'acts' },
+    !pending && h('button', { type: 'button', 'data-act': 'reply', 'aria-label': `${t.reply} (${name})` }, t.reply),
+    !!own && h('button', { type: 'button', 'data-act': 'edit' }, t.edit),
+    !!own && h('button', { type: 'button', 'data-act': 'delete' }, t.del),
+  );
+}
+
+/**
+ * The server's fragment (GET …/thread.html) found in the element: its comments are taken over as
+ * they are (with the actions the widget adds), its next page and total read from it, and what the
+ * reader may already have typed in its form carried into the widget's.
+ */
+function adopt(th: Thread, fragment: Element) {
+  setTotal(th, parseInt(fragment.querySelector('.total')?.textContent || '0', 10) || 0);
+  const decorate = (article: Element) => {
+    const id = article.getAttribute('data-id') || article.id.replace(/^comment-/, '');
+    const name = article.querySelector('.who')?.textContent || '';
+    article.setAttribute('data-id', id);
+    article.setAttribute('data-author', name);
+    article.setAttribute('tabindex', '-1');
+    let replies = article.querySelector(':scope > .replies');
+    if (!replies) article.append((replies = h('div', { class: 'replies' })));
+    replies.before(actions(th, id, name));
+    for (const reply of replies.children) decorate(reply);
+  };
+  for (const article of fragment.querySelectorAll('.list > article')) {
+    decorate(article);
+    th.list.append(article);
+  }
+  const more = fragment.querySelector<HTMLAnchorElement>('a.more');
+  th.cursor = more ? new URL(more.href).searchParams.get('cursor') : null;
+  th.more.hidden = !th.cursor;
+  for (const name of FIELDS) {
+    const typed = fragment.querySelector<HTMLInputElement>(`[name=${name}]`)?.value;
+    if (typed) el(th.form, `[name=${name}]`).value = typed;
+  }
+  fragment.remove();
 }
 
 function onListClick(th: Thread, e: Event) {
