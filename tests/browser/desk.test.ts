@@ -20,7 +20,9 @@ const queueIds = () =>
 /** Waits for a value; generous, since the browser tests share the machine with the rest of the suite. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const count = (tab: string) => page.locator(`.tab[data-status="${tab}"] .count`);
+/** axe's serious and critical findings on the page as it is (none expected), and its screenshot. */
 async function noSeriousViolations(label: string) {
+  await screenshot(page, `desk-${label.replace(/\W+/g, '-')}`);
   const violations = await axeScan(page);
   expect(
     violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`),
@@ -159,7 +161,8 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await poll(() => page.locator('li.comment').count()).toBe(4);
     await noSeriousViolations('queue');
-    await screenshot(page, 'desk-queue', false);
+    await page.locator('.toast').evaluate((toast) => toast.replaceChildren());
+    await screenshot(page, 'desk-queue');
   });
 
   it('edits a text, replies as staff and deletes, from the queue', async () => {

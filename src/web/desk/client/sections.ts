@@ -128,7 +128,7 @@ export async function settingsView(main: HTMLElement, desk: Desk) {
       'fieldset',
       {},
       h('legend', {}, t.weightsSection),
-      WEIGHTS.map((key) => field(key, spam[key]!, errors, `spam.${key}`)),
+      WEIGHTS.map((key) => field(`${t.weights[key] ?? key} (${key})`, spam[key]!, errors, `spam.${key}`)),
     ),
     summary,
     h('button', { type: 'submit' }, t.save),
@@ -304,7 +304,7 @@ export async function tokensView(main: HTMLElement, desk: Desk) {
                           if (!confirm(fill(t.confirmRevoke, { name: k.name }))) return;
                           try {
                             await api('DELETE', `/tokens/${encodeURIComponent(k.id)}`);
-                            desk.notify(t.revoked);
+                            desk.notify(t.tokenRevoked);
                             await load();
                           } catch (err) {
                             desk.fail(err, summary);
@@ -545,6 +545,7 @@ export async function statsView(main: HTMLElement, desk: Desk) {
         );
       });
     }),
+    svg('text', { x: 0, y: 12, class: 'axis' }, String(max)),
     svg('text', { x: 0, y: height + 16, class: 'axis' }, stats.days[0]?.day ?? ''),
     svg('text', { x: width, y: height + 16, class: 'axis', 'text-anchor': 'end' }, stats.days.at(-1)?.day ?? ''),
   );
