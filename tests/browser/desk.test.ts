@@ -11,6 +11,8 @@ import { ADMIN_TOKEN, axeScan, screenshot, seed, startSite, type Site } from './
 let site: Site;
 let page: Page;
 const requests: Request[] = [];
+const consoleErrors: string[] = [];
+const pageErrors: string[] = [];
 const ids: Record<string, string> = {};
 
 const status = async (id: string) =>
@@ -52,6 +54,8 @@ beforeAll(async () => {
   await site.admin('POST', '/comments/bulk', { ids: Object.values(ids), status: 'pending' });
   page = await site.newPage({ locale: 'en-GB' });
   page.on('request', (r) => requests.push(r));
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 60_000);
 afterAll(() => site?.close());
 
@@ -335,6 +339,11 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await french.goto(`${site.api}/admin`);
     await poll(() => french.locator('h2').textContent()).toBe('Connexion');
     expect(await french.getByLabel('Jeton d’administration').count()).toBe(1);
+  });
+
+  it('ran without an error, and the Content-Security-Policy blocked nothing', () => {
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors.filter((m) => /Content.Security.Policy|Refused to/i.test(m))).toEqual([]);
   });
 
   it('sent every request to its own origin, the token only as a bearer header', async () => {
