@@ -58,7 +58,8 @@ module.exports = {
     {
       name: 'entry-queries-in-db',
       severity: 'error',
-      comment: 'entry/ picks a driver (drizzle-orm/libsql, drizzle-orm/d1 and their migrators); its queries live in db/ like every other.',
+      comment:
+        'entry/ picks a driver (drizzle-orm/libsql, drizzle-orm/d1 and their migrators); its queries live in db/ like every other.',
       from: { path: '^src/entry/' },
       to: { path: '(^|/)node_modules/drizzle-orm/', pathNot: '(^|/)node_modules/drizzle-orm/(libsql|d1)/' },
     },

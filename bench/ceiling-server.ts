@@ -10,6 +10,10 @@ const body = readFileSync(process.env.BODY_FILE!);
 const app = new Hono();
 app.get('/healthz', (c) => c.text('ok'));
 app.get('/thread', (c) =>
-  c.body(body, 200, { 'Content-Type': 'application/json', ETag: 'W/"1"', 'Cache-Control': 'public, max-age=10, stale-while-revalidate=60' }),
+  c.body(body, 200, {
+    'Content-Type': 'application/json',
+    ETag: 'W/"1"',
+    'Cache-Control': 'public, max-age=10, stale-while-revalidate=60',
+  }),
 );
 serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' });

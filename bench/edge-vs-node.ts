@@ -84,15 +84,36 @@ const edge: Runtime = {
   prepare() {
     const dir = mkdtempSync(join(tmpdir(), 'tamis-bench-d1-'));
     const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' };
-    const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], { cwd: root, env, encoding: 'utf8' });
-    if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrate.stdout}\n${migrate.stderr}`);
+    const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
+    if (migrate.status !== 0)
+      throw new Error(`wrangler d1 migrations apply failed:\n${migrate.stdout}\n${migrate.stderr}`);
     return {
       start: (port) =>
         spawn(
           bin('wrangler'),
           [
-            'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', dir, '--show-interactive-dev-session=false', '--log-level', 'warn',
-            '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`, '--var', `SECRET:${SECRET}`, '--var', 'TRUST_PROXY:x-forwarded-for', '--var', 'LOG_LEVEL:warn',
+            'dev',
+            '--port',
+            String(port),
+            '--ip',
+            '127.0.0.1',
+            '--persist-to',
+            dir,
+            '--show-interactive-dev-session=false',
+            '--log-level',
+            'warn',
+            '--var',
+            `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+            '--var',
+            `SECRET:${SECRET}`,
+            '--var',
+            'TRUST_PROXY:x-forwarded-for',
+            '--var',
+            'LOG_LEVEL:warn',
           ],
           { cwd: root, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env },
         ),
@@ -149,7 +170,11 @@ async function seed(base: string) {
     const parentId = i < topLevel ? undefined : ids[(i * 7) % ids.length];
     const res = await fetch(`${base}/api/v1/articles/${ARTICLE}/comments`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': `198.51.100.${i + 1}` },
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': BROWSER_UA,
+        'X-Forwarded-For': `198.51.100.${i + 1}`,
+      },
       body: JSON.stringify({
         token: forms[i]!.token,
         author: `Lectrice ${i}`,
@@ -159,7 +184,8 @@ async function seed(base: string) {
       }),
     });
     const body = (await res.json()) as { comment?: { id: string; status: string } };
-    if (res.status !== 201 || body.comment?.status !== 'approved') throw new Error(`seed ${i}: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 201 || body.comment?.status !== 'approved')
+      throw new Error(`seed ${i}: ${res.status} ${JSON.stringify(body)}`);
     ids.push(body.comment.id);
   }
   const thread = (await (await fetch(`${base}/api/v1/articles/${ARTICLE}/comments`)).json()) as { total: number };

@@ -33,7 +33,12 @@ export interface Server {
 }
 
 /** Starts a server script in a child process and waits until `ready` answers 200. */
-export async function startProcess(script: string, env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<Server> {
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const ready = '/healthz';
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, script], {
@@ -64,13 +69,20 @@ export async function startProcess(script: string, env: Record<string, string>, 
 /** The production server (built as `npm start` builds it) on a database file, every check and flood control on. */
 export function startTamis(databaseFile: string, port: number, nodeArgs: string[] = []) {
   execSync('npm run -s build', { stdio: 'inherit' });
-  const env = { DATABASE_URL: `file:${databaseFile}`, SECRET, ADMIN_TOKEN, TRUST_PROXY: 'x-forwarded-for', LOG_LEVEL: 'warn' };
+  const env = {
+    DATABASE_URL: `file:${databaseFile}`,
+    SECRET,
+    ADMIN_TOKEN,
+    TRUST_PROXY: 'x-forwarded-for',
+    LOG_LEVEL: 'warn',
+  };
   return startProcess('dist/entry/node.js', env, port, [...startFlags(), ...nodeArgs]);
 }
 
 /** The node flags `npm start` uses (its heap limits), read from package.json so both stay one. */
 export function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const start =
+    (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\//.exec(start)?.[1]?.trim().split(/\s+/) ?? [];
 }
 
@@ -140,7 +152,12 @@ export async function seeder(): Promise<Seeder> {
     Array.from({ length: 200 }, async (_, i) => {
       const email = `lecteur${i}@exemple.fr`;
       const ip = `10.${i >> 8}.${i & 255}.7`;
-      return { email: await keys.encrypt(email), emailHash: await keys.hash(email), ip: await keys.encrypt(ip), ipHash: await keys.hash(ip) };
+      return {
+        email: await keys.encrypt(email),
+        emailHash: await keys.hash(email),
+        ip: await keys.encrypt(ip),
+        ipHash: await keys.hash(ip),
+      };
     }),
   );
   let n = 0;
@@ -190,7 +207,9 @@ export async function insertRows(db: Db, rows: (typeof comments.$inferInsert)[],
   const byArticle = new Map<string, number>();
   for (const r of rows) byArticle.set(r.articleId, Math.min(byArticle.get(r.articleId) ?? Infinity, r.createdAt));
   for (const [id, first] of byArticle) {
-    statements.push(db.insert(articles).values({ id, createdAt: first, version: 1, firstCommentAt: first }).onConflictDoNothing());
+    statements.push(
+      db.insert(articles).values({ id, createdAt: first, version: 1, firstCommentAt: first }).onConflictDoNothing(),
+    );
   }
   await runBatch(db, statements);
 }

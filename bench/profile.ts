@@ -25,5 +25,6 @@ for (const n of profile.nodes) {
   self.set(where, (self.get(where) ?? 0) + n.hitCount);
   total += n.hitCount;
 }
-for (const [where, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${((100 * hits) / total).toFixed(1).padStart(5)} %  ${where}`);
+for (const [where, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
+  console.log(`${((100 * hits) / total).toFixed(1).padStart(5)} %  ${where}`);
 console.log(`profile: ${join(dir, file)}`);

@@ -12,7 +12,18 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { DAY } from '../src/deps';
 import { openDatabase, PRAGMAS } from '../src/entry/node-db';
-import { BROWSER_UA, insertRows, load, machine, peakRss, seeder, startFlags, startProcess, startTamis, type Figures } from './lib';
+import {
+  BROWSER_UA,
+  insertRows,
+  load,
+  machine,
+  peakRss,
+  seeder,
+  startFlags,
+  startProcess,
+  startTamis,
+  type Figures,
+} from './lib';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -31,7 +42,9 @@ export async function scenarios(url: string, pid: number, thread: string, countI
     if (only && !only.includes(name)) return;
     const { result, peakRssMB } = await peakRss(pid, () => load(target, options, SECONDS));
     out[name] = { ...result, peakRssMB };
-    console.error(`  ${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${peakRssMB} MB`);
+    console.error(
+      `  ${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${peakRssMB} MB`,
+    );
   };
 
   // Posting like a browser: a form token per article fetched beforehand, a unique text, email and IP per request.
@@ -39,7 +52,8 @@ export async function scenarios(url: string, pid: number, thread: string, countI
   // A form token serves one comment, as a browser fetches one per form: enough for every post of
   // the POST and mix scenarios (about 1,000 a second), fetched beforehand.
   const perArticle = Number(process.env.BENCH_TOKENS_PER_ARTICLE ?? Math.ceil((SECONDS + 4) * 15));
-  const fetchToken = async (a: string) => ((await (await fetch(`${api}/articles/${a}/form`)).json()) as { token: string }).token;
+  const fetchToken = async (a: string) =>
+    ((await (await fetch(`${api}/articles/${a}/form`)).json()) as { token: string }).token;
   const tokens: string[][] = articles.map(() => []);
   for (let round = 0; round < perArticle; round++) {
     const fresh = await Promise.all(articles.map(fetchToken));
@@ -73,14 +87,19 @@ export async function scenarios(url: string, pid: number, thread: string, countI
   await run('threadOrigin', threadUrl, { headers: { Origin: 'https://journal.example' } });
   const etag = (await fetch(threadUrl)).headers.get('etag')!;
   await run('thread304', threadUrl, { headers: { 'If-None-Match': etag }, expect: [304] });
-  await run('post', `${api}/articles/x/comments`, { requests: [{ setupRequest: postRequest as never }], expect: [201] });
+  await run('post', `${api}/articles/x/comments`, {
+    requests: [{ setupRequest: postRequest as never }],
+    expect: [201],
+  });
   await run('counts', `${api}/counts?${countIds.map((id) => `article=${id}`).join('&')}`, {});
   const threadPath = new URL(threadUrl).pathname + '?limit=100';
   await run('mix', threadUrl, {
     requests: [
       {
         setupRequest: ((req: Record<string, unknown>) =>
-          Math.random() < 0.05 ? postRequest(req) : { ...req, method: 'GET', path: threadPath, headers: {}, body: undefined }) as never,
+          Math.random() < 0.05
+            ? postRequest(req)
+            : { ...req, method: 'GET', path: threadPath, headers: {}, body: undefined }) as never,
       },
     ],
     expect: [200, 201],
@@ -96,14 +115,60 @@ async function rawInsertCeiling(file: string, seconds: number) {
   for (const pragma of PRAGMAS) await client.execute(pragma);
   const s = await seeder();
   const rows = s.thread('raw', 2000, 0, Date.now());
-  const columns = ['id', 'article_id', 'parent_id', 'root_id', 'depth', 'status', 'author', 'email_enc', 'email_hash', 'website', 'ip_enc', 'ip_hash', 'user_agent', 'content', 'content_hash', 'html', 'verdict', 'score', 'reasons', 'staff', 'created_at', 'updated_at'];
+  const columns = [
+    'id',
+    'article_id',
+    'parent_id',
+    'root_id',
+    'depth',
+    'status',
+    'author',
+    'email_enc',
+    'email_hash',
+    'website',
+    'ip_enc',
+    'ip_hash',
+    'user_agent',
+    'content',
+    'content_hash',
+    'html',
+    'verdict',
+    'score',
+    'reasons',
+    'staff',
+    'created_at',
+    'updated_at',
+  ];
   const sql = `INSERT INTO comments (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
   let i = 0;
   const insert = async () => {
     const r = rows[i++ % rows.length]!;
     await client.execute({
       sql,
-      args: [`${r.id}${i}`, `raw-${i % 100}`, null, `${r.id}${i}`, 1, 'approved', r.author, r.emailEnc, r.emailHash, null, r.ipEnc!, r.ipHash!, r.userAgent!, `${r.content} ${i}`, `${r.contentHash}${i}`, r.html, 'approve', 0, '[]', 0, Date.now(), Date.now()],
+      args: [
+        `${r.id}${i}`,
+        `raw-${i % 100}`,
+        null,
+        `${r.id}${i}`,
+        1,
+        'approved',
+        r.author,
+        r.emailEnc,
+        r.emailHash,
+        null,
+        r.ipEnc!,
+        r.ipHash!,
+        r.userAgent!,
+        `${r.content} ${i}`,
+        `${r.contentHash}${i}`,
+        r.html,
+        'approve',
+        0,
+        '[]',
+        0,
+        Date.now(),
+        Date.now(),
+      ],
     });
   };
   const until = Date.now() + 1000;
@@ -145,7 +210,9 @@ export function report(figures: Record<string, Figures>, ceilings: { hono: numbe
   console.log('| scenario | req/s | p50 ms | p99 ms | errors | peak RSS MB | ceiling | ratio |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.peakRssMB} | ${r.ceiling} | ${Math.round(r.ratio * 100)} % |`);
+    console.log(
+      `| ${r.name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.peakRssMB} | ${r.ceiling} | ${Math.round(r.ratio * 100)} % |`,
+    );
   }
   console.log(`| ceiling: bare Hono, same bytes | ${ceilings.hono} | | | | | | |`);
   console.log(`| ceiling: raw libSQL insert loop | ${ceilings.insert} | | | | | | |`);
@@ -167,20 +234,36 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const server = await startTamis(join(dir, 'tamis.db'), 18787);
     console.error(`Tamis on ${server.url}, ${SECONDS} s per scenario after a warm-up`);
     const figures = await scenarios(server.url, server.pid, thread, countIds);
-    const body = Buffer.from(await (await fetch(`${server.url}/api/v1/articles/${thread}/comments?limit=100`)).arrayBuffer());
+    const body = Buffer.from(
+      await (await fetch(`${server.url}/api/v1/articles/${thread}/comments?limit=100`)).arrayBuffer(),
+    );
     await server.stop();
 
     writeFileSync(join(dir, 'thread.json'), body);
-    execSync('npx esbuild bench/ceiling-server.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/bench/ceiling-server.js --log-level=warning');
+    execSync(
+      'npx esbuild bench/ceiling-server.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/bench/ceiling-server.js --log-level=warning',
+    );
     // The same node flags as the server: the same stack, only without Tamis.
-    const bare = await startProcess('dist/bench/ceiling-server.js', { BODY_FILE: join(dir, 'thread.json') }, 18788, startFlags());
+    const bare = await startProcess(
+      'dist/bench/ceiling-server.js',
+      { BODY_FILE: join(dir, 'thread.json') },
+      18788,
+      startFlags(),
+    );
     const hono = (await load(`${bare.url}/thread`, {}, SECONDS)).requestsPerSecond;
     await bare.stop();
     const insert = await rawInsertCeiling(join(dir, 'raw.db'), SECONDS);
     console.error(`  ceilings: bare Hono ${hono} req/s, raw insert ${insert} rows/s`);
 
     const rows = report(figures, { hono, insert });
-    save('bench', { machine: machine(), seconds: SECONDS, date: new Date().toISOString(), threadBytes: body.length, ceilings: { hono, insert }, scenarios: rows });
+    save('bench', {
+      machine: machine(),
+      seconds: SECONDS,
+      date: new Date().toISOString(),
+      threadBytes: body.length,
+      ceilings: { hono, insert },
+      scenarios: rows,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

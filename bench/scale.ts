@@ -40,12 +40,17 @@ try {
   const start = Date.now() - 30 * DAY;
   for (let a = 0; a < ARTICLES; a += 50) {
     const rows = [];
-    for (let k = a; k < Math.min(a + 50, ARTICLES); k++) rows.push(...(s.thread(`article-${k}`, Math.ceil(perArticle * 0.8), Math.floor(perArticle * 0.2), start + k * 60_000)));
+    for (let k = a; k < Math.min(a + 50, ARTICLES); k++)
+      rows.push(
+        ...s.thread(`article-${k}`, Math.ceil(perArticle * 0.8), Math.floor(perArticle * 0.2), start + k * 60_000),
+      );
     await insertRows(db, rows);
     if ((a / 50) % 10 === 0 || a + 50 >= ARTICLES) {
       const done = Math.min(a + 50, ARTICLES) * perArticle;
       const rate = done / ((Date.now() - started) / 1000);
-      process.stderr.write(`\r  seeded ${done.toLocaleString('en')} / ${TOTAL.toLocaleString('en')} comments (${Math.round(rate).toLocaleString('en')}/s)   `);
+      process.stderr.write(
+        `\r  seeded ${done.toLocaleString('en')} / ${TOTAL.toLocaleString('en')} comments (${Math.round(rate).toLocaleString('en')}/s)   `,
+      );
     }
   }
   process.stderr.write('\n');
@@ -53,7 +58,8 @@ try {
   console.error(`Database of ${TOTAL.toLocaleString('en')} comments:`);
   const after = await measure(large, 18798);
 
-  const ratio = (name: string, f: (x: Figures) => number) => Math.round((f(after[name]!) / f(before[name]!)) * 100) / 100;
+  const ratio = (name: string, f: (x: Figures) => number) =>
+    Math.round((f(after[name]!) / f(before[name]!)) * 100) / 100;
   const result = {
     machine: machine(),
     comments: TOTAL,
@@ -73,7 +79,9 @@ try {
   for (const name of ['thread', 'post']) {
     const b = before[name]!;
     const l = after[name]!;
-    console.log(`| ${name} | ${b.requestsPerSecond} | ${l.requestsPerSecond} | ${b.p50ms} | ${l.p50ms} | ${ratio(name, (x) => 1 / x.requestsPerSecond)}× |`);
+    console.log(
+      `| ${name} | ${b.requestsPerSecond} | ${l.requestsPerSecond} | ${b.p50ms} | ${l.p50ms} | ${ratio(name, (x) => 1 / x.requestsPerSecond)}× |`,
+    );
   }
   save('scale', result);
 } finally {

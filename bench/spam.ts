@@ -19,9 +19,21 @@ const engine = createLocalEngine({ settings: defaultSpamSettings, articleLanguag
 for (const row of rows) await engine.feedback(row.label, row);
 // Lists of a realistic size, so that list matching is part of the cost.
 const lists = [
-  ...['casino', 'viagra', 'payday loan', 'crypto giveaway', 'replica watches', 'seo services'].map((value) => ({ list: 'disallowed' as const, kind: 'word' as const, value })),
-  ...['203.0.113.0/24', '2001:db8::/32'].map((value) => ({ list: 'disallowed' as const, kind: 'cidr' as const, value })),
-  ...['spam.example', 'mailinator.com'].map((value) => ({ list: 'moderation' as const, kind: 'domain' as const, value })),
+  ...['casino', 'viagra', 'payday loan', 'crypto giveaway', 'replica watches', 'seo services'].map((value) => ({
+    list: 'disallowed' as const,
+    kind: 'word' as const,
+    value,
+  })),
+  ...['203.0.113.0/24', '2001:db8::/32'].map((value) => ({
+    list: 'disallowed' as const,
+    kind: 'cidr' as const,
+    value,
+  })),
+  ...['spam.example', 'mailinator.com'].map((value) => ({
+    list: 'moderation' as const,
+    kind: 'domain' as const,
+    value,
+  })),
 ];
 
 const prepared = rows.map((row) => {
@@ -51,7 +63,11 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const warm = times.slice(rows.length).sort((a, b) => a - b); // first round is warm-up
 const at = (q: number) => warm[Math.min(warm.length - 1, Math.floor(q * warm.length))] ?? NaN;
-console.log(`${warm.length} comments (${rows.length} rows × ${ROUNDS - 1} rounds after a warm-up), table of ${engine.table.size} tokens`);
-console.log(`runChecks + classify + verdict per comment: median ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms, max ${at(1).toFixed(3)} ms`);
+console.log(
+  `${warm.length} comments (${rows.length} rows × ${ROUNDS - 1} rounds after a warm-up), table of ${engine.table.size} tokens`,
+);
+console.log(
+  `runChecks + classify + verdict per comment: median ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms, max ${at(1).toFixed(3)} ms`,
+);
 console.log('(excluded: the service reading the token counts, lists and memory from the database)');
 if (Number.isNaN(sink)) console.log(sink);

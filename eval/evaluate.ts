@@ -221,11 +221,7 @@ export function formatReport(title: string, results: readonly SiteResult[]): str
   };
   for (const r of results) block(r.site, r.strict, r.loose);
   if (results.length > 1) {
-    block(
-      'overall',
-      sumConfusions(results.map((r) => r.strict)),
-      sumConfusions(results.map((r) => r.loose)),
-    );
+    block('overall', sumConfusions(results.map((r) => r.strict)), sumConfusions(results.map((r) => r.loose)));
   }
   return lines.join('\n');
 }
@@ -237,7 +233,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+      const code =
+        name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     return ENTITIES[name.toLowerCase()] ?? whole;
@@ -259,7 +256,14 @@ const looseUrl = (url: string) =>
  * hides where it leads, "cheap pills") was typed as HTML by the commenter, as blog spam does.
  */
 function platformAnchor(attributes: string, text: string, before: string): boolean {
-  const href = looseUrl(decodeEntities(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes)?.slice(1).find((v) => v !== undefined) ?? ''));
+  const href = looseUrl(
+    decodeEntities(
+      /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i
+        .exec(attributes)
+        ?.slice(1)
+        .find((v) => v !== undefined) ?? '',
+    ),
+  );
   const typed = decodeEntities(text).trim();
   const shown = looseUrl(typed);
   // The URL itself, or cut short: at a path, query or fragment boundary, or with an ellipsis.
@@ -280,10 +284,14 @@ function platformAnchor(attributes: string, text: string, before: string): boole
  */
 export function textFromHtmlExport(html: string): string {
   const withoutOtherTags = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/?(?!a\b)[a-z][^>]*>/gi, '');
-  const text = withoutOtherTags.replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (whole, attributes: string, inner: string, offset: number) =>
-    platformAnchor(attributes, inner, withoutOtherTags.slice(Math.max(0, offset - 1), offset)) ? inner : whole,
+  const text = withoutOtherTags.replace(
+    /<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi,
+    (whole, attributes: string, inner: string, offset: number) =>
+      platformAnchor(attributes, inner, withoutOtherTags.slice(Math.max(0, offset - 1), offset)) ? inner : whole,
   );
-  return decodeEntities(text).replace(/\uFEFF/g, '').trim();
+  return decodeEntities(text)
+    .replace(/\uFEFF/g, '')
+    .trim();
 }
 
 /**

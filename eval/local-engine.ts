@@ -97,7 +97,11 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   // Keyed as the service keys them (services/keys.ts memoryKeys), without the hashing.
   const keysOf = (features: Features) => {
     const host = memoryHost(features.website);
-    return [`email:${features.email.toLowerCase()}`, features.ip ? `ip:${features.ip}` : null, host ? `host:${host}` : null];
+    return [
+      `email:${features.email.toLowerCase()}`,
+      features.ip ? `ip:${features.ip}` : null,
+      host ? `host:${host}` : null,
+    ];
   };
 
   const prepare = (row: EvalRow) => {
@@ -134,7 +138,12 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     },
     async check(row: EvalRow) {
       const { features, context, tokens } = prepare(row);
-      const signals = runChecks(features, context, settings, options.learner ? { tokens, stats: table, totals } : undefined);
+      const signals = runChecks(
+        features,
+        context,
+        settings,
+        options.learner ? { tokens, stats: table, totals } : undefined,
+      );
       return verdict(signals, settings);
     },
   };

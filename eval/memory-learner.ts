@@ -11,7 +11,13 @@ import type { Label, LearnerTotals, TokenCounts } from '../src/spam/types';
  * goes), to the label's documents and, by the number of its tokens, to the label's tokens total.
  * Counts never go below zero.
  */
-export function train(table: Map<string, TokenCounts>, totals: LearnerTotals, tokens: readonly string[], label: Label, delta: 1 | -1 = 1): void {
+export function train(
+  table: Map<string, TokenCounts>,
+  totals: LearnerTotals,
+  tokens: readonly string[],
+  label: Label,
+  delta: 1 | -1 = 1,
+): void {
   for (const token of new Set(tokens)) {
     const row = { ...(table.get(token) ?? { spam: 0, ham: 0 }) };
     row[label] = Math.max(0, row[label] + delta);

@@ -52,13 +52,22 @@ function checkEnvTypes() {
   try {
     copyFileSync(join(root, 'wrangler.toml'), join(scratch, 'wrangler.toml'));
     const out = join(scratch, 'env.d.ts');
-    const run = wrangler('types', out, '-c', join(scratch, 'wrangler.toml'), '--strict-vars=false', '--include-runtime=false');
+    const run = wrangler(
+      'types',
+      out,
+      '-c',
+      join(scratch, 'wrangler.toml'),
+      '--strict-vars=false',
+      '--include-runtime=false',
+    );
     if (run.status !== 0) fail(`wrangler types failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
     const envBlock = (text: string) => /\binterface Env \{[^}]*\}/.exec(text)?.[0];
     const wanted = envBlock(readFileSync(out, 'utf8'));
     const committed = envBlock(readFileSync(join(root, 'worker-configuration.d.ts'), 'utf8'));
     if (!wanted || wanted !== committed) {
-      fail(`worker-configuration.d.ts does not match wrangler.toml: run \`npm run types:edge\`.\nExpected:\n${wanted}\nFound:\n${committed}`);
+      fail(
+        `worker-configuration.d.ts does not match wrangler.toml: run \`npm run types:edge\`.\nExpected:\n${wanted}\nFound:\n${committed}`,
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -71,7 +80,9 @@ try {
   if (run.status !== 0) fail(`wrangler deploy --dry-run failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
 
   // The modules wrangler would upload (source maps and its README aside).
-  const modules = readdirSync(outdir).filter((f) => !f.endsWith('.map') && f !== 'README.md' && statSync(join(outdir, f)).isFile());
+  const modules = readdirSync(outdir).filter(
+    (f) => !f.endsWith('.map') && f !== 'README.md' && statSync(join(outdir, f)).isFile(),
+  );
   if (!modules.length) fail(`no bundle in ${outdir}`);
   let raw = 0;
   let gzip = 0;
@@ -92,10 +103,15 @@ try {
 
   const widget = Buffer.from((await buildWidget()).code);
   const widgetKiB = gzipSync(widget, { level: 9 }).length / 1024;
-  process.stdout.write(`Widget /embed.js: ${(widget.length / 1024).toFixed(1)} KiB, gzip ${widgetKiB.toFixed(1)} KiB (budget ${WIDGET_BUDGET_KIB} KiB)\n`);
-  if (widgetKiB > WIDGET_BUDGET_KIB) fail(`/embed.js is ${widgetKiB.toFixed(1)} KiB gzipped, over its ${WIDGET_BUDGET_KIB} KiB budget`);
+  process.stdout.write(
+    `Widget /embed.js: ${(widget.length / 1024).toFixed(1)} KiB, gzip ${widgetKiB.toFixed(1)} KiB (budget ${WIDGET_BUDGET_KIB} KiB)\n`,
+  );
+  if (widgetKiB > WIDGET_BUDGET_KIB)
+    fail(`/embed.js is ${widgetKiB.toFixed(1)} KiB gzipped, over its ${WIDGET_BUDGET_KIB} KiB budget`);
 } catch (error) {
-  process.stderr.write(`bundle-size: ${error instanceof Failure ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `bundle-size: ${error instanceof Failure ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exitCode = 1;
 } finally {
   if (!keep) rmSync(outdir, { recursive: true, force: true });

@@ -52,10 +52,17 @@ let unprocessable = 0;
  * A field the API refuses (a malformed IP, website or address in a corpus) is dropped or replaced,
  * as a form would have made its sender fix it. Returns null when the row cannot be sent at all.
  */
-async function send(t: Awaited<ReturnType<typeof setup>>, path: string, wrap: (fields: Record<string, unknown>) => unknown, fields: Record<string, unknown>) {
+async function send(
+  t: Awaited<ReturnType<typeof setup>>,
+  path: string,
+  wrap: (fields: Record<string, unknown>) => unknown,
+  fields: Record<string, unknown>,
+) {
   let res = await admin(t, path, { method: 'POST', body: JSON.stringify(wrap(fields)) });
   if (res.status === 422) {
-    const bad = Object.keys(((await res.json()) as { errors?: Record<string, string> }).errors ?? {}).map((k) => k.replace(/^comment\./, ''));
+    const bad = Object.keys(((await res.json()) as { errors?: Record<string, string> }).errors ?? {}).map((k) =>
+      k.replace(/^comment\./, ''),
+    );
     const fixed = Object.fromEntries(Object.entries(fields).filter(([k]) => !bad.includes(k)));
     if (bad.includes('email')) fixed.email = generatedEmail(String(fields.author));
     if (bad.includes('author')) fixed.author = 'Anonymous';
@@ -71,8 +78,10 @@ async function send(t: Awaited<ReturnType<typeof setup>>, path: string, wrap: (f
 
 async function httpEngine(site: string, siteRows: readonly EvalRow[]): Promise<Engine> {
   const t = await setup({ LOG_LEVEL: 'silent' });
-  const language = forcedLanguage ?? siteRows.find((r) => r.articleLanguage)?.articleLanguage ?? dominantLanguage(siteRows);
-  if (language) await admin(t, `/articles/${encodeURIComponent(site)}`, { method: 'PUT', body: JSON.stringify({ language }) });
+  const language =
+    forcedLanguage ?? siteRows.find((r) => r.articleLanguage)?.articleLanguage ?? dominantLanguage(siteRows);
+  if (language)
+    await admin(t, `/articles/${encodeURIComponent(site)}`, { method: 'PUT', body: JSON.stringify({ language }) });
   return {
     async feedback(label, row) {
       await send(t, '/spam/feedback', (comment) => ({ label, comment }), submission(row, site));
@@ -94,4 +103,5 @@ for (const [title, train] of [
   if (showMistakes) for (const line of formatMistakes(results)) console.log(line);
   console.log();
 }
-if (unprocessable) console.log(`${unprocessable} rows could not be sent even without their invalid fields (counted as held).`);
+if (unprocessable)
+  console.log(`${unprocessable} rows could not be sent even without their invalid fields (counted as held).`);

@@ -24,7 +24,8 @@ if (files.length === 0) {
 for (const file of files) {
   const site = /^Youtube\d*-(.+)\.csv$/i.exec(basename(file))?.[1] ?? basename(file).replace(/\.csv$/i, '');
   try {
-    for (const row of tubeSpamRows(site, readFileSync(file, 'utf8'), options)) process.stdout.write(`${JSON.stringify(row)}\n`);
+    for (const row of tubeSpamRows(site, readFileSync(file, 'utf8'), options))
+      process.stdout.write(`${JSON.stringify(row)}\n`);
   } catch (error) {
     console.error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);

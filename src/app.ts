@@ -25,7 +25,12 @@ import { widget } from './http/routes/widget';
 export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>) {
   const app = router();
 
-  app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }), provideDeps(deps, perRequest), requestLog, securityHeaders);
+  app.use(
+    requestId({ headerName: 'X-Request-Id', limitLength: 64 }),
+    provideDeps(deps, perRequest),
+    requestLog,
+    securityHeaders,
+  );
   const cors = publicCors(deps.config);
   const foreignWrites = refuseForeignWrites(deps.config);
   for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, cors, foreignWrites);
@@ -39,7 +44,10 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/', desk);
   app.route('/', widget);
   let document: OpenApiDocument | undefined;
-  app.route('/', system(() => (document ??= openApiDocument(app))));
+  app.route(
+    '/',
+    system(() => (document ??= openApiDocument(app))),
+  );
 
   app.notFound(notFoundHandler);
   app.onError(errorHandler(deps));

@@ -24,7 +24,11 @@ export async function bootstrap(
   db: Db,
   config: Config,
   now: number,
-  { derive = deriveKeys, logger, secret = config.SECRET }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger; secret?: string } = {},
+  {
+    derive = deriveKeys,
+    logger,
+    secret = config.SECRET,
+  }: { derive?: (secret: string) => Promise<Keys>; logger?: Logger; secret?: string } = {},
 ): Promise<Bootstrap> {
   if (!secret) throw new ConfigError('Invalid configuration:\n  SECRET: not set (at least 32 characters)');
   const stored = await storedSecret(db);
@@ -41,7 +45,8 @@ export async function bootstrap(
   if (config.ADMIN_TOKEN) {
     if (!(await installStartupToken(db, 'ADMIN_TOKEN', config.ADMIN_TOKEN, now))) return { keys };
     logger?.warn('admin_token.revoked', {
-      detail: 'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
+      detail:
+        'ADMIN_TOKEN is set to a token that a moderator revoked: it is refused. Set a new value to get a working one.',
     });
     return { keys, adminTokenRevoked: true };
   }

@@ -30,7 +30,12 @@ export const ConfigSchema = z.object({
     z
       .string()
       .default('*')
-      .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
       .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
         message: 'must be * or a comma-separated list of origins like https://example.com',
       }),

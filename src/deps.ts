@@ -41,11 +41,15 @@ export interface Deps {
 }
 
 /** After an erasure or a purge: scrubs the storage files, when the platform lets us, and says when it could not. */
-export async function scrubDeleted(deps: Pick<Deps, 'scrubStorage' | 'logger'>, after: 'privacy.erase' | 'retention.purge') {
+export async function scrubDeleted(
+  deps: Pick<Deps, 'scrubStorage' | 'logger'>,
+  after: 'privacy.erase' | 'retention.purge',
+) {
   if (!deps.scrubStorage || (await deps.scrubStorage())) return;
   deps.logger.warn('storage.scrub_incomplete', {
     after,
-    detail: 'Another connection was reading the database: the -wal may keep old copies of what was deleted until the next erasure, purge or clean stop.',
+    detail:
+      'Another connection was reading the database: the -wal may keep old copies of what was deleted until the next erasure, purge or clean stop.',
   });
 }
 

@@ -48,7 +48,9 @@ export class DomainError extends Error {
 }
 
 /** `invalid` with the failing fields (code `validation_failed`). */
-export const invalid = (fields: Record<string, FieldIssue>) => new DomainError('invalid', 'validation_failed', { fields });
+export const invalid = (fields: Record<string, FieldIssue>) =>
+  new DomainError('invalid', 'validation_failed', { fields });
 
 /** `rate_limited` for `ms` more milliseconds (code `too_many_requests`; rounded up to whole seconds, at least 1). */
-export const rateLimited = (ms: number) => new DomainError('rate_limited', 'too_many_requests', { retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
+export const rateLimited = (ms: number) =>
+  new DomainError('rate_limited', 'too_many_requests', { retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });

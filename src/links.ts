@@ -86,6 +86,10 @@ export function domainName(domain: string): string | null {
  */
 export function webHost(target: string): string | null {
   const text = target.trim();
-  const url = webUrl(/^(?:https?|ftp):/i.test(text) ? text.replace(/^ftp/i, 'http') : `http://${text.replace(/^(?:[a-z][a-z0-9+.-]*:)?\/\//i, '')}`);
+  const url = webUrl(
+    /^(?:https?|ftp):/i.test(text)
+      ? text.replace(/^ftp/i, 'http')
+      : `http://${text.replace(/^(?:[a-z][a-z0-9+.-]*:)?\/\//i, '')}`,
+  );
   return url && hostName(url);
 }

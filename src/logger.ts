@@ -15,7 +15,11 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** A logger of `level` and above; each line's time from `clock` (the entries' own, systemClock, unless said). */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => console.log(line), clock: Clock = systemClock): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => console.log(line),
+  clock: Clock = systemClock,
+): Logger {
   const at = (l: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Fields) => {
     if (RANK[l] < RANK[level]) return;
     write(JSON.stringify({ time: new Date(clock.now()).toISOString(), level: l, msg, ...fields }));

@@ -43,7 +43,10 @@ export function insertAuditIf(db: Db, rows: NewAudit[], condition: SQL): Stateme
 }
 
 /** Newest first, keyset-paginated on the id (which grows with every entry). */
-export function listAudit(db: Db, opts: { limit: number; before: number | null; targetId?: string | undefined; action?: string | undefined }) {
+export function listAudit(
+  db: Db,
+  opts: { limit: number; before: number | null; targetId?: string | undefined; action?: string | undefined },
+) {
   return db
     .select()
     .from(auditLog)
@@ -70,5 +73,8 @@ export function auditEntriesAbout(db: Db, subjectHash: string, text: string) {
 
 /** The statement replacing an entry's snapshots (scrubbed) and clearing its subject. */
 export function rewriteAuditEntry(db: Db, id: number, snapshots: Pick<AuditRow, 'before' | 'after'>): Statement {
-  return db.update(auditLog).set({ ...snapshots, subjectHash: null }).where(eq(auditLog.id, id));
+  return db
+    .update(auditLog)
+    .set({ ...snapshots, subjectHash: null })
+    .where(eq(auditLog.id, id));
 }

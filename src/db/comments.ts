@@ -111,7 +111,10 @@ async function writeToThread(db: Db, articleId: string, now: number, visible: bo
     now,
     {
       values: { version: bump, firstCommentAt: now },
-      set: { firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`, version: sql`${articles.version} + ${bump}` },
+      set: {
+        firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
+        version: sql`${articles.version} + ${bump}`,
+      },
     },
     change,
   );
@@ -132,7 +135,12 @@ export async function insertComment(db: Db, row: NewComment, also: Statement[] =
     : {};
   await writeToThread(db, row.articleId, row.createdAt, row.status === 'approved', [
     ...(parent
-      ? [failUnless(db, sql`EXISTS (SELECT 1 FROM comments WHERE id = ${parent} AND article_id = ${row.articleId} AND status = 'approved')`)]
+      ? [
+          failUnless(
+            db,
+            sql`EXISTS (SELECT 1 FROM comments WHERE id = ${parent} AND article_id = ${row.articleId} AND status = 'approved')`,
+          ),
+        ]
       : []),
     db.insert(comments).values({ ...row, ...placed }),
     ...also,
@@ -144,16 +152,31 @@ export type Seen = Pick<CommentRow, 'id' | 'status' | 'updatedAt' | 'contentHash
 
 /** The comment is still as it was read (status, text and last change). */
 const unchanged = (seen: Seen) =>
-  and(eq(comments.id, seen.id), eq(comments.status, seen.status), eq(comments.updatedAt, seen.updatedAt), eq(comments.contentHash, seen.contentHash));
+  and(
+    eq(comments.id, seen.id),
+    eq(comments.status, seen.status),
+    eq(comments.updatedAt, seen.updatedAt),
+    eq(comments.contentHash, seen.contentHash),
+  );
 
 /**
  * Updates a comment as read in `seen`: if it changed meanwhile (another edit, a moderator's
  * decision), nothing is written and WriteConflict is thrown. `visible`: the change shows in the
  * public thread (the comment is or becomes approved).
  */
-export async function updateComment(db: Db, seen: Seen & Pick<CommentRow, 'articleId'>, patch: Partial<NewComment>, now: number, visible: boolean, also: Statement[] = []) {
+export async function updateComment(
+  db: Db,
+  seen: Seen & Pick<CommentRow, 'articleId'>,
+  patch: Partial<NewComment>,
+  now: number,
+  visible: boolean,
+  also: Statement[] = [],
+) {
   await writeToThread(db, seen.articleId, now, visible, [
-    db.update(comments).set({ ...patch, updatedAt: now }).where(unchanged(seen)),
+    db
+      .update(comments)
+      .set({ ...patch, updatedAt: now })
+      .where(unchanged(seen)),
     expectChanges(db, 1),
     ...also,
   ]);
@@ -212,7 +235,9 @@ export async function removeComment(
     db
       .update(comments)
       .set({ depth: sql`${comments.depth} - 1` })
-      .where(and(sql`${comments.rootId} = ${rootOf}`, sql`EXISTS (${ancestors} SELECT 1 FROM up WHERE parent = ${id})`)),
+      .where(
+        and(sql`${comments.rootId} = ${rootOf}`, sql`EXISTS (${ancestors} SELECT 1 FROM up WHERE parent = ${id})`),
+      ),
     // ...its direct replies answer its parent (or become top-level comments)...
     db
       .update(comments)

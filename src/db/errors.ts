@@ -5,7 +5,10 @@
  * may succeed a moment later, so it is answered 503 with Retry-After rather than 500.
  */
 export const isDatabaseBusy = (error: unknown) =>
-  anyCause(error, (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY' || /\bSQLITE_BUSY\b|database is locked/.test(e.message));
+  anyCause(
+    error,
+    (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY' || /\bSQLITE_BUSY\b|database is locked/.test(e.message),
+  );
 
 /** True when a write broke a unique index: two identical requests at once, the second one lost. */
 export const isUniqueViolation = (error: unknown) => anyCause(error, (e) => /UNIQUE constraint failed/.test(e.message));

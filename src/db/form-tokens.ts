@@ -30,14 +30,17 @@ export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: s
     db.delete(usedFormTokens).where(lt(usedFormTokens.expiresAt, now)),
     db
       .insert(usedFormTokens)
-      .select(sql`SELECT ${use.id}, ${use.expiresAt} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${commentId})`),
+      .select(
+        sql`SELECT ${use.id}, ${use.expiresAt} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${commentId})`,
+      ),
   ];
 }
 
 /** True for the error of a batch that lost the race for its form token (see useFormToken). */
 export function isFormTokenReuse(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/UNIQUE constraint failed: used_form_tokens\.id/.test(String((e as { message?: unknown }).message ?? ''))) return true;
+    if (/UNIQUE constraint failed: used_form_tokens\.id/.test(String((e as { message?: unknown }).message ?? '')))
+      return true;
   }
   return false;
 }

@@ -45,11 +45,21 @@ const TRUST_COUNT_CAP = 1000;
  */
 export async function readHistory(
   db: Db,
-  q: { keys: MemoryKeys; tokens: string[]; articleId: string; contentHash: string; now: number; excludeId?: string; submission?: SubmissionWindows },
+  q: {
+    keys: MemoryKeys;
+    tokens: string[];
+    articleId: string;
+    contentHash: string;
+    now: number;
+    excludeId?: string;
+    submission?: SubmissionWindows;
+  },
 ): Promise<History> {
   const { keys, articleId, contentHash } = q;
   const spamFor = (kind: 'email' | 'ip' | 'host', hash: string | null) =>
-    hash === null ? sql`0` : sql`(SELECT coalesce(max(spam), 0) FROM spam_memory WHERE kind = ${kind} AND hash = ${hash})`;
+    hash === null
+      ? sql`0`
+      : sql`(SELECT coalesce(max(spam), 0) FROM spam_memory WHERE kind = ${kind} AND hash = ${hash})`;
   const w = q.submission;
   const ip = keys.ip;
   const submission = w
@@ -68,9 +78,21 @@ export async function readHistory(
   const n = (key: string) => Number(row?.[key] ?? 0);
   const time = (key: string) => (row?.[key] === null || row?.[key] === undefined ? null : Number(row[key]));
   return {
-    memory: { spamByIp: n('ip'), spamByEmail: n('email'), spamByWebsiteHost: n('host'), approvedByEmail: n('approved') },
+    memory: {
+      spamByIp: n('ip'),
+      spamByEmail: n('email'),
+      spamByWebsiteHost: n('host'),
+      approvedByEmail: n('approved'),
+    },
     crossPosts: n('crossPosts'),
     learner: learnerInput(q.tokens, String(row?.learner ?? '[]')),
-    submission: w ? { duplicate: n('duplicate') === 1, copy: n('copy') === 1, lastByIp: time('lastByIp'), limitByIp: time('limitByIp') } : null,
+    submission: w
+      ? {
+          duplicate: n('duplicate') === 1,
+          copy: n('copy') === 1,
+          lastByIp: time('lastByIp'),
+          limitByIp: time('limitByIp'),
+        }
+      : null,
   };
 }

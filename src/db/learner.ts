@@ -82,15 +82,23 @@ export function countStatements(db: Db, label: Label, deltas: CountDeltas, now: 
       db
         .insert(learnerCounts)
         .values(slice.map(([token, n]) => ({ token, spam: 0, ham: 0, [label]: n, updatedAt: now })))
-        .onConflictDoUpdate({ target: learnerCounts.token, set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now } }),
+        .onConflictDoUpdate({
+          target: learnerCounts.token,
+          set: { [label]: sql`${column} + excluded.${sql.raw(label)}`, updatedAt: now },
+        }),
     ),
     ...[...down].flatMap(([n, tokens]) =>
       chunk(tokens, MAX_PARAMS).map((slice) =>
-        db.update(learnerCounts).set({ [label]: sql`max(0, ${column} - ${n})`, updatedAt: now }).where(inArray(learnerCounts.token, slice)),
+        db
+          .update(learnerCounts)
+          .set({ [label]: sql`max(0, ${column} - ${n})`, updatedAt: now })
+          .where(inArray(learnerCounts.token, slice)),
       ),
     ),
     ...chunk(gone, MAX_PARAMS).map((slice) =>
-      db.delete(learnerCounts).where(and(inArray(learnerCounts.token, slice), eq(learnerCounts.spam, 0), eq(learnerCounts.ham, 0))),
+      db
+        .delete(learnerCounts)
+        .where(and(inArray(learnerCounts.token, slice), eq(learnerCounts.spam, 0), eq(learnerCounts.ham, 0))),
     ),
   ];
 }

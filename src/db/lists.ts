@@ -13,7 +13,12 @@ export function listListEntries(db: Db, filter: { list?: ListName | undefined; k
   return db
     .select()
     .from(listEntries)
-    .where(and(filter.list ? eq(listEntries.list, filter.list) : undefined, filter.kind ? eq(listEntries.kind, filter.kind) : undefined))
+    .where(
+      and(
+        filter.list ? eq(listEntries.list, filter.list) : undefined,
+        filter.kind ? eq(listEntries.kind, filter.kind) : undefined,
+      ),
+    )
     .orderBy(desc(listEntries.createdAt), desc(listEntries.id))
     .all();
 }
@@ -33,12 +38,19 @@ export function deleteListEntry(db: Db, id: string): Statement {
 
 /** Every entry of both lists, as the checks match them (the read cache keeps them for a second). */
 export function listEntriesForChecks(db: Db): Promise<ListEntry[]> {
-  return db.select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value }).from(listEntries).all();
+  return db
+    .select({ list: listEntries.list, kind: listEntries.kind, value: listEntries.value })
+    .from(listEntries)
+    .all();
 }
 
 /** The email list entries (either list) of this address. */
 export function emailEntries(db: Db, email: string) {
-  return db.select({ id: listEntries.id }).from(listEntries).where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email))).all();
+  return db
+    .select({ id: listEntries.id })
+    .from(listEntries)
+    .where(and(eq(listEntries.kind, 'email'), eq(listEntries.value, email)))
+    .all();
 }
 
 /** The statement deleting them. */

@@ -20,7 +20,11 @@ export async function compareAndSetMeta(db: Db, key: string, expected: string | 
   const written = await db
     .insert(meta)
     .values({ key, value })
-    .onConflictDoUpdate({ target: meta.key, set: { value }, setWhere: expected === null ? isNull(meta.value) : eq(meta.value, expected) })
+    .onConflictDoUpdate({
+      target: meta.key,
+      set: { value },
+      setWhere: expected === null ? isNull(meta.value) : eq(meta.value, expected),
+    })
     .returning({ key: meta.key });
   return written.length > 0;
 }

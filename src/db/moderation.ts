@@ -26,12 +26,15 @@ function containsPattern(text: string): string {
 }
 
 /** The column holds `text` anywhere (case-insensitive for ASCII, as LIKE is). */
-export const contains = (column: AnySQLiteColumn, text: string) => sql`${column} LIKE ${containsPattern(text)} ESCAPE '\\'`;
+export const contains = (column: AnySQLiteColumn, text: string) =>
+  sql`${column} LIKE ${containsPattern(text)} ESCAPE '\\'`;
 
 /** Newest first, keyset-paginated on (createdAt, id). */
 export function listQueue(db: Db, f: QueueFilter): Promise<CommentRow[]> {
   // A row-value comparison, as in listTopLevel: SQLite serves it as a range of the index.
-  const keyset = f.after ? sql`(${comments.createdAt}, ${comments.id}) < (${f.after.createdAt}, ${f.after.id})` : undefined;
+  const keyset = f.after
+    ? sql`(${comments.createdAt}, ${comments.id}) < (${f.after.createdAt}, ${f.after.id})`
+    : undefined;
   const search = f.text
     ? or(
         contains(comments.author, f.text),
@@ -43,7 +46,14 @@ export function listQueue(db: Db, f: QueueFilter): Promise<CommentRow[]> {
   return db
     .select()
     .from(comments)
-    .where(and(f.status ? eq(comments.status, f.status) : undefined, f.articleId ? eq(comments.articleId, f.articleId) : undefined, search, keyset))
+    .where(
+      and(
+        f.status ? eq(comments.status, f.status) : undefined,
+        f.articleId ? eq(comments.articleId, f.articleId) : undefined,
+        search,
+        keyset,
+      ),
+    )
     .orderBy(desc(comments.createdAt), desc(comments.id))
     .limit(f.limit)
     .all();
@@ -51,7 +61,11 @@ export function listQueue(db: Db, f: QueueFilter): Promise<CommentRow[]> {
 
 /** Full rows for a list of ids (read in slices for D1), in no particular order. */
 export async function getCommentsByIds(db: Db, ids: string[]): Promise<CommentRow[]> {
-  const parts = await Promise.all(chunk([...new Set(ids)], MAX_PARAMS).map((slice) => db.select().from(comments).where(inArray(comments.id, slice)).all()));
+  const parts = await Promise.all(
+    chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
+      db.select().from(comments).where(inArray(comments.id, slice)).all(),
+    ),
+  );
   return parts.flat();
 }
 
@@ -60,7 +74,12 @@ export async function parentExcerpts(db: Db, ids: string[], length: number) {
   const parts = await Promise.all(
     chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
       db
-        .select({ id: comments.id, author: comments.author, status: comments.status, content: sql<string>`substr(${comments.content}, 1, ${length + 1})` })
+        .select({
+          id: comments.id,
+          author: comments.author,
+          status: comments.status,
+          content: sql<string>`substr(${comments.content}, 1, ${length + 1})`,
+        })
         .from(comments)
         .where(inArray(comments.id, slice))
         .all(),
@@ -74,13 +93,20 @@ export function commentsMentioning(db: Db, text: string, emailHash: string) {
   return db
     .select()
     .from(comments)
-    .where(and(ne(comments.emailHash, emailHash), or(contains(comments.content, text), contains(comments.reasons, text))))
+    .where(
+      and(ne(comments.emailHash, emailHash), or(contains(comments.content, text), contains(comments.reasons, text))),
+    )
     .all();
 }
 
 /** Every comment written with this email (its keyed hash), oldest first. */
 export function commentsByEmailHash(db: Db, emailHash: string) {
-  return db.select().from(comments).where(eq(comments.emailHash, emailHash)).orderBy(comments.createdAt, comments.id).all();
+  return db
+    .select()
+    .from(comments)
+    .where(eq(comments.emailHash, emailHash))
+    .orderBy(comments.createdAt, comments.id)
+    .all();
 }
 
 /**
@@ -90,7 +116,10 @@ export function commentsByEmailHash(db: Db, emailHash: string) {
  */
 export async function writeToThreads(db: Db, articleIds: string[], change: Statement[]) {
   const bumps = chunk([...new Set(articleIds)], MAX_PARAMS).map((slice) =>
-    db.update(articles).set({ version: sql`${articles.version} + 1` }).where(inArray(articles.id, slice)),
+    db
+      .update(articles)
+      .set({ version: sql`${articles.version} + 1` })
+      .where(inArray(articles.id, slice)),
   );
   await runBatch(db, [...change, ...bumps]);
   readCache(db).forget(articleIds);

@@ -19,17 +19,30 @@ const untaughtAgent = or(isNull(comments.trained), isNull(comments.userAgent));
 
 /** Clears IP and user agent of every due comment whose lesson holds neither; returns their ids. */
 export async function clearUntaughtClientData(db: Db, before: number): Promise<string[]> {
-  const rows = await db.update(comments).set(CLIENT_DATA_CLEARED).where(and(due(before), untaughtAgent)).returning({ id: comments.id });
+  const rows = await db
+    .update(comments)
+    .set(CLIENT_DATA_CLEARED)
+    .where(and(due(before), untaughtAgent))
+    .returning({ id: comments.id });
   return rows.map((row) => row.id);
 }
 
 /** Clears the IP of the due comments whose lesson holds their user agent (no lesson holds an IP); returns their ids. */
 export async function clearTaughtIps(db: Db, before: number): Promise<string[]> {
-  const rows = await db.update(comments).set({ ipEnc: null, ipHash: null }).where(and(due(before), taughtAgent, withIp)).returning({ id: comments.id });
+  const rows = await db
+    .update(comments)
+    .set({ ipEnc: null, ipHash: null })
+    .where(and(due(before), taughtAgent, withIp))
+    .returning({ id: comments.id });
   return rows.map((row) => row.id);
 }
 
 /** Up to `limit` due comments whose lesson holds their user agent. */
 export function taughtAgents(db: Db, before: number, limit: number): Promise<CommentRow[]> {
-  return db.select().from(comments).where(and(due(before), taughtAgent)).limit(limit).all();
+  return db
+    .select()
+    .from(comments)
+    .where(and(due(before), taughtAgent))
+    .limit(limit)
+    .all();
 }

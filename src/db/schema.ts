@@ -30,7 +30,10 @@ export const comments = sqliteTable(
     html: text('html').notNull(),
     verdict: text('verdict', { enum: VERDICTS }).notNull(),
     score: real('score').notNull().default(0),
-    reasons: text('reasons', { mode: 'json' }).$type<{ rule: string; score: number; detail: string }[]>().notNull().default(sql`'[]'`),
+    reasons: text('reasons', { mode: 'json' })
+      .$type<{ rule: string; score: number; detail: string }[]>()
+      .notNull()
+      .default(sql`'[]'`),
     staff: integer('staff', { mode: 'boolean' }).notNull().default(false),
     /** The class the learner was trained with from this comment, so a reversed decision can be undone. */
     trained: text('trained', { enum: LABELS }),
@@ -180,4 +183,6 @@ export const auditLog = sqliteTable(
  * A write that depends on what was read ends its statements with a guard into this table
  * (`failUnless` in db/batch.ts), so that a lost race writes nothing and is answered 409.
  */
-export const writeConflicts = sqliteTable('write_conflicts', { what: text('what').notNull() }, () => [check('write_conflict', sql`0`)]);
+export const writeConflicts = sqliteTable('write_conflicts', { what: text('what').notNull() }, () => [
+  check('write_conflict', sql`0`),
+]);

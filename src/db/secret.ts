@@ -26,13 +26,22 @@ export function deleteStoredSecret(db: Db, secret: string) {
 
 /** Does any comment hold an address sealed with a secret? (An erased one holds ''.) */
 export async function holdsAddresses(db: Db): Promise<boolean> {
-  return (await db.select({ id: comments.id }).from(comments).where(ne(comments.emailEnc, '')).limit(1).get()) !== undefined;
+  return (
+    (await db.select({ id: comments.id }).from(comments).where(ne(comments.emailEnc, '')).limit(1).get()) !== undefined
+  );
 }
 
 /** Every comment's sealed values and keyed hashes, and its website (whose host local memory keys). */
 export function sealedComments(db: Db) {
   return db
-    .select({ id: comments.id, emailEnc: comments.emailEnc, emailHash: comments.emailHash, ipEnc: comments.ipEnc, ipHash: comments.ipHash, website: comments.website })
+    .select({
+      id: comments.id,
+      emailEnc: comments.emailEnc,
+      emailHash: comments.emailHash,
+      ipEnc: comments.ipEnc,
+      ipHash: comments.ipHash,
+      website: comments.website,
+    })
     .from(comments)
     .all();
 }
@@ -45,7 +54,12 @@ export function resealComment(db: Db, id: string, patch: SealedPatch): Statement
 
 /** A few sealed values, to check after a rotation that they open with the new secret. */
 export function sealedSample(db: Db, limit: number) {
-  return db.select({ emailEnc: comments.emailEnc, ipEnc: comments.ipEnc }).from(comments).where(isNotNull(comments.emailEnc)).limit(limit).all();
+  return db
+    .select({ emailEnc: comments.emailEnc, ipEnc: comments.ipEnc })
+    .from(comments)
+    .where(isNotNull(comments.emailEnc))
+    .limit(limit)
+    .all();
 }
 
 /** Every key of local memory. */
@@ -63,7 +77,12 @@ export function rekeyMemory(db: Db, kind: MemoryKind, hash: string, next: string
 
 /** The audit log's subjects (keyed hashes of authors' addresses), with their number of entries. */
 export function auditSubjects(db: Db) {
-  return db.select({ hash: auditLog.subjectHash, rows: count() }).from(auditLog).where(isNotNull(auditLog.subjectHash)).groupBy(auditLog.subjectHash).all();
+  return db
+    .select({ hash: auditLog.subjectHash, rows: count() })
+    .from(auditLog)
+    .where(isNotNull(auditLog.subjectHash))
+    .groupBy(auditLog.subjectHash)
+    .all();
 }
 
 /** The statement re-keying a subject (null: cleared, when its comment is gone). */

@@ -24,7 +24,10 @@ export function memoryStatements(db: Db, keys: MemoryKeys, label: Label, delta: 
       db
         .insert(spamMemory)
         .values({ kind, hash: keys[kind]!, spam: 0, ham: 0, [label]: Math.max(0, delta), updatedAt: now })
-        .onConflictDoUpdate({ target: [spamMemory.kind, spamMemory.hash], set: { [label]: sql`max(0, ${column} + ${delta})`, updatedAt: now } }),
+        .onConflictDoUpdate({
+          target: [spamMemory.kind, spamMemory.hash],
+          set: { [label]: sql`max(0, ${column} + ${delta})`, updatedAt: now },
+        }),
     );
 }
 
@@ -32,7 +35,9 @@ export function memoryStatements(db: Db, keys: MemoryKeys, label: Label, delta: 
 export function forgetSubmitter(db: Db, emailHash: string, ipHashes: string[]): Statement[] {
   return [
     db.delete(spamMemory).where(and(eq(spamMemory.kind, 'email'), eq(spamMemory.hash, emailHash))),
-    ...chunk(ipHashes, MAX_PARAMS).map((slice) => db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice)))),
+    ...chunk(ipHashes, MAX_PARAMS).map((slice) =>
+      db.delete(spamMemory).where(and(eq(spamMemory.kind, 'ip'), inArray(spamMemory.hash, slice))),
+    ),
   ];
 }
 

@@ -10,7 +10,10 @@ export async function countByStatus(db: Db, articleId?: string): Promise<Record<
     .where(articleId === undefined ? undefined : eq(comments.articleId, articleId))
     .groupBy(comments.status)
     .all();
-  return Object.fromEntries(COMMENT_STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0])) as Record<CommentStatus, number>;
+  return Object.fromEntries(COMMENT_STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0])) as Record<
+    CommentStatus,
+    number
+  >;
 }
 
 /** Comments created per UTC day and status since `since`. */
@@ -57,5 +60,9 @@ export async function countRuleHits(db: Db) {
 
 /** Comments per verdict of the checks, all time. */
 export function countByVerdict(db: Db) {
-  return db.select({ verdict: comments.verdict, n: sql<number>`count(*)` }).from(comments).groupBy(comments.verdict).all();
+  return db
+    .select({ verdict: comments.verdict, n: sql<number>`count(*)` })
+    .from(comments)
+    .groupBy(comments.verdict)
+    .all();
 }

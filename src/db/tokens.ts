@@ -8,13 +8,24 @@ import { adminTokens } from './schema';
 /** Admin tokens are high-entropy random strings: a plain SHA-256 is enough to store them. */
 export const hashAdminToken = (token: string) => sha256Hex(`tamis-admin:${token}`);
 
-const newTokenRow = async (name: string, token: string, now: number) => ({ id: randomId(), name, tokenHash: await hashAdminToken(token), createdAt: now });
+const newTokenRow = async (name: string, token: string, now: number) => ({
+  id: randomId(),
+  name,
+  tokenHash: await hashAdminToken(token),
+  createdAt: now,
+});
 
 /**
  * A new token. `also`: statements written in the same batch (the audit entry of a token made
  * through the API). Throws a unique violation when a live token has the name already.
  */
-export async function createAdminToken(db: Db, name: string, token: string, now: number, also: (id: string) => Statement[]) {
+export async function createAdminToken(
+  db: Db,
+  name: string,
+  token: string,
+  now: number,
+  also: (id: string) => Statement[],
+) {
   const row = await newTokenRow(name, token, now);
   await runBatch(db, [db.insert(adminTokens).values(row), ...also(row.id)]);
   return row;
@@ -34,7 +45,11 @@ const STARTUP_ACTOR = 'start-up';
  */
 export async function installStartupToken(db: Db, name: string, token: string, now: number): Promise<boolean> {
   const tokenHash = await hashAdminToken(token);
-  const known = await db.select({ revokedAt: adminTokens.revokedAt }).from(adminTokens).where(eq(adminTokens.tokenHash, tokenHash)).get();
+  const known = await db
+    .select({ revokedAt: adminTokens.revokedAt })
+    .from(adminTokens)
+    .where(eq(adminTokens.tokenHash, tokenHash))
+    .get();
   if (known) return known.revokedAt !== null;
   const replaced = and(
     isNull(adminTokens.revokedAt),
@@ -90,7 +105,12 @@ export function findLiveToken(db: Db, tokenHash: string) {
 }
 
 export async function hasLiveTokens(db: Db) {
-  const row = await db.select({ id: adminTokens.id }).from(adminTokens).where(isNull(adminTokens.revokedAt)).limit(1).get();
+  const row = await db
+    .select({ id: adminTokens.id })
+    .from(adminTokens)
+    .where(isNull(adminTokens.revokedAt))
+    .limit(1)
+    .get();
   return row !== undefined;
 }
 
@@ -100,7 +120,13 @@ export function markTokenUsed(db: Db, id: string, now: number) {
 
 export function listTokens(db: Db) {
   return db
-    .select({ id: adminTokens.id, name: adminTokens.name, createdAt: adminTokens.createdAt, lastUsedAt: adminTokens.lastUsedAt, revokedAt: adminTokens.revokedAt })
+    .select({
+      id: adminTokens.id,
+      name: adminTokens.name,
+      createdAt: adminTokens.createdAt,
+      lastUsedAt: adminTokens.lastUsedAt,
+      revokedAt: adminTokens.revokedAt,
+    })
     .from(adminTokens)
     .orderBy(desc(adminTokens.createdAt), asc(adminTokens.id))
     .all();
@@ -117,14 +143,23 @@ export function getToken(db: Db, id: string) {
  * (its audit entry, written exactly when the revocation happens). Returns whether the token is now
  * revoked by this call.
  */
-export async function revokeToken(db: Db, id: string, now: number, also: (revocable: SQL) => Statement[]): Promise<boolean> {
+export async function revokeToken(
+  db: Db,
+  id: string,
+  now: number,
+  also: (revocable: SQL) => Statement[],
+): Promise<boolean> {
   const revocable = and(
     eq(adminTokens.id, id),
     isNull(adminTokens.revokedAt),
     sql`(SELECT count(*) FROM ${adminTokens} WHERE ${adminTokens.revokedAt} IS NULL) > 1`,
   )!;
   const first = also(sql`EXISTS (SELECT 1 FROM ${adminTokens} WHERE ${revocable})`);
-  const update: Statement = db.update(adminTokens).set({ revokedAt: now }).where(revocable).returning({ id: adminTokens.id });
+  const update: Statement = db
+    .update(adminTokens)
+    .set({ revokedAt: now })
+    .where(revocable)
+    .returning({ id: adminTokens.id });
   const results = await runBatch(db, [...first, update]);
   return (results[first.length] as unknown[]).length > 0;
 }

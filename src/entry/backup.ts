@@ -32,14 +32,17 @@ export interface Backup {
 export async function backupDatabase(config: Config, target: string): Promise<Backup> {
   const path = localDatabasePath(config.DATABASE_URL);
   if (path === null) {
-    throw new BackupError('DATABASE_URL is a remote database (Turso): back it up with its own tools; this command copies a local database file.');
+    throw new BackupError(
+      'DATABASE_URL is a remote database (Turso): back it up with its own tools; this command copies a local database file.',
+    );
   }
   if (path === ':memory:') throw new BackupError('DATABASE_URL is :memory:, which has nothing to copy.');
   if (!existsSync(path)) throw new BackupError(`There is no database file at ${resolve(path)} (DATABASE_URL).`);
 
   const file = resolve(target);
   const handle = await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') throw new BackupError(`${file} exists: a backup never overwrites a file. Give a new name.`);
+    if (error.code === 'EEXIST')
+      throw new BackupError(`${file} exists: a backup never overwrites a file. Give a new name.`);
     throw new BackupError(`${file} cannot be created (${error.code ?? error.message}).`);
   });
   await handle.close();

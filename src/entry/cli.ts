@@ -106,11 +106,14 @@ ${ENVIRONMENT}
 `,
     async run(config, { positionals }) {
       const name = normalizeLine(positionals[0]!);
-      if (name.length < 1 || name.length > 100) throw new UsageError('the name must be 1 to 100 characters.', 'tamis token create');
+      if (name.length < 1 || name.length > 100)
+        throw new UsageError('the name must be 1 to 100 characters.', 'tamis token create');
       const { createTokenCommand } = await import('./cli-tasks');
       const { id, token, createdAt } = await createTokenCommand(config, name);
       print(token);
-      tell(`Admin token "${name}" created (id ${id}, ${new Date(createdAt).toISOString()}). It is shown only this once: only its hash is stored.`);
+      tell(
+        `Admin token "${name}" created (id ${id}, ${new Date(createdAt).toISOString()}). It is shown only this once: only its hash is stored.`,
+      );
       tell('Use it as "Authorization: Bearer <token>" on /api/v1/admin/*.');
       return 0;
     },
@@ -137,7 +140,11 @@ ${ENVIRONMENT}
     async run(config, { values }) {
       const { rotateSecretCommand } = await import('./rotate-secret');
       const env = process.env;
-      await rotateSecretCommand(config, { oldSecret: env.OLD_SECRET, newSecret: env.NEW_SECRET, dryRun: values['dry-run'] === true }, print);
+      await rotateSecretCommand(
+        config,
+        { oldSecret: env.OLD_SECRET, newSecret: env.NEW_SECRET, dryRun: values['dry-run'] === true },
+        print,
+      );
       return 0;
     },
   },
@@ -160,7 +167,9 @@ ${ENVIRONMENT}
     async run(config, { positionals }) {
       const { backupDatabase } = await import('./backup');
       const backup = await backupDatabase(config, positionals[0]!);
-      print(`Copied ${redacted(config.DATABASE_URL)} to ${backup.file} (${backup.bytes} bytes, check ${backup.check}).`);
+      print(
+        `Copied ${redacted(config.DATABASE_URL)} to ${backup.file} (${backup.bytes} bytes, check ${backup.check}).`,
+      );
       print(
         backup.keyFile
           ? `The key file ${backup.keyFile} is not in the copy, which cannot be read without it: keep a copy of the key file apart from the backups.`
@@ -190,7 +199,8 @@ function commandOf(argv: string[]): { name: string; rest: string[] } {
   if (Object.hasOwn(GROUPS, first)) {
     const [second, ...more] = rest;
     if (second === undefined || second === '--help' || second === '-h') return { name: first, rest };
-    if (second.startsWith('-')) throw new UsageError(`unknown option "${second}" for "tamis ${first}".`, `tamis ${first}`);
+    if (second.startsWith('-'))
+      throw new UsageError(`unknown option "${second}" for "tamis ${first}".`, `tamis ${first}`);
     const name = `${first} ${second}`;
     if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "tamis ${name}".`, `tamis ${first}`);
     return { name, rest: more };
@@ -216,7 +226,14 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   if (argv[0] === 'help') {
     const topic = argv.slice(1).join(' ');
-    const text = topic === '' ? HELP : Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help : Object.hasOwn(GROUPS, topic) ? GROUPS[topic] : undefined;
+    const text =
+      topic === ''
+        ? HELP
+        : Object.hasOwn(COMMANDS, topic)
+          ? COMMANDS[topic]!.help
+          : Object.hasOwn(GROUPS, topic)
+            ? GROUPS[topic]
+            : undefined;
     if (text === undefined) throw new UsageError(`no help for "${topic}": unknown command.`);
     print(text);
     return 0;
@@ -226,11 +243,17 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   const helpFor = `tamis ${name}`;
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: { help: { type: 'boolean', short: 'h' }, ...command?.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { help: { type: 'boolean', short: 'h' }, ...command?.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     const option = /'(-[^']*)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) throw new UsageError(`unknown option "${option}".`, helpFor);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option)
+      throw new UsageError(`unknown option "${option}".`, helpFor);
     if (code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(message, helpFor);
     throw error;
   }
@@ -243,8 +266,10 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     return 0;
   }
   const wanted = command.positionals ?? [];
-  if (parsed.positionals.length < wanted.length) throw new UsageError(`<${wanted[parsed.positionals.length]}> is missing.`, helpFor);
-  if (parsed.positionals.length > wanted.length) throw new UsageError(`unexpected argument "${parsed.positionals[wanted.length]}".`, helpFor);
+  if (parsed.positionals.length < wanted.length)
+    throw new UsageError(`<${wanted[parsed.positionals.length]}> is missing.`, helpFor);
+  if (parsed.positionals.length > wanted.length)
+    throw new UsageError(`unexpected argument "${parsed.positionals[wanted.length]}".`, helpFor);
 
   loadDotEnv();
   return command.run(parseConfig(process.env), parsed);

@@ -1,4 +1,13 @@
-import { LibsqlError, type Client, type InArgs, type InStatement, type InValue, type ResultSet, type Row, type TransactionMode } from '@libsql/client';
+import {
+  LibsqlError,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  type ResultSet,
+  type Row,
+  type TransactionMode,
+} from '@libsql/client';
 import Database from 'libsql';
 
 /**
@@ -49,7 +58,8 @@ function rowPrototype(count: number): object {
 function toSql(value: InValue | undefined): unknown {
   if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (value instanceof Date) return value.valueOf();
   return value;
@@ -68,14 +78,24 @@ function bindings(args: InArgs | undefined): unknown[] | Record<string, unknown>
   return named;
 }
 
-function resultSet(columns: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+function resultSet(
+  columns: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid: bigint | undefined,
+): ResultSet {
   return {
     columns,
     columnTypes: columns.map(() => ''),
     rows,
     rowsAffected,
     lastInsertRowid,
-    toJSON: () => ({ columns, rows: rows.map((row) => Array.from(row as unknown as ArrayLike<unknown>)), rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
+    toJSON: () => ({
+      columns,
+      rows: rows.map((row) => Array.from(row as unknown as ArrayLike<unknown>)),
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid?.toString() ?? null,
+    }),
   };
 }
 
@@ -85,7 +105,8 @@ class FileClient {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Prepared>();
   /** Batches waiting for the end of this turn of the event loop (see batch). */
-  private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] = [];
+  private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] =
+    [];
 
   constructor(path: string, timeoutMs: number) {
     this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
@@ -97,7 +118,9 @@ class FileClient {
     const statement = this.db.prepare(sql);
     const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
     if (columns) statement.raw(true);
-    const names = (columns ?? []).map((name, index): [string, number] => [name, index]).filter(([name], index, all) => all.findIndex(([n]) => n === name) === index);
+    const names = (columns ?? [])
+      .map((name, index): [string, number] => [name, index])
+      .filter(([name], index, all) => all.findIndex(([n]) => n === name) === index);
     const prepared = { statement, columns, names, rowPrototype: columns ? rowPrototype(columns.length) : null };
     if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
     this.statements.set(sql, prepared);
@@ -106,7 +129,8 @@ class FileClient {
 
   private run(stmt: InStatement | [string, InArgs?]): ResultSet {
     if (this.closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
-    const [sql, args] = typeof stmt === 'string' ? [stmt, undefined] : Array.isArray(stmt) ? stmt : [stmt.sql, stmt.args];
+    const [sql, args] =
+      typeof stmt === 'string' ? [stmt, undefined] : Array.isArray(stmt) ? stmt : [stmt.sql, stmt.args];
     const prepared = this.prepare(sql);
     try {
       const { statement, columns, names, rowPrototype: proto } = prepared;

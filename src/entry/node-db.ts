@@ -57,7 +57,11 @@ export interface OpenedDatabase {
 }
 
 /** Opens libSQL (a local file, :memory:, or Turso over HTTP) and applies the migrations (unless `migrate: false`). */
-export async function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  options: OpenOptions = {},
+): Promise<OpenedDatabase> {
   let client: Client;
   const path = localDatabasePath(url);
   if (path === ':memory:') {

@@ -40,7 +40,10 @@ export async function readSecretFile(file: string, logger?: Logger): Promise<str
   const secret = text.trim();
   if (secret.length < 32) throw invalid('SECRET_FILE', `${file} does not hold a secret of at least 32 characters`);
   if (logger && process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) {
-    logger.warn('secret_file.permissions', { file, detail: 'Other users of this machine can read the key file: chmod 600 it.' });
+    logger.warn('secret_file.permissions', {
+      file,
+      detail: 'Other users of this machine can read the key file: chmod 600 it.',
+    });
   }
   return secret;
 }
@@ -109,8 +112,16 @@ export async function nodeSecret(db: Db, config: Config, logger: Logger): Promis
     );
   }
   const pending = pendingSecretFile(file);
-  if (await stat(pending).then(() => true, () => false)) {
-    throw invalid('SECRET_FILE', `a rotation of the secret did not finish (${pending} exists): run "tamis rotate-secret" again to finish it (docs/reliability.md)`);
+  if (
+    await stat(pending).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw invalid(
+      'SECRET_FILE',
+      `a rotation of the secret did not finish (${pending} exists): run "tamis rotate-secret" again to finish it (docs/reliability.md)`,
+    );
   }
   const stored = await storedSecret(db);
   let secret = await readSecretFile(file, logger);
@@ -129,7 +140,7 @@ export async function nodeSecret(db: Db, config: Config, logger: Logger): Promis
     throw invalid(
       'SECRET_FILE',
       `${file} holds another secret than the one this database keeps (an earlier release kept it there): ` +
-        'is the key file another database\'s? Give this database its own SECRET_FILE.',
+        "is the key file another database's? Give this database its own SECRET_FILE.",
     );
   }
   return secret;

@@ -20,7 +20,11 @@ export async function serveNode(config: Config) {
   const { db, client, scrubStorage } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   // SECRET wins; without it, the key file (node-secret.ts), never the database.
   const secret = config.SECRET ?? (await nodeSecret(db, config, logger));
-  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), { derive: deriveNodeKeys, logger, secret });
+  const { keys, generatedAdminToken } = await bootstrap(db, config, systemClock.now(), {
+    derive: deriveNodeKeys,
+    logger,
+    secret,
+  });
   if (generatedAdminToken) {
     process.stdout.write(
       `\nNo admin token was configured, so one was generated. It is shown only this once:\n\n    ${generatedAdminToken}\n\n` +
@@ -34,7 +38,8 @@ export async function serveNode(config: Config) {
     clock: systemClock,
     logger,
     keys,
-    remoteAddress: (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    remoteAddress: (c: Context) =>
+      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     defer: (task) => {
       void logFailure(logger, task);
     },
@@ -47,7 +52,10 @@ export async function serveNode(config: Config) {
   purge();
   setInterval(purge, PURGE_INTERVAL_MS).unref();
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info('listening', { url: `http://${config.HOST}:${info.port}`, database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//') });
+    logger.info('listening', {
+      url: `http://${config.HOST}:${info.port}`,
+      database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//'),
+    });
   });
 
   // Stop accepting, let requests in flight finish, close the database, exit 0.

@@ -61,7 +61,11 @@ interface HashMaps {
 }
 
 /** Decrypts with the old keys; a value the new keys already open is left as it is. */
-async function reseal(sealed: string, from: Keys, to: Keys): Promise<{ plain: string; sealed: string; already: boolean } | null> {
+async function reseal(
+  sealed: string,
+  from: Keys,
+  to: Keys,
+): Promise<{ plain: string; sealed: string; already: boolean } | null> {
   const plain = await from.decrypt(sealed);
   if (plain !== null) return { plain, sealed: await to.encrypt(plain), already: false };
   const current = await to.decrypt(sealed);
@@ -77,9 +81,14 @@ export async function rotateSecret(
   if (oldSecret === newSecret) throw new RotationError('The new secret is the old one.');
   const [from, to] = await Promise.all([deriveNodeKeys(oldSecret), deriveNodeKeys(newSecret)]);
   const report: RotationReport = {
-    comments: 0, emails: 0, ips: 0, alreadyNew: 0,
-    memory: { rekeyed: 0, dropped: 0 }, audit: { rekeyed: 0, cleared: 0 },
-    droppedStoredSecret: false, dryRun: options.dryRun ?? false,
+    comments: 0,
+    emails: 0,
+    ips: 0,
+    alreadyNew: 0,
+    memory: { rekeyed: 0, dropped: 0 },
+    audit: { rekeyed: 0, cleared: 0 },
+    droppedStoredSecret: false,
+    dryRun: options.dryRun ?? false,
   };
   const maps: HashMaps = { email: new Map(), ip: new Map(), host: new Map() };
   const fresh = { email: new Set<string>(), ip: new Set<string>(), host: new Set<string>() };
@@ -168,8 +177,10 @@ export async function rotateSecret(
   // Check the result: every address opens with the new keys, none with the old.
   if (!report.dryRun) {
     for (const s of await sealedSample(db, 50)) {
-      if (s.emailEnc && (await to.decrypt(s.emailEnc)) === null) throw new RotationError('Check failed: an address does not open with the new secret.');
-      if (s.ipEnc && (await to.decrypt(s.ipEnc)) === null) throw new RotationError('Check failed: an IP does not open with the new secret.');
+      if (s.emailEnc && (await to.decrypt(s.emailEnc)) === null)
+        throw new RotationError('Check failed: an address does not open with the new secret.');
+      if (s.ipEnc && (await to.decrypt(s.ipEnc)) === null)
+        throw new RotationError('Check failed: an IP does not open with the new secret.');
     }
   }
   return report;
@@ -184,7 +195,11 @@ export interface RotationOptions {
 }
 
 /** `tamis rotate-secret`: the rotation with the secrets where the server keeps them; prints what it did. */
-export async function rotateSecretCommand(config: Config, { oldSecret: givenOld, newSecret: givenNew, dryRun = false }: RotationOptions, print: (line: string) => void) {
+export async function rotateSecretCommand(
+  config: Config,
+  { oldSecret: givenOld, newSecret: givenNew, dryRun = false }: RotationOptions,
+  print: (line: string) => void,
+) {
   const { db, client } = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   try {
     const file = secretFilePath(config);
@@ -196,18 +211,27 @@ export async function rotateSecretCommand(config: Config, { oldSecret: givenOld,
     ]);
     const oldSecret = givenOld || fileSecret || stored;
     if (!oldSecret) {
-      throw new RotationError(`Set OLD_SECRET: there is no key file${file ? ` (${file})` : ''} and the database holds no generated secret, so the server ran with SECRET from its environment.`);
+      throw new RotationError(
+        `Set OLD_SECRET: there is no key file${file ? ` (${file})` : ''} and the database holds no generated secret, so the server ran with SECRET from its environment.`,
+      );
     }
     // The secret in force when the server runs without SECRET: its key file, or the meta row it is moved from.
     const generated = file !== null && (oldSecret === fileSecret || (fileSecret === null && oldSecret === stored));
     if (pendingSecret !== null && !generated) {
-      throw new RotationError(`${pending} holds the new secret of an unfinished rotation of the key file: run this again without OLD_SECRET to finish it.`);
+      throw new RotationError(
+        `${pending} holds the new secret of an unfinished rotation of the key file: run this again without OLD_SECRET to finish it.`,
+      );
     }
     if (pendingSecret !== null && givenNew && givenNew !== pendingSecret) {
-      throw new RotationError(`${pending} holds the new secret of an unfinished rotation: run this again without NEW_SECRET to finish it.`);
+      throw new RotationError(
+        `${pending} holds the new secret of an unfinished rotation: run this again without NEW_SECRET to finish it.`,
+      );
     }
     const newSecret = pendingSecret ?? (givenNew || (generated ? randomToken() : null));
-    if (!newSecret) throw new RotationError('Set NEW_SECRET (at least 32 characters): the server takes its secret from SECRET in its environment.');
+    if (!newSecret)
+      throw new RotationError(
+        'Set NEW_SECRET (at least 32 characters): the server takes its secret from SECRET in its environment.',
+      );
     if (newSecret.length < 32) throw new RotationError('NEW_SECRET must be at least 32 characters.');
 
     if (generated && !dryRun) {
@@ -218,7 +242,10 @@ export async function rotateSecretCommand(config: Config, { oldSecret: givenOld,
         throw new RotationError(`${pending} appeared meanwhile: is another rotation running?`);
       }
     }
-    const report = await rotateSecret(db, oldSecret, newSecret, { dryRun, dropStoredSecret: stored !== null && stored === oldSecret });
+    const report = await rotateSecret(db, oldSecret, newSecret, {
+      dryRun,
+      dropStoredSecret: stored !== null && stored === oldSecret,
+    });
     if (generated && !dryRun) await replaceSecretFile(pending!, file);
     print(
       `${dryRun ? 'Dry run, nothing written. Would change' : 'Rotated.'} ${report.comments} comment(s): ${report.emails} address(es), ` +
@@ -237,4 +264,3 @@ export async function rotateSecretCommand(config: Config, { oldSecret: givenOld,
     client.close();
   }
 }
-

@@ -60,7 +60,9 @@ async function keysFor(db: Db, config: Config, logger: Logger, database: string)
   if (generatedAdminToken) {
     // Printed once (the next isolate finds a live token in the database), as the Node entry does.
     // Prefer setting ADMIN_TOKEN with `wrangler secret put`.
-    console.log(`No admin token was configured, so one was generated. It is shown only this once: ${generatedAdminToken}`);
+    console.log(
+      `No admin token was configured, so one was generated. It is shown only this once: ${generatedAdminToken}`,
+    );
   }
   logger.info('bootstrapped', { database });
   return keys;
@@ -94,8 +96,9 @@ async function isolateDeps(env: WorkerEnv): Promise<Deps> {
   };
 }
 
-const deferTo = (ctx: { waitUntil(promise: Promise<unknown>): void }, logger: Logger) => (task: () => Promise<unknown>) =>
-  ctx.waitUntil(logFailure(logger, task));
+const deferTo =
+  (ctx: { waitUntil(promise: Promise<unknown>): void }, logger: Logger) => (task: () => Promise<unknown>) =>
+    ctx.waitUntil(logFailure(logger, task));
 
 /** One app per isolate and env (its caches of settings and thread pages live as long). */
 const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp> }>>();

@@ -35,20 +35,33 @@ const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 /** Escaped text with its `code` spans, as the descriptions write them. */
 const prose = (text: string | undefined) => (text ? escape(text).replace(/`([^`]+)`/g, '<code>$1</code>') : '');
-const anchor = (method: string, path: string) => `${method}-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+const anchor = (method: string, path: string) =>
+  `${method}-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 
 /** One line for a schema's type and constraints: `string, 1–200 characters`, `integer ≥ 1`, `"a" | "b"`. */
 function typeOf(schema: Schema): string {
   const ref = typeof schema.$ref === 'string' ? schema.$ref.split('/').at(-1)! : null;
   if (ref) return `<a href="#schema-${escape(ref)}">${escape(ref)}</a>`;
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as Schema[]).map(typeOf).join(' | ');
-  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map((v) => `<code>${escape(JSON.stringify(v))}</code>`).join(' | ');
+  if (Array.isArray(schema.enum))
+    return (schema.enum as unknown[]).map((v) => `<code>${escape(JSON.stringify(v))}</code>`).join(' | ');
   const types = (Array.isArray(schema.type) ? schema.type : [schema.type ?? 'any']) as string[];
-  let text = types.map((t) => (t === 'array' && schema.items ? `array of ${typeOf(schema.items as Schema)}` : escape(String(t)))).join(' | ');
+  let text = types
+    .map((t) => (t === 'array' && schema.items ? `array of ${typeOf(schema.items as Schema)}` : escape(String(t))))
+    .join(' | ');
   if (typeof schema.format === 'string') text += ` (${escape(schema.format)})`;
   const range = (min: unknown, max: unknown, unit: string) =>
-    min !== undefined && max !== undefined ? `, ${min}–${max}${unit}` : min !== undefined ? `, ≥ ${min}${unit}` : max !== undefined ? `, ≤ ${max}${unit}` : '';
-  text += range(schema.minLength, schema.maxLength, ' characters') + range(schema.minimum, schema.maximum, '') + range(schema.minItems, schema.maxItems, ' items');
+    min !== undefined && max !== undefined
+      ? `, ${min}–${max}${unit}`
+      : min !== undefined
+        ? `, ≥ ${min}${unit}`
+        : max !== undefined
+          ? `, ≤ ${max}${unit}`
+          : '';
+  text +=
+    range(schema.minLength, schema.maxLength, ' characters') +
+    range(schema.minimum, schema.maximum, '') +
+    range(schema.minItems, schema.maxItems, ' items');
   if (typeof schema.pattern === 'string') text += `, matching <code>${escape(schema.pattern)}</code>`;
   if (schema.default !== undefined) text += `, default <code>${escape(JSON.stringify(schema.default))}</code>`;
   return text;
@@ -56,36 +69,59 @@ function typeOf(schema: Schema): string {
 
 /** A schema: its type, then its properties (or its items' properties), nested. */
 function schemaHtml(schema: Schema, depth = 0): string {
-  const items = schema.type === 'array' && schema.items && !(schema.items as Schema).$ref ? (schema.items as Schema) : null;
+  const items =
+    schema.type === 'array' && schema.items && !(schema.items as Schema).$ref ? (schema.items as Schema) : null;
   const inner = items ?? schema;
   const properties = (inner.properties ?? {}) as Record<string, Schema>;
   const required = new Set((inner.required ?? []) as string[]);
-  const extra = inner.additionalProperties && typeof inner.additionalProperties === 'object' ? (inner.additionalProperties as Schema) : null;
+  const extra =
+    inner.additionalProperties && typeof inner.additionalProperties === 'object'
+      ? (inner.additionalProperties as Schema)
+      : null;
   const rows = Object.entries(properties).map(
     ([name, property]) =>
       `<li><code>${escape(name)}</code> <span class="t">${typeOf(property)}</span>${required.has(name) ? ' <span class="r">required</span>' : ''}${property.description ? ` — ${prose(String(property.description))}` : ''}${depth < 6 ? nested(property, depth) : ''}</li>`,
   );
-  if (extra) rows.push(`<li><i>any key</i> <span class="t">${typeOf(extra)}</span>${depth < 6 ? nested(extra, depth) : ''}</li>`);
+  if (extra)
+    rows.push(
+      `<li><i>any key</i> <span class="t">${typeOf(extra)}</span>${depth < 6 ? nested(extra, depth) : ''}</li>`,
+    );
   return rows.length ? `<ul class="p">${rows.join('')}</ul>` : '';
 }
 
 function nested(schema: Schema, depth: number): string {
-  const items = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array')) ? (schema.items as Schema | undefined) : undefined;
+  const items =
+    schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))
+      ? (schema.items as Schema | undefined)
+      : undefined;
   const inner = items ?? schema;
-  return inner.properties || (inner.additionalProperties && typeof inner.additionalProperties === 'object') ? schemaHtml(inner, depth + 1) : '';
+  return inner.properties || (inner.additionalProperties && typeof inner.additionalProperties === 'object')
+    ? schemaHtml(inner, depth + 1)
+    : '';
 }
 
 function contentHtml(content: Record<string, { schema?: Schema }> | undefined): string {
   return Object.entries(content ?? {})
-    .map(([type, { schema }]) => `<p><code>${escape(type)}</code>${schema ? ` <span class="t">${typeOf(schema)}</span>` : ''}</p>${schema ? schemaHtml(schema) : ''}`)
+    .map(
+      ([type, { schema }]) =>
+        `<p><code>${escape(type)}</code>${schema ? ` <span class="t">${typeOf(schema)}</span>` : ''}</p>${schema ? schemaHtml(schema) : ''}`,
+    )
     .join('');
 }
 
 function operationHtml(method: string, path: string, op: Operation): string {
-  const parts = [`<h3 id="${anchor(method, path)}"><span class="m ${method}">${method}</span> <code>${escape(path)}</code></h3>`];
+  const parts = [
+    `<h3 id="${anchor(method, path)}"><span class="m ${method}">${method}</span> <code>${escape(path)}</code></h3>`,
+  ];
   if (op.summary) parts.push(`<p><b>${prose(op.summary)}</b></p>`);
   if (op.description) parts.push(`<p>${prose(op.description)}</p>`);
-  if (op.security?.length) parts.push(`<p>Authorization: <code>Bearer</code> ${op.security.flatMap((s) => Object.keys(s)).map((k) => `<code>${escape(k)}</code>`).join(' or ')}</p>`);
+  if (op.security?.length)
+    parts.push(
+      `<p>Authorization: <code>Bearer</code> ${op.security
+        .flatMap((s) => Object.keys(s))
+        .map((k) => `<code>${escape(k)}</code>`)
+        .join(' or ')}</p>`,
+    );
   if (op.parameters?.length) {
     const rows = op.parameters.map(
       (p) =>
@@ -93,9 +129,13 @@ function operationHtml(method: string, path: string, op: Operation): string {
     );
     parts.push(`<dl><dt>Parameters</dt><dd><ul class="p">${rows.join('')}</ul></dd></dl>`);
   }
-  if (op.requestBody) parts.push(`<dl><dt>Body${op.requestBody.required ? '' : ' (optional)'}</dt><dd>${contentHtml(op.requestBody.content)}</dd></dl>`);
+  if (op.requestBody)
+    parts.push(
+      `<dl><dt>Body${op.requestBody.required ? '' : ' (optional)'}</dt><dd>${contentHtml(op.requestBody.content)}</dd></dl>`,
+    );
   const responses = Object.entries(op.responses ?? {}).map(
-    ([status, r]) => `<dt><code>${escape(status)}</code> ${prose(r.description)}</dt><dd>${contentHtml(r.content)}</dd>`,
+    ([status, r]) =>
+      `<dt><code>${escape(status)}</code> ${prose(r.description)}</dt><dd>${contentHtml(r.content)}</dd>`,
   );
   if (responses.length) parts.push(`<dl><dt>Answers</dt><dd><dl>${responses.join('')}</dl></dd></dl>`);
   return `<section>${parts.join('')}</section>`;
@@ -114,11 +154,19 @@ export async function docsPage(openapi: OpenApiDocument): Promise<{ html: string
     ['Service', operations.filter((o) => !o.path.startsWith('/api/v1/'))],
   ];
   const nav = groups
-    .map(([title, ops]) => `<h2>${title}</h2><ul>${ops.map((o) => `<li><a href="#${anchor(o.method, o.path)}">${o.method.toUpperCase()} ${escape(o.path)}</a></li>`).join('')}</ul>`)
+    .map(
+      ([title, ops]) =>
+        `<h2>${title}</h2><ul>${ops.map((o) => `<li><a href="#${anchor(o.method, o.path)}">${o.method.toUpperCase()} ${escape(o.path)}</a></li>`).join('')}</ul>`,
+    )
     .join('');
-  const body = groups.map(([title, ops]) => `<h2>${title}</h2>${ops.map((o) => operationHtml(o.method, o.path, o.op)).join('')}`).join('');
+  const body = groups
+    .map(([title, ops]) => `<h2>${title}</h2>${ops.map((o) => operationHtml(o.method, o.path, o.op)).join('')}`)
+    .join('');
   const schemas = Object.entries(doc.components?.schemas ?? {})
-    .map(([name, schema]) => `<section><h3 id="schema-${escape(name)}">${escape(name)}</h3><p class="t">${typeOf(schema)}</p>${schemaHtml(schema)}</section>`)
+    .map(
+      ([name, schema]) =>
+        `<section><h3 id="schema-${escape(name)}">${escape(name)}</h3><p class="t">${typeOf(schema)}</p>${schemaHtml(schema)}</section>`,
+    )
     .join('');
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(doc.info.title)} API</title><style>${STYLE}</style></head><body>
 <header><h1>${escape(doc.info.title)} API</h1><p>${prose(doc.info.description)}</p><p>The same reference as an OpenAPI 3.1 document: <a href="openapi.json">/openapi.json</a>.</p></header>

@@ -68,14 +68,16 @@ export function zodFields(error: z.ZodError, input: unknown): Record<string, Fie
   for (const issue of error.issues) {
     const name = issue.path.length ? issue.path.join('.') : 'body';
     fields[name] ??= issueToField(issue, valueAt(input, issue.path));
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) unknown[[...issue.path, key].join('.')] ??= { key: 'unknown_field' };
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) unknown[[...issue.path, key].join('.')] ??= { key: 'unknown_field' };
   }
   return { ...fields, ...unknown };
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let value = input;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 
@@ -85,7 +87,9 @@ function issueToField(issue: z.core.$ZodIssue, value: unknown): FieldIssue {
       return { key: value === undefined || value === null ? 'required' : 'invalid_type' };
     case 'too_small':
       if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1 ? { key: 'required' } : { key: 'too_short', params: { min: Number(issue.minimum) } };
+        return Number(issue.minimum) <= 1
+          ? { key: 'required' }
+          : { key: 'too_short', params: { min: Number(issue.minimum) } };
       }
       if (issue.origin === 'array') return { key: 'required' };
       return { key: 'too_small', params: { min: Number(issue.minimum) } };
@@ -132,7 +136,10 @@ export function toProblem(error: ApiError, lang: Lang, instance?: string): Probl
   if (instance) problem.instance = instance;
   if (error.options.fields) {
     problem.errors = Object.fromEntries(
-      Object.entries(error.options.fields).map(([field, issue]) => [field, fieldMessage(lang, issue.key, issue.params)]),
+      Object.entries(error.options.fields).map(([field, issue]) => [
+        field,
+        fieldMessage(lang, issue.key, issue.params),
+      ]),
     );
   }
   return problem;

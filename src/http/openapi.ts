@@ -23,7 +23,10 @@ export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result)
 };
 
 /** The declared schema of each text a setting limits. */
-const LIMITED: Record<LengthLimit, z.ZodType<string>> = { maxAuthorLength: AuthorField, maxContentLength: ContentField };
+const LIMITED: Record<LengthLimit, z.ZodType<string>> = {
+  maxAuthorLength: AuthorField,
+  maxContentLength: ContentField,
+};
 
 /**
  * The validation hook of a route whose body has texts limited by site settings (`path` in the
@@ -43,7 +46,8 @@ export function limitedTexts(texts: { path: string[]; limit: LengthLimit }[]) {
         const issue = fields[name];
         if (issue && issue.key !== 'too_long') continue;
         let value = input;
-        for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+        for (const key of path)
+          value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
         const text = LIMITED[limit].safeParse(value);
         if (issue || (text.success && text.data.length > settings[limit])) fields[name] = tooLong(settings, limit);
       }
@@ -91,9 +95,14 @@ export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
  * types, hono's zod-openapi then validates the one the request was sent as.
  */
 export function body<T extends z.ZodType>(schema: T): { content: { 'application/json': { schema: T } } };
-export function body<T extends z.ZodType>(schema: T, form: true): { content: { 'application/json': { schema: T }; 'application/x-www-form-urlencoded': { schema: T } } };
+export function body<T extends z.ZodType>(
+  schema: T,
+  form: true,
+): { content: { 'application/json': { schema: T }; 'application/x-www-form-urlencoded': { schema: T } } };
 export function body<T extends z.ZodType>(schema: T, form = false) {
-  return { content: { 'application/json': { schema }, ...(form ? { 'application/x-www-form-urlencoded': { schema } } : {}) } };
+  return {
+    content: { 'application/json': { schema }, ...(form ? { 'application/x-www-form-urlencoded': { schema } } : {}) },
+  };
 }
 
 /** A moderator's route: the admin bearer token (checked for all of /api/v1/admin by requireAdmin), and its 401. */
@@ -108,7 +117,8 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An admin token (`tamis_…`): printed at first start, set by ADMIN_TOKEN, or made with POST /api/v1/admin/tokens.',
+    description:
+      'An admin token (`tamis_…`): printed at first start, set by ADMIN_TOKEN, or made with POST /api/v1/admin/tokens.',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', {
     type: 'http',

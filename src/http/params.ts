@@ -17,8 +17,10 @@ const first = (v: unknown) => {
 };
 
 export const optionalQuery = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.optional());
-export const limitQuery = (fallback: number, max: number) => z.preprocess(first, z.coerce.number().int().min(1).max(max).default(fallback));
-export const enumQuery = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => z.preprocess(first, z.enum(values).default(fallback));
+export const limitQuery = (fallback: number, max: number) =>
+  z.preprocess(first, z.coerce.number().int().min(1).max(max).default(fallback));
+export const enumQuery = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.preprocess(first, z.enum(values).default(fallback));
 
 /** A keyset cursor (nextCursor of the previous page): what it stands for, and its text. */
 export const cursorQuery = optionalQuery(

@@ -27,7 +27,8 @@ export const boundedText = (normalize: (s: string) => string, max: number) => (v
   typeof v === 'string' && v.length <= RAW_LENGTH_FACTOR * max ? normalize(v) : v;
 
 /** Absent, null and blank all mean "not given" for optional fields (HTML forms send blanks). */
-export const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+export const blankToUndefined = (v: unknown) =>
+  v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v;
 
 /** Characters a link address never needs raw (they travel percent-encoded) and that could end an HTML attribute or tag. */
 const UNSAFE_IN_URL = /[\s"'<>`\\]/;
@@ -36,7 +37,12 @@ function isHttpUrl(value: string): boolean {
   if (!/^https?:\/\//i.test(value) || UNSAFE_IN_URL.test(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0 && !url.username && !url.password;
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname.length > 0 &&
+      !url.username &&
+      !url.password
+    );
   } catch {
     return false;
   }
@@ -61,25 +67,43 @@ export const CommentId = z
  * Texts whose limit is a site setting. The route checks the cap the setting cannot exceed
  * (LENGTH_CAPS), the service the site's own limit (services/limits.ts); the document gives the default.
  */
-const limitedText = (normalize: (s: string) => string, limit: keyof typeof LENGTH_CAPS, max: number, description: string) =>
+const limitedText = (
+  normalize: (s: string) => string,
+  limit: keyof typeof LENGTH_CAPS,
+  max: number,
+  description: string,
+) =>
   z.preprocess(boundedText(normalize, max), z.string().min(1).max(max)).openapi({
     maxLength: SETTINGS_DEFAULTS[limit],
     description: `${description} At most ${limit} characters: ${SETTINGS_DEFAULTS[limit]} unless the site changed it (up to ${LENGTH_CAPS[limit]}).`,
   });
 
-export const authorField = (max: number = LENGTH_CAPS.maxAuthorLength) => limitedText(normalizeLine, 'maxAuthorLength', max, 'Display name, shown publicly.');
+export const authorField = (max: number = LENGTH_CAPS.maxAuthorLength) =>
+  limitedText(normalizeLine, 'maxAuthorLength', max, 'Display name, shown publicly.');
 export const contentField = (max: number = LENGTH_CAPS.maxContentLength) =>
-  limitedText(normalizeMultiline, 'maxContentLength', max, 'Plain text; blank lines separate paragraphs, http(s) URLs become links.');
+  limitedText(
+    normalizeMultiline,
+    'maxContentLength',
+    max,
+    'Plain text; blank lines separate paragraphs, http(s) URLs become links.',
+  );
 export const AuthorField = authorField();
 export const ContentField = contentField();
 
 const email = z
-  .preprocess(asText((s) => s.trim()), z.email().max(254))
+  .preprocess(
+    asText((s) => s.trim()),
+    z.email().max(254),
+  )
   .describe('Never published, never returned by the public API; stored encrypted.');
 const website = z
   .preprocess(
     (v) => blankToUndefined(typeof v === 'string' ? v.trim() : v),
-    z.string().max(200).refine(isHttpUrl, { params: { key: 'invalid_url' } }).optional(),
+    z
+      .string()
+      .max(200)
+      .refine(isHttpUrl, { params: { key: 'invalid_url' } })
+      .optional(),
   )
   .describe('An http(s) address; other schemes are refused.');
 
@@ -91,17 +115,28 @@ export function submissionSchema(limits: { maxAuthorLength: number; maxContentLe
       email,
       website,
       content: contentField(limits.maxContentLength),
-      parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('Id of the approved comment this one answers.'),
-      token: z.preprocess(blankToUndefined, z.string().max(1000).optional()).describe('The form token from GET …/form.'),
+      parentId: z
+        .preprocess(blankToUndefined, CommentId.optional())
+        .describe('Id of the approved comment this one answers.'),
+      token: z
+        .preprocess(blankToUndefined, z.string().max(1000).optional())
+        .describe('The form token from GET …/form.'),
     })
     .describe('Also the honeypot field, named by GET …/form (`hp` unless the site changed it): sent empty.');
 }
 
 export const SubmissionSchema = submissionSchema().openapi('Submission', {
-  example: { author: 'Camille', email: 'camille@exemple.fr', content: 'Très bon article, merci.', token: '<the token from GET …/form>' },
+  example: {
+    author: 'Camille',
+    email: 'camille@exemple.fr',
+    content: 'Très bon article, merci.',
+    token: '<the token from GET …/form>',
+  },
 });
 
-export const EditSchema = z.object({ content: ContentField }).openapi({ example: { content: 'Très bon article, merci pour les sources.' } });
+export const EditSchema = z
+  .object({ content: ContentField })
+  .openapi({ example: { content: 'Très bon article, merci pour les sources.' } });
 
 // ---- Responses -------------------------------------------------------------------------------
 
@@ -112,18 +147,20 @@ const PublicAuthor = z.object({
   staff: z.boolean().describe('True for a reply written by the site’s moderators.'),
 });
 
-const PublicComment: z.ZodType<PublicCommentShape> = z.object({
-  id: z.string(),
-  parentId: z.string().nullable(),
-  author: PublicAuthor,
-  content: z.string(),
-  html: z.string().describe('content rendered as safe HTML'),
-  createdAt: z.iso.datetime(),
-  editedAt: z.iso.datetime().nullable(),
-  get replies() {
-    return z.array(PublicComment);
-  },
-}).meta({ id: 'PublicComment' }); // named: it is recursive, so the document refers to it by name
+const PublicComment: z.ZodType<PublicCommentShape> = z
+  .object({
+    id: z.string(),
+    parentId: z.string().nullable(),
+    author: PublicAuthor,
+    content: z.string(),
+    html: z.string().describe('content rendered as safe HTML'),
+    createdAt: z.iso.datetime(),
+    editedAt: z.iso.datetime().nullable(),
+    get replies() {
+      return z.array(PublicComment);
+    },
+  })
+  .meta({ id: 'PublicComment' }); // named: it is recursive, so the document refers to it by name
 
 export const OwnComment = z.object({
   comment: z.object({
@@ -135,7 +172,9 @@ export const OwnComment = z.object({
     createdAt: z.iso.datetime(),
     editedAt: z.iso.datetime().nullable(),
     replies: z.array(PublicComment),
-    status: z.enum(['approved', 'pending']).describe('pending: waiting for a moderator (spam is answered the same way).'),
+    status: z
+      .enum(['approved', 'pending'])
+      .describe('pending: waiting for a moderator (spam is answered the same way).'),
   }),
   editToken: z.string().describe('Bearer token to edit or withdraw the comment within the edit window.'),
   editableUntil: z.iso.datetime(),
@@ -150,11 +189,13 @@ export const Thread = z.object({
 
 export const Counts = z.object({ counts: z.record(z.string(), z.number().int()) });
 
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  code: z.string().describe('Stable machine-readable error code.'),
-  detail: z.string().optional(),
-  errors: z.record(z.string(), z.string()).optional().describe('Message per failing field.'),
-}).meta({ id: 'Problem' });
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable error code.'),
+    detail: z.string().optional(),
+    errors: z.record(z.string(), z.string()).optional().describe('Message per failing field.'),
+  })
+  .meta({ id: 'Problem' });

@@ -67,10 +67,26 @@ export function threadFragment(input: FragmentInput): string {
     `<form class="form" method="post" action="${attr(input.action)}" aria-labelledby="tamis-title">` +
     `<h3 id="tamis-title">${t.leave}</h3>` +
     `<p class="hint">${t.note} <span class="req">*</span></p>` +
-    field('content', `${t.content}${star}`, `<textarea id="tamis-content" name="content" rows="5" maxlength="5000" required></textarea>`) +
-    field('author', `${t.author}${star}`, `<input id="tamis-author" name="author" autocomplete="name" maxlength="100" required>`) +
-    field('email', `${t.email}${star}`, `<input id="tamis-email" name="email" type="email" autocomplete="email" maxlength="254" required>`) +
-    field('website', t.website, `<input id="tamis-website" name="website" type="url" autocomplete="url" maxlength="200">`) +
+    field(
+      'content',
+      `${t.content}${star}`,
+      `<textarea id="tamis-content" name="content" rows="5" maxlength="5000" required></textarea>`,
+    ) +
+    field(
+      'author',
+      `${t.author}${star}`,
+      `<input id="tamis-author" name="author" autocomplete="name" maxlength="100" required>`,
+    ) +
+    field(
+      'email',
+      `${t.email}${star}`,
+      `<input id="tamis-email" name="email" type="email" autocomplete="email" maxlength="254" required>`,
+    ) +
+    field(
+      'website',
+      t.website,
+      `<input id="tamis-website" name="website" type="url" autocomplete="url" maxlength="200">`,
+    ) +
     `<div class="hp" hidden aria-hidden="true"><input name="${attr(input.honeypot)}" tabindex="-1" autocomplete="off"></div>` +
     `<input type="hidden" name="token" value="${attr(input.token)}">` +
     (input.returnTo ? `<input type="hidden" name="return" value="${attr(input.returnTo)}">` : '') +

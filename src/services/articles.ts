@@ -29,14 +29,21 @@ export async function articleInfo(deps: Deps, articleId: string) {
   return articleView(deps, await findArticle(deps, articleId));
 }
 
-const settingsOf = (row: ArticleRow | undefined) => (row ? { closed: row.closed, language: row.language, moderation: row.moderation } : null);
+const settingsOf = (row: ArticleRow | undefined) =>
+  row ? { closed: row.closed, language: row.language, moderation: row.moderation } : null;
 
 /** Sets an article's own settings, creating the article when it is new (to close or configure it before its first comment). */
 export async function configureArticle(deps: Deps, actor: Actor, articleId: string, patch: ArticleSettings) {
   const { db, clock } = deps;
   const now = clock.now();
   const before = await getArticle(db, articleId);
-  const entry = { action: 'article.update', target: 'article', targetId: articleId, before: settingsOf(before), after: { ...settingsOf(before), ...patch } } as const;
+  const entry = {
+    action: 'article.update',
+    target: 'article',
+    targetId: articleId,
+    before: settingsOf(before),
+    after: { ...settingsOf(before), ...patch },
+  } as const;
   const row = await updateArticleSettings(db, articleId, patch, now, audit(deps, actor, [entry], now));
   return articleView(deps, row);
 }

@@ -27,13 +27,24 @@ export interface AssessInput {
  * their assessment, with the form token to use up when the comment is stored (useFormToken in
  * db/form-tokens.ts), when it is fresh and unused.
  */
-export async function assess(deps: Deps, settings: SiteSettings, input: AssessInput): Promise<Assessment & { formTokenUse?: FormTokenUse }> {
+export async function assess(
+  deps: Deps,
+  settings: SiteSettings,
+  input: AssessInput,
+): Promise<Assessment & { formTokenUse?: FormTokenUse }> {
   const { features, now } = input;
   const [token, { memory, crossPosts, learner }, lists] = await Promise.all([
     readFormToken(deps, input.formToken, features.articleId, now, settings.spam.formTokenMaxAgeSeconds),
     input.history ??
       memoryKeys(deps, features).then((keys) =>
-        readHistory(deps.db, { keys, tokens: learnerTokens(features), articleId: features.articleId, contentHash: input.contentHash, now, excludeId: input.excludeId }),
+        readHistory(deps.db, {
+          keys,
+          tokens: learnerTokens(features),
+          articleId: features.articleId,
+          contentHash: input.contentHash,
+          now,
+          excludeId: input.excludeId,
+        }),
       ),
     readCache(deps.db).lists(now, () => listEntriesForChecks(deps.db)),
   ]);

@@ -37,12 +37,25 @@ function auditRow(deps: Deps, actor: Actor, entry: AuditInput, now = deps.clock.
 
 /** Audit statements to put in the batch of the change they record. */
 export function audit(deps: Deps, actor: Actor, entries: AuditInput[], now = deps.clock.now()): Statement[] {
-  return insertAudit(deps.db, entries.map((e) => auditRow(deps, actor, e, now)));
+  return insertAudit(
+    deps.db,
+    entries.map((e) => auditRow(deps, actor, e, now)),
+  );
 }
 
 /** Audit statements written only if `condition` holds when the batch reaches them (see insertAuditIf). */
-export function auditIf(deps: Deps, actor: Actor, entries: AuditInput[], condition: Condition, now = deps.clock.now()): Statement[] {
-  return insertAuditIf(deps.db, entries.map((e) => auditRow(deps, actor, e, now)), condition);
+export function auditIf(
+  deps: Deps,
+  actor: Actor,
+  entries: AuditInput[],
+  condition: Condition,
+  now = deps.clock.now(),
+): Statement[] {
+  return insertAuditIf(
+    deps.db,
+    entries.map((e) => auditRow(deps, actor, e, now)),
+    condition,
+  );
 }
 
 /**
@@ -75,8 +88,16 @@ const view = (r: AuditRow) => ({
 });
 
 /** A page of the audit log, newest first: before the entry `before` (the previous page's nextCursor), optionally about one target or of one action. */
-export async function auditPage(deps: Deps, query: { limit: number; before?: number | undefined; targetId?: string | undefined; action?: string | undefined }) {
-  const rows = await listAudit(deps.db, { limit: query.limit + 1, before: query.before ?? null, targetId: query.targetId, action: query.action });
+export async function auditPage(
+  deps: Deps,
+  query: { limit: number; before?: number | undefined; targetId?: string | undefined; action?: string | undefined },
+) {
+  const rows = await listAudit(deps.db, {
+    limit: query.limit + 1,
+    before: query.before ?? null,
+    targetId: query.targetId,
+    action: query.action,
+  });
   const page = rows.slice(0, query.limit);
   return { entries: page.map(view), nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null };
 }

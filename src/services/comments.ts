@@ -1,13 +1,7 @@
 import { DAY, HOUR, type Deps } from '../deps';
 import { randomId, type Keys } from '../crypto';
 import { cachedArticle, getArticle, type ArticleRow } from '../db/articles';
-import {
-  getComment,
-  insertComment,
-  removeComment,
-  updateComment,
-  type CommentRow,
-} from '../db/comments';
+import { getComment, insertComment, removeComment, updateComment, type CommentRow } from '../db/comments';
 import { WriteConflict } from '../db/batch';
 import { isFormTokenReuse, useFormToken } from '../db/form-tokens';
 import type { CommentStatus } from '../db/schema';
@@ -46,11 +40,20 @@ export function placeUnder(parent: Pick<CommentRow, 'id' | 'rootId' | 'depth'> |
 }
 
 /** When comments close on an article: null (only if closed by hand), or N days after its first comment. */
-export function closesAt(article: Pick<ArticleRow, 'firstCommentAt'> | undefined, settings: SiteSettings): number | null {
-  return settings.closeAfterDays && article?.firstCommentAt ? article.firstCommentAt + settings.closeAfterDays * DAY : null;
+export function closesAt(
+  article: Pick<ArticleRow, 'firstCommentAt'> | undefined,
+  settings: SiteSettings,
+): number | null {
+  return settings.closeAfterDays && article?.firstCommentAt
+    ? article.firstCommentAt + settings.closeAfterDays * DAY
+    : null;
 }
 
-export function acceptsComments(article: Pick<ArticleRow, 'closed' | 'firstCommentAt'> | undefined, settings: SiteSettings, now: number) {
+export function acceptsComments(
+  article: Pick<ArticleRow, 'closed' | 'firstCommentAt'> | undefined,
+  settings: SiteSettings,
+  now: number,
+) {
   const closing = closesAt(article, settings);
   return !article?.closed && (closing === null || now <= closing);
 }
@@ -79,7 +82,13 @@ export interface Submission {
  * whoever wrote it. `sent` is the body as sent: the honeypot field (named by a setting) and the
  * content before normalization, whose invisible characters count.
  */
-export async function createComment(deps: Deps, articleId: string, input: Submission, sent: Record<string, unknown>, meta: RequestMeta) {
+export async function createComment(
+  deps: Deps,
+  articleId: string,
+  input: Submission,
+  sent: Record<string, unknown>,
+  meta: RequestMeta,
+) {
   const { db, clock, keys } = deps;
   const settings = await loadSettings(deps);
   checkLengths(settings, [authorText(input.author), contentText(input.content)]);
@@ -102,7 +111,8 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
     content: input.content,
     ip: meta.ip,
     userAgent: meta.userAgent,
-    honeypot: typeof sent[settings.spam.honeypotField] === 'string' ? (sent[settings.spam.honeypotField] as string) : undefined,
+    honeypot:
+      typeof sent[settings.spam.honeypotField] === 'string' ? (sent[settings.spam.honeypotField] as string) : undefined,
     invisible: invisibleCharacters(String(sent.content)), // counted before normalization strips them
   };
   const [hashes, hashOfContent] = await Promise.all([memoryKeys(deps, features), contentHash(keys, input.content)]);
@@ -120,10 +130,20 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
   floodControl(recent, floodSeconds, now);
   if (recent.duplicate) throw new DomainError('conflict', 'duplicate_comment');
 
-  const assessment = await assess(deps, settings, { features, formToken: input.token, article, contentHash: hashOfContent, now, history });
+  const assessment = await assess(deps, settings, {
+    features,
+    formToken: input.token,
+    article,
+    contentHash: hashOfContent,
+    now,
+    history,
+  });
   if (recent.copy && assessment.verdict === 'approve') {
     assessment.verdict = 'hold';
-    assessment.reasons = [...assessment.reasons, { rule: 'copy', score: 0, detail: 'the same text is already on this article' }];
+    assessment.reasons = [
+      ...assessment.reasons,
+      { rule: 'copy', score: 0, detail: 'the same text is already on this article' },
+    ];
   }
   const status = statusFor(assessment.verdict, article?.moderation ?? settings.moderation);
 
@@ -155,12 +175,13 @@ export async function createComment(deps: Deps, articleId: string, input: Submis
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
   // The form token is used up in the same batch (single use; see db/form-tokens.ts).
-  await conflictAs(insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)), () => new DomainError('not_found', 'parent_not_found')).catch(
-    (error: unknown) => {
-      // Sent twice at once with one form token: the other copy was stored.
-      throw isFormTokenReuse(error) ? new DomainError('conflict', 'form_token_used') : error;
-    },
-  );
+  await conflictAs(
+    insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)),
+    () => new DomainError('not_found', 'parent_not_found'),
+  ).catch((error: unknown) => {
+    // Sent twice at once with one form token: the other copy was stored.
+    throw isFormTokenReuse(error) ? new DomainError('conflict', 'form_token_used') : error;
+  });
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
@@ -179,7 +200,8 @@ export async function conflictAs<T>(write: Promise<T>, refusal: () => DomainErro
 
 /** 429 with Retry-After: the same IP within `floodSeconds`, or the IP's hourly limit reached. */
 function floodControl(recent: NonNullable<History['submission']>, floodSeconds: number, now: number) {
-  if (recent.lastByIp !== null && now - recent.lastByIp < floodSeconds * 1000) throw rateLimited(recent.lastByIp + floodSeconds * 1000 - now);
+  if (recent.lastByIp !== null && now - recent.lastByIp < floodSeconds * 1000)
+    throw rateLimited(recent.lastByIp + floodSeconds * 1000 - now);
   if (recent.limitByIp !== null) throw rateLimited(recent.limitByIp + HOUR - now);
 }
 
@@ -199,7 +221,8 @@ export async function authorizeEdit(deps: Deps, id: string, bearer: string | und
   if (now > Number(until)) throw new DomainError('forbidden', 'edit_window_closed');
   const [row, settings] = await Promise.all([getComment(deps.db, id), loadSettings(deps)]);
   if (!row) throw new DomainError('not_found', 'comment_not_found');
-  if (now > row.createdAt + settings.editWindowMinutes * 60_000) throw new DomainError('forbidden', 'edit_window_closed');
+  if (now > row.createdAt + settings.editWindowMinutes * 60_000)
+    throw new DomainError('forbidden', 'edit_window_closed');
   if (row.status !== 'approved' && row.status !== 'pending') throw new DomainError('forbidden', 'not_editable');
   return row;
 }
@@ -208,17 +231,26 @@ export async function authorizeEdit(deps: Deps, id: string, bearer: string | und
 export type EditableComment = Awaited<ReturnType<typeof authorizeEdit>>;
 
 const editConflict = () =>
-  new DomainError('conflict', 'edit_conflict', { detail: 'The comment changed since it was read (another edit, or a moderator): read it again.' });
+  new DomainError('conflict', 'edit_conflict', {
+    detail: 'The comment changed since it was read (another edit, or a moderator): read it again.',
+  });
 
 /**
  * The author's edit, checked for spam again (clean text first, links later is a known trick).
  * `content` as the route validated it; `sentContent` as sent (its invisible characters count).
  */
-export async function editComment(deps: Deps, row: CommentRow, content: string, sentContent: unknown, meta: RequestMeta) {
+export async function editComment(
+  deps: Deps,
+  row: CommentRow,
+  content: string,
+  sentContent: unknown,
+  meta: RequestMeta,
+) {
   const settings = await loadSettings(deps);
   checkLengths(settings, [contentText(content)]);
   const now = deps.clock.now();
-  if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS) throw rateLimited(row.editedAt + EDIT_INTERVAL_MS - now);
+  if (row.editedAt !== null && now - row.editedAt < EDIT_INTERVAL_MS)
+    throw rateLimited(row.editedAt + EDIT_INTERVAL_MS - now);
   const [email, hashOfContent, article] = await Promise.all([
     deps.keys.decrypt(row.emailEnc),
     contentHash(deps.keys, content),
@@ -256,7 +288,10 @@ export async function editComment(deps: Deps, row: CommentRow, content: string, 
   };
   // Written only if the comment is still as read: a moderator's decision or another edit meanwhile wins.
   const visible = row.status === 'approved' || status === 'approved';
-  await conflictAs(updateComment(deps.db, row, patch, now, visible, await editLesson(deps, row, content)), editConflict);
+  await conflictAs(
+    updateComment(deps.db, row, patch, now, visible, await editLesson(deps, row, content)),
+    editConflict,
+  );
   const edited = { ...row, ...patch, updatedAt: now };
   if (status !== row.status) emit(deps, () => [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
   return { row: edited, settings };

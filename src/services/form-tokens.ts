@@ -11,7 +11,9 @@ const dec = new TextDecoder();
  * two tokens), signed with the server secret. It serves one comment: see readFormToken.
  */
 export async function issueFormToken(deps: Deps, articleId: string) {
-  return deps.keys.sign(`form.${toBase64Url(enc.encode(articleId))}.${deps.clock.now()}.${toBase64Url(randomBytes(9))}`);
+  return deps.keys.sign(
+    `form.${toBase64Url(enc.encode(articleId))}.${deps.clock.now()}.${toBase64Url(randomBytes(9))}`,
+  );
 }
 
 /** How long the shared token of a form without JavaScript stays the same (GET …/thread.html). */
@@ -46,10 +48,22 @@ export async function readFormToken(
   // Tokens issued before the nonce have three parts; they serve once too (the signature is the id).
   const [kind, article, issued, ...rest] = payload?.split('.') ?? [];
   const articleBytes = fromBase64Url(article ?? '');
-  if (kind === 'page' && rest.length === 0 && articleBytes && dec.decode(articleBytes) === articleId && /^\d+$/.test(issued ?? '')) {
+  if (
+    kind === 'page' &&
+    rest.length === 0 &&
+    articleBytes &&
+    dec.decode(articleBytes) === articleId &&
+    /^\d+$/.test(issued ?? '')
+  ) {
     return { state: { state: 'shared', ageMs: now - Number(issued) } };
   }
-  if (kind !== 'form' || !articleBytes || dec.decode(articleBytes) !== articleId || !/^\d+$/.test(issued ?? '') || rest.length > 1) {
+  if (
+    kind !== 'form' ||
+    !articleBytes ||
+    dec.decode(articleBytes) !== articleId ||
+    !/^\d+$/.test(issued ?? '') ||
+    rest.length > 1
+  ) {
     return { state: { state: 'invalid' } };
   }
   const ageMs = now - Number(issued);

@@ -21,7 +21,14 @@ export function hostHash(keys: Keys, website: string | null) {
 }
 
 /** Keyed hashes of what local memory remembers about a submitter. */
-export async function memoryKeys(deps: Pick<Deps, 'keys'>, f: Pick<Features, 'email' | 'ip' | 'website'>): Promise<MemoryKeys> {
-  const [email, ip, host] = await Promise.all([emailHash(deps.keys, f.email), f.ip ? deps.keys.hash(f.ip) : null, hostHash(deps.keys, f.website)]);
+export async function memoryKeys(
+  deps: Pick<Deps, 'keys'>,
+  f: Pick<Features, 'email' | 'ip' | 'website'>,
+): Promise<MemoryKeys> {
+  const [email, ip, host] = await Promise.all([
+    emailHash(deps.keys, f.email),
+    f.ip ? deps.keys.hash(f.ip) : null,
+    hostHash(deps.keys, f.website),
+  ]);
   return { email, ip, host };
 }

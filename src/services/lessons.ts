@@ -92,10 +92,17 @@ export async function lessonRevision(
   // The purge takes only the user agent, so only its token goes; except at the token cap, where the
   // freed place lets another token in and the comment is read again.
   const agentOnly = Object.keys(change).length === 1 && 'userAgent' in change && change.userAgent === undefined;
-  const after = agentOnly && before.length < MAX_TOKENS ? before.filter((token) => !token.startsWith('m:ua:')) : learnerTokens({ ...features, ...change });
+  const after =
+    agentOnly && before.length < MAX_TOKENS
+      ? before.filter((token) => !token.startsWith('m:ua:'))
+      : learnerTokens({ ...features, ...change });
   const kept = new Set(after);
   const had = new Set(before);
-  return { label: row.trained, gone: before.filter((token) => !kept.has(token)), added: after.filter((token) => !had.has(token)) };
+  return {
+    label: row.trained,
+    gone: before.filter((token) => !kept.has(token)),
+    added: after.filter((token) => !had.has(token)),
+  };
 }
 
 /** The statements of revisions, their counts summed (fifty comments losing one browser: one decrement of fifty). */
@@ -123,8 +130,14 @@ export async function decisionLesson(
   status: CommentRow['status'],
   content: string = row.content,
 ): Promise<{ trained: Label | null; statements: Statement[] }> {
-  const label: Label | null = status === 'spam' ? 'spam' : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam') ? 'ham' : null;
-  if (!label || label === row.trained) return { trained: row.trained, statements: await editLesson(deps, row, content) };
+  const label: Label | null =
+    status === 'spam'
+      ? 'spam'
+      : status === 'approved' && (row.verdict !== 'approve' || row.trained === 'spam')
+        ? 'ham'
+        : null;
+  if (!label || label === row.trained)
+    return { trained: row.trained, statements: await editLesson(deps, row, content) };
   const [features, host] = await Promise.all([storedFeatures(deps, row), hostHash(deps.keys, row.website)]);
   const keys: MemoryKeys = { email: row.emailHash, ip: row.ipHash, host };
   const taught = learnerTokens(features);
@@ -133,7 +146,13 @@ export async function decisionLesson(
     statements: [
       ...(row.trained ? lessonStatements(deps, taught, keys, row.trained, -1) : []),
       // Taught from the comment as it will be stored, the edit made with the decision included.
-      ...lessonStatements(deps, content === row.content ? taught : learnerTokens({ ...features, content }), keys, label, 1),
+      ...lessonStatements(
+        deps,
+        content === row.content ? taught : learnerTokens({ ...features, content }),
+        keys,
+        label,
+        1,
+      ),
     ],
   };
 }

@@ -16,16 +16,28 @@ export interface LimitedText {
   limit: LengthLimit;
 }
 
-export const authorText = (text: string | undefined, field = 'author'): LimitedText => ({ field, text, limit: 'maxAuthorLength' });
-export const contentText = (text: string | undefined, field = 'content'): LimitedText => ({ field, text, limit: 'maxContentLength' });
+export const authorText = (text: string | undefined, field = 'author'): LimitedText => ({
+  field,
+  text,
+  limit: 'maxAuthorLength',
+});
+export const contentText = (text: string | undefined, field = 'content'): LimitedText => ({
+  field,
+  text,
+  limit: 'maxContentLength',
+});
 
 /** The issue of a text over the site's limit. */
-export const tooLong = (settings: Limits, limit: LengthLimit): FieldIssue => ({ key: 'too_long', params: { max: settings[limit] } });
+export const tooLong = (settings: Limits, limit: LengthLimit): FieldIssue => ({
+  key: 'too_long',
+  params: { max: settings[limit] },
+});
 
 /** Each text over its limit, by field. */
 export function lengthIssues(settings: Limits, texts: LimitedText[]): Record<string, FieldIssue> {
   const issues: Record<string, FieldIssue> = {};
-  for (const { field, text, limit } of texts) if (text !== undefined && text.length > settings[limit]) issues[field] = tooLong(settings, limit);
+  for (const { field, text, limit } of texts)
+    if (text !== undefined && text.length > settings[limit]) issues[field] = tooLong(settings, limit);
   return issues;
 }
 

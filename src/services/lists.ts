@@ -4,7 +4,15 @@ import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { runBatch } from '../db/batch';
 import { isUniqueViolation } from '../db/errors';
-import { deleteListEntry, getListEntry, insertListEntry, listListEntries, type ListEntryRow, type ListKind, type ListName } from '../db/lists';
+import {
+  deleteListEntry,
+  getListEntry,
+  insertListEntry,
+  listListEntries,
+  type ListEntryRow,
+  type ListKind,
+  type ListName,
+} from '../db/lists';
 import { readCache } from '../db/read-cache';
 import { DomainError } from '../errors';
 import { canonicalDomain, LABEL, parseCidr, parseIp } from '../spam/net';
@@ -29,12 +37,16 @@ function normalizeIp(value: string): string | null {
 function normalizeCidr(value: string): string | null {
   const text = value.trim();
   const [address, bits, ...rest] = text.split('/');
-  if (rest.length || !address || !bits || !/^\d{1,3}$/.test(bits) || (!address.includes(':') && !DOTTED_QUAD(address))) return null;
+  if (rest.length || !address || !bits || !/^\d{1,3}$/.test(bits) || (!address.includes(':') && !DOTTED_QUAD(address)))
+    return null;
   const parsed = parseCidr(text);
   if (!parsed) return null;
   // parseCidr checked the prefix length: the network address can always be computed.
   const [base, prefix] = parsed;
-  const network = base.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${base}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${base}/${prefix}`);
+  const network =
+    base.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${base}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${base}/${prefix}`);
   return `${network.toString()}/${prefix}`;
 }
 
@@ -66,7 +78,13 @@ export const normalizeListValue: Record<ListKind, (value: string) => string | nu
 
 /** The moderators' lists: "disallowed" (spam) and "moderation" (held), as in WordPress. */
 
-const view = (row: ListEntryRow) => ({ id: row.id, list: row.list, kind: row.kind, value: row.value, createdAt: iso(row.createdAt)! });
+const view = (row: ListEntryRow) => ({
+  id: row.id,
+  list: row.list,
+  kind: row.kind,
+  value: row.value,
+  createdAt: iso(row.createdAt)!,
+});
 const snapshot = (row: ListEntryRow) => ({ id: row.id, list: row.list, kind: row.kind, value: row.value });
 
 /** Entries, newest first, optionally of one list or one kind. */
@@ -83,7 +101,9 @@ export async function addListEntry(deps: Deps, actor: Actor, entry: { list: List
     insertListEntry(deps.db, row),
     ...audit(deps, actor, [{ action: 'list.add', target: 'list', targetId: row.id, after: snapshot(row) }], now),
   ]).catch((error: unknown) => {
-    throw isUniqueViolation(error) ? new DomainError('conflict', 'duplicate_entry', { detail: 'This entry is in the list already.' }) : error;
+    throw isUniqueViolation(error)
+      ? new DomainError('conflict', 'duplicate_entry', { detail: 'This entry is in the list already.' })
+      : error;
   });
   readCache(deps.db).forgetLists();
   return view(row);
@@ -93,6 +113,9 @@ export async function addListEntry(deps: Deps, actor: Actor, entry: { list: List
 export async function removeListEntry(deps: Deps, actor: Actor, id: string) {
   const row = await getListEntry(deps.db, id);
   if (!row) throw new DomainError('not_found', 'entry_not_found');
-  await runBatch(deps.db, [deleteListEntry(deps.db, row.id), ...audit(deps, actor, [{ action: 'list.remove', target: 'list', targetId: row.id, before: snapshot(row) }])]);
+  await runBatch(deps.db, [
+    deleteListEntry(deps.db, row.id),
+    ...audit(deps, actor, [{ action: 'list.remove', target: 'list', targetId: row.id, before: snapshot(row) }]),
+  ]);
   readCache(deps.db).forgetLists();
 }

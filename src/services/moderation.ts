@@ -23,8 +23,15 @@ export { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
 const EXCERPT = 140;
 
 /** A comment as moderators see it: everything, the email and IP decrypted. */
-async function adminView(deps: Deps, row: CommentRow, parent: { id: string; author: string; status: CommentStatus; content: string } | undefined | null) {
-  const [email, ip] = await Promise.all([row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null, row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null]);
+async function adminView(
+  deps: Deps,
+  row: CommentRow,
+  parent: { id: string; author: string; status: CommentStatus; content: string } | undefined | null,
+) {
+  const [email, ip] = await Promise.all([
+    row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null,
+    row.ipEnc ? deps.keys.decrypt(row.ipEnc) : null,
+  ]);
   return {
     id: row.id,
     articleId: row.articleId,
@@ -60,7 +67,11 @@ export type AdminComment = Awaited<ReturnType<typeof adminView>>;
 
 /** Admin views of many comments, with their parents' excerpts read in one go. */
 export async function adminViews(deps: Deps, rows: CommentRow[]): Promise<AdminComment[]> {
-  const parents = await parentExcerpts(deps.db, rows.flatMap((r) => (r.parentId ? [r.parentId] : [])), EXCERPT);
+  const parents = await parentExcerpts(
+    deps.db,
+    rows.flatMap((r) => (r.parentId ? [r.parentId] : [])),
+    EXCERPT,
+  );
   return Promise.all(rows.map((r) => adminView(deps, r, r.parentId ? parents.get(r.parentId) : null)));
 }
 
@@ -92,7 +103,10 @@ export async function moderationQueue(deps: Deps, query: QueueQuery) {
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { comments: await adminViews(deps, page), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  return {
+    comments: await adminViews(deps, page),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
 }
 
 export async function findComment(deps: Deps, id: string) {
@@ -113,7 +127,9 @@ export function transitionProblem(row: CommentRow, status: CommentStatus): strin
 }
 
 const decisionConflict = () =>
-  new DomainError('conflict', 'decision_conflict', { detail: 'A comment changed since it was read (another decision, or its author): read it again.' });
+  new DomainError('conflict', 'decision_conflict', {
+    detail: 'A comment changed since it was read (another decision, or its author): read it again.',
+  });
 
 /** What a moderator changes on one comment: its status, its text, or both. */
 export interface ModerationChange {
@@ -180,7 +196,14 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
     result.push(updated);
     // The public thread changes only when an approved comment comes, goes or changes its text.
     if (row.status === 'approved' || patch.status === 'approved') touched.push(row.articleId);
-    entries.push({ action: 'comment.update', target: 'comment', targetId: row.id, before, after, subjectHash: row.emailHash });
+    entries.push({
+      action: 'comment.update',
+      target: 'comment',
+      targetId: row.id,
+      before,
+      after,
+      subjectHash: row.emailHash,
+    });
     if (patch.status) changed.push({ updated, from: row.status });
     if (patch.content !== undefined) {
       statements.push(...updateSeen(deps.db, [row], { ...patch, updatedAt: now }));
@@ -194,10 +217,17 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
   // Each comment is written only if it is still as the moderator saw it: the same decision sent
   // twice at once, or an author's edit meanwhile, makes the later batch fail whole (409).
   for (const { patch, rows } of groups.values()) statements.push(...updateSeen(deps.db, rows, patch));
-  await conflictAs(writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]), decisionConflict);
+  await conflictAs(
+    writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]),
+    decisionConflict,
+  );
   if (learned) deps.defer(() => pruneLearner(deps));
   // Events (and their random ids) are built only when a webhook will send them.
-  emit(deps, () => changed.map(({ updated, from }) => statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name })));
+  emit(deps, () =>
+    changed.map(({ updated, from }) =>
+      statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name }),
+    ),
+  );
   return result;
 }
 
@@ -205,7 +235,12 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
  * A moderator's decision on one comment: a new status, a new text (as the route validated it), or
  * both. 409 `invalid_transition` for a move that is not allowed (transitionProblem).
  */
-export async function decide(deps: Deps, actor: Actor, id: string, change: { status?: CommentStatus | undefined; content?: string | undefined }) {
+export async function decide(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  change: { status?: CommentStatus | undefined; content?: string | undefined },
+) {
   checkLengths(await loadSettings(deps), [contentText(change.content)]);
   const row = await findComment(deps, id);
   const problem = change.status ? transitionProblem(row, change.status) : null;
@@ -240,9 +275,18 @@ export async function decideMany(deps: Deps, actor: Actor, ids: string[], status
 /** Deletes for good; replies move up to the deleted comment's parent (see `removeComment`). */
 export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
   const now = deps.clock.now();
-  const entry: AuditInput = { action: 'comment.delete', target: 'comment', targetId: row.id, before: commentSnapshot(row), subjectHash: row.emailHash };
+  const entry: AuditInput = {
+    action: 'comment.delete',
+    target: 'comment',
+    targetId: row.id,
+    before: commentSnapshot(row),
+    subjectHash: row.emailHash,
+  };
   // Deleted twice at once (a double click, the author and a moderator): the second finds nothing.
-  await conflictAs(removeComment(deps.db, row, now, audit(deps, actor, [entry], now)), () => new DomainError('not_found', 'comment_not_found'));
+  await conflictAs(
+    removeComment(deps.db, row, now, audit(deps, actor, [entry], now)),
+    () => new DomainError('not_found', 'comment_not_found'),
+  );
   emit(deps, () => [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
 }
 
@@ -261,9 +305,12 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
   const { db, clock, keys } = deps;
   checkLengths(await loadSettings(deps), [authorText(input.author), contentText(input.content)]);
   const parent = input.parentId ? await getComment(db, input.parentId) : undefined;
-  if (input.parentId && (!parent || parent.articleId !== articleId)) throw new DomainError('not_found', 'parent_not_found');
+  if (input.parentId && (!parent || parent.articleId !== articleId))
+    throw new DomainError('not_found', 'parent_not_found');
   if (parent && parent.status !== 'approved') {
-    throw new DomainError('conflict', 'parent_not_approved', { detail: `The comment answered is ${parent.status}: approve it first.` });
+    throw new DomainError('conflict', 'parent_not_approved', {
+      detail: `The comment answered is ${parent.status}: approve it first.`,
+    });
   }
   const now = clock.now();
   const id = randomId();
@@ -293,8 +340,12 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
     editedAt: null,
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
-  await conflictAs(insertComment(db, row, audit(deps, actor, [entry], now)), () =>
-    new DomainError('conflict', 'parent_not_approved', { detail: 'The comment answered is no longer approved (or was deleted).' }),
+  await conflictAs(
+    insertComment(db, row, audit(deps, actor, [entry], now)),
+    () =>
+      new DomainError('conflict', 'parent_not_approved', {
+        detail: 'The comment answered is no longer approved (or was deleted).',
+      }),
   );
   emit(deps, () => [createdEvent(deps, row, row)]);
   return { row, parent };

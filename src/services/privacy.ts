@@ -40,7 +40,10 @@ function scrubber(values: string[]) {
 export async function exportByEmail(deps: Deps, actor: Actor, email: string) {
   const rows = await commentsByEmailHash(deps.db, await emailHash(deps.keys, email));
   // The address is not written to the log: only that an export happened, and its size.
-  await runBatch(deps.db, audit(deps, actor, [{ action: 'privacy.export', target: 'privacy', after: { comments: rows.length } }]));
+  await runBatch(
+    deps.db,
+    audit(deps, actor, [{ action: 'privacy.export', target: 'privacy', after: { comments: rows.length } }]),
+  );
   return adminViews(deps, rows);
 }
 
@@ -50,7 +53,12 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
   const reasons = row.reasons.map((r) => ({ ...r, detail: scrub(r.detail) }));
   const changed = content !== row.content || reasons.some((r, i) => r.detail !== row.reasons[i]!.detail);
   if (!changed) return null;
-  return { reasons, ...(content !== row.content ? { content, html: renderHtml(content), contentHash: await contentHash(keys, content) } : {}) };
+  return {
+    reasons,
+    ...(content !== row.content
+      ? { content, html: renderHtml(content), contentHash: await contentHash(keys, content) }
+      : {}),
+  };
 }
 
 /**
@@ -77,7 +85,9 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     auditEntriesAbout(db, hash, email),
     emailEntries(db, email),
   ]);
-  const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter((ip): ip is string => !!ip);
+  const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter(
+    (ip): ip is string => !!ip,
+  );
   const ipHashes = [...new Set(own.flatMap((r) => (r.ipHash ? [r.ipHash] : [])))];
   const scrubOwn = scrubber([email, ...ips]);
   const scrubOthers = scrubber([email]);
@@ -88,11 +98,29 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const erased: { row: CommentRow; part: 'author' | 'mention' }[] = [];
   for (const row of own) {
     const text = await scrubComment(deps.keys, row, scrubOwn);
-    const patch = { author: anonymous, emailEnc: '', emailHash: '', website: null, ipEnc: null, ipHash: null, userAgent: null, ...text, updatedAt: now };
+    const patch = {
+      author: anonymous,
+      emailEnc: '',
+      emailHash: '',
+      website: null,
+      ipEnc: null,
+      ipHash: null,
+      userAgent: null,
+      ...text,
+      updatedAt: now,
+    };
     statements.push(...updateComments(db, [row.id], patch));
     erased.push({ row: { ...row, ...patch }, part: 'author' });
     // The learner forgets the words of their name, address and website that the lesson held.
-    revisions.push(lessonRevision(deps, row, { author: anonymous, email: '', website: null, userAgent: undefined, content: text?.content ?? row.content }));
+    revisions.push(
+      lessonRevision(deps, row, {
+        author: anonymous,
+        email: '',
+        website: null,
+        userAgent: undefined,
+        content: text?.content ?? row.content,
+      }),
+    );
   }
   const mentioned: string[] = [];
   for (const row of mentions) {
@@ -115,9 +143,19 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   };
   for (const row of auditRows) {
     const subject = row.subjectHash === hash;
-    statements.push(rewriteAuditEntry(db, row.id, { before: scrubSnapshot(row.before, subject), after: scrubSnapshot(row.after, subject) }));
+    statements.push(
+      rewriteAuditEntry(db, row.id, {
+        before: scrubSnapshot(row.before, subject),
+        after: scrubSnapshot(row.after, subject),
+      }),
+    );
   }
-  const counts = { comments: own.length, mentions: mentioned.length, auditEntries: auditRows.length, listEntries: listed.length };
+  const counts = {
+    comments: own.length,
+    mentions: mentioned.length,
+    auditEntries: auditRows.length,
+    listEntries: listed.length,
+  };
   const threads = [...own.map((r) => r.articleId), ...mentioned];
   await writeToThreads(db, threads, [
     ...statements,

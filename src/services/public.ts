@@ -52,12 +52,16 @@ export async function toPublic(
  * The comment as its author gets it back after posting or editing: the public face plus its
  * status, where spam looks exactly like a comment waiting for a moderator.
  */
-export async function toOwnComment(row: ThreadRow & { status: CommentStatus }, opts: { avatars: 'none' | 'gravatar'; keys: Keys }) {
+export async function toOwnComment(
+  row: ThreadRow & { status: CommentStatus },
+  opts: { avatars: 'none' | 'gravatar'; keys: Keys },
+) {
   return { ...(await toPublic(row, opts)), status: visibleStatus(row) };
 }
 
 /** The status its author sees: spam looks exactly like a comment waiting for a moderator. */
-export const visibleStatus = (row: { status: CommentStatus }) => (row.status === 'approved' ? ('approved' as const) : ('pending' as const));
+export const visibleStatus = (row: { status: CommentStatus }) =>
+  row.status === 'approved' ? ('approved' as const) : ('pending' as const);
 
 /**
  * Nests replies under their top-level comments. A reply deeper than `maxDepth` is shown at
@@ -65,7 +69,11 @@ export const visibleStatus = (row: { status: CommentStatus }) => (row.status ===
  * parent is not visible (held or removed by a moderator) is shown under the nearest visible
  * comment it can be placed under: its top-level comment. Nothing is dropped.
  */
-export function nest(tops: PublicCommentShape[], replies: { node: PublicCommentShape; rootId: string }[], maxDepth: number) {
+export function nest(
+  tops: PublicCommentShape[],
+  replies: { node: PublicCommentShape; rootId: string }[],
+  maxDepth: number,
+) {
   const placed = new Map<string, { node: PublicCommentShape; depth: number; container: PublicCommentShape | null }>();
   for (const top of tops) placed.set(top.id, { node: top, depth: 1, container: null });
   for (const { node, rootId } of replies) {

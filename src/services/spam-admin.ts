@@ -43,7 +43,10 @@ function featuresOf(candidate: Candidate, sentContent: unknown): Features {
 }
 
 /** The site's length limits, named as the body has them (`prefix`: where the candidate sits in it). */
-const lengths = (candidate: Candidate, prefix = '') => [authorText(candidate.author, `${prefix}author`), contentText(candidate.content, `${prefix}content`)];
+const lengths = (candidate: Candidate, prefix = '') => [
+  authorText(candidate.author, `${prefix}author`),
+  contentText(candidate.content, `${prefix}content`),
+];
 
 /** The verdict, score and reasons the checks give the candidate now. */
 export async function checkCandidate(deps: Deps, candidate: Candidate, sentContent: unknown) {
@@ -54,7 +57,13 @@ export async function checkCandidate(deps: Deps, candidate: Candidate, sentConte
     features.articleId ? getArticle(deps.db, features.articleId) : undefined,
     contentHash(deps.keys, features.content),
   ]);
-  const { verdict, score, reasons } = await assess(deps, settings, { features, formToken: null, article, contentHash: hash, now: deps.clock.now() });
+  const { verdict, score, reasons } = await assess(deps, settings, {
+    features,
+    formToken: null,
+    article,
+    contentHash: hash,
+    now: deps.clock.now(),
+  });
   return { verdict, score, reasons };
 }
 

@@ -32,20 +32,31 @@ export async function openThread(deps: Deps, articleId: string, query: ThreadQue
     const key = `${articleId}\n${etag}`;
     const kept = cache.page(key);
     if (kept) return Promise.resolve(kept);
-    return threadPage(deps, settings, articleId, article, query).then((value) => cache.keepPage(key, enc.encode(JSON.stringify(value))));
+    return threadPage(deps, settings, articleId, article, query).then((value) =>
+      cache.keepPage(key, enc.encode(JSON.stringify(value))),
+    );
   };
   return { etag, maxAge: settings.cacheMaxAge, staleWhileRevalidate: settings.cacheStaleWhileRevalidate, page };
 }
 
 /** One page of the public thread: top-level comments with their replies nested. */
-async function threadPage(deps: Deps, settings: SiteSettings, articleId: string, article: ArticleRow | undefined, { sort, limit, cursor }: ThreadQuery) {
+async function threadPage(
+  deps: Deps,
+  settings: SiteSettings,
+  articleId: string,
+  article: ArticleRow | undefined,
+  { sort, limit, cursor }: ThreadQuery,
+) {
   const { db, keys } = deps;
   const empty = !article || article.version === 0;
   const [rows, counts] = empty
     ? [[], new Map<string, number>()]
     : await Promise.all([listTopLevel(db, articleId, sort, limit + 1, cursor ?? null), countApproved(db, [articleId])]);
   const tops = rows.slice(0, limit);
-  const replies = await listReplies(db, tops.map((t) => t.id));
+  const replies = await listReplies(
+    db,
+    tops.map((t) => t.id),
+  );
   const opts = { avatars: settings.avatars, keys };
   const [topNodes, replyNodes] = await Promise.all([
     Promise.all(tops.map((t) => toPublic(t, opts))),
@@ -70,5 +81,9 @@ export async function approvedCounts(deps: Deps, articleIds: string[]): Promise<
 /** What a page needs to show the comment form: a fresh token, the honeypot field's name, the minimum time to fill it in. */
 export async function commentForm(deps: Deps, articleId: string) {
   const settings = await loadSettings(deps);
-  return { token: await issueFormToken(deps, articleId), honeypot: settings.spam.honeypotField, minSeconds: settings.spam.minSeconds };
+  return {
+    token: await issueFormToken(deps, articleId),
+    honeypot: settings.spam.honeypotField,
+    minSeconds: settings.spam.minSeconds,
+  };
 }

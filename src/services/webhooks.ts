@@ -44,16 +44,25 @@ export function makeEvent(deps: Deps, type: EventType, data: Record<string, unkn
   return { id: randomId(), type, createdAt: iso(deps.clock.now())!, data };
 }
 
-export const createdEvent = (deps: Deps, row: CommentRow, assessment: Pick<Assessment, 'verdict' | 'score' | 'reasons'>) =>
+export const createdEvent = (
+  deps: Deps,
+  row: CommentRow,
+  assessment: Pick<Assessment, 'verdict' | 'score' | 'reasons'>,
+) =>
   makeEvent(deps, 'comment.created', {
     comment: eventComment(row),
-    verdict: { verdict: assessment.verdict, score: assessment.score, reasons: assessment.reasons.map(({ detail: _detail, ...reason }) => reason) },
+    verdict: {
+      verdict: assessment.verdict,
+      score: assessment.score,
+      reasons: assessment.reasons.map(({ detail: _detail, ...reason }) => reason),
+    },
   });
 
 export const statusChangedEvent = (deps: Deps, row: CommentRow, previousStatus: CommentRow['status'], by: By) =>
   makeEvent(deps, 'comment.status_changed', { comment: eventComment(row), previousStatus, by });
 
-export const deletedEvent = (deps: Deps, row: CommentRow, by: By) => makeEvent(deps, 'comment.deleted', { comment: eventComment(row), by });
+export const deletedEvent = (deps: Deps, row: CommentRow, by: By) =>
+  makeEvent(deps, 'comment.deleted', { comment: eventComment(row), by });
 
 /**
  * A privacy erasure changed the comment (`row` as it is now): the author's own comment lost its
@@ -86,7 +95,9 @@ const enc = new TextEncoder();
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${unixSeconds}.${body}`));
   return `t=${unixSeconds},v1=${toHex(mac)}`;
 }
@@ -101,12 +112,15 @@ export function emit(deps: Deps, events: () => WebhookEvent[]) {
   const queue = events();
   if (queue.length === 0) return;
   if (!secret) {
-    deps.logger.warn('webhook.no_secret', { detail: 'WEBHOOK_URL is set without WEBHOOK_SECRET: nothing is sent unsigned.' });
+    deps.logger.warn('webhook.no_secret', {
+      detail: 'WEBHOOK_URL is set without WEBHOOK_SECRET: nothing is sent unsigned.',
+    });
     return;
   }
   deps.defer(async () => {
     const worker = async () => {
-      for (let event = queue.shift(); event; event = queue.shift()) await deliver(deps, url, secret, event, { ...defaultDelivery, ...deps.webhookTiming });
+      for (let event = queue.shift(); event; event = queue.shift())
+        await deliver(deps, url, secret, event, { ...defaultDelivery, ...deps.webhookTiming });
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
   });
@@ -116,7 +130,13 @@ export function emit(deps: Deps, events: () => WebhookEvent[]) {
  * POSTs one event until the receiver answers 2xx, retrying after each delay of `retryDelaysMs`.
  * Every attempt is signed afresh, so that a retry is not refused as stale.
  */
-export async function deliver(deps: Deps, url: string, secret: string, event: WebhookEvent, opts: DeliveryOptions = defaultDelivery) {
+export async function deliver(
+  deps: Deps,
+  url: string,
+  secret: string,
+  event: WebhookEvent,
+  opts: DeliveryOptions = defaultDelivery,
+) {
   const body = JSON.stringify(event);
   const attempts = opts.retryDelaysMs.length + 1;
   for (let attempt = 1; ; attempt++) {
@@ -142,7 +162,12 @@ export async function deliver(deps: Deps, url: string, secret: string, event: We
       outcome = error instanceof Error ? error.name : 'error';
     }
     const last = attempt >= attempts;
-    deps.logger.warn(last ? 'webhook.gave_up' : 'webhook.retry', { event: event.id, type: event.type, attempt, outcome });
+    deps.logger.warn(last ? 'webhook.gave_up' : 'webhook.retry', {
+      event: event.id,
+      type: event.type,
+      attempt,
+      outcome,
+    });
     if (last) return { ok: false as const, attempts: attempt };
     await opts.sleep(opts.retryDelaysMs[attempt - 1]!);
   }

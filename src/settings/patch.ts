@@ -23,14 +23,23 @@ export async function patchSettings(deps: Deps, actor: Actor, patch: SettingsPat
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   // Each key was valid; the whole must be too (an override stored by an earlier release may not be).
   const whole = SiteSettingsSchema.safeParse(merged);
-  if (!whole.success) throw invalid(Object.fromEntries(whole.error.issues.map((i) => [i.path.join('.') || 'body', { key: 'invalid_value' }])));
+  if (!whole.success)
+    throw invalid(
+      Object.fromEntries(whole.error.issues.map((i) => [i.path.join('.') || 'body', { key: 'invalid_value' }])),
+    );
 
   const now = deps.clock.now();
   const next = settingsFrom(merged, config);
   const changes = diff(current, next, Object.keys(top));
   const spamChanges = diff(current.spam, next.spam, Object.keys(spam ?? {}));
-  if (Object.keys(spamChanges.after).length) Object.assign(changes, { before: { ...changes.before, spam: spamChanges.before }, after: { ...changes.after, spam: spamChanges.after } });
-  const entry = Object.keys(changes.after).length ? audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now) : [];
+  if (Object.keys(spamChanges.after).length)
+    Object.assign(changes, {
+      before: { ...changes.before, spam: spamChanges.before },
+      after: { ...changes.after, spam: spamChanges.after },
+    });
+  const entry = Object.keys(changes.after).length
+    ? audit(deps, actor, [{ action: 'settings.update', target: 'settings', targetId: 'site', ...changes }], now)
+    : [];
   return saveSettings(db, config, merged, now, entry, next);
 }
 

@@ -18,7 +18,12 @@ export const SiteSettingsSchema = z
     moderation: z.enum(['auto', 'all', 'none']).default('auto'),
     /** Levels shown in a thread; deeper replies attach to the deepest allowed ancestor. */
     maxDepth: z.number().int().min(2).max(10).default(5),
-    editWindowMinutes: z.number().int().min(0).max(24 * 60).default(15),
+    editWindowMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(15),
     maxAuthorLength: z.number().int().min(10).max(LENGTH_CAPS.maxAuthorLength).default(100),
     maxContentLength: z.number().int().min(100).max(LENGTH_CAPS.maxContentLength).default(5000),
     /** Comments close this many days after an article's first comment; null: never. */

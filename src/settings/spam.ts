@@ -34,7 +34,12 @@ export const SpamSettingsSchema = z
      * A form token older than this is stale (a page left open for a day, or a replayed token). A token
      * serves one comment until then; past it, whether it served is forgotten, so it weighs like a used one.
      */
-    formTokenMaxAgeSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+    formTokenMaxAgeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(86_400),
     weightFormTokenMissing: weight(3),
     /** A forged token, or one a stored comment was already sent with. */
     weightFormTokenInvalid: weight(4),

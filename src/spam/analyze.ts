@@ -44,7 +44,8 @@ const BARE_TLDS =
 // times them on 64 KB of the runs that used to cost seconds.
 // The lookahead makes sure the tag is closed before any attribute is tried: without it, each
 // 'href=' of an unclosed '<a href=href=…' scanned the rest of the text for a '>'.
-const HTML_ANCHOR = /<a\b(?=[^<>]*>)[^<>]*?\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s<>]+))[^<>]*>(?:[^<]{0,300}<\/a\s*>)?/gi;
+const HTML_ANCHOR =
+  /<a\b(?=[^<>]*>)[^<>]*?\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s<>]+))[^<>]*>(?:[^<]{0,300}<\/a\s*>)?/gi;
 const HTML_ANCHOR_END = /<\/a\s*>/gi;
 // No '[' in a target: '[url=[url=[url=…' made each start scan the rest of the text.
 const BBCODE = /\[url=([^[\]\s]*)\]|\[url\]([^[\]\s]*)\[\/url\]/gi;
@@ -128,7 +129,13 @@ function analyzeUncached(features: Features): Analysis {
   if (website) links.push({ kind: 'website', target: website, host: websiteHost });
 
   const at = features.email.lastIndexOf('@');
-  const emailDomain = at >= 0 ? features.email.slice(at + 1).trim().toLowerCase() : null;
+  const emailDomain =
+    at >= 0
+      ? features.email
+          .slice(at + 1)
+          .trim()
+          .toLowerCase()
+      : null;
 
   return {
     links,
@@ -215,15 +222,71 @@ export function fold(text: string): string {
 // Letters that no normalization form maps to the Latin letter they imitate: dotless i and j,
 // script g and the small capitals of phonetic notation ('ᴠɪᴀɢʀᴀ').
 const LATIN_LOOKALIKES: Record<string, string> = {
-  ı: 'i', ȷ: 'j', ɡ: 'g', ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k',
-  ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ꞯ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
+  ı: 'i',
+  ȷ: 'j',
+  ɡ: 'g',
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ꜰ: 'f',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ꞯ: 'q',
+  ʀ: 'r',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ʏ: 'y',
+  ᴢ: 'z',
 };
 // Cyrillic and Greek letters drawn like Latin ones, read as Latin only inside a word that mixes
 // them with Latin letters (a homoglyph word, as the shape rule calls it): Russian and Greek words keep theirs.
 const SCRIPT_LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', һ: 'h', н: 'h', і: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', о: 'o', р: 'p',
-  ԛ: 'q', ѕ: 's', т: 't', ѵ: 'v', ԝ: 'w', х: 'x', у: 'y', α: 'a', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o',
-  ρ: 'p', τ: 't', υ: 'u', χ: 'x', ϲ: 'c',
+  а: 'a',
+  в: 'b',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  һ: 'h',
+  н: 'h',
+  і: 'i',
+  ј: 'j',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  ѕ: 's',
+  т: 't',
+  ѵ: 'v',
+  ԝ: 'w',
+  х: 'x',
+  у: 'y',
+  α: 'a',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ϲ: 'c',
 };
 const anyOf = (map: Record<string, string>) => new RegExp(`[${Object.keys(map).join('')}]`, 'gu');
 const LATIN_LOOKALIKE = anyOf(LATIN_LOOKALIKES);
@@ -250,7 +313,9 @@ export function foldConfusables(text: string): string {
     .replace(MARKS_ON_LETTER, '$1')
     .replace(LATIN_LOOKALIKE, (ch) => LATIN_LOOKALIKES[ch] ?? ch)
     .replace(LETTERS, (word) =>
-      HAS_LATIN.test(word) && HAS_CYRILLIC_OR_GREEK.test(word) ? word.replace(SCRIPT_LOOKALIKE, (ch) => SCRIPT_LOOKALIKES[ch] ?? ch) : word,
+      HAS_LATIN.test(word) && HAS_CYRILLIC_OR_GREEK.test(word)
+        ? word.replace(SCRIPT_LOOKALIKE, (ch) => SCRIPT_LOOKALIKES[ch] ?? ch)
+        : word,
     )
     .normalize('NFC');
 }

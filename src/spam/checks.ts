@@ -48,13 +48,18 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
     case 'ok': {
       if (formToken.ageMs < settings.minSeconds * 1000) {
         const seconds = (Math.max(0, formToken.ageMs) / 1000).toFixed(1);
-        return decisive('form_too_fast', settings.weightFormTokenTooFast, `form sent ${seconds} s after the page was served`);
+        return decisive(
+          'form_too_fast',
+          settings.weightFormTokenTooFast,
+          `form sent ${seconds} s after the page was served`,
+        );
       }
       if (formToken.ageMs > settings.formTokenMaxAgeSeconds * 1000) {
         const hours = Math.round(formToken.ageMs / 3_600_000);
         return [signal('form_token', settings.weightFormTokenExpired, `form token ${hours} h old`)];
       }
-      if (formToken.state === 'shared') return [signal('form_token', settings.weightFormTokenShared, 'shared token of a form without JavaScript')];
+      if (formToken.state === 'shared')
+        return [signal('form_token', settings.weightFormTokenShared, 'shared token of a form without JavaScript')];
       return [];
     }
   }
@@ -63,7 +68,8 @@ export const checkFormToken: Check = (_features, { formToken }, settings) => {
 // 3. Links ---------------------------------------------------------------------------------------
 
 // Query parameters of referral and affiliate programmes: someone is paid for the click.
-const REFERRAL = /[?&](?:ref|r|aff|aff_?id|affiliate|referr?al|refer|invite|invite_?code|ref_?id|partner|promo)=[^&#\s]+/i;
+const REFERRAL =
+  /[?&](?:ref|r|aff|aff_?id|affiliate|referr?al|refer|invite|invite_?code|ref_?id|partner|promo)=[^&#\s]+/i;
 
 // Common URL shorteners: they hide where a link leads, and some (adf.ly, shorte.st, ouo.io…) pay
 // their users per click. A platform's short form of its own addresses (youtu.be, lnkd.in) is not one.
@@ -79,16 +85,24 @@ export const checkLinks: Check = (features, _context, settings) => {
   const { links } = analyze(features);
   const out: Signal[] = [];
   const referral = links.find((link) => REFERRAL.test(link.target));
-  if (referral) out.push(signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`));
+  if (referral)
+    out.push(
+      signal('referral_link', settings.weightReferralLink, `referral code in a link to ${referral.host ?? 'a site'}`),
+    );
   const shortened = links.find((link) => link.host !== null && inDomainSet(link.host, SHORTENERS));
-  if (shortened) out.push(signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`));
+  if (shortened)
+    out.push(
+      signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`),
+    );
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
     const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];
     out.push(...decisive('link_markup', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
   }
   if (links.length >= settings.maxLinks) {
-    out.push(...decisive('too_many_links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`));
+    out.push(
+      ...decisive('too_many_links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`),
+    );
   } else if (links.length > 0 && settings.weightLink > 0) {
     out.push(signal('links', settings.weightLink * links.length, `${links.length} link${links.length > 1 ? 's' : ''}`));
   }
@@ -120,15 +134,24 @@ export const checkLists: Check = (features, { lists }, settings) => {
 export const checkMemory: Check = (_features, { memory }, settings) => {
   const out: Signal[] = [];
   const plural = (n: number) => (n > 1 ? `${n} comments` : 'a comment');
-  if (memory.spamByIp > 0) out.push(signal('memory', settings.weightSpamByIp, `${plural(memory.spamByIp)} from this IP marked spam`));
-  if (memory.spamByEmail > 0) out.push(signal('memory', settings.weightSpamByEmail, `${plural(memory.spamByEmail)} with this email marked spam`));
+  if (memory.spamByIp > 0)
+    out.push(signal('memory', settings.weightSpamByIp, `${plural(memory.spamByIp)} from this IP marked spam`));
+  if (memory.spamByEmail > 0)
+    out.push(signal('memory', settings.weightSpamByEmail, `${plural(memory.spamByEmail)} with this email marked spam`));
   if (memory.spamByWebsiteHost > 0) {
-    out.push(signal('memory', settings.weightSpamByWebsiteHost, `${plural(memory.spamByWebsiteHost)} linking this website marked spam`));
+    out.push(
+      signal(
+        'memory',
+        settings.weightSpamByWebsiteHost,
+        `${plural(memory.spamByWebsiteHost)} linking this website marked spam`,
+      ),
+    );
   }
   if (memory.approvedByEmail > 0) {
     // Capped: trust lowers weak signals, and decisive signals stay decisive (see verdict.ts).
     const bonus = Math.min(settings.trustedCap, settings.weightTrustedPerApproved * memory.approvedByEmail);
-    if (bonus > 0) out.push(signal('trusted', -bonus, `${plural(memory.approvedByEmail)} with this email approved before`));
+    if (bonus > 0)
+      out.push(signal('trusted', -bonus, `${plural(memory.approvedByEmail)} with this email approved before`));
   }
   return out;
 };
@@ -150,7 +173,8 @@ const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 // Mathematical alphanumerics (𝐟𝐫𝐞𝐞), enclosed (ⓕⓡⓔⓔ) and squared/negative letters (🅵🆁🅴🅴): styled to dodge filters.
 const STYLED = /[\u{1D400}-\u{1D7FF}\u24B6-\u24E9\u{1F130}-\u{1F189}]/gu;
-const PHONE = /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,5}(?![\p{L}\p{N}])/gu;
+const PHONE =
+  /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,5}(?![\p{L}\p{N}])/gu;
 const THOUSANDS = /^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$/;
 
 function phoneNumbers(text: string): string[] {
@@ -186,7 +210,9 @@ export const checkShape: Check = (features, _context, settings) => {
 
   const { upper, lower } = letters;
   if (upper + lower >= 20 && upper / (upper + lower) >= 0.7) {
-    out.push(signal('shape', settings.weightMostlyCapitals, `${Math.round((100 * upper) / (upper + lower))} % capitals`));
+    out.push(
+      signal('shape', settings.weightMostlyCapitals, `${Math.round((100 * upper) / (upper + lower))} % capitals`),
+    );
   }
 
   const run = /([^\s\d])\1{7,}/u.exec(textWithoutLinks);
@@ -200,14 +226,18 @@ export const checkShape: Check = (features, _context, settings) => {
   const mixed = (content.match(MIXED_WORD) ?? []).filter((word) => LATIN.test(word) && LOOKALIKE.test(word));
   const styled = (content.match(STYLED) ?? []).length;
   if (mixed.length > 0) {
-    out.push(signal('shape', settings.weightMixedScript, `Latin mixed with Cyrillic or Greek in ${quote(mixed[0] ?? '')}`));
+    out.push(
+      signal('shape', settings.weightMixedScript, `Latin mixed with Cyrillic or Greek in ${quote(mixed[0] ?? '')}`),
+    );
   } else if (styled >= 3) {
     out.push(signal('shape', settings.weightMixedScript, `${styled} styled look-alike letters`));
   }
 
   const phones = phoneNumbers(textWithoutLinks);
   if (emails.length > 0 || phones.length > 0) {
-    const what = [emails.length > 0 ? 'an email address' : '', phones.length > 0 ? 'a phone number' : ''].filter(Boolean);
+    const what = [emails.length > 0 ? 'an email address' : '', phones.length > 0 ? 'a phone number' : ''].filter(
+      Boolean,
+    );
     out.push(signal('shape', settings.weightContactInText, `${what.join(' and ')} in the text`));
   }
 
@@ -220,7 +250,10 @@ export const checkPromotion: Check = (features, _context, settings) => {
   const found = promotionCategories(features);
   if (found.size === 0) return [];
   const weights = [...found.values()].map((s) => (s === 'call' ? settings.weightPromotion : settings.weightSpamTopic));
-  const score = Math.min(settings.promotionCap, weights.reduce((a, b) => a + b, 0));
+  const score = Math.min(
+    settings.promotionCap,
+    weights.reduce((a, b) => a + b, 0),
+  );
   return [signal('promotion', score, [...found.keys()].join(', '))];
 };
 
@@ -243,7 +276,8 @@ export const checkEmailDomain: Check = (features, _context, settings) => {
   }
   const problem = domainProblem(emailDomain);
   if (problem) return [signal('email', settings.weightInvalidEmailDomain, `${problem} in the email address`)];
-  if (isDisposableDomain(emailDomain)) return [signal('email', settings.weightDisposableEmail, 'disposable email domain')];
+  if (isDisposableDomain(emailDomain))
+    return [signal('email', settings.weightDisposableEmail, 'disposable email domain')];
   return [];
 };
 
@@ -251,7 +285,11 @@ export const checkEmailDomain: Check = (features, _context, settings) => {
 
 export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
   crossPosts > 0
-    ? decisive('cross_post', settings.weightCrossPost, `same text on ${crossPosts} other article${crossPosts > 1 ? 's' : ''} in 24 h`)
+    ? decisive(
+        'cross_post',
+        settings.weightCrossPost,
+        `same text on ${crossPosts} other article${crossPosts > 1 ? 's' : ''} in 24 h`,
+      )
     : [];
 
 // 10. Author name --------------------------------------------------------------------------------
@@ -283,7 +321,10 @@ export const checkAuthor: Check = (features, _context, settings) => {
   // The website's host as a browser reads it, look-alike letters folded ('ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra').
   const host = features.website ? webHost(foldConfusables(features.website)) : null;
   const inHost = host ? WEBSITE_SPAM_WORDS.exec(host.slice(0, host.lastIndexOf('.'))) : null;
-  if (inHost) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`));
+  if (inHost)
+    out.push(
+      signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
+    );
   return out;
 };
 
@@ -293,6 +334,7 @@ export const checkUserAgent: Check = (features, _context, settings) => {
   const { agent } = agentOf(features);
   if (!agent) return []; // unknown (a dry run, a corpus without it): no opinion
   if (!agent.sent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
-  if (agent.library) return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(agent.library)}, not a browser`)];
+  if (agent.library)
+    return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(agent.library)}, not a browser`)];
   return [];
 };

@@ -37,7 +37,12 @@ const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
  * Runs every rule, then the learner when its state is given (and it has seen enough of both
  * classes). Pure: the service gathers `context` and the learner's counts beforehand.
  */
-export function runChecks(features: Features, context: CheckContext, settings: SpamSettings, learnerInput?: LearnerInput): Signal[] {
+export function runChecks(
+  features: Features,
+  context: CheckContext,
+  settings: SpamSettings,
+  learnerInput?: LearnerInput,
+): Signal[] {
   const signals = checks.flatMap(([, check]) => check(features, context, settings));
   if (learnerInput) signals.push(...runLearner(features, learnerInput, settings));
   return signals;

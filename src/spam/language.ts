@@ -25,7 +25,8 @@ export interface DetectedLanguage {
 const SAMPLE_LENGTH = 240;
 
 export function detectLanguage(text: string, expected: string): DetectedLanguage | null {
-  const sample = text.length > SAMPLE_LENGTH ? text.slice(0, text.lastIndexOf(' ', SAMPLE_LENGTH) + 1 || SAMPLE_LENGTH) : text;
+  const sample =
+    text.length > SAMPLE_LENGTH ? text.slice(0, text.lastIndexOf(' ', SAMPLE_LENGTH) + 1 || SAMPLE_LENGTH) : text;
   const ranked = detectAll(sample.toWellFormed());
   const top = ranked[0];
   if (!top) return null;
@@ -75,7 +76,8 @@ export function checkLanguage(features: Features, context: CheckContext, setting
   const detected = detectLanguage(textWithoutLinks, expected);
   if (!detected || detected.lang === expected) return [];
   // Confident: the detector is sure enough, and the expected language is far behind.
-  if (detected.confidence < settings.languageMinConfidence || detected.expectedConfidence * 4 > detected.confidence) return [];
+  if (detected.confidence < settings.languageMinConfidence || detected.expectedConfidence * 4 > detected.confidence)
+    return [];
   return [
     {
       rule: 'language',

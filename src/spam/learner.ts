@@ -30,13 +30,20 @@ const CHAR_NGRAM_SIZES = [3, 4, 5] as const;
 
 /** Lower case, compatibility forms unified, diacritics kept (they tell languages apart). */
 function words(text: string): string[] {
-  return (fold(text).match(WORD) ?? []).map((word) => word.replace(/’/g, "'").replace(/\d/g, '0').slice(0, MAX_WORD_LENGTH));
+  return (fold(text).match(WORD) ?? []).map((word) =>
+    word.replace(/’/g, "'").replace(/\d/g, '0').slice(0, MAX_WORD_LENGTH),
+  );
 }
 
 /** The registrable part of a host, roughly: the last two labels, or three under a two-letter second level ('co.uk'). */
 function siteOf(host: string): string {
   const labels = host.replace(/^www\d*\./, '').split('.');
-  const keep = labels.length >= 3 && (labels[labels.length - 2] ?? '').length <= 3 && (labels[labels.length - 1] ?? '').length === 2 ? 3 : 2;
+  const keep =
+    labels.length >= 3 &&
+    (labels[labels.length - 2] ?? '').length <= 3 &&
+    (labels[labels.length - 1] ?? '').length === 2
+      ? 3
+      : 2;
   return labels.slice(-keep).join('.');
 }
 
@@ -57,7 +64,12 @@ function agentToken(agent: Agent | null): string | null {
   if (!agent) return null;
   if (!agent.sent) return 'none';
   if (agent.browser) return agent.browser;
-  return agent.library ? agent.library.toLowerCase().replace(/[^a-z0-9:.-]+/g, '').replace(/[.:-]+$/, '') : 'other';
+  return agent.library
+    ? agent.library
+        .toLowerCase()
+        .replace(/[^a-z0-9:.-]+/g, '')
+        .replace(/[.:-]+$/, '')
+    : 'other';
 }
 
 /** agentToken of a user agent as written. */
@@ -254,18 +266,18 @@ const readable = (token: string) => {
  * The learner's signal: learnerScale points per nat of evidence, bounded by +learnerWeight (sure of
  * spam) and −learnerHamWeight (sure of ham); nothing until both classes have learnerMinExamples.
  */
-export function learnerSignal(result: Classification, totals: Pick<LearnerTotals, 'spam' | 'ham'>, settings: SpamSettings): Signal[] {
+export function learnerSignal(
+  result: Classification,
+  totals: Pick<LearnerTotals, 'spam' | 'ham'>,
+  settings: SpamSettings,
+): Signal[] {
   if (!learnerReady(totals, settings)) return [];
   const raw = settings.learnerScale * result.logOdds;
   const score = Math.max(-settings.learnerHamWeight, Math.min(settings.learnerWeight, Number.isFinite(raw) ? raw : 0));
   const rounded = Math.round(score * 10) / 10;
   if (rounded === 0) return [];
   const telling = [
-    ...new Set(
-      result.top
-        .filter((t) => (rounded > 0 ? t.weight > 0 : t.weight < 0))
-        .map((t) => readable(t.token)),
-    ),
+    ...new Set(result.top.filter((t) => (rounded > 0 ? t.weight > 0 : t.weight < 0)).map((t) => readable(t.token))),
   ].slice(0, 5);
   return [
     {

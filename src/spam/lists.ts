@@ -44,7 +44,10 @@ const HOSTS_AFTER = ' | ';
 const folded = perSubmission((features): Record<Field, string> => {
   const { links } = analyze(features);
   const withHosts = (text: string, website: boolean) =>
-    [foldConfusables(text), ...links.flatMap((link) => ((link.kind === 'website') === website && link.host ? [link.host] : []))].join(HOSTS_AFTER);
+    [
+      foldConfusables(text),
+      ...links.flatMap((link) => ((link.kind === 'website') === website && link.host ? [link.host] : [])),
+    ].join(HOSTS_AFTER);
   return {
     author: foldConfusables(features.author),
     email: foldConfusables(features.email),

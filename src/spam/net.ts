@@ -52,7 +52,12 @@ export function parseCidr(cidr: string): [Address, number] | null {
 }
 
 /** A domain as lists write it, without a leading '*.' or '.' nor a trailing dot, lower case. */
-export const canonicalDomain = (domain: string) => domain.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '');
+export const canonicalDomain = (domain: string) =>
+  domain
+    .trim()
+    .toLowerCase()
+    .replace(/^\*?\./, '')
+    .replace(/\.$/, '');
 
 /** Is host the domain itself or one of its subdomains ('mail.spam.example' under 'spam.example')? */
 export function underDomain(host: string, domain: string): boolean {
@@ -81,10 +86,22 @@ function domainAndParents(domain: string): string[] {
 }
 
 /** Whether the domain or one of its parents is in the set (a list of registrable domains). */
-export const inDomainSet = (domain: string, set: ReadonlySet<string>) => domainAndParents(domain).some((d) => set.has(d));
+export const inDomainSet = (domain: string, set: ReadonlySet<string>) =>
+  domainAndParents(domain).some((d) => set.has(d));
 
 // RFC 2606 / RFC 6761 special-use names: no mail is ever delivered there.
-const RESERVED_TLDS = new Set(['invalid', 'test', 'example', 'localhost', 'local', 'onion', 'internal', 'home', 'lan', 'corp']);
+const RESERVED_TLDS = new Set([
+  'invalid',
+  'test',
+  'example',
+  'localhost',
+  'local',
+  'onion',
+  'internal',
+  'home',
+  'lan',
+  'corp',
+]);
 const RESERVED_DOMAINS = ['example.com', 'example.net', 'example.org'];
 /** One label of a domain name: letters, digits and inner hyphens, 63 at most. */
 export const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;

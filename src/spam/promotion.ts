@@ -14,8 +14,15 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   // Naming one's own channel or page without asking anything ("I shared it on my Facebook", "ma
   // chaîne préférée") weighs as a topic: on a news site or a blog, people mention theirs in passing.
-  ['self-promotion', /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu, 'topic'],
-  ['self-promotion', /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu],
+  [
+    'self-promotion',
+    /\b(?:my|our)\s+(?:new\s+|youtube\s+|own\s+)?(?:channel|chanel|blog|website|vids?|playlist|mixtape|soundcloud|instagram|insta|facebook|fb\s+page|twitter|tiktok|twitch)\b/iu,
+    'topic',
+  ],
+  [
+    'self-promotion',
+    /\bcheck\s+(?:it\s+)?out\s+(?:this|these|my|our|the\s+link|this\s+link)\b|\bcheck\s+(?:this|it)\s+out\b/iu,
+  ],
   [
     'subscription begging',
     /\b(?:sub4sub|sub\s*back|sub\s+(?:to\s+)?(?:me|my))\b|\bsubscrib(?:e|ing)\s+(?:to\s+)?(?:me|my|us|our|back|plz|pls|please|guys)\b|\b(?:please|plz|pls|pleas|plzz|pleace|plez|and|&)\s+subscrib(?:e|ing)\b|\bsubscribe\s{0,3}[!:)]|(?:^|[.!?\n])[\s"'*(]{0,3}(?:come\s+|go\s+|pls\s+|plz\s+|now\s+)?subscrib(?:e|ing)\b|\b(?:i|we|me|us)\b[^.!?\n]{0,15}\b(?:get|reach|need|want|hit|gain|getting|reaching)\b[^.!?\n]{0,20}\b(?:subs|subscribers|followers)\b/iu,
@@ -30,7 +37,10 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     'engagement begging',
     /\b(?:like|thumbs\s+up)\s+(?:this|my)\s+(?:comment|post|video|pic|page)\b|\b(?:like|thumbs\s+up)\s+if\b|\bgive\s+(?:it|this|me)\s+a\s+(?:like|thumbs)\b|\bfollow\s+me\s+(?:on|at)\b|\badd\s+me\s+on\b/iu,
   ],
-  ['call to click', /\b(?:click|tap)\s+(?:here|this|the\s+link|on\s+(?:the|this|my)\s+link|below)\b|\blink\s+(?:below|in\s+(?:my|the)\s+(?:bio|profile|description))\b/iu],
+  [
+    'call to click',
+    /\b(?:click|tap)\s+(?:here|this|the\s+link|on\s+(?:the|this|my)\s+link|below)\b|\blink\s+(?:below|in\s+(?:my|the)\s+(?:bio|profile|description))\b/iu,
+  ],
   [
     'money offer',
     /\b(?:free|cheap|discount(?:ed)?|cheapest)\s+(?:\w+\s+)?(?:money|cash|gifts?|gift\s*cards?|iphones?|followers|subscribers|views|likes|downloads?|trial|shipping|coins|gems|robux|v-?bucks|psn|xbox|itunes|amazon|paypal)\b/iu,
@@ -46,13 +56,20 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|(?:online|canadian|discount|cheap)\s+pharmacy|pharmacy\s+online|weight\s+loss|diet\s+pills)\b/iu,
     'topic',
   ],
-  ['call to buy', /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu],
+  [
+    'call to buy',
+    /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu,
+  ],
   [
     'auto-promotion',
     /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
   ],
   ['auto-promotion', /\b(?:ma|notre)\s+cha[iî]ne\b/iu, 'topic'],
-  ['spam topic', /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+a\s+domicile|rencontres?\s+coquines?)\b/iu, 'topic'],
+  [
+    'spam topic',
+    /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+a\s+domicile|rencontres?\s+coquines?)\b/iu,
+    'topic',
+  ],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
   // fund-recovery hackers and investment managers, always with a number to write to. Only their
   // sales wording: a comment about a mortgage offer, a hacked hospital or a crypto platform is not.

@@ -65,7 +65,13 @@ export interface CheckContext {
    * Result of verifying the form token, done by the service (it needs the secret and the table of
    * used tokens): `used` when a stored comment was already sent with it (a token serves one comment).
    */
-  formToken: { state: 'ok'; ageMs: number } | { state: 'used'; ageMs: number } | { state: 'shared'; ageMs: number } | { state: 'missing' } | { state: 'invalid' } | { state: 'skipped' };
+  formToken:
+    | { state: 'ok'; ageMs: number }
+    | { state: 'used'; ageMs: number }
+    | { state: 'shared'; ageMs: number }
+    | { state: 'missing' }
+    | { state: 'invalid' }
+    | { state: 'skipped' };
   /** Language of the article (ISO 639-1, e.g. 'fr'), or null when unknown. */
   articleLanguage: string | null;
   /** Local memory: what moderators decided before about this submitter. */

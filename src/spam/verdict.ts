@@ -35,7 +35,8 @@ export function verdict(signals: readonly Signal[], settings: SpamSettings): Ass
     .filter((s) => Number.isFinite(s.score) && (s.score !== 0 || floorOf(s)))
     .sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || b.score - a.score);
   const total = reasons.reduce((sum, s) => sum + s.score, 0);
-  let decided: Verdict = total >= settings.spamThreshold ? 'spam' : total >= settings.holdThreshold ? 'hold' : 'approve';
+  let decided: Verdict =
+    total >= settings.spamThreshold ? 'spam' : total >= settings.holdThreshold ? 'hold' : 'approve';
   for (const s of reasons) {
     const floor = floorOf(s);
     if (floor && RANK[floor] > RANK[decided]) decided = floor;

@@ -7,7 +7,10 @@ const DAY = 86_400_000;
 describe('PUT /api/v1/admin/articles/{articleId}', () => {
   it('creates an article before its first comment, and answers its state', async () => {
     const t = await setup();
-    const { status, body } = await adminCall(t, 'PUT', `/articles/${encodeURIComponent('2026/12/budget')}`, { language: 'en', moderation: 'all' });
+    const { status, body } = await adminCall(t, 'PUT', `/articles/${encodeURIComponent('2026/12/budget')}`, {
+      language: 'en',
+      moderation: 'all',
+    });
     expect(status).toBe(200);
     expect(body.article).toEqual({
       id: '2026/12/budget',

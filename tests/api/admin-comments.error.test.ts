@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { adminCall, comment, post, postOk } from '../harness/client';
 
-const isProblem = (answer: { res: Response }) => expect(answer.res.headers.get('content-type')).toContain('application/problem+json');
+const isProblem = (answer: { res: Response }) =>
+  expect(answer.res.headers.get('content-type')).toContain('application/problem+json');
 
 describe('admin comments: unknown ids', () => {
   it('404 comment_not_found for GET, PATCH and DELETE', async () => {
@@ -49,9 +50,17 @@ describe('PATCH /api/v1/admin/comments/{id}: validation', () => {
     const t = await setup();
     const { comment: c } = await postOk(t, 'a1');
     const headers = { Authorization: `Bearer ${t.adminToken}` };
-    const broken = await t.request(`/api/v1/admin/comments/${c.id}`, { method: 'PATCH', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{"status":' });
+    const broken = await t.request(`/api/v1/admin/comments/${c.id}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: '{"status":',
+    });
     expect(broken.status).toBe(400);
-    const xml = await t.request(`/api/v1/admin/comments/${c.id}`, { method: 'PATCH', headers: { ...headers, 'Content-Type': 'text/xml' }, body: '<status/>' });
+    const xml = await t.request(`/api/v1/admin/comments/${c.id}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'Content-Type': 'text/xml' },
+      body: '<status/>',
+    });
     expect(xml.status).toBe(415);
   });
 });
@@ -71,7 +80,8 @@ describe('PATCH /api/v1/admin/comments/{id}: transitions that make no sense', ()
 
   it('409 invalid_transition when marking a staff reply as spam; the trash is fine', async () => {
     const t = await setup();
-    const staff = (await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Note de la rédaction.' })).body.comment;
+    const staff = (await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Note de la rédaction.' })).body
+      .comment;
     const answer = await adminCall(t, 'PATCH', `/comments/${staff.id}`, { status: 'spam' });
     expect(answer.status).toBe(409);
     expect(answer.body.code).toBe('invalid_transition');
@@ -96,7 +106,9 @@ describe('POST /api/v1/admin/comments/bulk: validation', () => {
       expect(answer.status, field).toBe(422);
       expect(Object.keys(answer.body.errors), field).toContain(field);
     }
-    expect((await adminCall(t, 'POST', '/comments/bulk', { ids: ids(501), status: 'spam' })).body.errors.ids).toBe('At most 500 values.');
+    expect((await adminCall(t, 'POST', '/comments/bulk', { ids: ids(501), status: 'spam' })).body.errors.ids).toBe(
+      'At most 500 values.',
+    );
   });
 });
 
@@ -121,12 +133,20 @@ describe('staff replies: errors', () => {
   it('404 parent_not_found for an unknown parent or one of another article; 409 parent_not_approved', async () => {
     const t = await setup();
     const other = await postOk(t, 'other');
-    const held = await (await post(t, 'a1', comment({ hp: 'bot' }))).json() as any;
-    const unknown = await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Réponse.', parentId: 'doesNotExist0000' });
+    const held = (await (await post(t, 'a1', comment({ hp: 'bot' }))).json()) as any;
+    const unknown = await adminCall(t, 'POST', '/articles/a1/comments', {
+      content: 'Réponse.',
+      parentId: 'doesNotExist0000',
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('parent_not_found');
-    expect((await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Réponse.', parentId: other.comment.id })).status).toBe(404);
-    const notApproved = await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Réponse.', parentId: held.comment.id });
+    expect(
+      (await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Réponse.', parentId: other.comment.id })).status,
+    ).toBe(404);
+    const notApproved = await adminCall(t, 'POST', '/articles/a1/comments', {
+      content: 'Réponse.',
+      parentId: held.comment.id,
+    });
     expect(notApproved.status).toBe(409);
     expect(notApproved.body.code).toBe('parent_not_approved');
   });

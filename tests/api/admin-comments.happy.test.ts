@@ -26,10 +26,20 @@ describe('GET /api/v1/admin/comments (the queue)', () => {
   it('gives full records: email, IP and user agent decrypted, verdict, score, reasons, parent excerpt', async () => {
     const t = await setup();
     const parent = await postOk(t, 'a1', comment({ content: `Le début du commentaire parent. ${'x'.repeat(200)}` }));
-    await post(t, 'a1', comment({ author: 'Zoé', email: 'Zoe@Exemple.fr', website: 'https://zoe.example.org', parentId: parent.comment.id }), {
-      ip: '203.0.113.9',
-      headers: { 'User-Agent': `${BROWSER_UA} Zoe` },
-    });
+    await post(
+      t,
+      'a1',
+      comment({
+        author: 'Zoé',
+        email: 'Zoe@Exemple.fr',
+        website: 'https://zoe.example.org',
+        parentId: parent.comment.id,
+      }),
+      {
+        ip: '203.0.113.9',
+        headers: { 'User-Agent': `${BROWSER_UA} Zoe` },
+      },
+    );
     const { status, body, res } = await adminCall(t, 'GET', '/comments');
     expect(status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -65,7 +75,8 @@ describe('GET /api/v1/admin/comments (the queue)', () => {
     const pending = await postPending(t, 'a2');
     const all = (await adminCall(t, 'GET', '/comments')).body.comments.map((c: any) => c.id);
     expect(all).toEqual([pending, spam, a.comment.id]);
-    const ids = async (query: string) => (await adminCall(t, 'GET', `/comments?${query}`)).body.comments.map((c: any) => c.id);
+    const ids = async (query: string) =>
+      (await adminCall(t, 'GET', `/comments?${query}`)).body.comments.map((c: any) => c.id);
     expect(await ids('status=pending')).toEqual([pending]);
     expect(await ids('status=spam')).toEqual([spam]);
     expect(await ids('status=approved')).toEqual([a.comment.id]);
@@ -106,7 +117,8 @@ describe('GET /api/v1/admin/comments (the queue)', () => {
     const byText = await postOk(t, 'a1', comment({ content: 'Un avis sur le 100% renouvelable.' }));
     const byEmail = await postOk(t, 'a1', comment({ email: 'Secret.Person@Exemple.fr' }));
     const byIp = await postOk(t, 'a1', comment(), { ip: '192.0.2.44' });
-    const q = async (text: string) => (await adminCall(t, 'GET', `/comments?q=${encodeURIComponent(text)}`)).body.comments.map((c: any) => c.id);
+    const q = async (text: string) =>
+      (await adminCall(t, 'GET', `/comments?q=${encodeURIComponent(text)}`)).body.comments.map((c: any) => c.id);
     expect(await q('dupont')).toEqual([byName.comment.id]);
     expect(await q('100%')).toEqual([byText.comment.id]);
     expect(await q('secret.person@exemple.fr')).toEqual([byEmail.comment.id]);
@@ -179,10 +191,13 @@ describe('PATCH /api/v1/admin/comments/{id}', () => {
     const a = await postOk(t, 'a1', comment({ author: 'Cheap Jerseys' }));
     const counts = async () =>
       Object.fromEntries(
-        (await t.deps.db.select().from(learnerCounts).where(inArray(learnerCounts.token, ['a:jerseys', 'm:ua:firefox/140'])).all()).map((r) => [
-          r.token,
-          { spam: r.spam, ham: r.ham },
-        ]),
+        (
+          await t.deps.db
+            .select()
+            .from(learnerCounts)
+            .where(inArray(learnerCounts.token, ['a:jerseys', 'm:ua:firefox/140']))
+            .all()
+        ).map((r) => [r.token, { spam: r.spam, ham: r.ham }]),
       );
     await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, { status: 'spam' });
     expect(await counts()).toEqual({ 'a:jerseys': { spam: 1, ham: 0 }, 'm:ua:firefox/140': { spam: 1, ham: 0 } });
@@ -193,7 +208,9 @@ describe('PATCH /api/v1/admin/comments/{id}', () => {
   it('does not train on approving what the checks approved, nor on trashing', async () => {
     const t = await setup();
     const pending = await postPending(t, 'a1');
-    expect((await adminCall(t, 'PATCH', `/comments/${pending}`, { status: 'approved' })).body.comment.trained).toBeNull();
+    expect(
+      (await adminCall(t, 'PATCH', `/comments/${pending}`, { status: 'approved' })).body.comment.trained,
+    ).toBeNull();
     expect((await adminCall(t, 'PATCH', `/comments/${pending}`, { status: 'trash' })).body.comment.trained).toBeNull();
   });
 
@@ -201,9 +218,15 @@ describe('PATCH /api/v1/admin/comments/{id}', () => {
     const t = await setup();
     const a = await postOk(t, 'a1', comment({ content: 'Texte avec une insulte.' }));
     t.clock.advance(3_600_000);
-    const { status, body } = await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, { content: 'Texte [modéré] <ok>' });
+    const { status, body } = await adminCall(t, 'PATCH', `/comments/${a.comment.id}`, {
+      content: 'Texte [modéré] <ok>',
+    });
     expect(status).toBe(200);
-    expect(body.comment).toMatchObject({ content: 'Texte [modéré] <ok>', html: '<p>Texte [modéré] &lt;ok&gt;</p>', status: 'approved' });
+    expect(body.comment).toMatchObject({
+      content: 'Texte [modéré] <ok>',
+      html: '<p>Texte [modéré] &lt;ok&gt;</p>',
+      status: 'approved',
+    });
     expect(body.comment.editedAt).toBe(new Date(t.clock.now()).toISOString());
     const th = await thread(t, 'a1');
     expect(th.comments[0]!.content).toBe('Texte [modéré] <ok>');
@@ -231,7 +254,10 @@ describe('POST /api/v1/admin/comments/bulk', () => {
     const a = await postOk(t, 'a1');
     const b = await postOk(t, 'a2');
     const spam = await postSpam(t, 'a1');
-    const { status, body } = await adminCall(t, 'POST', '/comments/bulk', { ids: [a.comment.id, 'unknownComment00', spam, b.comment.id, a.comment.id], status: 'spam' });
+    const { status, body } = await adminCall(t, 'POST', '/comments/bulk', {
+      ids: [a.comment.id, 'unknownComment00', spam, b.comment.id, a.comment.id],
+      status: 'spam',
+    });
     expect(status).toBe(200);
     expect(body.results).toEqual([
       { id: a.comment.id, ok: true, status: 'spam' },
@@ -303,7 +329,12 @@ describe('DELETE /api/v1/admin/comments/{id}', () => {
     const a = await postOk(t, 'a1', comment({ content: 'À supprimer.' }));
     await adminCall(t, 'DELETE', `/comments/${a.comment.id}`);
     const [entry] = (await adminCall(t, 'GET', '/audit')).body.entries;
-    expect(entry).toMatchObject({ action: 'comment.delete', target: { type: 'comment', id: a.comment.id }, before: { content: 'À supprimer.' }, after: null });
+    expect(entry).toMatchObject({
+      action: 'comment.delete',
+      target: { type: 'comment', id: a.comment.id },
+      before: { content: 'À supprimer.' },
+      after: null,
+    });
   });
 });
 
@@ -311,17 +342,33 @@ describe('POST /api/v1/admin/articles/{articleId}/comments (staff replies)', () 
   it('is approved at once and marked staff in the public view, under the token name by default', async () => {
     const t = await setup();
     const top = await postOk(t, 'a1');
-    const { status, body } = await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Merci, nous corrigeons.', parentId: top.comment.id });
+    const { status, body } = await adminCall(t, 'POST', '/articles/a1/comments', {
+      content: 'Merci, nous corrigeons.',
+      parentId: top.comment.id,
+    });
     expect(status).toBe(201);
-    expect(body.comment).toMatchObject({ status: 'approved', staff: true, author: { name: 'ADMIN_TOKEN', email: null }, ip: null, parentId: top.comment.id, depth: 2 });
+    expect(body.comment).toMatchObject({
+      status: 'approved',
+      staff: true,
+      author: { name: 'ADMIN_TOKEN', email: null },
+      ip: null,
+      parentId: top.comment.id,
+      depth: 2,
+    });
     const th = await thread(t, 'a1');
-    expect(th.comments[0]!.replies[0]).toMatchObject({ content: 'Merci, nous corrigeons.', author: { name: 'ADMIN_TOKEN', staff: true } });
+    expect(th.comments[0]!.replies[0]).toMatchObject({
+      content: 'Merci, nous corrigeons.',
+      author: { name: 'ADMIN_TOKEN', staff: true },
+    });
   });
 
   it('takes an author name, and may post on a closed article', async () => {
     const t = await setup();
     await adminCall(t, 'PUT', '/articles/a1', { closed: true });
-    const { status } = await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Les commentaires sont fermés.', author: '  La rédaction ' });
+    const { status } = await adminCall(t, 'POST', '/articles/a1/comments', {
+      content: 'Les commentaires sont fermés.',
+      author: '  La rédaction ',
+    });
     expect(status).toBe(201);
     const th = await thread(t, 'a1');
     expect(th.comments[0]!.author).toMatchObject({ name: 'La rédaction', staff: true });

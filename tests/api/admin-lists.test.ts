@@ -19,7 +19,12 @@ describe('admin lists: happy paths', () => {
     for (const [kind, value, stored] of cases) {
       const { status, body } = await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind, value });
       expect(status, value).toBe(201);
-      expect(body.entry).toMatchObject({ list: 'disallowed', kind, value: stored, createdAt: new Date(t.clock.now()).toISOString() });
+      expect(body.entry).toMatchObject({
+        list: 'disallowed',
+        kind,
+        value: stored,
+        createdAt: new Date(t.clock.now()).toISOString(),
+      });
     }
     const entries = (await adminCall(t, 'GET', '/lists')).body.entries;
     expect(entries).toHaveLength(cases.length);
@@ -27,7 +32,8 @@ describe('admin lists: happy paths', () => {
 
   it('filters by list and kind, removes entries, and records both', async () => {
     const t = await setup();
-    const word = (await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'word', value: 'casino' })).body.entry;
+    const word = (await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'word', value: 'casino' })).body
+      .entry;
     await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind: 'word', value: 'casino' });
     await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind: 'ip', value: '192.0.2.1' });
     expect((await adminCall(t, 'GET', '/lists?list=moderation')).body.entries.map((e: any) => e.id)).toEqual([word.id]);
@@ -35,7 +41,11 @@ describe('admin lists: happy paths', () => {
     expect((await adminCall(t, 'DELETE', `/lists/${word.id}`)).status).toBe(204);
     expect((await adminCall(t, 'GET', '/lists?list=moderation')).body.entries).toEqual([]);
     const [removed, , , added] = (await adminCall(t, 'GET', '/audit')).body.entries;
-    expect(removed).toMatchObject({ action: 'list.remove', target: { type: 'list', id: word.id }, before: { list: 'moderation', kind: 'word', value: 'casino' } });
+    expect(removed).toMatchObject({
+      action: 'list.remove',
+      target: { type: 'list', id: word.id },
+      before: { list: 'moderation', kind: 'word', value: 'casino' },
+    });
     expect(added).toMatchObject({ action: 'list.add', after: { value: 'casino' } });
   });
 
@@ -102,11 +112,17 @@ describe('admin lists: errors', () => {
   it('409 duplicate_entry for the same entry, even spelled differently', async () => {
     const t = await setup();
     await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind: 'ip', value: '2001:db8::1' });
-    const again = await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind: 'ip', value: '2001:0DB8:0000::0001' });
+    const again = await adminCall(t, 'POST', '/lists', {
+      list: 'disallowed',
+      kind: 'ip',
+      value: '2001:0DB8:0000::0001',
+    });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('duplicate_entry');
     // The same value in the other list is another entry.
-    expect((await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'ip', value: '2001:db8::1' })).status).toBe(201);
+    expect(
+      (await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'ip', value: '2001:db8::1' })).status,
+    ).toBe(201);
   });
 
   it('the same entry sent twice at once: one 201, one 409, one row', async () => {

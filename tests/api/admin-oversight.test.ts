@@ -43,14 +43,17 @@ describe('GET /api/v1/admin/audit', () => {
     expect(all).toEqual([...all].sort((a, b) => b - a));
     expect(new Set(all).size).toBe(6);
 
-    expect((await adminCall(t, 'GET', `/audit?target=${ids[2]}`)).body.entries.map((e: any) => e.target.id)).toEqual([ids[2]]);
+    expect((await adminCall(t, 'GET', `/audit?target=${ids[2]}`)).body.entries.map((e: any) => e.target.id)).toEqual([
+      ids[2],
+    ]);
     expect((await adminCall(t, 'GET', '/audit?action=article.update')).body.entries).toHaveLength(1);
   });
 
   it('does not record reads', async () => {
     const t = await setup();
     await postOk(t, 'a1');
-    for (const route of ['/comments', '/settings', '/lists', '/tokens', '/stats', '/articles/a1']) await adminCall(t, 'GET', route);
+    for (const route of ['/comments', '/settings', '/lists', '/tokens', '/stats', '/articles/a1'])
+      await adminCall(t, 'GET', route);
     expect((await adminCall(t, 'GET', '/audit')).body.entries).toEqual([]);
   });
 
@@ -106,6 +109,7 @@ describe('GET /api/v1/admin/stats', () => {
   it('30 days by default; 422 outside 1–365', async () => {
     const t = await setup();
     expect((await adminCall(t, 'GET', '/stats')).body.days).toHaveLength(30);
-    for (const days of ['0', '366', 'week']) expect((await adminCall(t, 'GET', `/stats?days=${days}`)).status, days).toBe(422);
+    for (const days of ['0', '366', 'week'])
+      expect((await adminCall(t, 'GET', `/stats?days=${days}`)).status, days).toBe(422);
   });
 });

@@ -7,21 +7,37 @@ const EMAIL = 'Marie.Curie@Exemple.fr';
 describe('GET /api/v1/admin/privacy/export', () => {
   it('returns every comment written with the address (any case), in full, oldest first', async () => {
     const t = await setup();
-    const first = await postOk(t, 'a1', comment({ email: EMAIL, website: 'https://marie.example.org' }), { ip: '192.0.2.10' });
+    const first = await postOk(t, 'a1', comment({ email: EMAIL, website: 'https://marie.example.org' }), {
+      ip: '192.0.2.10',
+    });
     await postOk(t, 'a1'); // someone else
     t.clock.advance(60_000);
-    const second = await postOk(t, 'a2', comment({ email: EMAIL.toLowerCase(), parentId: undefined }), { ip: '192.0.2.11' });
+    const second = await postOk(t, 'a2', comment({ email: EMAIL.toLowerCase(), parentId: undefined }), {
+      ip: '192.0.2.11',
+    });
     await adminCall(t, 'PATCH', `/comments/${second.comment.id}`, { status: 'trash' });
 
-    const { status, body } = await adminCall(t, 'GET', `/privacy/export?email=${encodeURIComponent(' marie.curie@EXEMPLE.fr ')}`);
+    const { status, body } = await adminCall(
+      t,
+      'GET',
+      `/privacy/export?email=${encodeURIComponent(' marie.curie@EXEMPLE.fr ')}`,
+    );
     expect(status).toBe(200);
     expect(body.exportedAt).toBe(new Date(t.clock.now()).toISOString());
     expect(body.comments.map((c: any) => c.id)).toEqual([first.comment.id, second.comment.id]);
-    expect(body.comments[0]).toMatchObject({ author: { email: EMAIL, website: 'https://marie.example.org' }, ip: '192.0.2.10', userAgent: BROWSER_UA });
+    expect(body.comments[0]).toMatchObject({
+      author: { email: EMAIL, website: 'https://marie.example.org' },
+      ip: '192.0.2.10',
+      userAgent: BROWSER_UA,
+    });
     expect(body.comments[1]).toMatchObject({ status: 'trash', ip: '192.0.2.11' });
 
     const [entry] = (await adminCall(t, 'GET', '/audit')).body.entries;
-    expect(entry).toMatchObject({ action: 'privacy.export', target: { type: 'privacy', id: null }, after: { comments: 2 } });
+    expect(entry).toMatchObject({
+      action: 'privacy.export',
+      target: { type: 'privacy', id: null },
+      after: { comments: 2 },
+    });
     expect(JSON.stringify(entry).toLowerCase()).not.toContain('curie');
   });
 
@@ -39,9 +55,30 @@ describe('GET /api/v1/admin/privacy/export', () => {
 describe('POST /api/v1/admin/privacy/erase', () => {
   it('anonymizes the comments and keeps the threads readable, replies included', async () => {
     const t = await setup();
-    const mine = await postOk(t, 'a1', comment({ author: 'Marie Curie', email: EMAIL, website: 'https://marie.example.org', content: 'Mon avis. Écrivez-moi : marie.curie@exemple.fr' }));
-    const reply = await postOk(t, 'a1', comment({ author: 'Pierre', parentId: mine.comment.id, content: `Je vous écris à ${EMAIL} demain.` }));
-    const other = await postOk(t, 'a1', comment({ author: 'Paul', email: 'jomarie.curie@exemple.fr', content: 'Pas concerné : jomarie.curie@exemple.fr' }));
+    const mine = await postOk(
+      t,
+      'a1',
+      comment({
+        author: 'Marie Curie',
+        email: EMAIL,
+        website: 'https://marie.example.org',
+        content: 'Mon avis. Écrivez-moi : marie.curie@exemple.fr',
+      }),
+    );
+    const reply = await postOk(
+      t,
+      'a1',
+      comment({ author: 'Pierre', parentId: mine.comment.id, content: `Je vous écris à ${EMAIL} demain.` }),
+    );
+    const other = await postOk(
+      t,
+      'a1',
+      comment({
+        author: 'Paul',
+        email: 'jomarie.curie@exemple.fr',
+        content: 'Pas concerné : jomarie.curie@exemple.fr',
+      }),
+    );
     const etag = (await t.request(path('a1'))).headers.get('etag')!;
 
     const { status, body } = await adminCall(t, 'POST', '/privacy/erase', { email: `  ${EMAIL.toUpperCase()} ` });
@@ -54,12 +91,20 @@ describe('POST /api/v1/admin/privacy/erase', () => {
     const top = th.comments.find((c) => c.id === mine.comment.id)!;
     expect(top.author).toMatchObject({ name: 'Anonyme', website: null, avatar: null });
     expect(top.content).toBe('Mon avis. Écrivez-moi : [erased]');
-    expect(top.replies[0]).toMatchObject({ id: reply.comment.id, content: 'Je vous écris à [erased] demain.', author: { name: 'Pierre' } });
+    expect(top.replies[0]).toMatchObject({
+      id: reply.comment.id,
+      content: 'Je vous écris à [erased] demain.',
+      author: { name: 'Pierre' },
+    });
     // A longer address that merely contains this one is left alone.
     expect(th.comments.find((c) => c.id === other.comment.id)!.content).toBe('Pas concerné : jomarie.curie@exemple.fr');
 
     const record = (await adminCall(t, 'GET', `/comments/${mine.comment.id}`)).body.comment;
-    expect(record).toMatchObject({ author: { name: 'Anonyme', email: null, website: null }, ip: null, userAgent: null });
+    expect(record).toMatchObject({
+      author: { name: 'Anonyme', email: null, website: null },
+      ip: null,
+      userAgent: null,
+    });
     expect((await adminCall(t, 'GET', `/privacy/export?email=${encodeURIComponent(EMAIL)}`)).body.comments).toEqual([]);
   });
 
@@ -73,10 +118,18 @@ describe('POST /api/v1/admin/privacy/erase', () => {
 
   it('scrubs the audit log, removes email list entries, and is recorded without the address', async () => {
     const t = await setup();
-    const mine = await postOk(t, 'a1', comment({ author: 'Marie Curie', email: EMAIL, website: 'https://marie.example.org', content: 'Premier jet.' }));
+    const mine = await postOk(
+      t,
+      'a1',
+      comment({ author: 'Marie Curie', email: EMAIL, website: 'https://marie.example.org', content: 'Premier jet.' }),
+    );
     await adminCall(t, 'PATCH', `/comments/${mine.comment.id}`, { content: 'Premier jet, corrigé.' });
     t.clock.advance(60_000);
-    const deleted = await postOk(t, 'a2', comment({ author: 'Marie Curie', email: EMAIL, website: 'https://marie.example.org' }));
+    const deleted = await postOk(
+      t,
+      'a2',
+      comment({ author: 'Marie Curie', email: EMAIL, website: 'https://marie.example.org' }),
+    );
     await adminCall(t, 'DELETE', `/comments/${deleted.comment.id}`);
     await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'email', value: EMAIL });
     await adminCall(t, 'POST', '/lists', { list: 'disallowed', kind: 'email', value: 'someone.else@exemple.fr' });
@@ -85,11 +138,15 @@ describe('POST /api/v1/admin/privacy/erase', () => {
     expect(body.erased).toMatchObject({ comments: 1, listEntries: 1 });
     expect(body.erased.auditEntries).toBeGreaterThanOrEqual(3);
 
-    expect((await adminCall(t, 'GET', '/lists')).body.entries.map((e: any) => e.value)).toEqual(['someone.else@exemple.fr']);
+    expect((await adminCall(t, 'GET', '/lists')).body.entries.map((e: any) => e.value)).toEqual([
+      'someone.else@exemple.fr',
+    ]);
     const entries = (await adminCall(t, 'GET', '/audit?limit=200')).body.entries;
     const text = JSON.stringify(entries).toLowerCase();
     for (const secret of ['marie.curie', 'marie curie', 'marie.example.org']) expect(text).not.toContain(secret);
-    expect(entries[0]).toEqual(expect.objectContaining({ action: 'privacy.erase', target: { type: 'privacy', id: null }, before: null }));
+    expect(entries[0]).toEqual(
+      expect.objectContaining({ action: 'privacy.erase', target: { type: 'privacy', id: null }, before: null }),
+    );
     // Snapshots keep the comment id and its words, not the person.
     const deletion = entries.find((e: any) => e.action === 'comment.delete');
     expect(deletion.before).toMatchObject({ id: deleted.comment.id, author: 'Anonyme', website: null });

@@ -25,7 +25,10 @@ describe('PATCH /api/v1/admin/settings', () => {
     const t = await setup();
     const defaults = (await adminCall(t, 'GET', '/settings')).body.settings;
     await adminCall(t, 'PATCH', '/settings', { spam: { holdThreshold: 6 } });
-    const { status, body } = await adminCall(t, 'PATCH', '/settings', { maxDepth: 3, spam: { honeypotField: 'website2' } });
+    const { status, body } = await adminCall(t, 'PATCH', '/settings', {
+      maxDepth: 3,
+      spam: { honeypotField: 'website2' },
+    });
     expect(status).toBe(200);
     expect(body.settings).toEqual({
       ...defaults,

@@ -39,7 +39,8 @@ describe('POST /api/v1/admin/spam/check', () => {
     expect(body.score).toBeGreaterThanOrEqual(10);
     const rules = body.reasons.map((r: any) => r.rule);
     expect(rules).toEqual(expect.arrayContaining(['links', 'user_agent']));
-    for (const r of body.reasons) expect(r).toEqual({ rule: expect.any(String), score: expect.any(Number), detail: expect.any(String) });
+    for (const r of body.reasons)
+      expect(r).toEqual({ rule: expect.any(String), score: expect.any(Number), detail: expect.any(String) });
 
     const after = await stats(t);
     expect(after.verdicts).toEqual({ approve: 0, hold: 0, spam: 0 });
@@ -48,7 +49,9 @@ describe('POST /api/v1/admin/spam/check', () => {
 
   it('approves an ordinary comment', async () => {
     const t = await setup();
-    const body = (await (await check(t, { author: 'Camille', email: 'camille@exemple.fr', content: HAM[0] })).json()) as any;
+    const body = (await (
+      await check(t, { author: 'Camille', email: 'camille@exemple.fr', content: HAM[0] })
+    ).json()) as any;
     expect(body.verdict).toBe('approve');
   });
 
@@ -68,13 +71,16 @@ describe('invisible characters hiding words', () => {
 
   it('are reported by the dry run although the text is normalized', async () => {
     const t = await setup();
-    const body = (await (await check(t, { author: 'Camille', email: 'camille@exemple.fr', content: HIDDEN })).json()) as any;
+    const body = (await (
+      await check(t, { author: 'Camille', email: 'camille@exemple.fr', content: HIDDEN })
+    ).json()) as any;
     expect(invisibleDetails(body)).toEqual(['invisible characters (5) hiding words']);
   });
 
   it('are not confused with the joiners of emoji sequences', async () => {
     const t = await setup();
-    const content = 'Je code toute la journée 👩\u200D💻 et le soir en famille 👨\u200D👩\u200D👧\u200D👦, merci pour l’article.';
+    const content =
+      'Je code toute la journée 👩\u200D💻 et le soir en famille 👨\u200D👩\u200D👧\u200D👦, merci pour l’article.';
     const body = (await (await check(t, { author: 'Camille', email: 'camille@exemple.fr', content })).json()) as any;
     expect(invisibleDetails(body)).toEqual([]);
   });
@@ -94,10 +100,25 @@ describe('invisible characters hiding words', () => {
 describe('POST /api/v1/admin/spam/feedback', () => {
   it('trains the learner, which speaks only after 20 examples of each class', async () => {
     const t = await setup();
-    const probe = { author: 'Max', email: 'max@exemple.fr', content: 'Earn money fast, click here to join our crypto casino program' };
+    const probe = {
+      author: 'Max',
+      email: 'max@exemple.fr',
+      content: 'Earn money fast, click here to join our crypto casino program',
+    };
     for (let i = 0; i < 19; i++) {
-      expect((await feedback(t, 'spam', { author: `Spammer ${i}`, email: `s${i}@exemple.com`, content: `${SPAM[i % 4]} ${i}` })).status).toBe(200);
-      expect((await feedback(t, 'ham', { author: `Reader ${i}`, email: `r${i}@exemple.fr`, content: `${HAM[i % 4]} ${i}` })).status).toBe(200);
+      expect(
+        (
+          await feedback(t, 'spam', {
+            author: `Spammer ${i}`,
+            email: `s${i}@exemple.com`,
+            content: `${SPAM[i % 4]} ${i}`,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await feedback(t, 'ham', { author: `Reader ${i}`, email: `r${i}@exemple.fr`, content: `${HAM[i % 4]} ${i}` }))
+          .status,
+      ).toBe(200);
     }
     let reasons = ((await (await check(t, probe)).json()) as any).reasons.map((r: any) => r.rule);
     expect(reasons).not.toContain('learner');
@@ -105,7 +126,7 @@ describe('POST /api/v1/admin/spam/feedback', () => {
     await feedback(t, 'spam', { author: 'Spammer 19', email: 's19@exemple.com', content: `${SPAM[3]} 19` });
     await feedback(t, 'ham', { author: 'Reader 19', email: 'r19@exemple.fr', content: `${HAM[3]} 19` });
     const after = (await (await check(t, probe)).json()) as any;
-    const learner = after.reasons.find((r: any) => r.rule === "learner");
+    const learner = after.reasons.find((r: any) => r.rule === 'learner');
     expect(learner?.score).toBeGreaterThan(0);
     const s = await stats(t);
     expect(s.learner.trained).toEqual({ spam: 20, ham: 20 });
@@ -117,7 +138,9 @@ describe('POST /api/v1/admin/spam/feedback', () => {
 
   it('teaches local memory: an email marked spam before counts against its next comment', async () => {
     const t = await setup();
-    const before = (await (await check(t, { author: 'X', email: 'repeat@exemple.com', content: HAM[1] })).json()) as any;
+    const before = (await (
+      await check(t, { author: 'X', email: 'repeat@exemple.com', content: HAM[1] })
+    ).json()) as any;
     await feedback(t, 'spam', { author: 'X', email: 'repeat@exemple.com', content: SPAM[0] });
     const after = (await (await check(t, { author: 'X', email: 'repeat@exemple.com', content: HAM[1] })).json()) as any;
     expect(after.score).toBeGreaterThan(before.score);

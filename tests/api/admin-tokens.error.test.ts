@@ -52,7 +52,9 @@ describe('admin tokens: errors', () => {
     expect(answers.find((a) => a.status === 409)!.body.code).toBe('token_name_taken');
     const named = (await adminCall(t, 'GET', '/tokens')).body.tokens.filter((x: any) => x.name === 'twin');
     expect(named).toHaveLength(1);
-    expect((await adminCall(t, 'GET', '/stats', undefined, answers.find((a) => a.status === 201)!.body.secret)).status).toBe(200);
+    expect(
+      (await adminCall(t, 'GET', '/stats', undefined, answers.find((a) => a.status === 201)!.body.secret)).status,
+    ).toBe(200);
   });
 
   it('two revocations of one token at once: one 204, one 409 already_revoked, one audit entry', async () => {

@@ -12,7 +12,14 @@ describe('admin tokens: happy paths', () => {
     const { status, body } = await adminCall(t, 'GET', '/tokens');
     expect(status).toBe(200);
     expect(body.tokens).toEqual([
-      { id: expect.any(String), name: 'ADMIN_TOKEN', createdAt: new Date(t.clock.now()).toISOString(), lastUsedAt: expect.any(String), revokedAt: null, current: true },
+      {
+        id: expect.any(String),
+        name: 'ADMIN_TOKEN',
+        createdAt: new Date(t.clock.now()).toISOString(),
+        lastUsedAt: expect.any(String),
+        revokedAt: null,
+        current: true,
+      },
     ]);
     expect(JSON.stringify(body)).not.toContain(t.adminToken);
   });
@@ -32,8 +39,15 @@ describe('admin tokens: happy paths', () => {
     // The new token's actions carry its name in the audit log.
     await adminCall(t, 'PUT', '/articles/a1', { closed: true }, created.body.secret);
     const [latest, creation] = (await adminCall(t, 'GET', '/audit')).body.entries;
-    expect(latest).toMatchObject({ action: 'article.update', actor: { id: created.body.token.id, name: 'Rédaction web' } });
-    expect(creation).toMatchObject({ action: 'token.create', actor: { name: 'ADMIN_TOKEN' }, target: { type: 'token', id: created.body.token.id } });
+    expect(latest).toMatchObject({
+      action: 'article.update',
+      actor: { id: created.body.token.id, name: 'Rédaction web' },
+    });
+    expect(creation).toMatchObject({
+      action: 'token.create',
+      actor: { name: 'ADMIN_TOKEN' },
+      target: { type: 'token', id: created.body.token.id },
+    });
     expect(JSON.stringify(creation)).not.toContain(created.body.secret);
   });
 
@@ -71,7 +85,10 @@ describe('admin tokens: happy paths', () => {
     const t = await setup();
     // What the upgrade to unique names leaves of an earlier value still live: "ADMIN_TOKEN (its id)".
     const leftover = await adminCall(t, 'POST', '/tokens', { name: 'pre-upgrade' });
-    await t.deps.db.update(adminTokens).set({ name: `ADMIN_TOKEN (${leftover.body.token.id})` }).where(eq(adminTokens.id, leftover.body.token.id));
+    await t.deps.db
+      .update(adminTokens)
+      .set({ name: `ADMIN_TOKEN (${leftover.body.token.id})` })
+      .where(eq(adminTokens.id, leftover.body.token.id));
     // A moderator's own token with a look-alike name is not the server's business.
     const laptop = await adminCall(t, 'POST', '/tokens', { name: 'ADMIN_TOKEN (laptop)' });
     const rotated = 'rotated-admin-token-9876543210';
@@ -112,7 +129,9 @@ describe('admin tokens: happy paths', () => {
     expect(await startup()).toEqual(entries);
 
     const live = tokens[0];
-    expect((await adminCall(restarted, 'DELETE', `/tokens/${live.id}`, undefined, laptop.body.secret)).status).toBe(204);
+    expect((await adminCall(restarted, 'DELETE', `/tokens/${live.id}`, undefined, laptop.body.secret)).status).toBe(
+      204,
+    );
     await harnessOn(t.deps.db, { ADMIN_TOKEN: rotated });
     expect((await adminCall(restarted, 'GET', '/tokens')).status).toBe(401);
     expect((await adminCall(restarted, 'GET', '/tokens', undefined, laptop.body.secret)).body.tokens).toHaveLength(4);
@@ -131,12 +150,28 @@ describe('admin tokens: happy paths', () => {
     const rows = await t.deps.db.select().from(adminTokens).all();
     expect(rows.filter((r) => r.revokedAt === null)).toHaveLength(1);
     const audit = await t.deps.db.select().from(auditLog).all();
-    const revokes = audit.filter((e) => e.action === 'token.revoke').map((e) => e.targetId).sort();
-    expect(revokes).toEqual(rows.filter((r) => r.revokedAt !== null).map((r) => r.id).sort());
+    const revokes = audit
+      .filter((e) => e.action === 'token.revoke')
+      .map((e) => e.targetId)
+      .sort();
+    expect(revokes).toEqual(
+      rows
+        .filter((r) => r.revokedAt !== null)
+        .map((r) => r.id)
+        .sort(),
+    );
     // Each new value was stored and recorded once; the first value, installed by setup(), was not.
     const first = await hashAdminToken(t.adminToken);
-    const creates = audit.filter((e) => e.action === 'token.create').map((e) => e.targetId).sort();
-    expect(creates).toEqual(rows.filter((r) => r.tokenHash !== first).map((r) => r.id).sort());
+    const creates = audit
+      .filter((e) => e.action === 'token.create')
+      .map((e) => e.targetId)
+      .sort();
+    expect(creates).toEqual(
+      rows
+        .filter((r) => r.tokenHash !== first)
+        .map((r) => r.id)
+        .sort(),
+    );
     expect(rows).toHaveLength(values.length + 1);
   });
 });

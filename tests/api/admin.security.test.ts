@@ -56,7 +56,11 @@ describe('every admin route refuses', () => {
         ['basic scheme', url, { Authorization: `Basic ${t.adminToken}` }],
         ['revoked token', url, { Authorization: `Bearer ${revoked}` }],
         ['token in the URL', `${url}${sep}token=${t.adminToken}`, {}],
-        ['access_token in the URL', `${url}${sep}access_token=${t.adminToken}`, { Authorization: `Bearer ${t.adminToken}` }],
+        [
+          'access_token in the URL',
+          `${url}${sep}access_token=${t.adminToken}`,
+          { Authorization: `Bearer ${t.adminToken}` },
+        ],
       ];
       for (const [what, target, headers] of attempts) {
         const res = await send(t, method, target, body, headers);
@@ -72,7 +76,10 @@ describe('every admin route refuses', () => {
     expect(state.body.comment.status).toBe('approved');
     expect((await adminCall(t, 'GET', '/lists')).body.entries).toEqual([]);
     expect((await adminCall(t, 'GET', '/settings')).body.settings.moderation).toBe('auto');
-    expect((await adminCall(t, 'GET', '/tokens')).body.tokens.map((x: any) => x.name).sort()).toEqual(['ADMIN_TOKEN', 'soon revoked']);
+    expect((await adminCall(t, 'GET', '/tokens')).body.tokens.map((x: any) => x.name).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'soon revoked',
+    ]);
     expect((await adminCall(t, 'GET', '/audit')).body.entries.length).toBe(auditBefore);
   });
 
@@ -89,7 +96,9 @@ describe('every admin route refuses', () => {
 describe('the admin API answers no browser origin and no cache', () => {
   it('no CORS headers, Cache-Control: no-store', async () => {
     const t = await setup();
-    const res = await t.request('/api/v1/admin/comments', { headers: { Authorization: `Bearer ${t.adminToken}`, Origin: 'https://journal.example.fr' } });
+    const res = await t.request('/api/v1/admin/comments', {
+      headers: { Authorization: `Bearer ${t.adminToken}`, Origin: 'https://journal.example.fr' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -99,7 +108,12 @@ describe('the admin API answers no browser origin and no cache', () => {
 describe('the public API still exposes no email, IP or user agent after moderation', () => {
   it('staff replies and moderated comments included', async () => {
     const t = await setup();
-    const { comment } = await postOk(t, 'a1', { author: 'Jo', email: 'jo.secret@exemple.fr', content: 'Bonjour.' }, { ip: '192.0.2.77' });
+    const { comment } = await postOk(
+      t,
+      'a1',
+      { author: 'Jo', email: 'jo.secret@exemple.fr', content: 'Bonjour.' },
+      { ip: '192.0.2.77' },
+    );
     await adminCall(t, 'PATCH', `/comments/${comment.id}`, { content: 'Bonjour (modifié).' });
     await adminCall(t, 'POST', '/articles/a1/comments', { content: 'Réponse.', parentId: comment.id });
     const text = await (await t.request('/api/v1/articles/a1/comments')).text();

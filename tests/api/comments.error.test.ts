@@ -17,10 +17,30 @@ describe('validation (422), one rule at a time', () => {
     ['email missing', { email: undefined }, 'email', 'This field is required.'],
     ['email invalid', { email: 'not-an-address' }, 'email', 'Enter a valid email address.'],
     ['email over 254 characters', { email: `${long(250)}@a.fr` }, 'email', 'Must be at most 254 characters.'],
-    ['website with javascript:', { website: 'javascript:alert(1)' }, 'website', 'Enter a valid web address starting with http:// or https://.'],
-    ['website with data:', { website: 'data:text/html,<script>alert(1)</script>' }, 'website', 'Enter a valid web address starting with http:// or https://.'],
-    ['website with ftp:', { website: 'ftp://example.com' }, 'website', 'Enter a valid web address starting with http:// or https://.'],
-    ['website over 200 characters', { website: `https://example.com/${long(190)}` }, 'website', 'Must be at most 200 characters.'],
+    [
+      'website with javascript:',
+      { website: 'javascript:alert(1)' },
+      'website',
+      'Enter a valid web address starting with http:// or https://.',
+    ],
+    [
+      'website with data:',
+      { website: 'data:text/html,<script>alert(1)</script>' },
+      'website',
+      'Enter a valid web address starting with http:// or https://.',
+    ],
+    [
+      'website with ftp:',
+      { website: 'ftp://example.com' },
+      'website',
+      'Enter a valid web address starting with http:// or https://.',
+    ],
+    [
+      'website over 200 characters',
+      { website: `https://example.com/${long(190)}` },
+      'website',
+      'Must be at most 200 characters.',
+    ],
     ['content missing', { content: undefined }, 'content', 'This field is required.'],
     ['content blank after normalization', { content: '\n\n \u200B \n' }, 'content', 'This field is required.'],
     ['content over 5,000 characters', { content: long(5001) }, 'content', 'Must be at most 5000 characters.'],
@@ -44,9 +64,14 @@ describe('validation (422), one rule at a time', () => {
 
   it('answers in French when the client prefers it', async () => {
     const t = await setup();
-    const res = await post(t, 'a1', { author: '', email: 'x', website: 'javascript:x', content: long(5001) }, {
-      headers: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.8' },
-    });
+    const res = await post(
+      t,
+      'a1',
+      { author: '', email: 'x', website: 'javascript:x', content: long(5001) },
+      {
+        headers: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.8' },
+      },
+    );
     const body = await problem(res);
     expect(res.headers.get('content-language')).toBe('fr');
     expect(body.title).toBe('Certains champs ne sont pas valides.');
@@ -60,7 +85,12 @@ describe('validation (422), one rule at a time', () => {
 
   it('keeps English when French is ranked lower', async () => {
     const t = await setup();
-    const res = await post(t, 'a1', { ...comment(), author: '' }, { headers: { 'Accept-Language': 'en-GB, fr;q=0.5' } });
+    const res = await post(
+      t,
+      'a1',
+      { ...comment(), author: '' },
+      { headers: { 'Accept-Language': 'en-GB, fr;q=0.5' } },
+    );
     expect((await problem(res)).errors?.author).toBe('This field is required.');
   });
 
@@ -91,7 +121,11 @@ describe('validation (422), one rule at a time', () => {
 
 describe('body errors', () => {
   const send = (t: Awaited<ReturnType<typeof setup>>, body: BodyInit, type: string) =>
-    t.request(path('a1'), { method: 'POST', headers: { 'Content-Type': type, 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() }, body });
+    t.request(path('a1'), {
+      method: 'POST',
+      headers: { 'Content-Type': type, 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
+      body,
+    });
 
   it('400 for malformed JSON', async () => {
     const t = await setup();
@@ -128,7 +162,9 @@ describe('refusals after validation', () => {
   it('404 for an unknown parent, a parent of another article, or one that is not approved', async () => {
     const t = await setup();
     const other = await postOk(t, 'other');
-    const held = await (await post(t, 'a1', comment(), { noToken: true, headers: { 'User-Agent': '' } })).json() as any;
+    const held = (await (
+      await post(t, 'a1', comment(), { noToken: true, headers: { 'User-Agent': '' } })
+    ).json()) as any;
     for (const parentId of ['doesNotExist0000', other.comment.id, held.comment.id]) {
       const res = await post(t, 'a1', comment({ parentId }));
       expect(res.status, parentId).toBe(404);

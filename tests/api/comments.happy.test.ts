@@ -6,7 +6,11 @@ import { BROWSER_UA, comment, nextIp, path, post, postOk, thread } from '../harn
 describe('POST /api/v1/articles/{articleId}/comments', () => {
   it('creates an approved comment and returns its public view with an edit token', async () => {
     const t = await setup();
-    const res = await post(t, 'a1', comment({ author: '  Léa  ', website: 'https://lea.example.com/blog', content: 'Bonjour !' }));
+    const res = await post(
+      t,
+      'a1',
+      comment({ author: '  Léa  ', website: 'https://lea.example.com/blog', content: 'Bonjour !' }),
+    );
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, any>;
     expect(body.comment).toMatchObject({
@@ -30,12 +34,27 @@ describe('POST /api/v1/articles/{articleId}/comments', () => {
     t.clock.advance(10_000);
     const res = await t.request(path('a1'), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
-      body: new URLSearchParams({ author: 'Hugo', email: 'hugo@exemple.fr', website: '', content: 'Très juste.', hp: '', token: form.token }).toString(),
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'User-Agent': BROWSER_UA,
+        'X-Forwarded-For': nextIp(),
+      },
+      body: new URLSearchParams({
+        author: 'Hugo',
+        email: 'hugo@exemple.fr',
+        website: '',
+        content: 'Très juste.',
+        hp: '',
+        token: form.token,
+      }).toString(),
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as any;
-    expect(body.comment).toMatchObject({ status: 'approved', content: 'Très juste.', author: { name: 'Hugo', website: null } });
+    expect(body.comment).toMatchObject({
+      status: 'approved',
+      content: 'Très juste.',
+      author: { name: 'Hugo', website: null },
+    });
   });
 
   it('decodes percent-encoded article ids', async () => {
@@ -59,7 +78,11 @@ describe('POST /api/v1/articles/{articleId}/comments', () => {
 
   it('renders line breaks, paragraphs and links safely', async () => {
     const t = await setup();
-    const { comment: c } = await postOk(t, 'a1', comment({ content: 'Voir https://fr.wikipedia.org/wiki/Tamis_(outil).\nMerci & <3' }));
+    const { comment: c } = await postOk(
+      t,
+      'a1',
+      comment({ content: 'Voir https://fr.wikipedia.org/wiki/Tamis_(outil).\nMerci & <3' }),
+    );
     expect(c.html).toBe(
       '<p>Voir <a href="https://fr.wikipedia.org/wiki/Tamis_(outil)" rel="nofollow ugc noopener">https://fr.wikipedia.org/wiki/Tamis_(outil)</a>.<br>Merci &amp; &lt;3</p>',
     );
@@ -106,7 +129,10 @@ describe('system routes', () => {
 
   it('GET /openapi.json documents every public path', async () => {
     const t = await setup();
-    const doc = (await (await t.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await t.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([

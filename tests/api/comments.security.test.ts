@@ -28,10 +28,15 @@ describe('the public API never exposes an email, an IP or a user agent', () => {
           const article = `art-${n % 3}`;
           const first = await t.request(path(article));
           const top = ((await first.json()) as any).comments[0]?.id as string | undefined;
-          const res = await post(t, article, { author: `${author} ${n}`, email, content: `${content} ${n}`, ...(reply && top ? { parentId: top } : {}) }, {
-            ip,
-            headers: { 'User-Agent': ua },
-          });
+          const res = await post(
+            t,
+            article,
+            { author: `${author} ${n}`, email, content: `${content} ${n}`, ...(reply && top ? { parentId: top } : {}) },
+            {
+              ip,
+              headers: { 'User-Agent': ua },
+            },
+          );
           const responses = [
             await everything(res),
             await everything(await t.request(path(article))),
@@ -51,7 +56,10 @@ describe('the public API never exposes an email, an IP or a user agent', () => {
 
   it('does not leak through validation errors either', async () => {
     const t = await setup();
-    const res = await post(t, 'a', comment({ email: 'secret@exemple.fr', content: '' }), { ip: '192.0.2.55', headers: { 'User-Agent': 'SecretAgent/1.0' } });
+    const res = await post(t, 'a', comment({ email: 'secret@exemple.fr', content: '' }), {
+      ip: '192.0.2.55',
+      headers: { 'User-Agent': 'SecretAgent/1.0' },
+    });
     const text = await everything(res);
     for (const secret of ['secret@exemple.fr', '192.0.2.55', 'SecretAgent']) expect(text).not.toContain(secret);
   });
@@ -62,7 +70,9 @@ describe('the public API never exposes an email, an IP or a user agent', () => {
     expect((posted.comment as any).author.avatar).toBeNull();
     const g = await setup({ AVATARS: 'gravatar' });
     await postOk(g, 'a');
-    expect((await thread(g, 'a')).comments[0]!.author.avatar).toMatch(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?/);
+    expect((await thread(g, 'a')).comments[0]!.author.avatar).toMatch(
+      /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?/,
+    );
   });
 });
 
@@ -144,7 +154,8 @@ describe('XSS payloads come back inert', () => {
 
   function expectInert(html: string, content: string) {
     for (const tag of html.match(/<[^>]*>/g) ?? []) expect(tag).toMatch(OUR_TAG);
-    for (const href of html.matchAll(/href="([^"]*)"/g)) expect(new URL(href[1]!.replace(/&amp;/g, '&')).protocol).toMatch(/^https?:$/);
+    for (const href of html.matchAll(/href="([^"]*)"/g))
+      expect(new URL(href[1]!.replace(/&amp;/g, '&')).protocol).toMatch(/^https?:$/);
     expect(html).not.toMatch(/<(?!\/?p>|br>|a href="https?:|\/a>)/);
     expect(shownText(html)).toBe(content);
   }
@@ -154,7 +165,8 @@ describe('XSS payloads come back inert', () => {
     const res = await post(t, 'x', comment({ author: `Nom ${payload}`.slice(0, 100), content: `Texte ${payload}` }));
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const own = ((await res.json()) as { comment: { html: string; content: string; author: { name: string } } }).comment;
+    const own = ((await res.json()) as { comment: { html: string; content: string; author: { name: string } } })
+      .comment;
     expectInert(own.html, own.content);
     // The name is text in JSON (served as application/json, nosniff), never rendered by us.
     expect(own.author.name.startsWith('Nom ')).toBe(true);
@@ -242,12 +254,19 @@ describe('XSS payloads come back inert', () => {
         expectSafeWebsite(got);
       } else {
         expect(res.status, JSON.stringify(website)).toBe(422);
-        expect(((await res.json()) as { errors: Record<string, string> }).errors, JSON.stringify(website)).toHaveProperty('website');
+        expect(
+          ((await res.json()) as { errors: Record<string, string> }).errors,
+          JSON.stringify(website),
+        ).toHaveProperty('website');
       }
     }
     expect(accepted).toEqual([]);
     // Plain addresses still go through.
-    for (const website of ['https://example.com', 'http://blog.example.org/2026/09/article?id=3#fin', 'HTTPS://EXAMPLE.COM/Page']) {
+    for (const website of [
+      'https://example.com',
+      'http://blog.example.org/2026/09/article?id=3#fin',
+      'HTTPS://EXAMPLE.COM/Page',
+    ]) {
       const res = await post(t, 'x', comment({ website }));
       expect(res.status, website).toBe(201);
     }
@@ -331,7 +350,11 @@ describe('plain HTML form posts', () => {
 
   it('303 back to the article with #comment-<id>', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
-    const res = await formPost(t, { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo pour ce papier.' }, 'https://journal.example.fr/2026/article?x=1#form');
+    const res = await formPost(
+      t,
+      { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo pour ce papier.' },
+      'https://journal.example.fr/2026/article?x=1#form',
+    );
     expect(res.status).toBe(303);
     const id = (await thread(t, 'a')).comments[0]!.id;
     expect(res.headers.get('location')).toBe(`https://journal.example.fr/2026/article?x=1#comment-${id}`);
@@ -340,13 +363,21 @@ describe('plain HTML form posts', () => {
   it('303 to #comment-pending when the comment waits for a moderator', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
     await admin(t, '/articles/a', { method: 'PUT', body: JSON.stringify({ moderation: 'all' }) });
-    const res = await formPost(t, { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' }, 'https://journal.example.fr/a');
+    const res = await formPost(
+      t,
+      { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' },
+      'https://journal.example.fr/a',
+    );
     expect(res.headers.get('location')).toBe('https://journal.example.fr/a#comment-pending');
   });
 
   it('no redirect to an origin that is not allowed: a page there may not post at all', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
-    const res = await formPost(t, { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' }, 'https://evil.example/phish');
+    const res = await formPost(
+      t,
+      { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' },
+      'https://evil.example/phish',
+    );
     expect(res.status).toBe(403);
     expect(res.headers.get('location')).toBeNull();
     expect(((await res.json()) as { code: string }).code).toBe('origin_not_allowed');

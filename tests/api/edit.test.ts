@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { BROWSER_UA, comment, postOk, thread } from '../harness/client';
 
-const edit = (t: Awaited<ReturnType<typeof setup>>, id: string, token: string | null, body: unknown, method = 'PATCH') =>
+const edit = (
+  t: Awaited<ReturnType<typeof setup>>,
+  id: string,
+  token: string | null,
+  body: unknown,
+  method = 'PATCH',
+) =>
   t.request(`/api/v1/comments/${id}`, {
     method,
     headers: {
@@ -37,7 +43,8 @@ describe('PATCH /api/v1/comments/{id}', () => {
   it('checks the edit for spam again: links edited in afterwards are held', async () => {
     const t = await setup();
     const posted = await postOk(t, 'a');
-    const spammy = 'Buy now <a href="https://pills.example.net">cheap pills</a> [url=https://casino.example.net]casino[/url]';
+    const spammy =
+      'Buy now <a href="https://pills.example.net">cheap pills</a> [url=https://casino.example.net]casino[/url]';
     const res = await edit(t, posted.comment.id, posted.editToken, { content: spammy });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).comment.status).toBe('pending');

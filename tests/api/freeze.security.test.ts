@@ -42,7 +42,11 @@ describe('a 64 KB content of spaces between two letters', () => {
     const answer = await timed(() =>
       t.request(`/api/v1/comments/${posted.comment.id}`, {
         method: 'PATCH',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, Authorization: `Bearer ${posted.editToken}` },
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': BROWSER_UA,
+          Authorization: `Bearer ${posted.editToken}`,
+        },
         body: JSON.stringify({ content: FREEZER }),
       }),
     );
@@ -52,7 +56,13 @@ describe('a 64 KB content of spaces between two letters', () => {
   it("is refused at once as a moderator's edit and a moderator's reply", async () => {
     const t = await setup();
     const posted = await postOk(t, 'a');
-    expectTooLong(await timed(async () => (await adminCall(t, 'PATCH', `/comments/${posted.comment.id}`, { content: FREEZER })).res));
-    expectTooLong(await timed(async () => (await adminCall(t, 'POST', '/articles/a/comments', { content: FREEZER })).res));
+    expectTooLong(
+      await timed(
+        async () => (await adminCall(t, 'PATCH', `/comments/${posted.comment.id}`, { content: FREEZER })).res,
+      ),
+    );
+    expectTooLong(
+      await timed(async () => (await adminCall(t, 'POST', '/articles/a/comments', { content: FREEZER })).res),
+    );
   });
 });

@@ -25,7 +25,11 @@ function expectSecureHeaders(res: Response, label: string) {
 }
 
 function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp(), ...headers }, body: JSON.stringify(body) };
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp(), ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** A body that never ends, and how much of it was read. */
@@ -41,7 +45,12 @@ function endless(chunk = 4096) {
 }
 
 function streamed(body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextIp(), ...headers }, body, duplex: 'half' } as RequestInit;
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextIp(), ...headers },
+    body,
+    duplex: 'half',
+  } as RequestInit;
 }
 
 describe('secure headers on every answer', () => {
@@ -72,26 +81,73 @@ describe('secure headers on every answer', () => {
         () =>
           t.request(path('a'), {
             method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', Referer: `${ORIGIN}/a`, 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
+            headers: {
+              'Content-Type': 'application/x-www-form-urlencoded',
+              Accept: 'text/html',
+              Referer: `${ORIGIN}/a`,
+              'User-Agent': BROWSER_UA,
+              'X-Forwarded-For': nextIp(),
+            },
             body: new URLSearchParams({ ...(comment() as Record<string, string>), token: form.token }).toString(),
           }),
       ],
-      ['204 preflight', 204, () => t.request(path('a'), { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' } })],
+      [
+        '204 preflight',
+        204,
+        () =>
+          t.request(path('a'), {
+            method: 'OPTIONS',
+            headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
+          }),
+      ],
       ['400 malformed body', 400, () => t.request(path('a'), { ...json({}), body: '{' })],
       ['400 malformed url', 400, () => t.request('/api/v1/articles/%ZZ/comments')],
       ['401 edit', 401, () => t.request(`/api/v1/comments/${posted.comment.id}`, { method: 'DELETE' })],
-      ['403 edit', 403, () => t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'DELETE', headers: { Authorization: `Bearer ${posted.editToken}` } })],
+      [
+        '403 edit',
+        403,
+        () =>
+          t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, {
+            method: 'DELETE',
+            headers: { Authorization: `Bearer ${posted.editToken}` },
+          }),
+      ],
       ['404', 404, () => t.request('/nowhere')],
       ['404 parent', 404, () => t.request(path('a'), json(comment({ parentId: 'AAAAAAAAAAAAAAAAAAAAAA' })))],
-      ['409', 409, () => t.request(path('a'), json(comment({ email: 'same@exemple.fr', content: 'Premier.' }), { 'X-Forwarded-For': '192.0.2.77' }))],
+      [
+        '409',
+        409,
+        () =>
+          t.request(
+            path('a'),
+            json(comment({ email: 'same@exemple.fr', content: 'Premier.' }), { 'X-Forwarded-For': '192.0.2.77' }),
+          ),
+      ],
       ['413', 413, () => t.request(path('a'), json(comment({ content: 'x'.repeat(LIMIT) })))],
-      ['415', 415, () => t.request(path('a'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' })],
+      [
+        '415',
+        415,
+        () => t.request(path('a'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' }),
+      ],
       ['422', 422, () => t.request(path('a'), json({}))],
       ['429', 429, () => t.request(path('a'), json(comment(), { 'X-Forwarded-For': '192.0.2.99' }))],
       ['admin 200', 200, () => admin(t, '/tokens')],
       ['admin 401', 401, () => t.request('/api/v1/admin/tokens')],
-      ['admin 413', 413, () => admin(t, '/articles/a', { method: 'PUT', body: JSON.stringify({ closed: false, pad: 'x'.repeat(LIMIT) }) })],
-      ['204 delete', 204, () => t.request(`/api/v1/comments/${posted.comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${posted.editToken}` } })],
+      [
+        'admin 413',
+        413,
+        () =>
+          admin(t, '/articles/a', { method: 'PUT', body: JSON.stringify({ closed: false, pad: 'x'.repeat(LIMIT) }) }),
+      ],
+      [
+        '204 delete',
+        204,
+        () =>
+          t.request(`/api/v1/comments/${posted.comment.id}`, {
+            method: 'DELETE',
+            headers: { Authorization: `Bearer ${posted.editToken}` },
+          }),
+      ],
     ];
     for (const [label, status, send] of cases) {
       const res = await send();
@@ -106,7 +162,9 @@ describe('secure headers on every answer', () => {
 
   it('the API answers may not be framed or run anything; /docs may only show its own style sheet', async () => {
     const t = await setup();
-    expect((await t.request(path('a'))).headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect((await t.request(path('a'))).headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
     const docs = (await t.request('/docs')).headers.get('content-security-policy')!;
     expect(docs).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; frame-ancestors 'none'/);
     expect(docs).not.toMatch(/script-src|https?:|\*/);
@@ -139,15 +197,32 @@ describe('CORS', () => {
   ];
 
   async function simple(t: Harness, method: string, url: string, origin: string, auth?: string) {
-    const body = method === 'POST' ? JSON.stringify(comment()) : method === 'PUT' || method === 'PATCH' ? JSON.stringify({ closed: false }) : undefined;
+    const body =
+      method === 'POST'
+        ? JSON.stringify(comment())
+        : method === 'PUT' || method === 'PATCH'
+          ? JSON.stringify({ closed: false })
+          : undefined;
     return t.request(url, {
       method,
-      headers: { Origin: origin, 'Content-Type': 'application/json', 'X-Forwarded-For': nextIp(), ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+      headers: {
+        Origin: origin,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': nextIp(),
+        ...(auth ? { Authorization: `Bearer ${auth}` } : {}),
+      },
       ...(body ? { body } : {}),
     });
   }
   const preflight = (t: Harness, method: string, url: string, origin: string) =>
-    t.request(url, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type, authorization' } });
+    t.request(url, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': method,
+        'Access-Control-Request-Headers': 'content-type, authorization',
+      },
+    });
 
   it('public routes answer the allowed origins, success or refusal, and no other', async () => {
     const t = await setup({ ALLOWED_ORIGINS: `${ORIGIN}, https://autre.example.org` });
@@ -157,22 +232,40 @@ describe('CORS', () => {
       expect(ok.headers.get('access-control-allow-origin'), label).toBe(ORIGIN);
       expect(ok.headers.get('vary'), label).toMatch(/Origin/);
       // The page may read the validator, the wait after a 429 and the request id.
-      expect(ok.headers.get('access-control-expose-headers')?.split(/\s*,\s*/).sort(), label).toEqual(['ETag', 'Retry-After', 'X-Request-Id']);
+      expect(
+        ok.headers
+          .get('access-control-expose-headers')
+          ?.split(/\s*,\s*/)
+          .sort(),
+        label,
+      ).toEqual(['ETag', 'Retry-After', 'X-Request-Id']);
       const pre = await preflight(t, method, url, ORIGIN);
       expect(pre.status, label).toBe(204);
       expect(pre.headers.get('access-control-allow-origin'), label).toBe(ORIGIN);
       expect(pre.headers.get('access-control-allow-methods'), label).toContain(method);
       expect(pre.headers.get('access-control-allow-headers')?.toLowerCase(), label).toContain('authorization');
 
-      for (const other of ['https://evil.example', 'null', `${ORIGIN}.evil.example`, 'http://journal.example.fr', ORIGIN.toUpperCase()]) {
+      for (const other of [
+        'https://evil.example',
+        'null',
+        `${ORIGIN}.evil.example`,
+        'http://journal.example.fr',
+        ORIGIN.toUpperCase(),
+      ]) {
         const res = await simple(t, method, url, other);
         expect(res.headers.get('access-control-allow-origin'), `${label} from ${other}`).toBeNull();
         expect(res.headers.get('access-control-expose-headers'), `${label} from ${other}`).toBeNull();
-        expect((await preflight(t, method, url, other)).headers.get('access-control-allow-origin'), `${label} preflight from ${other}`).toBeNull();
+        expect(
+          (await preflight(t, method, url, other)).headers.get('access-control-allow-origin'),
+          `${label} preflight from ${other}`,
+        ).toBeNull();
       }
     }
     // Refusals are readable by the page too: a 413 and a malformed URL, answered before any route.
-    const big = await t.request(path('a'), { ...json(comment({ content: 'x'.repeat(LIMIT) })), headers: { Origin: ORIGIN, 'Content-Type': 'application/json' } });
+    const big = await t.request(path('a'), {
+      ...json(comment({ content: 'x'.repeat(LIMIT) })),
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+    });
     expect(big.status).toBe(413);
     expect(big.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     const bad = await t.request('/api/v1/articles/%ZZ/comments', { headers: { Origin: ORIGIN } });
@@ -204,7 +297,10 @@ describe('CORS', () => {
       }
       // Nor do the service's own pages.
       for (const url of ['/healthz', '/openapi.json']) {
-        expect((await t.request(url, { headers: { Origin: ORIGIN } })).headers.get('access-control-allow-origin'), url).toBeNull();
+        expect(
+          (await t.request(url, { headers: { Origin: ORIGIN } })).headers.get('access-control-allow-origin'),
+          url,
+        ).toBeNull();
       }
     }
   });
@@ -254,8 +350,22 @@ describe('body size limit, before parsing', () => {
     const posted = await postOk(t, 'a');
     const big = 'x'.repeat(LIMIT + 1);
     const sends: [string, RequestInit][] = [
-      [`/api/v1/comments/${posted.comment.id}`, { method: 'PATCH', headers: { Authorization: `Bearer ${posted.editToken}`, 'Content-Type': 'application/json' }, body: big }],
-      ['/api/v1/admin/articles/a', { method: 'PUT', headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' }, body: big }],
+      [
+        `/api/v1/comments/${posted.comment.id}`,
+        {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${posted.editToken}`, 'Content-Type': 'application/json' },
+          body: big,
+        },
+      ],
+      [
+        '/api/v1/admin/articles/a',
+        {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
+          body: big,
+        },
+      ],
       ['/api/v1/admin/articles/a', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: big }],
       [path('a'), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: big }],
       [path('a'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: big }],
@@ -265,7 +375,15 @@ describe('body size limit, before parsing', () => {
       expect(res.status, `${init.method} ${url}`).toBe(413);
     }
     const { body } = endless();
-    expect((await t.request(`/api/v1/comments/${posted.comment.id}`, { ...streamed(body), method: 'PATCH', headers: { Authorization: `Bearer ${posted.editToken}` } })).status).toBe(413);
+    expect(
+      (
+        await t.request(`/api/v1/comments/${posted.comment.id}`, {
+          ...streamed(body),
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${posted.editToken}` },
+        })
+      ).status,
+    ).toBe(413);
     // Nothing was changed by any of them.
     const thread = (await (await t.request(path('a'))).json()) as { comments: { content: string }[] };
     expect(thread.comments.map((c) => c.content)).toEqual([posted.comment.content]);

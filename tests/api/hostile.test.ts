@@ -18,7 +18,25 @@ const ARTICLE = 'fuzz';
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const control = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
-const tricky = fc.constantFrom('<', '>', '"', "'", '&', '%', '\\', '/', '\u0000', '\u202e', '\u200b', '\u200d', '\ufeff', '\u2028', '\r\n', '\t', ' ');
+const tricky = fc.constantFrom(
+  '<',
+  '>',
+  '"',
+  "'",
+  '&',
+  '%',
+  '\\',
+  '/',
+  '\u0000',
+  '\u202e',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\u2028',
+  '\r\n',
+  '\t',
+  ' ',
+);
 const unit = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   { weight: 1, arbitrary: loneSurrogate },
@@ -52,7 +70,9 @@ const known = fc.constantFrom(
   '{}',
 );
 /** Up to 70,000 characters: past the 64 KiB body limit once serialized. */
-const huge = fc.tuple(fc.integer({ min: 5_000, max: 70_000 }), fc.constantFrom('A', 'é', '😀', '\u0000', '<')).map(([n, ch]) => ch.repeat(n));
+const huge = fc
+  .tuple(fc.integer({ min: 5_000, max: 70_000 }), fc.constantFrom('A', 'é', '😀', '\u0000', '<'))
+  .map(([n, ch]) => ch.repeat(n));
 const hostileString = fc.oneof(
   { weight: 5, arbitrary: fc.string({ unit, maxLength: 80 }) },
   { weight: 3, arbitrary: known },
@@ -60,9 +80,11 @@ const hostileString = fc.oneof(
 );
 
 /** Nested arrays or objects, written as text (JSON.stringify would recurse). */
-const deep = fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean()).map(([depth, objects]) =>
-  objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`,
-);
+const deep = fc
+  .tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean())
+  .map(([depth, objects]) =>
+    objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`,
+  );
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: hostileString },
@@ -79,14 +101,32 @@ const FIELDS = ['author', 'email', 'website', 'content', 'parentId', 'token', 'h
 /** JSON bodies as the text sent: objects of hostile fields, valid submissions with one field made hostile, other JSON, non-JSON. */
 const jsonText: fc.Arbitrary<string> = fc.oneof(
   fc
-    .tuple(fc.record(Object.fromEntries(FIELDS.map((f) => [f, hostileValue])), { requiredKeys: [] }), fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }))
+    .tuple(
+      fc.record(Object.fromEntries(FIELDS.map((f) => [f, hostileValue])), { requiredKeys: [] }),
+      fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }),
+    )
     .map(([fields, extra]) => JSON.stringify({ ...extra, ...fields })),
-  fc.tuple(fc.constantFrom(...FIELDS), hostileValue).map(([field, value]) => JSON.stringify(comment({ [field]: value }))),
-  fc.tuple(fc.constantFrom(...FIELDS), deep).map(([field, nested]) => JSON.stringify(comment()).replace(/}$/, `,"${field}":${nested}}`)),
+  fc
+    .tuple(fc.constantFrom(...FIELDS), hostileValue)
+    .map(([field, value]) => JSON.stringify(comment({ [field]: value }))),
+  fc
+    .tuple(fc.constantFrom(...FIELDS), deep)
+    .map(([field, nested]) => JSON.stringify(comment()).replace(/}$/, `,"${field}":${nested}}`)),
   fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
   deep,
   fc.string({ unit, maxLength: 200 }),
-  fc.constantFrom('', '{', '{"author":', '{"author":"x"', 'null', '[]', '"text"', '1', '{"__proto__":{"admin":true}}', '\ufeff{}'),
+  fc.constantFrom(
+    '',
+    '{',
+    '{"author":',
+    '{"author":"x"',
+    'null',
+    '[]',
+    '"text"',
+    '1',
+    '{"__proto__":{"admin":true}}',
+    '\ufeff{}',
+  ),
 );
 
 /** Bytes that are not UTF-8, alone or inside an otherwise valid submission. */
@@ -118,7 +158,13 @@ const contentType = fc.oneof(
       ';;;',
     ),
   },
-  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 40,
+    }),
+  },
 );
 
 /** Form bodies: encoded hostile values, and raw text with broken percent-encoding. */
@@ -128,10 +174,21 @@ const formText = fc.oneof(
     for (const [k, v] of Object.entries(d)) form.append(k, v);
     return form.toString();
   }),
-  fc.tuple(fc.constantFrom(...FIELDS), hostileString).map(([field, value]) => new URLSearchParams({ ...(comment() as Record<string, string>), [field]: value }).toString()),
-  fc.array(fc.tuple(fc.constantFrom(...FIELDS, '', '%', '&', '='), fc.constantFrom('%', '%Z', '%ZZ', '%ED%A0%80', '%00', '%C3', '+', '=', '&&', 'x%'), fc.string({ maxLength: 10 })), { maxLength: 8 }).map((pairs) =>
-    pairs.map(([k, broken, v]) => `${k}=${v}${broken}`).join('&'),
-  ),
+  fc
+    .tuple(fc.constantFrom(...FIELDS), hostileString)
+    .map(([field, value]) =>
+      new URLSearchParams({ ...(comment() as Record<string, string>), [field]: value }).toString(),
+    ),
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom(...FIELDS, '', '%', '&', '='),
+        fc.constantFrom('%', '%Z', '%ZZ', '%ED%A0%80', '%00', '%C3', '+', '=', '&&', 'x%'),
+        fc.string({ maxLength: 10 }),
+      ),
+      { maxLength: 8 },
+    )
+    .map((pairs) => pairs.map(([k, broken, v]) => `${k}=${v}${broken}`).join('&')),
 );
 
 /**
@@ -142,7 +199,23 @@ const headerChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constant(9)
 const headerValue = fc.oneof(
   fc.string({ unit: headerChar, maxLength: 100 }),
   fc.integer({ min: 1_000, max: 8_000 }).map((n) => 'x'.repeat(n)),
-  fc.constantFrom('', 'Bearer ', 'Bearer a.b', 'Bearer ....', 'Basic Og==', '*', 'null', 'fr;q=abc, en;q=1e999', 'text/html', '"W/\\"0-5an50-\\""', '::ffff:1.2.3.4', '1.2.3.4, 999.1.1.1', 'unknown', 'http://evil.example', 'data:,x'),
+  fc.constantFrom(
+    '',
+    'Bearer ',
+    'Bearer a.b',
+    'Bearer ....',
+    'Basic Og==',
+    '*',
+    'null',
+    'fr;q=abc, en;q=1e999',
+    'text/html',
+    '"W/\\"0-5an50-\\""',
+    '::ffff:1.2.3.4',
+    '1.2.3.4, 999.1.1.1',
+    'unknown',
+    'http://evil.example',
+    'data:,x',
+  ),
 );
 const headerName = fc.constantFrom(
   'Accept',
@@ -173,12 +246,32 @@ const segment = fc.oneof(
       return s; // a lone surrogate cannot be encoded: sent raw
     }
   }),
-  fc.string({ unit: fc.constantFrom('a', '%', 'Z', '0', 'E', 'D', '8', '.', '-', '~', '+', ';', ',', '@', ':'), maxLength: 30 }),
-  fc.constantFrom('.', '..', '%2e%2e', '%2F', 'a%2Fb', '%00', '%ZZ', '%ED%A0%80', '%C3', '%', '%%', 'a'.repeat(201), 'a'.repeat(20_000)),
+  fc.string({
+    unit: fc.constantFrom('a', '%', 'Z', '0', 'E', 'D', '8', '.', '-', '~', '+', ';', ',', '@', ':'),
+    maxLength: 30,
+  }),
+  fc.constantFrom(
+    '.',
+    '..',
+    '%2e%2e',
+    '%2F',
+    'a%2Fb',
+    '%00',
+    '%ZZ',
+    '%ED%A0%80',
+    '%C3',
+    '%',
+    '%%',
+    'a'.repeat(201),
+    'a'.repeat(20_000),
+  ),
 );
 const queryString = fc
   .array(
-    fc.tuple(fc.constantFrom('sort', 'limit', 'cursor', 'article', 'token', 'access_token', 'x', 'article[]', ''), fc.oneof(segment, fc.constantFrom('newest', 'oldest', '0', '100', '101', '-5', '1.5', 'Infinity'))),
+    fc.tuple(
+      fc.constantFrom('sort', 'limit', 'cursor', 'article', 'token', 'access_token', 'x', 'article[]', ''),
+      fc.oneof(segment, fc.constantFrom('newest', 'oldest', '0', '100', '101', '-5', '1.5', 'Infinity')),
+    ),
     { maxLength: 6 },
   )
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
@@ -255,7 +348,12 @@ function postInit(body: BodyInit, type: string, extra: Record<string, string> = 
   return {
     method: 'POST',
     // A new client IP each time, so that flood control does not hide what comes after it.
-    headers: { ...(type ? { 'Content-Type': type } : {}), 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp(), ...extra },
+    headers: {
+      ...(type ? { 'Content-Type': type } : {}),
+      'User-Agent': BROWSER_UA,
+      'X-Forwarded-For': nextIp(),
+      ...extra,
+    },
     body,
   };
 }
@@ -263,7 +361,6 @@ function postInit(body: BodyInit, type: string, extra: Record<string, string> = 
 // ---- Properties -------------------------------------------------------------------------------
 
 describe('hostile input never gets a 5xx, and a refusal changes nothing', () => {
-
   it('JSON bodies: wrong types, huge strings, deep nesting, NUL, lone surrogates, extra keys', async () => {
     const f = await fixture();
     await fc.assert(
@@ -277,9 +374,13 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
   it('bodies that are not UTF-8', async () => {
     const f = await fixture();
     await fc.assert(
-      fc.asyncProperty(invalidUtf8, fc.constantFrom('application/json', 'application/x-www-form-urlencoded'), async (bytes, type) => {
-        await probe(f, path(ARTICLE), postInit(bytes as Uint8Array<ArrayBuffer>, type));
-      }),
+      fc.asyncProperty(
+        invalidUtf8,
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded'),
+        async (bytes, type) => {
+          await probe(f, path(ARTICLE), postInit(bytes as Uint8Array<ArrayBuffer>, type));
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);
@@ -288,7 +389,15 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
     const f = await fixture();
     await fc.assert(
       fc.asyncProperty(formText, fc.boolean(), async (body, html) => {
-        await probe(f, path(ARTICLE), postInit(body, 'application/x-www-form-urlencoded', html ? { Accept: 'text/html', Referer: 'https://evil.example/' } : {}));
+        await probe(
+          f,
+          path(ARTICLE),
+          postInit(
+            body,
+            'application/x-www-form-urlencoded',
+            html ? { Accept: 'text/html', Referer: 'https://evil.example/' } : {},
+          ),
+        );
       }),
       { numRuns: RUNS },
     );
@@ -296,12 +405,23 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
 
   it('headers on every route', async () => {
     const f = await fixture();
-    const routes = [path(ARTICLE), `/api/v1/articles/${ARTICLE}/form`, `/api/v1/counts?article=${ARTICLE}`, '/healthz', '/api/v1/admin/tokens', '/api/v1/comments/abc'];
+    const routes = [
+      path(ARTICLE),
+      `/api/v1/articles/${ARTICLE}/form`,
+      `/api/v1/counts?article=${ARTICLE}`,
+      '/healthz',
+      '/api/v1/admin/tokens',
+      '/api/v1/comments/abc',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), method, headers, async (route, m, h) => {
         const hasBody = m === 'POST' || m === 'PATCH' || m === 'PUT';
         const base = { 'Content-Type': 'application/json', 'X-Forwarded-For': nextIp() };
-        await probe(f, route, { method: m, headers: { ...base, ...h }, ...(hasBody ? { body: JSON.stringify(comment()) } : {}) });
+        await probe(f, route, {
+          method: m,
+          headers: { ...base, ...h },
+          ...(hasBody ? { body: JSON.stringify(comment()) } : {}),
+        });
       }),
       { numRuns: RUNS },
     );
@@ -317,16 +437,26 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
       (s: string) => `/${s}`,
     ];
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: routes.length - 1 }), segment, queryString, method, async (r, s, q, m) => {
-        const url = routes[r]!(s) + q;
-        const hasBody = m === 'POST' || m === 'PATCH' || m === 'PUT';
-        const body = m === 'PUT' ? JSON.stringify({ closed: false }) : JSON.stringify(comment());
-        await probe(f, url, {
-          method: m,
-          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '192.0.2.2', Authorization: `Bearer ${r === 3 ? f.t.adminToken : 'x.y'}` },
-          ...(hasBody ? { body } : {}),
-        });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: routes.length - 1 }),
+        segment,
+        queryString,
+        method,
+        async (r, s, q, m) => {
+          const url = routes[r]!(s) + q;
+          const hasBody = m === 'POST' || m === 'PATCH' || m === 'PUT';
+          const body = m === 'PUT' ? JSON.stringify({ closed: false }) : JSON.stringify(comment());
+          await probe(f, url, {
+            method: m,
+            headers: {
+              'Content-Type': 'application/json',
+              'X-Forwarded-For': '192.0.2.2',
+              Authorization: `Bearer ${r === 3 ? f.t.adminToken : 'x.y'}`,
+            },
+            ...(hasBody ? { body } : {}),
+          });
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);
@@ -339,17 +469,27 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
       fc.constantFrom('edit', '.', 'a.b', 'edit.x.9999999999999.AAAA'),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('PATCH', 'DELETE'), fc.boolean(), fc.oneof(token, fc.constant('VALID')), jsonText, async (m, own, tok, body) => {
-        const id = own ? f.commentId : 'AAAAAAAAAAAAAAAAAAAAAA';
-        const bearer = tok === 'VALID' ? f.editToken : tok;
-        // A valid token with a DELETE would end the game early: withdrawals are tested elsewhere.
-        if (m === 'DELETE' && bearer === f.editToken && own) return;
-        await probe(f, `/api/v1/comments/${id}`, {
-          method: m,
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}`, 'X-Forwarded-For': '192.0.2.3' },
-          ...(m === 'PATCH' ? { body } : {}),
-        });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('PATCH', 'DELETE'),
+        fc.boolean(),
+        fc.oneof(token, fc.constant('VALID')),
+        jsonText,
+        async (m, own, tok, body) => {
+          const id = own ? f.commentId : 'AAAAAAAAAAAAAAAAAAAAAA';
+          const bearer = tok === 'VALID' ? f.editToken : tok;
+          // A valid token with a DELETE would end the game early: withdrawals are tested elsewhere.
+          if (m === 'DELETE' && bearer === f.editToken && own) return;
+          await probe(f, `/api/v1/comments/${id}`, {
+            method: m,
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: `Bearer ${bearer}`,
+              'X-Forwarded-For': '192.0.2.3',
+            },
+            ...(m === 'PATCH' ? { body } : {}),
+          });
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);
@@ -358,7 +498,13 @@ describe('hostile input never gets a 5xx, and a refusal changes nothing', () => 
 describe('known cases', () => {
   it('invalid percent-encoding in a path is a 400 malformed_url, never a literal id', async () => {
     const { t } = await fixture();
-    for (const url of ['/api/v1/articles/%ED%A0%80/comments', '/api/v1/articles/100%/comments', '/api/v1/articles/%E0%A4%A/form', '/api/v1/comments/%ZZ', '/api/v1/admin/articles/%C3']) {
+    for (const url of [
+      '/api/v1/articles/%ED%A0%80/comments',
+      '/api/v1/articles/100%/comments',
+      '/api/v1/articles/%E0%A4%A/form',
+      '/api/v1/comments/%ZZ',
+      '/api/v1/admin/articles/%C3',
+    ]) {
       for (const init of [{}, postInit(JSON.stringify(comment()), 'application/json')]) {
         const res = await t.request(url, init);
         expect(res.status, url).toBe(400);
@@ -375,7 +521,11 @@ describe('known cases', () => {
 
   it('a body nested 100,000 levels deep is refused cleanly', async () => {
     const { t } = await fixture();
-    for (const body of ['['.repeat(100_000), `{"author":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, `${'{"a":'.repeat(12_000)}1${'}'.repeat(12_000)}`]) {
+    for (const body of [
+      '['.repeat(100_000),
+      `{"author":${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+      `${'{"a":'.repeat(12_000)}1${'}'.repeat(12_000)}`,
+    ]) {
       const res = await t.request(path(ARTICLE), postInit(body, 'application/json'));
       expect([400, 413, 422]).toContain(res.status);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -384,7 +534,13 @@ describe('known cases', () => {
 
   it('prototype keys in a body are plain unknown data', async () => {
     const { t } = await fixture();
-    const res = await t.request(path(ARTICLE), postInit('{"__proto__":{"status":"approved"},"constructor":{"prototype":{"x":1}},"author":"","email":"x"}', 'application/json'));
+    const res = await t.request(
+      path(ARTICLE),
+      postInit(
+        '{"__proto__":{"status":"approved"},"constructor":{"prototype":{"x":1}},"author":"","email":"x"}',
+        'application/json',
+      ),
+    );
     expect(res.status).toBe(422);
     expect(({} as Record<string, unknown>).status).toBeUndefined();
   });

@@ -18,9 +18,16 @@ type T = Awaited<ReturnType<typeof setup>>;
 /** The table as the in-memory learner holds it: token rows, and the four totals from the two '#' rows. */
 async function sqlLearner(t: T) {
   const rows = await t.deps.db.select().from(learnerCounts).all();
-  const table = new Map<string, TokenCounts>(rows.filter((r) => !r.token.startsWith('#')).map((r) => [r.token, { spam: r.spam, ham: r.ham }]));
+  const table = new Map<string, TokenCounts>(
+    rows.filter((r) => !r.token.startsWith('#')).map((r) => [r.token, { spam: r.spam, ham: r.ham }]),
+  );
   const of = (token: string) => rows.find((r) => r.token === token) ?? { spam: 0, ham: 0 };
-  const totals: LearnerTotals = { spam: of('#total').spam, ham: of('#total').ham, spamTokens: of('#tokens').spam, hamTokens: of('#tokens').ham };
+  const totals: LearnerTotals = {
+    spam: of('#total').spam,
+    ham: of('#total').ham,
+    spamTokens: of('#tokens').spam,
+    hamTokens: of('#tokens').ham,
+  };
   return { table, totals };
 }
 
@@ -33,7 +40,8 @@ describe('the SQL learner and the in-memory learner count alike', () => {
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
     /** What the learner reads of a stored comment (services/lessons.ts storedFeatures): no IP. */
     const stored = new Map<string, Features>();
-    const teach = (id: string, label: Label, delta: 1 | -1 = 1) => train(table, totals, learnerTokens(stored.get(id)!), label, delta);
+    const teach = (id: string, label: Label, delta: 1 | -1 = 1) =>
+      train(table, totals, learnerTokens(stored.get(id)!), label, delta);
 
     /** Posts a comment; `agent`: an HTTP library's gets it held for a moderator. */
     const posting = async (body: Record<string, unknown>, agent = BROWSER_UA) => {
@@ -59,16 +67,49 @@ describe('the SQL learner and the in-memory learner count alike', () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     };
 
-    const regular = await posting(comment({ author: 'Nadia Ferrand', email: 'nadia@exemple.fr', website: 'https://nadia-ferrand.fr', content: 'Le marché couvert rouvre enfin, bonne nouvelle pour le quartier.' }));
+    const regular = await posting(
+      comment({
+        author: 'Nadia Ferrand',
+        email: 'nadia@exemple.fr',
+        website: 'https://nadia-ferrand.fr',
+        content: 'Le marché couvert rouvre enfin, bonne nouvelle pour le quartier.',
+      }),
+    );
     const shop = await posting(
       comment({ author: 'Watch Outlet', email: 'deals@gmail.com', content: 'Nice article about the market' }),
       CURL,
     );
-    const seo = await posting(comment({ author: 'Sam Writer', email: 'seo@gmail.com', content: 'Thanks, an interesting post about the city budget' }), CURL);
-    const reader = await posting(comment({ author: 'Hugo Lemaire', email: 'hugo@exemple.fr', content: 'Merci pour la carte des travaux, très utile.' }), CURL);
+    const seo = await posting(
+      comment({
+        author: 'Sam Writer',
+        email: 'seo@gmail.com',
+        content: 'Thanks, an interesting post about the city budget',
+      }),
+      CURL,
+    );
+    const reader = await posting(
+      comment({
+        author: 'Hugo Lemaire',
+        email: 'hugo@exemple.fr',
+        content: 'Merci pour la carte des travaux, très utile.',
+      }),
+      CURL,
+    );
     const bulk = [
-      await posting(comment({ author: 'Loan Offer', email: 'loans@gmail.com', content: 'Fast loans between individuals, contact me on WhatsApp' })),
-      await posting(comment({ author: 'Psychic Ama', email: 'ama@gmail.com', content: 'Spell caster to bring back your lover, write to me today' })),
+      await posting(
+        comment({
+          author: 'Loan Offer',
+          email: 'loans@gmail.com',
+          content: 'Fast loans between individuals, contact me on WhatsApp',
+        }),
+      ),
+      await posting(
+        comment({
+          author: 'Psychic Ama',
+          email: 'ama@gmail.com',
+          content: 'Spell caster to bring back your lover, write to me today',
+        }),
+      ),
     ];
 
     // A comment the checks approved, marked spam: teaches spam.
@@ -87,12 +128,31 @@ describe('the SQL learner and the in-memory learner count alike', () => {
     teach(regular, 'ham');
     await decide(seo, 'trash'); // no label: nothing to learn, nothing taken back
     // A bulk decision teaches each comment.
-    expect((await adminCall(t, 'POST', '/comments/bulk', { ids: bulk, status: 'spam' })).body).toMatchObject({ updated: 2, failed: 0 });
+    expect((await adminCall(t, 'POST', '/comments/bulk', { ids: bulk, status: 'spam' })).body).toMatchObject({
+      updated: 2,
+      failed: 0,
+    });
     for (const id of bulk) teach(id, 'spam');
     // Feedback on a comment never stored teaches as a decision does (its address in lower case; no user agent: none counted).
-    const candidate = { author: 'Best Essays', email: 'Writer@GMail.com', content: 'Buy essays online, cheap and fast, click here' };
+    const candidate = {
+      author: 'Best Essays',
+      email: 'Writer@GMail.com',
+      content: 'Buy essays online, cheap and fast, click here',
+    };
     expect((await adminCall(t, 'POST', '/spam/feedback', { label: 'spam', comment: candidate })).status).toBe(200);
-    train(table, totals, learnerTokens({ articleId: '', ...candidate, email: candidate.email.toLowerCase(), website: null, ip: null, userAgent: undefined }), 'spam');
+    train(
+      table,
+      totals,
+      learnerTokens({
+        articleId: '',
+        ...candidate,
+        email: candidate.email.toLowerCase(),
+        website: null,
+        ip: null,
+        userAgent: undefined,
+      }),
+      'spam',
+    );
     await t.settled();
 
     const inDatabase = await sqlLearner(t);

@@ -9,7 +9,11 @@ const DAY = 86_400_000;
 /** The learner's token rows (without the totals) that still count a document of either class. */
 async function counted(t: Awaited<ReturnType<typeof setup>>) {
   const rows = await t.deps.db.select().from(learnerCounts).all();
-  return new Map(rows.filter((r) => !r.token.startsWith('#') && r.spam + r.ham > 0).map((r) => [r.token, { spam: r.spam, ham: r.ham }]));
+  return new Map(
+    rows
+      .filter((r) => !r.token.startsWith('#') && r.spam + r.ham > 0)
+      .map((r) => [r.token, { spam: r.spam, ham: r.ham }]),
+  );
 }
 
 /** Documents and tokens the learner counts per class. */
@@ -20,14 +24,20 @@ async function totals(t: Awaited<ReturnType<typeof setup>>) {
   return {
     documents: { spam: of('#total').spam, ham: of('#total').ham },
     // The tokens total stays the sum of the token rows: revisions keep it in step.
-    tokensInStep: of('#tokens').spam === tokens.reduce((n, r) => n + r.spam, 0) && of('#tokens').ham === tokens.reduce((n, r) => n + r.ham, 0),
+    tokensInStep:
+      of('#tokens').spam === tokens.reduce((n, r) => n + r.spam, 0) &&
+      of('#tokens').ham === tokens.reduce((n, r) => n + r.ham, 0),
   };
 }
 
 describe('a lesson follows its comment when the comment loses data', () => {
   it('the retention purge takes back the browser, so that a later reversal leaves nothing behind', async () => {
     const t = await setup();
-    const c = await postOk(t, 'a', comment({ author: 'Quentin Brasseur', content: 'Un avis sur le marché du dimanche.' }));
+    const c = await postOk(
+      t,
+      'a',
+      comment({ author: 'Quentin Brasseur', content: 'Un avis sur le marché du dimanche.' }),
+    );
     await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
     expect((await counted(t)).get('m:ua:firefox/140')).toEqual({ spam: 1, ham: 0 });
 
@@ -48,7 +58,10 @@ describe('a lesson follows its comment when the comment loses data', () => {
   it('the same for a comment long enough to reach the token cap (the purge then reads it again)', async () => {
     const t = await setup();
     const letters = 'bcdfglmnprstv';
-    const words = Array.from({ length: 120 }, (_, i) => `${letters[i % 13]}a${letters[Math.floor(i / 13) % 13]}o${letters[(i * 7) % 13]}ier`);
+    const words = Array.from(
+      { length: 120 },
+      (_, i) => `${letters[i % 13]}a${letters[Math.floor(i / 13) % 13]}o${letters[(i * 7) % 13]}ier`,
+    );
     const c = await postOk(t, 'a', comment({ content: words.join(' ') }));
     await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
     const taught = await counted(t);
@@ -69,7 +82,16 @@ describe('a lesson follows its comment when the comment loses data', () => {
   it("erasure takes the words of the person's name, address and website out of the learner", async () => {
     const t = await setup();
     const email = 'zephyrin.quatremaine@exemple.fr';
-    const c = await postOk(t, 'a', comment({ author: 'Zéphyrin Quatremaine', email, website: 'https://www.quatremaine.example', content: 'Très bon article.' }));
+    const c = await postOk(
+      t,
+      'a',
+      comment({
+        author: 'Zéphyrin Quatremaine',
+        email,
+        website: 'https://www.quatremaine.example',
+        content: 'Très bon article.',
+      }),
+    );
     await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' });
     const before = await counted(t);
     expect(before.get('a:quatremaine')).toEqual({ spam: 1, ham: 0 });
@@ -109,7 +131,10 @@ describe('an edit revises the lesson of a trained comment', () => {
   it('a decision made with an edit is taught from the text as stored', async () => {
     const t = await setup();
     const c = await postOk(t, 'a', comment({ content: 'Achetez des montres ici.' }));
-    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam', content: 'Texte retiré par la modération.' });
+    await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, {
+      status: 'spam',
+      content: 'Texte retiré par la modération.',
+    });
     const taught = await counted(t);
     expect(taught.has('w:montres')).toBe(false);
     expect(taught.get('w:modération')).toEqual({ spam: 1, ham: 0 });
@@ -123,7 +148,15 @@ describe('the purge revises many trained comments in bounded batches', () => {
     const t = await setup();
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      ids.push((await postOk(t, `a${i % 3}`, comment({ author: `Lecteur ${i}`, content: `Un avis numéro ${i} sur le marché.` }))).comment.id);
+      ids.push(
+        (
+          await postOk(
+            t,
+            `a${i % 3}`,
+            comment({ author: `Lecteur ${i}`, content: `Un avis numéro ${i} sur le marché.` }),
+          )
+        ).comment.id,
+      );
       t.clock.advance(20_000);
     }
     expect((await adminCall(t, 'POST', '/comments/bulk', { ids, status: 'spam' })).status).toBe(200);

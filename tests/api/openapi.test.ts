@@ -26,7 +26,8 @@ const UNKNOWN_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 function declarations(t: Harness): Map<string, Declared> {
   const ops = new Map<string, Declared>();
   for (const def of t.app.openAPIRegistry.definitions) {
-    if (def.type === 'route') ops.set(`${def.route.method.toUpperCase()} ${def.route.path}`, def.route as unknown as Declared);
+    if (def.type === 'route')
+      ops.set(`${def.route.method.toUpperCase()} ${def.route.path}`, def.route as unknown as Declared);
   }
   return ops;
 }
@@ -44,7 +45,10 @@ async function expectDocumented(op: Declared, res: Response, label: string) {
   const media = declared!.content[type];
   expect(media, `${label}: ${type} is not documented for ${res.status}`).toBeDefined();
   const parsed = media!.schema.safeParse(/json$/.test(type) ? JSON.parse(text) : text);
-  expect(parsed.success, `${label}: the body does not parse with the declared schema: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`).toBe(true);
+  expect(
+    parsed.success,
+    `${label}: the body does not parse with the declared schema: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`,
+  ).toBe(true);
 }
 
 interface Fixture {
@@ -102,7 +106,16 @@ const TABLE: Record<string, Case[]> = {
   ],
   'POST /api/v1/articles/{articleId}/comments': [
     [201, 'JSON', (f) => post(f.t, 'a1', comment())],
-    [201, 'a form post with no page to go back to', (f) => send(f, 'POST', commentsOf('a1'), { raw: form(comment()), type: 'application/x-www-form-urlencoded', headers: { Accept: 'text/html' } })],
+    [
+      201,
+      'a form post with no page to go back to',
+      (f) =>
+        send(f, 'POST', commentsOf('a1'), {
+          raw: form(comment()),
+          type: 'application/x-www-form-urlencoded',
+          headers: { Accept: 'text/html' },
+        }),
+    ],
     [
       303,
       'a form post, back to its page',
@@ -110,13 +123,21 @@ const TABLE: Record<string, Case[]> = {
         send(f, 'POST', commentsOf('a1'), {
           raw: form(comment()),
           type: 'application/x-www-form-urlencoded',
-          headers: { Accept: 'text/html', Origin: 'https://journal.example.fr', Referer: 'https://journal.example.fr/a1' },
+          headers: {
+            Accept: 'text/html',
+            Origin: 'https://journal.example.fr',
+            Referer: 'https://journal.example.fr/a1',
+          },
         }),
     ],
     [422, 'an invalid field', (f) => post(f.t, 'a1', comment({ email: 'not-an-address' }))],
     [400, 'malformed JSON', (f) => send(f, 'POST', commentsOf('a1'), { raw: '{"author":' })],
     [415, 'another media type', (f) => send(f, 'POST', commentsOf('a1'), { raw: 'author=x', type: 'text/plain' })],
-    [413, 'a body over the limit', (f) => send(f, 'POST', commentsOf('a1'), { body: comment({ content: 'x'.repeat(70_000) }) })],
+    [
+      413,
+      'a body over the limit',
+      (f) => send(f, 'POST', commentsOf('a1'), { body: comment({ content: 'x'.repeat(70_000) }) }),
+    ],
     [404, 'an unknown parent', (f) => post(f.t, 'a1', comment({ parentId: UNKNOWN_ID }))],
     [
       403,
@@ -147,12 +168,30 @@ const TABLE: Record<string, Case[]> = {
   ],
   'GET /api/v1/articles/{articleId}/comments': [
     [200, 'the thread', (f) => send(f, 'GET', commentsOf('a1'))],
-    [304, 'not modified', async (f) => send(f, 'GET', commentsOf('a1'), { headers: { 'If-None-Match': (await send(f, 'GET', commentsOf('a1'))).headers.get('etag')! } })],
+    [
+      304,
+      'not modified',
+      async (f) =>
+        send(f, 'GET', commentsOf('a1'), {
+          headers: { 'If-None-Match': (await send(f, 'GET', commentsOf('a1'))).headers.get('etag')! },
+        }),
+    ],
     [422, 'a bad limit', (f) => send(f, 'GET', `${commentsOf('a1')}?limit=0`)],
   ],
   'GET /api/v1/articles/{articleId}/thread.html': [
-    [200, 'the fragment', (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html?lang=fr&return=https%3A%2F%2Fjournal.example.fr%2Fa1')],
-    [304, 'not modified', async (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html', { headers: { 'If-None-Match': (await send(f, 'GET', '/api/v1/articles/a1/thread.html')).headers.get('etag')! } })],
+    [
+      200,
+      'the fragment',
+      (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html?lang=fr&return=https%3A%2F%2Fjournal.example.fr%2Fa1'),
+    ],
+    [
+      304,
+      'not modified',
+      async (f) =>
+        send(f, 'GET', '/api/v1/articles/a1/thread.html', {
+          headers: { 'If-None-Match': (await send(f, 'GET', '/api/v1/articles/a1/thread.html')).headers.get('etag')! },
+        }),
+    ],
     [422, 'an unknown language', (f) => send(f, 'GET', '/api/v1/articles/a1/thread.html?lang=de')],
   ],
   'GET /api/v1/counts': [
@@ -161,35 +200,111 @@ const TABLE: Record<string, Case[]> = {
     [422, 'no article', (f) => send(f, 'GET', '/api/v1/counts')],
   ],
   'PATCH /api/v1/comments/{id}': [
-    [401, 'no token', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: 'Corrigé.' } })],
-    [403, "another comment's token", (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: 'Corrigé.' }, headers: bearer(f.held.editToken) })],
-    [422, 'an empty text', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: ' ' }, headers: bearer(f.posted.editToken) })],
-    [415, 'another media type', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { raw: 'x', type: 'text/plain', headers: bearer(f.posted.editToken) })],
-    [400, 'malformed JSON', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { raw: '{', headers: bearer(f.posted.editToken) })],
-    [200, 'an edit', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: 'Corrigé.' }, headers: bearer(f.posted.editToken) })],
-    [429, 'a second edit at once', (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: 'Corrigé encore.' }, headers: bearer(f.posted.editToken) })],
+    [
+      401,
+      'no token',
+      (f) => send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { body: { content: 'Corrigé.' } }),
+    ],
+    [
+      403,
+      "another comment's token",
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, {
+          body: { content: 'Corrigé.' },
+          headers: bearer(f.held.editToken),
+        }),
+    ],
+    [
+      422,
+      'an empty text',
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, {
+          body: { content: ' ' },
+          headers: bearer(f.posted.editToken),
+        }),
+    ],
+    [
+      415,
+      'another media type',
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, {
+          raw: 'x',
+          type: 'text/plain',
+          headers: bearer(f.posted.editToken),
+        }),
+    ],
+    [
+      400,
+      'malformed JSON',
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, { raw: '{', headers: bearer(f.posted.editToken) }),
+    ],
+    [
+      200,
+      'an edit',
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, {
+          body: { content: 'Corrigé.' },
+          headers: bearer(f.posted.editToken),
+        }),
+    ],
+    [
+      429,
+      'a second edit at once',
+      (f) =>
+        send(f, 'PATCH', `/api/v1/comments/${f.posted.comment.id}`, {
+          body: { content: 'Corrigé encore.' },
+          headers: bearer(f.posted.editToken),
+        }),
+    ],
     [
       404,
       'a comment gone',
       async (f) => {
         expect((await send(f, 'DELETE', `${ADMIN}/comments/${f.held.comment.id}`)).status).toBe(204);
-        return send(f, 'PATCH', `/api/v1/comments/${f.held.comment.id}`, { body: { content: 'Corrigé.' }, headers: bearer(f.held.editToken) });
+        return send(f, 'PATCH', `/api/v1/comments/${f.held.comment.id}`, {
+          body: { content: 'Corrigé.' },
+          headers: bearer(f.held.editToken),
+        });
       },
     ],
   ],
   'DELETE /api/v1/comments/{id}': [
-    [422, 'a malformed id', (f) => send(f, 'DELETE', '/api/v1/comments/%21bad', { headers: bearer(f.posted.editToken) })],
+    [
+      422,
+      'a malformed id',
+      (f) => send(f, 'DELETE', '/api/v1/comments/%21bad', { headers: bearer(f.posted.editToken) }),
+    ],
     [401, 'no token', (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`)],
-    [403, "another comment's token", (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.held.editToken) })],
-    [204, 'withdrawn', (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.posted.editToken) })],
-    [404, 'withdrawn already', (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.posted.editToken) })],
+    [
+      403,
+      "another comment's token",
+      (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.held.editToken) }),
+    ],
+    [
+      204,
+      'withdrawn',
+      (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.posted.editToken) }),
+    ],
+    [
+      404,
+      'withdrawn already',
+      (f) => send(f, 'DELETE', `/api/v1/comments/${f.posted.comment.id}`, { headers: bearer(f.posted.editToken) }),
+    ],
   ],
   'GET /healthz': [[200, 'healthy', (f) => send(f, 'GET', '/healthz')]],
   'GET /openapi.json': [[200, 'the document', (f) => send(f, 'GET', '/openapi.json')]],
   'GET /docs': [[200, 'the page', (f) => send(f, 'GET', '/docs')]],
   'GET /embed.js': [
     [200, 'the widget', (f) => send(f, 'GET', '/embed.js')],
-    [304, 'not modified', async (f) => send(f, 'GET', '/embed.js', { headers: { 'If-None-Match': (await send(f, 'GET', '/embed.js')).headers.get('etag')! } })],
+    [
+      304,
+      'not modified',
+      async (f) =>
+        send(f, 'GET', '/embed.js', {
+          headers: { 'If-None-Match': (await send(f, 'GET', '/embed.js')).headers.get('etag')! },
+        }),
+    ],
   ],
   'GET /admin': [[200, 'the desk', (f) => send(f, 'GET', '/admin')]],
   'GET /admin/desk.js': [[200, "the desk's script", (f) => send(f, 'GET', '/admin/desk.js')]],
@@ -205,7 +320,9 @@ const TABLE: Record<string, Case[]> = {
       204,
       'revoked',
       async (f) => {
-        const { token } = (await (await send(f, 'POST', `${ADMIN}/tokens`, { body: { name: 'Desk' } })).json()) as { token: { id: string } };
+        const { token } = (await (await send(f, 'POST', `${ADMIN}/tokens`, { body: { name: 'Desk' } })).json()) as {
+          token: { id: string };
+        };
         const res = await send(f, 'DELETE', `${ADMIN}/tokens/${token.id}`);
         expect((await send(f, 'DELETE', `${ADMIN}/tokens/${token.id}`)).status).toBe(409);
         return res;
@@ -215,7 +332,9 @@ const TABLE: Record<string, Case[]> = {
       409,
       'revoked already',
       async (f) => {
-        const { tokens } = (await (await send(f, 'GET', `${ADMIN}/tokens`)).json()) as { tokens: { id: string; revokedAt: string | null }[] };
+        const { tokens } = (await (await send(f, 'GET', `${ADMIN}/tokens`)).json()) as {
+          tokens: { id: string; revokedAt: string | null }[];
+        };
         return send(f, 'DELETE', `${ADMIN}/tokens/${tokens.find((t) => t.revokedAt)!.id}`);
       },
     ],
@@ -233,13 +352,34 @@ const TABLE: Record<string, Case[]> = {
     [422, 'a malformed id', (f) => send(f, 'GET', `${ADMIN}/comments/%21bad`)],
   ],
   'PATCH /api/v1/admin/comments/{id}': [
-    [200, 'approved', (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: { status: 'approved' } })],
-    [409, 'the same status again', (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: { status: 'approved' } })],
-    [404, 'an unknown comment', (f) => send(f, 'PATCH', `${ADMIN}/comments/${UNKNOWN_ID}`, { body: { status: 'approved' } })],
-    [422, 'neither status nor content', (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: {} })],
+    [
+      200,
+      'approved',
+      (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: { status: 'approved' } }),
+    ],
+    [
+      409,
+      'the same status again',
+      (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: { status: 'approved' } }),
+    ],
+    [
+      404,
+      'an unknown comment',
+      (f) => send(f, 'PATCH', `${ADMIN}/comments/${UNKNOWN_ID}`, { body: { status: 'approved' } }),
+    ],
+    [
+      422,
+      'neither status nor content',
+      (f) => send(f, 'PATCH', `${ADMIN}/comments/${f.held.comment.id}`, { body: {} }),
+    ],
   ],
   'POST /api/v1/admin/comments/bulk': [
-    [200, 'a result per id', (f) => send(f, 'POST', `${ADMIN}/comments/bulk`, { body: { ids: [f.held.comment.id, UNKNOWN_ID], status: 'trash' } })],
+    [
+      200,
+      'a result per id',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/comments/bulk`, { body: { ids: [f.held.comment.id, UNKNOWN_ID], status: 'trash' } }),
+    ],
     [422, 'no id', (f) => send(f, 'POST', `${ADMIN}/comments/bulk`, { body: { ids: [], status: 'trash' } })],
   ],
   'DELETE /api/v1/admin/comments/{id}': [
@@ -256,14 +396,34 @@ const TABLE: Record<string, Case[]> = {
     [422, 'a wrong type', (f) => send(f, 'PUT', `${ADMIN}/articles/a1`, { body: { closed: 'yes' } })],
   ],
   'POST /api/v1/admin/articles/{articleId}/comments': [
-    [201, 'a staff reply', (f) => send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: 'Merci.', parentId: f.posted.comment.id } })],
-    [404, 'an unknown parent', (f) => send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: 'Merci.', parentId: UNKNOWN_ID } })],
-    [409, 'a parent not approved', (f) => send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: 'Merci.', parentId: f.held.comment.id } })],
+    [
+      201,
+      'a staff reply',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/articles/a1/comments`, {
+          body: { content: 'Merci.', parentId: f.posted.comment.id },
+        }),
+    ],
+    [
+      404,
+      'an unknown parent',
+      (f) => send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: 'Merci.', parentId: UNKNOWN_ID } }),
+    ],
+    [
+      409,
+      'a parent not approved',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: 'Merci.', parentId: f.held.comment.id } }),
+    ],
     [422, 'an empty text', (f) => send(f, 'POST', `${ADMIN}/articles/a1/comments`, { body: { content: '' } })],
   ],
   'GET /api/v1/admin/settings': [[200, 'the settings', (f) => send(f, 'GET', `${ADMIN}/settings`)]],
   'PATCH /api/v1/admin/settings': [
-    [200, 'changed', (f) => send(f, 'PATCH', `${ADMIN}/settings`, { body: { maxDepth: 3, spam: { holdThreshold: 6 } } })],
+    [
+      200,
+      'changed',
+      (f) => send(f, 'PATCH', `${ADMIN}/settings`, { body: { maxDepth: 3, spam: { holdThreshold: 6 } } }),
+    ],
     [422, 'an unknown key', (f) => send(f, 'PATCH', `${ADMIN}/settings`, { body: { colour: 'blue' } })],
   ],
   'GET /api/v1/admin/lists': [
@@ -271,16 +431,30 @@ const TABLE: Record<string, Case[]> = {
     [422, 'an unknown list', (f) => send(f, 'GET', `${ADMIN}/lists?list=nope`)],
   ],
   'POST /api/v1/admin/lists': [
-    [201, 'an entry', (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: '203.0.113.7' } })],
-    [409, 'the same entry', (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: '203.0.113.7' } })],
-    [422, 'not an IP', (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: 'x' } })],
+    [
+      201,
+      'an entry',
+      (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: '203.0.113.7' } }),
+    ],
+    [
+      409,
+      'the same entry',
+      (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: '203.0.113.7' } }),
+    ],
+    [
+      422,
+      'not an IP',
+      (f) => send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'moderation', kind: 'ip', value: 'x' } }),
+    ],
   ],
   'DELETE /api/v1/admin/lists/{id}': [
     [
       204,
       'removed',
       async (f) => {
-        const { entry } = (await (await send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'disallowed', kind: 'word', value: 'casino' } })).json()) as { entry: { id: string } };
+        const { entry } = (await (
+          await send(f, 'POST', `${ADMIN}/lists`, { body: { list: 'disallowed', kind: 'word', value: 'casino' } })
+        ).json()) as { entry: { id: string } };
         const res = await send(f, 'DELETE', `${ADMIN}/lists/${entry.id}`);
         expect((await send(f, 'DELETE', `${ADMIN}/lists/${entry.id}`)).status).toBe(404);
         return res;
@@ -312,12 +486,37 @@ const TABLE: Record<string, Case[]> = {
     [422, 'no day', (f) => send(f, 'GET', `${ADMIN}/stats?days=0`)],
   ],
   'POST /api/v1/admin/spam/check': [
-    [200, 'a verdict', (f) => send(f, 'POST', `${ADMIN}/spam/check`, { body: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' } })],
-    [422, 'no content', (f) => send(f, 'POST', `${ADMIN}/spam/check`, { body: { author: 'Camille', email: 'camille@exemple.fr' } })],
+    [
+      200,
+      'a verdict',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/spam/check`, {
+          body: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' },
+        }),
+    ],
+    [
+      422,
+      'no content',
+      (f) => send(f, 'POST', `${ADMIN}/spam/check`, { body: { author: 'Camille', email: 'camille@exemple.fr' } }),
+    ],
   ],
   'POST /api/v1/admin/spam/feedback': [
-    [200, 'a lesson', (f) => send(f, 'POST', `${ADMIN}/spam/feedback`, { body: { label: 'ham', comment: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' } } })],
-    [422, 'no label', (f) => send(f, 'POST', `${ADMIN}/spam/feedback`, { body: { comment: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' } } })],
+    [
+      200,
+      'a lesson',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/spam/feedback`, {
+          body: { label: 'ham', comment: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' } },
+        }),
+    ],
+    [
+      422,
+      'no label',
+      (f) =>
+        send(f, 'POST', `${ADMIN}/spam/feedback`, {
+          body: { comment: { author: 'Camille', email: 'camille@exemple.fr', content: 'Merci !' } },
+        }),
+    ],
   ],
   'GET /api/v1/admin/spam/stats': [[200, 'the figures', (f) => send(f, 'GET', `${ADMIN}/spam/stats`)]],
 };
@@ -329,10 +528,16 @@ describe('the OpenAPI document and the routes', () => {
   it('documents every route the app serves, and nothing else', async () => {
     const t = await setup();
     const served = new Set(
-      t.app.routes.filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS').map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, '{$1}')}`),
+      t.app.routes
+        .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS')
+        .map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, '{$1}')}`),
     );
     const doc = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
     expect([...served].sort()).toEqual([...documented].sort());
     // The table below tries each of them.
     expect(Object.keys(TABLE).sort()).toEqual([...documented].sort());
@@ -351,12 +556,15 @@ describe('every documented operation answers as documented', () => {
     }
   });
 
-  it('every public write from another site\'s page: 403 origin_not_allowed, as documented', async () => {
+  it("every public write from another site's page: 403 origin_not_allowed, as documented", async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
     const f: Fixture = { t, posted: await postOk(t, 'a1'), held: await postOk(t, 'a1') };
     for (const [operation, op] of declarations(t)) {
       if (op.path.startsWith(ADMIN) || op.method === 'get') continue;
-      const res = await send(f, op.method.toUpperCase(), fill(op.path, f), { body: {}, headers: { Origin: 'https://elsewhere.example' } });
+      const res = await send(f, op.method.toUpperCase(), fill(op.path, f), {
+        body: {},
+        headers: { Origin: 'https://elsewhere.example' },
+      });
       expect(res.status, operation).toBe(403);
       await expectDocumented(op, res, operation);
     }
@@ -398,10 +606,14 @@ describe('documented examples', () => {
   it('every request body has an example, and the server accepts it', async () => {
     const f = await fixture();
     const doc = (await (await f.t.request('/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> } }>
+      >;
       components: { schemas: Record<string, Schema> };
     };
-    const resolve = (schema: Schema) => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').at(-1)!]! : schema);
+    const resolve = (schema: Schema) =>
+      schema.$ref ? doc.components.schemas[schema.$ref.split('/').at(-1)!]! : schema;
     const ops = declarations(f.t);
     let tried = 0;
     for (const [path, item] of Object.entries(doc.paths)) {
@@ -411,10 +623,15 @@ describe('documented examples', () => {
           const example = media.example ?? resolve(media.schema).example;
           expect(example, `${operation} (${type}) has no example`).toBeDefined();
           // A moderator's decision on the pending comment; an author's edit of their own comment, after the 5 s between edits.
-          const url = path.replace('{articleId}', 'a1').replace('{id}', path.startsWith(`${ADMIN}/comments/`) ? f.held.comment.id : f.posted.comment.id);
+          const url = path
+            .replace('{articleId}', 'a1')
+            .replace('{id}', path.startsWith(`${ADMIN}/comments/`) ? f.held.comment.id : f.posted.comment.id);
           const headers = path.startsWith('/api/v1/comments/') ? bearer(f.posted.editToken) : {};
           f.t.clock.advance(6_000);
-          const raw = type === 'application/x-www-form-urlencoded' ? form(example as Record<string, string>) : JSON.stringify(example);
+          const raw =
+            type === 'application/x-www-form-urlencoded'
+              ? form(example as Record<string, string>)
+              : JSON.stringify(example);
           const res = await send(f, method.toUpperCase(), url, { raw, type, headers });
           expect(res.status, `${operation} (${type}): ${await res.clone().text()}`).toBeLessThan(300);
           await expectDocumented(ops.get(operation)!, res, `${operation} (${type}) example`);

@@ -34,7 +34,11 @@ async function formPost(t: Harness, headers: Record<string, string>, fields: Rec
 }
 
 async function stored(t: Harness) {
-  return ((await (await admin(t, '/comments')).json()) as { comments: { id: string; ip: string | null; reasons: { rule: string; detail: string }[] }[] }).comments;
+  return (
+    (await (await admin(t, '/comments')).json()) as {
+      comments: { id: string; ip: string | null; reasons: { rule: string; detail: string }[] }[];
+    }
+  ).comments;
 }
 
 describe('writes from pages of other sites (ALLOWED_ORIGINS is a list)', () => {
@@ -87,9 +91,15 @@ describe('writes from pages of other sites (ALLOWED_ORIGINS is a list)', () => {
     const url = `/api/v1/comments/${posted.comment.id}`;
     const auth = { Authorization: `Bearer ${posted.editToken}` };
     const patch = (origin: string) =>
-      t.request(url, { method: 'PATCH', headers: { ...auth, Origin: origin, 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA }, body: JSON.stringify({ content: 'Corrigé.' }) });
+      t.request(url, {
+        method: 'PATCH',
+        headers: { ...auth, Origin: origin, 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA },
+        body: JSON.stringify({ content: 'Corrigé.' }),
+      });
     expect((await patch('https://evil.example')).status).toBe(403);
-    expect((await t.request(url, { method: 'DELETE', headers: { ...auth, Origin: 'https://evil.example' } })).status).toBe(403);
+    expect(
+      (await t.request(url, { method: 'DELETE', headers: { ...auth, Origin: 'https://evil.example' } })).status,
+    ).toBe(403);
     expect((await thread(t, 'a')).comments[0]!.content).toBe(posted.comment.content);
     expect((await patch(SITE)).status).toBe(200);
     expect((await t.request(url, { method: 'DELETE', headers: { ...auth, Origin: SITE } })).status).toBe(204);
@@ -121,7 +131,9 @@ describe('form tokens serve one comment', () => {
     expect(second.status).toBe(201); // not lost: scored, and held if other signals add up
     const [again, once] = await stored(t);
     expect(once!.reasons.filter((r) => r.rule === 'form_token')).toEqual([]);
-    expect(again!.reasons).toContainEqual(expect.objectContaining({ rule: 'form_token', detail: 'form token already used by another comment', score: 4 }));
+    expect(again!.reasons).toContainEqual(
+      expect.objectContaining({ rule: 'form_token', detail: 'form token already used by another comment', score: 4 }),
+    );
     // A fresh token serves again.
     expect((await postOk(t, 'a')).comment.status).toBe('approved');
   });
@@ -143,7 +155,8 @@ describe('form tokens serve one comment', () => {
     const clean = (await stored(t)).filter((c) => !c.reasons.some((r) => r.rule === 'form_token'));
     // However the posts interleave, at most one goes through unscored.
     expect(clean.length).toBe(1);
-    for (const res of answers.filter((r) => r.status === 409)) expect(((await res.json()) as { code: string }).code).toBe('form_token_used');
+    for (const res of answers.filter((r) => r.status === 409))
+      expect(((await res.json()) as { code: string }).code).toBe('form_token_used');
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
   });
 
@@ -178,7 +191,8 @@ describe('form tokens serve one comment', () => {
     await postOk(t, 'a', comment({ token }));
     const [late] = await stored(t);
     expect(late!.reasons).toContainEqual(expect.objectContaining({ rule: 'form_token', score: 4 }));
-    const used = async () => (await t.deps.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM used_form_tokens`))[0]!.n;
+    const used = async () =>
+      (await t.deps.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM used_form_tokens`))[0]!.n;
     await postOk(t, 'a');
     expect(await used()).toBe(1);
     t.clock.advance(25 * 3_600_000);
@@ -262,18 +276,39 @@ describe('tokens spelt only one way', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const token = posted.editToken;
     const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1)!) ^ 1];
-    const res = await t.request(`/api/v1/comments/${posted.comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${twin}` } });
+    const res = await t.request(`/api/v1/comments/${posted.comment.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${twin}` },
+    });
     expect(res.status).toBe(401);
     expect((await thread(t, 'a')).total).toBe(1);
   });
 
   it('an admin token in the URL is refused whatever the parameter is called', async () => {
     const t = await setup();
-    for (const name of ['Token', 'TOKEN', 'Access_Token', 'access-token', 'ApiKey', 'API_KEY', 'Auth', '%54oken', 'authorization']) {
-      const res = await t.request(`/api/v1/admin/tokens?${name}=${t.adminToken}`, { headers: { Authorization: `Bearer ${t.adminToken}` } });
+    for (const name of [
+      'Token',
+      'TOKEN',
+      'Access_Token',
+      'access-token',
+      'ApiKey',
+      'API_KEY',
+      'Auth',
+      '%54oken',
+      'authorization',
+    ]) {
+      const res = await t.request(`/api/v1/admin/tokens?${name}=${t.adminToken}`, {
+        headers: { Authorization: `Bearer ${t.adminToken}` },
+      });
       expect(res.status, name).toBe(401);
     }
-    expect((await t.request('/api/v1/admin/comments?status=pending', { headers: { Authorization: `Bearer ${t.adminToken}` } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/v1/admin/comments?status=pending', {
+          headers: { Authorization: `Bearer ${t.adminToken}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -296,7 +331,8 @@ describe('/docs loads nothing from another host', () => {
     // Every operation of the OpenAPI document is on the page.
     const doc = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     for (const [p, item] of Object.entries(doc.paths)) {
-      for (const method of Object.keys(item)) expect(html, `${method} ${p}`).toContain(`<span class="m ${method}">${method}</span> <code>${p}</code>`);
+      for (const method of Object.keys(item))
+        expect(html, `${method} ${p}`).toContain(`<span class="m ${method}">${method}</span> <code>${p}</code>`);
     }
   });
 });

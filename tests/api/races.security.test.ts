@@ -18,14 +18,20 @@ const flatten = (nodes: ThreadNode[]): ThreadNode[] => nodes.flatMap((n) => [n, 
 
 /** A held comment (no form token, no user agent), then approved by a moderator: the learner is trained with it (ham). */
 async function trainedComment(t: T, articleId: string) {
-  const held = (await (await post(t, articleId, comment(), { noToken: true, headers: { 'User-Agent': '' } })).json()) as any;
+  const held = (await (
+    await post(t, articleId, comment(), { noToken: true, headers: { 'User-Agent': '' } })
+  ).json()) as any;
   expect(held.comment.status).toBe('pending');
   expect((await adminCall(t, 'PATCH', `/comments/${held.comment.id}`, { status: 'approved' })).status).toBe(200);
   return held as { comment: { id: string }; editToken: string };
 }
 
 const learnerSums = async (t: T) =>
-  (await t.deps.db.all<{ spam: number; ham: number }>(sql`SELECT coalesce(sum(spam), 0) AS spam, coalesce(sum(ham), 0) AS ham FROM learner_tokens`))[0]!;
+  (
+    await t.deps.db.all<{ spam: number; ham: number }>(
+      sql`SELECT coalesce(sum(spam), 0) AS spam, coalesce(sum(ham), 0) AS ham FROM learner_tokens`,
+    )
+  )[0]!;
 
 describe('no answer tells whether an address has posted', () => {
   it('flood control by IP answers before the duplicate check: a guessed email is never told apart', async () => {
@@ -59,7 +65,9 @@ describe('a lost race is a 409, never a silent overwrite', () => {
       const t = await setup();
       const posted = await postOk(t, 'a1');
       const id = posted.comment.id;
-      const edits = Array.from({ length: 8 }, (_, i) => authorCall(t, id, posted.editToken, 'PATCH', { content: `Texte corrigé, version ${i}.` }));
+      const edits = Array.from({ length: 8 }, (_, i) =>
+        authorCall(t, id, posted.editToken, 'PATCH', { content: `Texte corrigé, version ${i}.` }),
+      );
       const decision = adminCall(t, 'PATCH', `/comments/${id}`, { status: 'spam' });
       const [decided, ...edited] = await Promise.all([decision, ...edits]);
       for (const e of edited) expect([200, 409, 429]).toContain(e.status);
@@ -78,7 +86,9 @@ describe('a lost race is a 409, never a silent overwrite', () => {
     const id = posted.comment.id;
     const answers = await Promise.all([1, 2].map(() => adminCall(t, 'PATCH', `/comments/${id}`, { status: 'spam' })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
-    const audits = await t.deps.db.all(sql`SELECT id FROM audit_log WHERE target_id = ${id} AND action = 'comment.update'`);
+    const audits = await t.deps.db.all(
+      sql`SELECT id FROM audit_log WHERE target_id = ${id} AND action = 'comment.update'`,
+    );
     expect(audits).toHaveLength(1);
     const total = await t.deps.db.all<{ spam: number }>(sql`SELECT spam FROM learner_tokens WHERE token = '#total'`);
     expect(total[0]!.spam).toBe(1);
@@ -89,8 +99,12 @@ describe('a lost race is a 409, never a silent overwrite', () => {
     const held = await trainedComment(t, 'a1');
     const id = held.comment.id;
     const [a, b] = await Promise.all([
-      authorCall(t, id, held.editToken, 'PATCH', { content: 'Première correction, avec des mots tout neufs : astrolabe, boussole.' }),
-      authorCall(t, id, held.editToken, 'PATCH', { content: 'Seconde correction, avec d’autres mots : sextant, gouvernail.' }),
+      authorCall(t, id, held.editToken, 'PATCH', {
+        content: 'Première correction, avec des mots tout neufs : astrolabe, boussole.',
+      }),
+      authorCall(t, id, held.editToken, 'PATCH', {
+        content: 'Seconde correction, avec d’autres mots : sextant, gouvernail.',
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     // Taking the (only) ham lesson back must leave no ham anywhere.
@@ -177,7 +191,13 @@ describe('what the thread shows and counts', () => {
     const before = (await t.request('/api/v1/articles/a1/comments')).headers.get('etag');
     const held = await post(t, 'a1', comment(), { noToken: true, headers: { 'User-Agent': '' } });
     expect(((await held.json()) as any).comment.status).toBe('pending');
-    await post(t, 'a1', comment({ content: 'Viagra cialis casino https://pills.example.net https://casino.example.net https://loans.example.net' }));
+    await post(
+      t,
+      'a1',
+      comment({
+        content: 'Viagra cialis casino https://pills.example.net https://casino.example.net https://loans.example.net',
+      }),
+    );
     expect((await t.request('/api/v1/articles/a1/comments')).headers.get('etag')).toBe(before);
   });
 });
@@ -196,13 +216,19 @@ describe('edits', () => {
   it('edits are throttled: one every few seconds per comment', async () => {
     const t = await setup();
     const posted = await postOk(t, 'a1');
-    const first = await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', { content: 'Première correction.' });
+    const first = await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', {
+      content: 'Première correction.',
+    });
     expect(first.status).toBe(200);
-    const second = await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', { content: 'Seconde correction.' });
+    const second = await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', {
+      content: 'Seconde correction.',
+    });
     expect(second.status).toBe(429);
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     t.clock.advance(10_000);
-    expect((await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', { content: 'Seconde correction.' })).status).toBe(200);
+    expect(
+      (await authorCall(t, posted.comment.id, posted.editToken, 'PATCH', { content: 'Seconde correction.' })).status,
+    ).toBe(200);
   });
 });
 
@@ -216,61 +242,81 @@ describe('property: concurrent posts, replies, edits, deletes and decisions keep
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ kind: fc.constant('post' as const), parent: fc.option(target, { nil: null }) }),
     fc.record({ kind: fc.constant('edit' as const), target }),
-    fc.record({ kind: fc.constant('delete' as const), target, by: fc.constantFrom('author' as const, 'moderator' as const) }),
-    fc.record({ kind: fc.constant('decide' as const), target, status: fc.constantFrom('approved' as const, 'spam' as const, 'trash' as const, 'pending' as const) }),
+    fc.record({
+      kind: fc.constant('delete' as const),
+      target,
+      by: fc.constantFrom('author' as const, 'moderator' as const),
+    }),
+    fc.record({
+      kind: fc.constant('decide' as const),
+      target,
+      status: fc.constantFrom('approved' as const, 'spam' as const, 'trash' as const, 'pending' as const),
+    }),
   );
 
   it('every approved comment under an approved top-level one is shown exactly once, and total is what is shown', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: 7 }), { minLength: 8, maxLength: 8 }), fc.array(op, { minLength: 4, maxLength: 12 }), async (shape, ops) => {
-        const t = await setup();
-        // A starting thread of 8 comments, each answering an earlier one or none.
-        const made: { id: string; token: string }[] = [];
-        for (const [i, p] of shape.entries()) {
-          const parentId = i > 0 && p < i && p % 2 === 0 ? made[p]!.id : undefined;
-          const posted = await postOk(t, 'a1', comment(parentId ? { parentId } : {}));
-          made.push({ id: posted.comment.id, token: posted.editToken });
-        }
-        t.clock.advance(10_000);
-        await Promise.all(
-          ops.map(async (o, i) => {
-            if (o.kind === 'post') {
-              await post(t, 'a1', comment(o.parent === null ? {} : { parentId: made[o.parent]!.id }));
-            } else if (o.kind === 'edit') {
-              await authorCall(t, made[o.target]!.id, made[o.target]!.token, 'PATCH', { content: `Version ${i} du texte.` });
-            } else if (o.kind === 'delete') {
-              if (o.by === 'author') await authorCall(t, made[o.target]!.id, made[o.target]!.token, 'DELETE');
-              else await adminCall(t, 'DELETE', `/comments/${made[o.target]!.id}`);
-            } else {
-              await adminCall(t, 'PATCH', `/comments/${made[o.target]!.id}`, { status: o.status });
-            }
-          }),
-        );
-        // The stored tree: every comment's root and depth follow from its parents.
-        const rows = await t.deps.db.all<{ id: string; parent_id: string | null; root_id: string; depth: number; status: string }>(
-          sql`SELECT id, parent_id, root_id, depth, status FROM comments WHERE article_id = 'a1'`,
-        );
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const r of rows) {
-          let depth = 1;
-          let top = r;
-          while (top.parent_id) {
-            const up = byId.get(top.parent_id);
-            expect(up, `parent of ${r.id}`).toBeDefined();
-            top = up!;
-            depth++;
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: 7 }), { minLength: 8, maxLength: 8 }),
+        fc.array(op, { minLength: 4, maxLength: 12 }),
+        async (shape, ops) => {
+          const t = await setup();
+          // A starting thread of 8 comments, each answering an earlier one or none.
+          const made: { id: string; token: string }[] = [];
+          for (const [i, p] of shape.entries()) {
+            const parentId = i > 0 && p < i && p % 2 === 0 ? made[p]!.id : undefined;
+            const posted = await postOk(t, 'a1', comment(parentId ? { parentId } : {}));
+            made.push({ id: posted.comment.id, token: posted.editToken });
           }
-          expect(r.root_id).toBe(top.id);
-          expect(r.depth).toBe(depth);
-        }
-        // The public thread: each visible comment once, total = what is shown.
-        const shown = await thread(t, 'a1', '?limit=100');
-        const ids = flatten(shown.comments).map((c) => c.id);
-        expect(new Set(ids).size).toBe(ids.length);
-        const visible = rows.filter((r) => r.status === 'approved' && byId.get(r.root_id)?.status === 'approved').map((r) => r.id);
-        expect(ids.sort()).toEqual(visible.sort());
-        expect(shown.total).toBe(ids.length);
-      }),
+          t.clock.advance(10_000);
+          await Promise.all(
+            ops.map(async (o, i) => {
+              if (o.kind === 'post') {
+                await post(t, 'a1', comment(o.parent === null ? {} : { parentId: made[o.parent]!.id }));
+              } else if (o.kind === 'edit') {
+                await authorCall(t, made[o.target]!.id, made[o.target]!.token, 'PATCH', {
+                  content: `Version ${i} du texte.`,
+                });
+              } else if (o.kind === 'delete') {
+                if (o.by === 'author') await authorCall(t, made[o.target]!.id, made[o.target]!.token, 'DELETE');
+                else await adminCall(t, 'DELETE', `/comments/${made[o.target]!.id}`);
+              } else {
+                await adminCall(t, 'PATCH', `/comments/${made[o.target]!.id}`, { status: o.status });
+              }
+            }),
+          );
+          // The stored tree: every comment's root and depth follow from its parents.
+          const rows = await t.deps.db.all<{
+            id: string;
+            parent_id: string | null;
+            root_id: string;
+            depth: number;
+            status: string;
+          }>(sql`SELECT id, parent_id, root_id, depth, status FROM comments WHERE article_id = 'a1'`);
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          for (const r of rows) {
+            let depth = 1;
+            let top = r;
+            while (top.parent_id) {
+              const up = byId.get(top.parent_id);
+              expect(up, `parent of ${r.id}`).toBeDefined();
+              top = up!;
+              depth++;
+            }
+            expect(r.root_id).toBe(top.id);
+            expect(r.depth).toBe(depth);
+          }
+          // The public thread: each visible comment once, total = what is shown.
+          const shown = await thread(t, 'a1', '?limit=100');
+          const ids = flatten(shown.comments).map((c) => c.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          const visible = rows
+            .filter((r) => r.status === 'approved' && byId.get(r.root_id)?.status === 'approved')
+            .map((r) => r.id);
+          expect(ids.sort()).toEqual(visible.sort());
+          expect(shown.total).toBe(ids.length);
+        },
+      ),
       { numRuns: 12 },
     );
   });

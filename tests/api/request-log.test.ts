@@ -19,9 +19,14 @@ describe('the request log', () => {
     const thread = await t.request(`${path('a1')}?limit=5`);
     const admin = await t.request('/api/v1/admin/comments', { headers: { Authorization: `Bearer ${t.adminToken}` } });
     const missing = await t.request('/nothing/here');
-    await t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'DELETE', headers: { Authorization: `Bearer ${editToken}` } });
+    await t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${editToken}` },
+    });
 
-    const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    const requests = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request');
     // The form token, the post, the thread, the queue, the 404, the refused withdrawal.
     expect(requests).toHaveLength(6);
     for (const line of requests) {
@@ -31,13 +36,24 @@ describe('the request log', () => {
     }
     expect(requests.slice(1, 4)).toEqual([
       expect.objectContaining({ method: 'POST', route: '/api/v1/articles/:articleId/comments', status: 201 }),
-      expect.objectContaining({ id: thread.headers.get('x-request-id'), method: 'GET', route: '/api/v1/articles/:articleId/comments', status: 200 }),
-      expect.objectContaining({ id: admin.headers.get('x-request-id'), method: 'GET', route: '/api/v1/admin/comments', status: 200 }),
+      expect.objectContaining({
+        id: thread.headers.get('x-request-id'),
+        method: 'GET',
+        route: '/api/v1/articles/:articleId/comments',
+        status: 200,
+      }),
+      expect.objectContaining({
+        id: admin.headers.get('x-request-id'),
+        method: 'GET',
+        route: '/api/v1/admin/comments',
+        status: 200,
+      }),
     ]);
     expect(requests[4]).toMatchObject({ id: missing.headers.get('x-request-id'), route: null, status: 404 });
     expect(requests[5]).toMatchObject({ method: 'DELETE', route: '/api/v1/comments/:id', status: 403 });
 
     const log = lines.join('\n');
-    for (const secret of [ip, email, userAgent, 'unique-agent', editToken, t.adminToken]) expect(log, secret).not.toContain(secret);
+    for (const secret of [ip, email, userAgent, 'unique-agent', editToken, t.adminToken])
+      expect(log, secret).not.toContain(secret);
   });
 });

@@ -13,7 +13,10 @@ describe('the browser harness', () => {
     const page = await site.newPage();
     await page.goto(url);
     expect(await page.title()).toBe('probe');
-    const answer = await page.evaluate(async (api) => (await fetch(`${api}/api/v1/counts?article=a1`)).json(), site.api);
+    const answer = await page.evaluate(
+      async (api) => (await fetch(`${api}/api/v1/counts?article=a1`)).json(),
+      site.api,
+    );
     expect(answer).toEqual({ counts: { a1: 0 } });
     expect(await page.evaluate(() => navigator.userAgent)).not.toMatch(/Headless/);
     expect(new URL(site.pages).origin).not.toBe(new URL(site.api).origin);

@@ -29,7 +29,8 @@ export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 /** A desktop Chrome's user agent (without "Headless"). */
-export const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+export const DESKTOP_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 /** Where the tests write their screenshots (git-ignored). */
 export const SCREENSHOTS = join(ROOT, 'tests/browser/screenshots');
 
@@ -58,7 +59,9 @@ export interface SiteOptions {
 }
 
 const listen = (server: Server) =>
-  new Promise<string>((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  new Promise<string>((done) =>
+    server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 const closeServer = (server: Server) =>
   new Promise<void>((done) => {
     server.closeAllConnections();
@@ -123,12 +126,15 @@ function startProxy(target: string) {
   let n = 0;
   return createServer((req, res) => {
     n++;
-    const ip = `2.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
+    const ip = `2.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
     const headers = { ...req.headers, 'x-forwarded-for': ip };
-    const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
@@ -186,14 +192,22 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
       return pages + path;
     },
     async newPage(contextOptions = {}) {
-      const context = await browser.newContext({ userAgent: DESKTOP_UA, locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...contextOptions });
+      const context = await browser.newContext({
+        userAgent: DESKTOP_UA,
+        locale: 'fr-FR',
+        viewport: { width: 1280, height: 900 },
+        ...contextOptions,
+      });
       contexts.push(context);
       return context.newPage();
     },
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${direct}/api/v1/admin${path}`, {
         method,
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -222,9 +236,15 @@ export interface Seeded {
  * Posts comments as many readers would (one form token each, one client address each, a browser's
  * user agent), waiting the form's minimum time once for all; then approves any the checks held.
  */
-export async function seed(site: Site, article: string, comments: { author: string; content: string; parentId?: string }[]): Promise<Seeded[]> {
+export async function seed(
+  site: Site,
+  article: string,
+  comments: { author: string; content: string; parentId?: string }[],
+): Promise<Seeded[]> {
   const base = `${site.api}/api/v1/articles/${encodeURIComponent(article)}`;
-  const forms = await Promise.all(comments.map(() => fetch(`${base}/form`).then((r) => r.json() as Promise<{ token: string; minSeconds: number }>)));
+  const forms = await Promise.all(
+    comments.map(() => fetch(`${base}/form`).then((r) => r.json() as Promise<{ token: string; minSeconds: number }>)),
+  );
   await new Promise((r) => setTimeout(r, (forms[0]?.minSeconds ?? 3) * 1000 + 100));
   const out: Seeded[] = [];
   // In order, so that createdAt follows the list (the thread's order).
@@ -232,7 +252,11 @@ export async function seed(site: Site, article: string, comments: { author: stri
     const res = await fetch(`${base}/comments`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'User-Agent': DESKTOP_UA, 'Accept-Language': 'fr-FR,fr;q=0.9' },
-      body: JSON.stringify({ ...c, email: `${c.author.toLowerCase().replace(/\W+/g, '.')}@exemple.fr`, token: forms[i]!.token }),
+      body: JSON.stringify({
+        ...c,
+        email: `${c.author.toLowerCase().replace(/\W+/g, '.')}@exemple.fr`,
+        token: forms[i]!.token,
+      }),
     });
     if (res.status !== 201) throw new Error(`seed: ${res.status} ${await res.text()}`);
     const { comment } = (await res.json()) as { comment: { id: string; status: string } };
@@ -259,9 +283,16 @@ export interface AxeViolation {
 export async function axeScan(page: Page, include?: string): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async (selector) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     const result = await axe.run(selector ? { include: [selector] } : document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   }, include ?? null);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -18,12 +18,19 @@ beforeAll(async () => {
   long = await seed(
     site,
     LONG,
-    Array.from({ length: 60 }, (_, i) => ({ author: `Lecteur ${i + 1}`, content: `Commentaire numéro ${i + 1} sur l’accord, avec un avis différent à chaque fois (${i * 7919}).` })),
+    Array.from({ length: 60 }, (_, i) => ({
+      author: `Lecteur ${i + 1}`,
+      content: `Commentaire numéro ${i + 1} sur l’accord, avec un avis différent à chaque fois (${i * 7919}).`,
+    })),
   );
   await seed(
     site,
     LONG,
-    [0, 0, 1, 2, 3].map((p, i) => ({ author: `Répondant ${i + 1}`, content: `Réponse ${i + 1} : je ne suis pas d’accord avec le commentaire ${p + 1}.`, parentId: long[p]!.id })),
+    [0, 0, 1, 2, 3].map((p, i) => ({
+      author: `Répondant ${i + 1}`,
+      content: `Réponse ${i + 1} : je ne suis pas d’accord avec le commentaire ${p + 1}.`,
+      parentId: long[p]!.id,
+    })),
   );
 }, 60_000);
 afterAll(() => site?.close());
@@ -57,15 +64,23 @@ ${options.body ?? `<div data-tamis-thread data-article="${article}" ${options.at
 }
 
 /** Fills the form and waits the form's minimum time since its token was fetched. */
-async function fill(page: Page, fields: { content?: string; author?: string; email?: string; website?: string }, labels = { content: 'Commentaire', author: 'Nom', email: 'E-mail', website: 'Site web' }) {
-  for (const [name, value] of Object.entries(fields)) await page.getByRole('textbox', { name: labels[name as keyof typeof labels], exact: true }).fill(value);
+async function fill(
+  page: Page,
+  fields: { content?: string; author?: string; email?: string; website?: string },
+  labels = { content: 'Commentaire', author: 'Nom', email: 'E-mail', website: 'Site web' },
+) {
+  for (const [name, value] of Object.entries(fields))
+    await page.getByRole('textbox', { name: labels[name as keyof typeof labels], exact: true }).fill(value);
   await page.waitForTimeout(3_200);
 }
 
-const shadowActive = (page: Page) => page.evaluate(() => document.querySelector('[data-tamis-thread]')!.shadowRoot!.activeElement?.id ?? null);
+const shadowActive = (page: Page) =>
+  page.evaluate(() => document.querySelector('[data-tamis-thread]')!.shadowRoot!.activeElement?.id ?? null);
 
 describe.concurrent('the widget', { timeout: 40_000 }, () => {
-  it('shows a thread of 60 comments with replies, pages through it, switches the order, and counts', async ({ expect }) => {
+  it('shows a thread of 60 comments with replies, pages through it, switches the order, and counts', async ({
+    expect,
+  }) => {
     const page = await open();
     const thread = page.locator('[data-tamis-thread]');
     await expect(thread.locator('.total').textContent()).resolves.toBe('65 commentaires');
@@ -76,12 +91,16 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await first.locator(':scope > .replies > article').count()).toBe(2);
     expect(await first.locator(':scope > .body p').innerHTML()).toContain('Commentaire numéro 1 sur l’accord');
     // The page's styles do not reach the widget.
-    expect(await first.locator(':scope > .body p').evaluate((p) => getComputedStyle(p).color)).not.toBe('rgb(255, 0, 0)');
+    expect(await first.locator(':scope > .body p').evaluate((p) => getComputedStyle(p).color)).not.toBe(
+      'rgb(255, 0, 0)',
+    );
     await thread.getByRole('button', { name: 'Plus de commentaires' }).click();
     await expect.poll(() => thread.locator('.list > article').count()).toBe(60);
     expect(await thread.getByRole('button', { name: 'Plus de commentaires' }).isHidden()).toBe(true);
     await thread.getByLabel('Ordre').selectOption('newest');
-    await expect.poll(() => thread.locator('.list > article').first().getAttribute('id')).toBe(`comment-${long[59]!.id}`);
+    await expect
+      .poll(() => thread.locator('.list > article').first().getAttribute('id'))
+      .toBe(`comment-${long[59]!.id}`);
   });
 
   it('opened at #comment-<id> on the second page, loads it, scrolls to it and highlights it', async ({ expect }) => {
@@ -90,13 +109,25 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     const comment = page.locator(`#comment-${target}`);
     await expect.poll(() => comment.getAttribute('class')).toContain('hl');
     expect(await comment.isVisible()).toBe(true);
-    expect(await comment.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; })).toBe(true);
+    expect(
+      await comment.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top >= 0 && r.top < innerHeight;
+      }),
+    ).toBe(true);
   });
 
-  it('posts an approved comment: shown at once and focused, announced; a second one with a new token; nothing remembered', async ({ expect }) => {
+  it('posts an approved comment: shown at once and focused, announced; a second one with a new token; nothing remembered', async ({
+    expect,
+  }) => {
     const article = 'post-approved';
     const page = await open({ article });
-    await fill(page, { content: 'Un premier avis, argumenté et poli.', author: 'Camille', email: 'camille@exemple.fr', website: 'https://camille.example.org' });
+    await fill(page, {
+      content: 'Un premier avis, argumenté et poli.',
+      author: 'Camille',
+      email: 'camille@exemple.fr',
+      website: 'https://camille.example.org',
+    });
     await page.getByRole('button', { name: 'Laisser un commentaire' }).click();
     const mine = page.locator('.list > article').first();
     await expect.poll(() => mine.textContent()).toContain('Un premier avis');
@@ -115,7 +146,9 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.locator('.total').textContent()).toBe('2 commentaires');
   });
 
-  it('posts a comment held for moderation: shown to its author only, announced through the live region', async ({ expect }) => {
+  it('posts a comment held for moderation: shown to its author only, announced through the live region', async ({
+    expect,
+  }) => {
     const article = 'post-pending';
     await site.admin('PUT', `/articles/${article}`, { moderation: 'all' });
     const page = await open({ article });
@@ -133,7 +166,9 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
 
   it('replies: the form moves under the comment, Cancel moves it back, the reply is nested', async ({ expect }) => {
     const article = 'reply';
-    const [parent] = await seed(site, article, [{ author: 'Inès', content: 'Une question sur les chiffres de l’article ?' }]);
+    const [parent] = await seed(site, article, [
+      { author: 'Inès', content: 'Une question sur les chiffres de l’article ?' },
+    ]);
     const page = await open({ article });
     const comment = page.locator(`#comment-${parent!.id}`);
     await comment.getByRole('button', { name: /Répondre/ }).click();
@@ -149,7 +184,9 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await comment.locator('form').count()).toBe(0);
   });
 
-  it('shows each refused field beside it (422), with aria-invalid and aria-describedby, and keeps the text', async ({ expect }) => {
+  it('shows each refused field beside it (422), with aria-invalid and aria-describedby, and keeps the text', async ({
+    expect,
+  }) => {
     const page = await open({ article: 'refused' });
     await fill(page, { content: 'Un texte que je ne veux pas perdre.', author: '', email: 'pas-une-adresse' });
     await page.getByRole('button', { name: 'Laisser un commentaire' }).click();
@@ -158,20 +195,32 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     const described = await email.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${described}"]`).textContent()).toMatch(/\S/);
     expect(await page.getByRole('textbox', { name: 'Nom', exact: true }).getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByRole('textbox', { name: 'Commentaire', exact: true }).getAttribute('aria-invalid')).toBeNull();
-    expect(await page.getByRole('textbox', { name: 'Commentaire', exact: true }).inputValue()).toBe('Un texte que je ne veux pas perdre.');
+    expect(
+      await page.getByRole('textbox', { name: 'Commentaire', exact: true }).getAttribute('aria-invalid'),
+    ).toBeNull();
+    expect(await page.getByRole('textbox', { name: 'Commentaire', exact: true }).inputValue()).toBe(
+      'Un texte que je ne veux pas perdre.',
+    );
   });
 
   it('edits and deletes one’s own comment in place; remembers the reader only when asked', async ({ expect }) => {
     const article = 'own';
     const page = await open({ article });
     await page.getByLabel(/Enregistrer mon nom/).check();
-    await fill(page, { content: 'Premier jet, avec une faute.', author: 'Zoé', email: 'zoe@exemple.fr', website: 'https://zoe.example.org' });
+    await fill(page, {
+      content: 'Premier jet, avec une faute.',
+      author: 'Zoé',
+      email: 'zoe@exemple.fr',
+      website: 'https://zoe.example.org',
+    });
     await page.getByRole('button', { name: 'Laisser un commentaire' }).click();
     const mine = page.locator('.list > article').first();
     await expect.poll(() => mine.count()).toBe(1);
     expect(await mine.getAttribute('class')).not.toContain('pending');
-    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('tamis:me')))!)).toMatchObject({ author: 'Zoé', email: 'zoe@exemple.fr' });
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('tamis:me')))!)).toMatchObject({
+      author: 'Zoé',
+      email: 'zoe@exemple.fr',
+    });
 
     // Reloaded: the fields are filled, the box ticked, Edit and Delete on the reader's own comment.
     await page.reload();
@@ -204,17 +253,24 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.locator('[data-tamis-count]').textContent()).toBe('65 comments');
     expect(await page.locator('form h3').textContent()).toBe('Leave a comment');
     expect(await page.getByRole('textbox', { name: 'Email', exact: true }).count()).toBe(1);
-    expect(await page.locator('.hint').textContent()).toBe('Your email address will not be published. Required fields are marked *');
+    expect(await page.locator('.hint').textContent()).toBe(
+      'Your email address will not be published. Required fields are marked *',
+    );
     const fr = await open({ lang: 'en', attrs: 'data-lang="fr"' });
-    expect(await fr.locator('.hint').textContent()).toBe('Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *');
-    for (const label of ['Commentaire *', 'Nom *', 'E-mail *', 'Site web']) expect(await fr.locator('label', { hasText: label }).count(), label).toBe(1);
+    expect(await fr.locator('.hint').textContent()).toBe(
+      'Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *',
+    );
+    for (const label of ['Commentaire *', 'Nom *', 'E-mail *', 'Site web'])
+      expect(await fr.locator('label', { hasText: label }).count(), label).toBe(1);
   });
 
   it('mounts and unmounts on a single-page site, never twice', async ({ expect }) => {
     const [other] = await seed(site, 'spa-2', [{ author: 'Paul', content: 'Le seul commentaire du second article.' }]);
     const page = await open({ body: `<div id="t" data-tamis-thread data-article="${LONG}"></div>` });
     await page.evaluate(() => window.Tamis!.mount(document.getElementById('t')!, { article: '2026/09/nvidia-openai' }));
-    expect(await page.evaluate(() => document.getElementById('t')!.shadowRoot!.querySelectorAll('.tamis').length)).toBe(1);
+    expect(await page.evaluate(() => document.getElementById('t')!.shadowRoot!.querySelectorAll('.tamis').length)).toBe(
+      1,
+    );
     await page.evaluate(() => window.Tamis!.unmount(document.getElementById('t')!));
     expect(await page.evaluate(() => document.getElementById('t')!.shadowRoot!.childElementCount)).toBe(0);
     await page.evaluate(() => window.Tamis!.mount(document.getElementById('t')!, { article: 'spa-2' }));
@@ -224,20 +280,26 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.locator('#t article').count()).toBe(1);
   });
 
-  it('without JavaScript: the thread.html fragment included server-side, its form posts and lands back on the comment', async ({ expect }) => {
+  it('without JavaScript: the thread.html fragment included server-side, its form posts and lands back on the comment', async ({
+    expect,
+  }) => {
     const article = 'no-js';
     const [first] = await seed(site, article, [{ author: 'Anne', content: 'Le premier avis, servi sans script.' }]);
     // The site includes the fragment in its page, server-side, with the page's address for return.
     const url = site.page('/no-js.html', async (self) => {
       const back = `${site.pages}${self.pathname}`;
-      const fragment = await (await fetch(`${site.api}/api/v1/articles/${article}/thread.html?lang=fr&return=${encodeURIComponent(back)}`)).text();
+      const fragment = await (
+        await fetch(`${site.api}/api/v1/articles/${article}/thread.html?lang=fr&return=${encodeURIComponent(back)}`)
+      ).text();
       return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Sans script</title></head><body><main><h1>Un article</h1>${fragment}</main></body></html>`;
     });
     const page = await site.newPage({ javaScriptEnabled: false });
     await page.goto(url);
     expect(await page.locator(`#comment-${first!.id}`).textContent()).toContain('Le premier avis');
     expect(await page.locator('h2').textContent()).toBe('1 commentaire');
-    await page.getByRole('textbox', { name: 'Commentaire', exact: true }).fill('Envoyé depuis un navigateur sans JavaScript.');
+    await page
+      .getByRole('textbox', { name: 'Commentaire', exact: true })
+      .fill('Envoyé depuis un navigateur sans JavaScript.');
     await page.getByRole('textbox', { name: 'Nom', exact: true }).fill('Marc');
     await page.getByRole('textbox', { name: 'E-mail', exact: true }).fill('marc@exemple.fr');
     await page.waitForTimeout(3_200);
@@ -262,17 +324,24 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     );
     const page = await site.newPage();
     const threadReads: string[] = [];
-    page.on('request', (r) => void (/\/comments(\?|$)/.test(r.url()) && r.method() === 'GET' && threadReads.push(r.url())));
+    page.on(
+      'request',
+      (r) => void (/\/comments(\?|$)/.test(r.url()) && r.method() === 'GET' && threadReads.push(r.url())),
+    );
     await page.goto(url);
     const comment = page.locator(`[data-tamis-thread] #comment-${first!.id}`);
     await comment.getByRole('button', { name: /Répondre/ }).waitFor();
-    expect(await page.evaluate(() => !!document.querySelector('[data-tamis-thread]')!.shadowRoot!.querySelector('article'))).toBe(true);
+    expect(
+      await page.evaluate(() => !!document.querySelector('[data-tamis-thread]')!.shadowRoot!.querySelector('article')),
+    ).toBe(true);
     expect(await page.locator('[data-tamis-thread] .total').textContent()).toBe('1 commentaire');
     expect(await page.locator('[data-tamis-thread] form').count()).toBe(1);
     expect(threadReads).toEqual([]);
   });
 
-  it('has no serious or critical accessibility violation, light or dark; fits 320 px; screenshots', async ({ expect }) => {
+  it('has no serious or critical accessibility violation, light or dark; fits 320 px; screenshots', async ({
+    expect,
+  }) => {
     for (const theme of ['light', 'dark'] as const) {
       const page = await open({ attrs: `data-theme="${theme}"` });
       const background = await page.locator('.tamis').evaluate((el) => getComputedStyle(el).backgroundColor);

@@ -18,7 +18,11 @@ export interface AppHarness extends Harness {
  * runtime's harness opened (libSQL in node.ts, D1 in worker.ts), a test clock and the test config;
  * `platform`: what the runtime's entry adds (the Node entry's storage scrub on a database file).
  */
-export async function harnessOn(db: Db, env: Record<string, string> = {}, platform: Pick<Deps, 'scrubStorage'> = {}): Promise<AppHarness> {
+export async function harnessOn(
+  db: Db,
+  env: Record<string, string> = {},
+  platform: Pick<Deps, 'scrubStorage'> = {},
+): Promise<AppHarness> {
   const config = parseConfig({ ...TEST_ENV, ...env });
   const clock = testClock();
   const { keys } = await bootstrap(db, config, clock.now());

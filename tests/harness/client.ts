@@ -56,7 +56,12 @@ export interface Posted {
 }
 
 /** Posts and expects 201. */
-export async function postOk(t: Harness, articleId: string, body: Record<string, unknown> = comment(), opts: PostOptions = {}) {
+export async function postOk(
+  t: Harness,
+  articleId: string,
+  body: Record<string, unknown> = comment(),
+  opts: PostOptions = {},
+) {
   const res = await post(t, articleId, body, opts);
   if (res.status !== 201) throw new Error(`expected 201, got ${res.status}: ${await res.text()}`);
   return (await res.json()) as Posted;
@@ -96,10 +101,19 @@ export interface AdminAnswer {
 }
 
 /** An admin request with an optional JSON body, the answer parsed. */
-export async function adminCall(t: Harness, method: string, path: string, body?: unknown, token = t.adminToken): Promise<AdminAnswer> {
+export async function adminCall(
+  t: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = t.adminToken,
+): Promise<AdminAnswer> {
   const res = await t.request(`/api/v1/admin${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.clone().text();

@@ -24,9 +24,20 @@ describe('bootstrap: admin tokens', () => {
     const printed = started.flatMap((s) => (s.generatedAdminToken ? [s.generatedAdminToken] : []));
     expect(printed).toHaveLength(1);
 
-    const deps: Deps = { db, config, clock, keys: started[0]!.keys, logger: createLogger('silent'), defer: () => undefined };
+    const deps: Deps = {
+      db,
+      config,
+      clock,
+      keys: started[0]!.keys,
+      logger: createLogger('silent'),
+      defer: () => undefined,
+    };
     const app = createApp(deps);
-    const t = { request: async (p: string, init?: RequestInit) => app.request(p, init), clock, adminToken: printed[0]! };
+    const t = {
+      request: async (p: string, init?: RequestInit) => app.request(p, init),
+      clock,
+      adminToken: printed[0]!,
+    };
     const { status, body } = await adminCall(t, 'GET', '/tokens');
     expect(status).toBe(200);
     expect(body.tokens.map((x: any) => [x.name, x.revokedAt, x.current])).toEqual([['initial', null, true]]);
@@ -73,7 +84,10 @@ describe('bootstrap: the secret, without SECRET, in a key file outside the datab
     return { id: body.comment.id, editToken: body.editToken };
   }
   const withdraw = (server: Server, posted: { id: string; editToken: string }) =>
-    fetch(`${server.url}/api/v1/comments/${posted.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${posted.editToken}` } }).then((r) => r.status);
+    fetch(`${server.url}/api/v1/comments/${posted.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${posted.editToken}` },
+    }).then((r) => r.status);
   const storedSecret = async (url: string) => {
     const file = openFile(url);
     try {
@@ -95,7 +109,11 @@ describe('bootstrap: the secret, without SECRET, in a key file outside the datab
     const secret = readFileSync(keyFile, 'utf8').trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(await storedSecret(db.url)).toBeNull();
-    const raw = Buffer.concat(readdirSync(db.dir).filter((f) => f.startsWith('tamis.db')).map((f) => readFileSync(join(db!.dir, f))));
+    const raw = Buffer.concat(
+      readdirSync(db.dir)
+        .filter((f) => f.startsWith('tamis.db'))
+        .map((f) => readFileSync(join(db!.dir, f))),
+    );
     expect(raw.includes(Buffer.from(secret))).toBe(false);
 
     // A restart reads the same secret: a token signed before it still opens.
@@ -136,7 +154,10 @@ describe('bootstrap: the secret, without SECRET, in a key file outside the datab
 
     // A key file that cannot be written: start-up fails, and the secret is still in the database.
     writeFileSync(join(db.dir, 'not-a-directory'), '');
-    const unwritable = parseConfig({ DATABASE_URL: db.url, SECRET_FILE: join(db.dir, 'not-a-directory', 'secret.key') });
+    const unwritable = parseConfig({
+      DATABASE_URL: db.url,
+      SECRET_FILE: join(db.dir, 'not-a-directory', 'secret.key'),
+    });
     await expect(nodeSecret(t.deps.db, unwritable, silent)).rejects.toThrow();
     expect(await storedSecret(db.url)).toBe(LEGACY);
 
@@ -155,20 +176,24 @@ describe('bootstrap: the secret, without SECRET, in a key file outside the datab
     clientOf(t).close();
   });
 
-  it('refuses to start rather than guess: a missing key file for encrypted data, a key file that is not this database\'s, a remote database', async () => {
+  it("refuses to start rather than guess: a missing key file for encrypted data, a key file that is not this database's, a remote database", async () => {
     db = tempDatabase('tamis-key-');
     const t = await setup({}, db.url);
     await postOk(t, 'a', comment());
     const config = parseConfig({ DATABASE_URL: db.url });
     // The database holds addresses encrypted with a secret and the key file is gone: a new one would orphan them.
-    await expect(nodeSecret(t.deps.db, config, silent)).rejects.toThrow(/SECRET_FILE: .*secret\.key does not exist, but the database holds addresses/);
+    await expect(nodeSecret(t.deps.db, config, silent)).rejects.toThrow(
+      /SECRET_FILE: .*secret\.key does not exist, but the database holds addresses/,
+    );
     expect(existsSync(join(db.dir, 'secret.key'))).toBe(false);
     // The database keeps a secret (an earlier release) that is not the key file's.
     await createSecretFile(join(db.dir, 'secret.key'), TEST_ENV.SECRET!);
     await t.deps.db.insert(meta).values({ key: 'secret', value: LEGACY });
     await expect(nodeSecret(t.deps.db, config, silent)).rejects.toThrow(/SECRET_FILE: .*holds another secret/);
     // A remote database, which servers elsewhere may share: SECRET or SECRET_FILE must say.
-    await expect(nodeSecret(t.deps.db, parseConfig({ DATABASE_URL: 'libsql://tamis.example.turso.io' }), silent)).rejects.toThrow(/SECRET: required with a remote database/);
+    await expect(
+      nodeSecret(t.deps.db, parseConfig({ DATABASE_URL: 'libsql://tamis.example.turso.io' }), silent),
+    ).rejects.toThrow(/SECRET: required with a remote database/);
     // Bootstrap itself never makes one up.
     await expect(bootstrap(t.deps.db, parseConfig({}), t.clock.now())).rejects.toThrow(/SECRET: not set/);
     clientOf(t).close();
@@ -182,4 +207,3 @@ describe('bootstrap: the secret, without SECRET, in a key file outside the datab
     expect(a).not.toBe(b);
   });
 });
-

@@ -24,7 +24,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
-const MIGRATIONS = (JSON.parse(readFileSync(join(ROOT, 'migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const MIGRATIONS = (
+  JSON.parse(readFileSync(join(ROOT, 'migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 beforeAll(async () => {
   await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: ROOT });
@@ -50,10 +52,15 @@ interface Run {
 /** Runs the bundled CLI to its end; `env` is the whole environment (with PATH). */
 function tamis(args: string[], { cwd, env = {} }: { cwd: string; env?: Record<string, string> }): Promise<Run> {
   return new Promise((done, fail) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') fail(error);
-      else done({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') fail(error);
+        else done({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -77,7 +84,9 @@ async function serve(command: string[], { cwd, env }: { cwd: string; env: Record
   let out = '';
   proc.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   proc.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
-  const exited = new Promise<number | string>((done) => proc.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((done) =>
+    proc.once('exit', (code, signal) => done(code ?? signal ?? -1)),
+  );
   const server: Running = {
     url: '',
     output: () => out,
@@ -116,9 +125,14 @@ describe('the build', () => {
     const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as {
       outputs: Record<string, { entryPoint?: string; imports: { path: string; external?: boolean }[] }>;
     };
-    const entries = Object.entries(meta.outputs).flatMap(([file, out]) => (out.entryPoint ? [[out.entryPoint, file]] : []));
+    const entries = Object.entries(meta.outputs).flatMap(([file, out]) =>
+      out.entryPoint ? [[out.entryPoint, file]] : [],
+    );
     // (The commands' modules, imported when a command runs, are entry points of the split bundle too.)
-    expect(Object.fromEntries(entries)).toMatchObject({ 'src/entry/node.ts': 'dist/entry/node.js', 'src/entry/cli.ts': 'dist/entry/cli.js' });
+    expect(Object.fromEntries(entries)).toMatchObject({
+      'src/entry/node.ts': 'dist/entry/node.js',
+      'src/entry/cli.ts': 'dist/entry/cli.js',
+    });
     // Every piece of the split bundle sits in dist/entry/, two levels under the migrations it finds (node-db.ts).
     const bundles = Object.keys(meta.outputs).filter((file) => file.endsWith('.js'));
     for (const file of bundles) expect(file).toMatch(/^dist\/entry\/[^/]+\.js$/);
@@ -130,7 +144,8 @@ describe('the build', () => {
       }
     }
     expect(packages.size).toBeGreaterThan(3);
-    for (const name of packages) expect(Object.keys(pkg.dependencies), `${name}, imported by the build`).toContain(name);
+    for (const name of packages)
+      expect(Object.keys(pkg.dependencies), `${name}, imported by the build`).toContain(name);
   });
 });
 
@@ -143,16 +158,22 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
 
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'token create <name>', 'rotate-secret', 'backup <file>']) expect(help.stdout).toContain(`  ${command} `);
+    for (const command of ['serve', 'migrate', 'token create <name>', 'rotate-secret', 'backup <file>'])
+      expect(help.stdout).toContain(`  ${command} `);
     expect(help.stdout).toContain('.env');
     const helps = await Promise.all(
-      [['serve'], ['migrate'], ['token'], ['token', 'create'], ['rotate-secret'], ['backup']].map(async (command) => ({ command, run: await run(...command, '--help') })),
+      [['serve'], ['migrate'], ['token'], ['token', 'create'], ['rotate-secret'], ['backup']].map(async (command) => ({
+        command,
+        run: await run(...command, '--help'),
+      })),
     );
     for (const { command, run: r } of helps) {
       expect(r.code, command.join(' ')).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: tamis ${command.join(' ')}\\b`));
     }
-    expect((await run('backup', '--help')).stdout).toMatch(/secret\.key[\s\S]*NOT in the copy|NOT in the copy[\s\S]*secret\.key/);
+    expect((await run('backup', '--help')).stdout).toMatch(
+      /secret\.key[\s\S]*NOT in the copy|NOT in the copy[\s\S]*secret\.key/,
+    );
     expect((await run('help', 'token', 'create')).stdout).toMatch(/^Usage: tamis token create <name>/);
     expect(await run('--version')).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
 
@@ -187,7 +208,9 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
     const first = await tamis(['migrate'], { cwd, env });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain(`${MIGRATIONS} migration(s) applied: the database has all ${MIGRATIONS}`);
-    expect((await tamis(['migrate'], { cwd, env })).stdout).toContain(`0 migration(s) applied: the database has all ${MIGRATIONS}`);
+    expect((await tamis(['migrate'], { cwd, env })).stdout).toContain(
+      `0 migration(s) applied: the database has all ${MIGRATIONS}`,
+    );
     const db = openFile(env.DATABASE_URL);
     try {
       expect((await db.execute('SELECT count(*) AS n FROM __drizzle_migrations')).rows[0]!.n).toBe(MIGRATIONS);
@@ -199,7 +222,10 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
 
   it('.env in the working directory is read; a variable set in the environment wins over it, even empty', async () => {
     const cwd = workdir();
-    writeFileSync(join(cwd, '.env'), `# read by every tamis command\nDATABASE_URL=file:./from-file.db\nSECRET="too short"\n`);
+    writeFileSync(
+      join(cwd, '.env'),
+      `# read by every tamis command\nDATABASE_URL=file:./from-file.db\nSECRET="too short"\n`,
+    );
 
     // Both set in the environment: the file's values are not used.
     const overridden = await tamis(['migrate'], { cwd, env: { DATABASE_URL: 'file:./from-env.db', SECRET: '' } });
@@ -231,7 +257,8 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
     const server = await serve([CLI, 'serve'], { cwd, env });
     // A live token exists: the server generates none.
     expect(server.output()).not.toContain('one was generated');
-    const get = (bearer: string) => fetch(`${server.url}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${bearer}` } });
+    const get = (bearer: string) =>
+      fetch(`${server.url}/api/v1/admin/tokens`, { headers: { Authorization: `Bearer ${bearer}` } });
     const res = await get(token);
     expect(res.status).toBe(200);
     const { tokens } = (await res.json()) as { tokens: { name: string; current: boolean }[] };
@@ -241,7 +268,11 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
 
     const db = openFile(env.DATABASE_URL);
     try {
-      const audit = (await db.execute('SELECT actor_id, actor_name, action FROM audit_log')).rows.map((r) => [r.actor_id, r.actor_name, r.action]);
+      const audit = (await db.execute('SELECT actor_id, actor_name, action FROM audit_log')).rows.map((r) => [
+        r.actor_id,
+        r.actor_name,
+        r.action,
+      ]);
       expect(audit).toEqual([[null, 'command line', 'token.create']]);
       // Only the token's hash is stored.
       expect(JSON.stringify((await db.execute('SELECT * FROM admin_tokens')).rows)).not.toContain(token.slice(6));
@@ -250,7 +281,7 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
     }
   });
 
-  it('backup while the server (npm start\'s bundle, configured by .env) writes: the copy holds the comment, checks ok, has no secret; never over a file', async () => {
+  it("backup while the server (npm start's bundle, configured by .env) writes: the copy holds the comment, checks ok, has no secret; never over a file", async () => {
     const cwd = workdir();
     // No SECRET: the server generates its key file, ./data/secret.key beside the database.
     writeFileSync(join(cwd, '.env'), 'DATABASE_URL=file:./data/tamis.db\nTRUST_PROXY=x-forwarded-for\n');
@@ -279,7 +310,9 @@ describe('tamis: the command line', { timeout: 30_000 }, () => {
     const backup = await tamis(['backup', 'copy.db'], { cwd, env });
     expect(await writes).toEqual(Array(20).fill(201));
     expect(backup.code, backup.stderr).toBe(0);
-    expect(backup.stdout).toMatch(new RegExp(`Copied file:\\./data/tamis\\.db to ${join(cwd, 'copy.db')} \\(\\d+ bytes, check ok\\)`));
+    expect(backup.stdout).toMatch(
+      new RegExp(`Copied file:\\./data/tamis\\.db to ${join(cwd, 'copy.db')} \\(\\d+ bytes, check ok\\)`),
+    );
     expect(backup.stdout).toContain(`The key file ${keyFile} is not in the copy, which cannot be read without it`);
 
     const copy = join(cwd, 'copy.db');

@@ -36,7 +36,15 @@ export interface RoundFigures {
 
 export interface CrashFigures {
   rounds: RoundFigures[];
-  totals: { tried: number; acknowledged: number; serverErrors: number; cutOff: number; found: number; missing: number; rows: number };
+  totals: {
+    tried: number;
+    acknowledged: number;
+    serverErrors: number;
+    cutOff: number;
+    found: number;
+    missing: number;
+    rows: number;
+  };
   integrity: string;
   ok: boolean;
 }
@@ -56,7 +64,11 @@ function nextSubmission(round: number) {
 }
 
 /** Posts in a loop until `stop()`; the kill turns every request in flight into a connection error. */
-async function client(server: Server, round: number, state: { stopped: boolean; figures: RoundFigures; acked: string[] }) {
+async function client(
+  server: Server,
+  round: number,
+  state: { stopped: boolean; figures: RoundFigures; acked: string[] },
+) {
   while (!state.stopped) {
     const s = nextSubmission(round);
     state.figures.tried++;
@@ -109,8 +121,17 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashFigures>
         stopped: false,
         acked: [] as string[],
         figures: {
-          round, killedAfterMs: killAfter, tried: 0, acknowledged: 0, serverErrors: 0, otherStatuses: {}, cutOff: 0,
-          found: 0, missing: [], storedUnanswered: 0, integrity: '',
+          round,
+          killedAfterMs: killAfter,
+          tried: 0,
+          acknowledged: 0,
+          serverErrors: 0,
+          otherStatuses: {},
+          cutOff: 0,
+          found: 0,
+          missing: [],
+          storedUnanswered: 0,
+          integrity: '',
         } as RoundFigures,
       };
       const running = Promise.all(Array.from({ length: options.clients }, () => client(server!, round, state)));

@@ -17,7 +17,9 @@ import { clientOf } from './server';
 /** Every row of every table, in order: the database as a string. */
 async function dump(t: NodeHarness): Promise<string> {
   const client = clientOf(t);
-  const tables = await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const tables = await client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
   const parts: string[] = [];
   for (const { name } of tables.rows) {
     const rows = await client.execute(`SELECT * FROM "${String(name)}" ORDER BY rowid`);
@@ -39,7 +41,18 @@ async function seeded() {
 const hostile = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
   fc.integer({ min: 4_000, max: 66_000 }).map((n) => 'é'.repeat(n)),
-  fc.constantFrom('\u0000', '\ud800x', ' ', '\u200b', 'a\u0000@b.fr', 'x@y', 'javascript:alert(1)', 'https://ok.example/\u0000', 'AAAAAAAAAAAAAAAAAAAAAA', '../../x'),
+  fc.constantFrom(
+    '\u0000',
+    '\ud800x',
+    ' ',
+    '\u200b',
+    'a\u0000@b.fr',
+    'x@y',
+    'javascript:alert(1)',
+    'https://ok.example/\u0000',
+    'AAAAAAAAAAAAAAAAAAAAAA',
+    '../../x',
+  ),
   fc.constantFrom(null, 0, -1, 1.5, true, [], {}, ['a'], { $ne: 1 }),
 );
 const field = fc.constantFrom('author', 'email', 'website', 'content', 'parentId', 'token');
@@ -48,18 +61,30 @@ describe('a refused request changes no row of any table', () => {
   it('near-valid submissions with one hostile field (property)', async () => {
     const { t } = await seeded();
     await fc.assert(
-      fc.asyncProperty(field, hostile, fc.constantFrom('application/json', 'application/x-www-form-urlencoded'), async (name, value, type) => {
-        const body = comment({ [name]: value });
-        const text = type === 'application/json' ? JSON.stringify(body) : new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString();
-        const before = await dump(t);
-        const res = await t.request(path('db'), { method: 'POST', headers: { 'Content-Type': type, 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() }, body: text });
-        await t.settled();
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-          expect(await dump(t)).toBe(before);
-        }
-      }),
+      fc.asyncProperty(
+        field,
+        hostile,
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded'),
+        async (name, value, type) => {
+          const body = comment({ [name]: value });
+          const text =
+            type === 'application/json'
+              ? JSON.stringify(body)
+              : new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString();
+          const before = await dump(t);
+          const res = await t.request(path('db'), {
+            method: 'POST',
+            headers: { 'Content-Type': type, 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
+            body: text,
+          });
+          await t.settled();
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+            expect(await dump(t)).toBe(before);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   }, 60_000);
@@ -142,7 +167,8 @@ function raw(port: number, head: Buffer | string, more?: () => Buffer) {
   });
 }
 
-const chunk = (data: Buffer) => Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
+const chunk = (data: Buffer) =>
+  Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
 
 describe('raw requests to the Node server', () => {
   it('an endless chunked body without Content-Length is answered 413 long before it ends', async () => {
@@ -175,22 +201,59 @@ describe('raw requests to the Node server', () => {
     const before = await dump(t);
     const body = JSON.stringify(comment());
     const post = (extra: string, payload: string | Buffer = body) =>
-      Buffer.concat([Buffer.from(`POST ${path('db')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nUser-Agent: ${BROWSER_UA}\r\nConnection: close\r\n${extra}\r\n`, 'latin1'), Buffer.from(payload)]);
+      Buffer.concat([
+        Buffer.from(
+          `POST ${path('db')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nUser-Agent: ${BROWSER_UA}\r\nConnection: close\r\n${extra}\r\n`,
+          'latin1',
+        ),
+        Buffer.from(payload),
+      ]);
     const cases: [string, Buffer][] = [
-      ['raw bytes in the path', Buffer.from([...Buffer.from('GET /api/v1/articles/'), 0xff, 0xfe, 0xed, 0xa0, 0x80, ...Buffer.from('/comments HTTP/1.1\r\nHost: x\r\n\r\n')])],
+      [
+        'raw bytes in the path',
+        Buffer.from([
+          ...Buffer.from('GET /api/v1/articles/'),
+          0xff,
+          0xfe,
+          0xed,
+          0xa0,
+          0x80,
+          ...Buffer.from('/comments HTTP/1.1\r\nHost: x\r\n\r\n'),
+        ]),
+      ],
       ['NUL in the path', Buffer.from('GET /api/v1/articles/a\u0000b/comments HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1')],
       ['space in the path', Buffer.from('GET /api/v1/articles/a b/comments HTTP/1.1\r\nHost: x\r\n\r\n')],
-      ['not HTTP', Buffer.from('\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003garbage\r\n\r\n', 'latin1')],
-      ['obs-text header values', post(`Content-Length: ${Buffer.byteLength(body)}\r\nAccept-Language: fr\u00e9\u00ff;q=0.9\r\nX-Forwarded-For: 1.2.3.4\u00a0\r\n`)],
+      [
+        'not HTTP',
+        Buffer.from('\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003garbage\r\n\r\n', 'latin1'),
+      ],
+      [
+        'obs-text header values',
+        post(
+          `Content-Length: ${Buffer.byteLength(body)}\r\nAccept-Language: fr\u00e9\u00ff;q=0.9\r\nX-Forwarded-For: 1.2.3.4\u00a0\r\n`,
+        ),
+      ],
       ['NUL in a header', post(`Content-Length: ${Buffer.byteLength(body)}\r\nX-Forwarded-For: 1.2.3.4\u0000\r\n`)],
       ['a 20 KiB header', post(`Content-Length: ${Buffer.byteLength(body)}\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n`)],
       ['Content-Length shorter than the body', post('Content-Length: 10\r\n')],
-      ['Content-Length and Transfer-Encoding both', post('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', chunk(Buffer.from(body)) + '0\r\n\r\n')],
+      [
+        'Content-Length and Transfer-Encoding both',
+        post('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', chunk(Buffer.from(body)) + '0\r\n\r\n'),
+      ],
       ['two Content-Lengths', post(`Content-Length: 5\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`)],
       ['negative Content-Length', post('Content-Length: -1\r\n')],
       ['huge Content-Length, body cut short', post('Content-Length: 99999999999\r\n')],
       ['broken chunk sizes', post('Transfer-Encoding: chunked\r\n', 'zz\r\n{}\r\n0\r\n\r\n')],
-      ['invalid UTF-8 in a JSON body', post('Content-Length: 20\r\nX-Forwarded-For: 192.0.2.50\r\n', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x22, 0x2c, 0x22, 0x62, 0x22, 0x3a, 0x7d]))],
+      [
+        'invalid UTF-8 in a JSON body',
+        post(
+          'Content-Length: 20\r\nX-Forwarded-For: 192.0.2.50\r\n',
+          Buffer.from([
+            0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x22, 0x2c, 0x22, 0x62, 0x22,
+            0x3a, 0x7d,
+          ]),
+        ),
+      ],
     ];
     let state = before;
     for (const [label, bytes] of cases) {
@@ -204,7 +267,10 @@ describe('raw requests to the Node server', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     // And a well-formed submission still goes through.
     const fresh = JSON.stringify(comment());
-    const ok = await raw(port, post(`Content-Length: ${Buffer.byteLength(fresh)}\r\nX-Forwarded-For: 192.0.2.51\r\n`, fresh));
+    const ok = await raw(
+      port,
+      post(`Content-Length: ${Buffer.byteLength(fresh)}\r\nX-Forwarded-For: 192.0.2.51\r\n`, fresh),
+    );
     expect(ok.status).toBe(201);
   }, 30_000);
 
@@ -215,7 +281,9 @@ describe('raw requests to the Node server', () => {
     const body = JSON.stringify(comment());
     await new Promise<void>((done) => {
       const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`POST ${path('db')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+        socket.write(
+          `POST ${path('db')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`,
+        );
         setTimeout(() => socket.destroy(), 100);
       });
       socket.on('close', () => done());

@@ -23,7 +23,10 @@ describe('200 concurrent submissions on the real Node server and a file database
     const submissions = Array.from({ length: POSTS }, (_, i) => ({
       article: `load-${i % ARTICLES}`,
       ip: `203.0.${113 + (i >> 8)}.${i & 255}`,
-      body: comment({ email: `reader.${i}@load.example`, content: `Réponse numéro ${i} : une remarque sur le fond de cet article.` }),
+      body: comment({
+        email: `reader.${i}@load.example`,
+        content: `Réponse numéro ${i} : une remarque sur le fond de cet article.`,
+      }),
     }));
     // Real browsers fetch the form first; the submissions go out after minSeconds, all at once.
     const tokens = await Promise.all(
@@ -41,7 +44,9 @@ describe('200 concurrent submissions on the real Node server and a file database
     const holder = (async () => {
       while (hold) {
         const tx = await other.transaction('write');
-        await tx.execute("INSERT INTO meta (key, value) VALUES ('load-test', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1");
+        await tx.execute(
+          "INSERT INTO meta (key, value) VALUES ('load-test', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1",
+        );
         await sleep(150);
         await tx.commit();
         await sleep(150);
@@ -70,8 +75,13 @@ describe('200 concurrent submissions on the real Node server and a file database
     expect(results.filter((r) => r.body.comment?.status === 'approved')).toHaveLength(POSTS);
 
     // The counts endpoint (100 ids at most per call) against the rows in the file.
-    const query = submissions.slice(0, ARTICLES).map((s) => `article=${s.article}`).join('&');
-    const counts = ((await (await fetch(`${base}/api/v1/counts?${query}`)).json()) as { counts: Record<string, number> }).counts;
+    const query = submissions
+      .slice(0, ARTICLES)
+      .map((s) => `article=${s.article}`)
+      .join('&');
+    const counts = (
+      (await (await fetch(`${base}/api/v1/counts?${query}`)).json()) as { counts: Record<string, number> }
+    ).counts;
     const file = openFile(db.url);
     try {
       const rows = await file.execute('SELECT article_id AS a, count(*) AS n FROM comments GROUP BY article_id');

@@ -84,7 +84,10 @@ const ARTICLE = 'mig-article';
  * whole folder, and returns what went missing (nothing, when the upgrade keeps the data). `check`
  * then runs against the upgraded database.
  */
-async function upgradeWithData(folder: string, check: (db: ReturnType<typeof drizzle<typeof schema>>, client: Client) => Promise<void> = async () => undefined) {
+async function upgradeWithData(
+  folder: string,
+  check: (db: ReturnType<typeof drizzle<typeof schema>>, client: Client) => Promise<void> = async () => undefined,
+) {
   const temp = tempDatabase('tamis-migrate-');
   const client = createClient({ url: temp.url });
   const problems: string[] = [];
@@ -104,16 +107,37 @@ async function upgradeWithData(folder: string, check: (db: ReturnType<typeof dri
       if (table === 'comments') {
         const id = `old-comment-${i}`;
         const values: Record<string, InValue> = {
-          id, article_id: ARTICLE, parent_id: null, root_id: id, depth: 1, status: 'approved', verdict: 'approve',
-          reasons: '[]', staff: 0, trained: null, edited_at: null, score: 0.5,
-          created_at: START - (ROWS - i) * 60_000, updated_at: START - (ROWS - i) * 60_000,
-          content: `Ancien commentaire ${i}`, html: `<p>Ancien commentaire ${i}</p>`,
-          email_enc: sealed[i]!, email_hash: hashed[i]!, author: `Ancien ${i}`,
+          id,
+          article_id: ARTICLE,
+          parent_id: null,
+          root_id: id,
+          depth: 1,
+          status: 'approved',
+          verdict: 'approve',
+          reasons: '[]',
+          staff: 0,
+          trained: null,
+          edited_at: null,
+          score: 0.5,
+          created_at: START - (ROWS - i) * 60_000,
+          updated_at: START - (ROWS - i) * 60_000,
+          content: `Ancien commentaire ${i}`,
+          html: `<p>Ancien commentaire ${i}</p>`,
+          email_enc: sealed[i]!,
+          email_hash: hashed[i]!,
+          author: `Ancien ${i}`,
         };
         return column in values ? values[column] : undefined;
       }
       if (table === 'articles' && i === 0) {
-        const values: Record<string, InValue> = { id: ARTICLE, version: 7, closed: 0, moderation: null, language: null, first_comment_at: START - 3_600_000 };
+        const values: Record<string, InValue> = {
+          id: ARTICLE,
+          version: 7,
+          closed: 0,
+          moderation: null,
+          language: null,
+          first_comment_at: START - 3_600_000,
+        };
         return column in values ? values[column] : undefined;
       }
       if (column === 'reasons' || column === 'before' || column === 'after') return '{}';
@@ -131,7 +155,14 @@ async function upgradeWithData(folder: string, check: (db: ReturnType<typeof dri
         const row: Record<string, InValue> = {};
         for (const c of cols) {
           const given = special(table, c.name, i);
-          row[c.name] = given !== undefined ? given : c.type.startsWith('int') ? i + 1 : c.type === 'real' ? i + 0.25 : `${table}.${c.name}.${i}`;
+          row[c.name] =
+            given !== undefined
+              ? given
+              : c.type.startsWith('int')
+                ? i + 1
+                : c.type === 'real'
+                  ? i + 0.25
+                  : `${table}.${c.name}.${i}`;
         }
         rows.push(row);
         const names = Object.keys(row);
@@ -185,9 +216,15 @@ describe('migrations', () => {
         const { keys } = await bootstrap(db, config, clock.now());
         const deps: Deps = { db, config, clock, keys, logger: createLogger('silent'), defer: () => undefined };
         const app = createApp(deps);
-        const t = { request: async (p: string, init?: RequestInit) => app.request(p, init), clock, adminToken: config.ADMIN_TOKEN! };
+        const t = {
+          request: async (p: string, init?: RequestInit) => app.request(p, init),
+          clock,
+          adminToken: config.ADMIN_TOKEN!,
+        };
         const old = await thread(t, ARTICLE);
-        expect(old.comments.map((c) => c.content)).toEqual(Array.from({ length: ROWS }, (_, i) => `Ancien commentaire ${i}`));
+        expect(old.comments.map((c) => c.content)).toEqual(
+          Array.from({ length: ROWS }, (_, i) => `Ancien commentaire ${i}`),
+        );
         await postOk(t, ARTICLE, comment());
         expect((await thread(t, ARTICLE)).total).toBe(ROWS + 1);
         expect((await t.request(path(ARTICLE))).status).toBe(200);
@@ -248,7 +285,9 @@ describe('migrations', () => {
         ['tok-e', 'night', 'hash-tok-e', null],
       ]);
       await expect(
-        client.execute("INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ('tok-f', 'desk', 'hash-tok-f', 9)"),
+        client.execute(
+          "INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ('tok-f', 'desk', 'hash-tok-f', 9)",
+        ),
       ).rejects.toThrow(/UNIQUE/);
     } finally {
       client.close();

@@ -11,8 +11,14 @@ describe('the local file client', () => {
   const setup = async (client = createFileClient(':memory:', 0)) => {
     await client.batch([
       'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, data BLOB, flag INTEGER)',
-      { sql: 'INSERT INTO t (name, n, data, flag) VALUES (?, ?, ?, ?)', args: ['a', 1700000000000, new Uint8Array([1, 2, 3]).buffer, true] },
-      { sql: 'INSERT INTO t (name, n, data, flag) VALUES (:name, :n, NULL, :flag)', args: { name: 'b', n: 2, flag: false } },
+      {
+        sql: 'INSERT INTO t (name, n, data, flag) VALUES (?, ?, ?, ?)',
+        args: ['a', 1700000000000, new Uint8Array([1, 2, 3]).buffer, true],
+      },
+      {
+        sql: 'INSERT INTO t (name, n, data, flag) VALUES (:name, :n, NULL, :flag)',
+        args: { name: 'b', n: 2, flag: false },
+      },
     ]);
     return client;
   };
@@ -101,7 +107,9 @@ describe('the local file client', () => {
     const count = async () => Number((await other.execute('SELECT count(*) AS n FROM t')).rows[0]!.n);
     const seenWhenAnswered: number[] = [];
     const writes = Array.from({ length: 5 }, (_, i) =>
-      ours.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: [`w${i}`] }]).then(async () => seenWhenAnswered.push(await count())),
+      ours
+        .batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: [`w${i}`] }])
+        .then(async () => seenWhenAnswered.push(await count())),
     );
     expect(await count()).toBe(2); // queued, nothing written yet
     await Promise.all(writes);

@@ -12,7 +12,8 @@ async function everything(t: NodeHarness): Promise<string> {
     for (const row of rows) {
       const text = JSON.stringify(row);
       parts.push(`${name}: ${text}`);
-      for (const sealed of text.match(/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g) ?? []) parts.push(`${name} (decrypted): ${await t.deps.keys.decrypt(sealed)}`);
+      for (const sealed of text.match(/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g) ?? [])
+        parts.push(`${name} (decrypted): ${await t.deps.keys.decrypt(sealed)}`);
     }
   }
   return parts.join('\n');
@@ -28,16 +29,31 @@ describe('erasure, checked in the database itself', () => {
     // The person: comments in every state, an edited one, a deleted one, a list entry, a spam
     // lesson in local memory, and reasons that quote their address.
     await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'email', value: email });
-    const first = await postOk(t, 'a1', comment({ author: 'Erase Me', email, website: 'https://erase-me.example.org', content: `Contact: ${email}` }), {
-      ip: ips[0],
+    const first = await postOk(
+      t,
+      'a1',
+      comment({ author: 'Erase Me', email, website: 'https://erase-me.example.org', content: `Contact: ${email}` }),
+      {
+        ip: ips[0],
+        headers: { 'User-Agent': ua },
+      },
+    );
+    t.clock.advance(60_000);
+    const second = await post(t, 'a2', comment({ author: 'Erase Me', email: email.toLowerCase() }), {
+      ip: ips[1],
       headers: { 'User-Agent': ua },
     });
-    t.clock.advance(60_000);
-    const second = await post(t, 'a2', comment({ author: 'Erase Me', email: email.toLowerCase() }), { ip: ips[1], headers: { 'User-Agent': ua } });
     const secondId = ((await second.json()) as any).comment.id;
     // Held: the address is on the moderation list. Approving trains the learner (ham).
     expect(first.comment.status).toBe('pending');
-    expect((await adminCall(t, 'PATCH', `/comments/${first.comment.id}`, { status: 'approved', content: `Contact (edited): ${email}` })).status).toBe(200);
+    expect(
+      (
+        await adminCall(t, 'PATCH', `/comments/${first.comment.id}`, {
+          status: 'approved',
+          content: `Contact (edited): ${email}`,
+        })
+      ).status,
+    ).toBe(200);
     await adminCall(t, 'PATCH', `/comments/${secondId}`, { status: 'spam' });
     t.clock.advance(60_000);
     const third = await postOk(t, 'a3', comment({ email }), { ip: ips[0], headers: { 'User-Agent': ua } });
@@ -45,9 +61,13 @@ describe('erasure, checked in the database itself', () => {
     // Someone else quotes the address.
     const other = await postOk(t, 'a1', comment({ content: `Write to ${email.toUpperCase()} for details.` }));
 
-    const hashes = [await t.deps.keys.hash(email.toLowerCase()), ...(await Promise.all(ips.map((ip) => t.deps.keys.hash(ip))))];
+    const hashes = [
+      await t.deps.keys.hash(email.toLowerCase()),
+      ...(await Promise.all(ips.map((ip) => t.deps.keys.hash(ip)))),
+    ];
     const before = await everything(t);
-    for (const secret of [email.toLowerCase(), ips[0]!, ua, hashes[0]!, hashes[1]!]) expect(before.toLowerCase()).toContain(secret.toLowerCase());
+    for (const secret of [email.toLowerCase(), ips[0]!, ua, hashes[0]!, hashes[1]!])
+      expect(before.toLowerCase()).toContain(secret.toLowerCase());
 
     const { status, body } = await adminCall(t, 'POST', '/privacy/erase', { email });
     expect(status).toBe(200);
@@ -61,6 +81,8 @@ describe('erasure, checked in the database itself', () => {
     // The words stay.
     expect(after).toContain('contact (edited): [erased]');
     expect(after).toContain('write to [erased] for details.');
-    expect((await adminCall(t, 'GET', `/comments/${other.comment.id}`)).body.comment.author.name).toBe('Camille Martin');
+    expect((await adminCall(t, 'GET', `/comments/${other.comment.id}`)).body.comment.author.name).toBe(
+      'Camille Martin',
+    );
   });
 });

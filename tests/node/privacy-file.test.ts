@@ -30,7 +30,11 @@ const people = [
 ];
 
 function rawBytes(file: string): Buffer {
-  return Buffer.concat(['', '-wal', '-shm', '-journal'].map((suffix) => (existsSync(file + suffix) ? readFileSync(file + suffix) : Buffer.alloc(0))));
+  return Buffer.concat(
+    ['', '-wal', '-shm', '-journal'].map((suffix) =>
+      existsSync(file + suffix) ? readFileSync(file + suffix) : Buffer.alloc(0),
+    ),
+  );
 }
 
 /** Every way a value could sit in the file: as written, lower-cased, and (for safety) UTF-16. */
@@ -46,9 +50,19 @@ describe('the raw database file', () => {
     for (const p of people) {
       // Two comments each, the second a reply: the insert and the look-ups by hash both ran.
       const article = `article-${n % 2}`;
-      const first = await postOk(t, article, comment({ email: p.email, content: `Premier avis, marqueur-lisible-${++n}.` }), { ip: p.ip });
+      const first = await postOk(
+        t,
+        article,
+        comment({ email: p.email, content: `Premier avis, marqueur-lisible-${++n}.` }),
+        { ip: p.ip },
+      );
       t.clock.advance(120_000);
-      await postOk(t, article, comment({ email: p.email, parentId: first.comment.id, content: `Second avis ${++n}.` }), { ip: p.ip });
+      await postOk(
+        t,
+        article,
+        comment({ email: p.email, parentId: first.comment.id, content: `Second avis ${++n}.` }),
+        { ip: p.ip },
+      );
       t.clock.advance(120_000);
     }
     await t.settled();
@@ -57,7 +71,8 @@ describe('the raw database file', () => {
     const live = rawBytes(db.file);
     expect(live.includes(Buffer.from('marqueur-lisible-1'))).toBe(true); // the scan does see the data
     for (const p of people) {
-      for (const needle of [...forms(p.email), ...forms(p.ip)]) expect(live.includes(needle), `${needle.toString()} in the live files`).toBe(false);
+      for (const needle of [...forms(p.email), ...forms(p.ip)])
+        expect(live.includes(needle), `${needle.toString()} in the live files`).toBe(false);
     }
 
     // After a checkpoint into the main file and a clean close.
@@ -66,7 +81,8 @@ describe('the raw database file', () => {
     const closed = rawBytes(db.file);
     expect(closed.includes(Buffer.from('marqueur-lisible-1'))).toBe(true);
     for (const p of people) {
-      for (const needle of [...forms(p.email), ...forms(p.ip)]) expect(closed.includes(needle), `${needle.toString()} in the closed file`).toBe(false);
+      for (const needle of [...forms(p.email), ...forms(p.ip)])
+        expect(closed.includes(needle), `${needle.toString()} in the closed file`).toBe(false);
     }
   });
 });
@@ -79,7 +95,8 @@ const DAY = 86_400_000;
  * written and lower-cased, and the whole value in UTF-16.
  */
 function found(bytes: Buffer, values: string[]) {
-  const pieces = (v: string) => (v.length <= 16 ? [v] : Array.from({ length: v.length - 15 }, (_, i) => v.slice(i, i + 16)));
+  const pieces = (v: string) =>
+    v.length <= 16 ? [v] : Array.from({ length: v.length - 15 }, (_, i) => v.slice(i, i + 16));
   return values.filter(
     (value) =>
       forms(value).some((needle) => bytes.includes(needle)) ||
@@ -104,21 +121,38 @@ describe('the raw database file after an erasure and a purge', () => {
   it('an erasure leaves no part of the name, website, user agent, address (also where quoted), nor of its ciphertext and hash, in the file or the -wal', async () => {
     db = tempDatabase('tamis-erase-file-');
     const t = await setup({}, db.url);
-    const first = await postOk(t, 'a1', comment({ author: name, email, website, content: 'Un avis signé, marqueur-lisible-9.' }), {
-      ip: '203.0.113.77',
-      headers: { 'User-Agent': ua },
-    });
+    const first = await postOk(
+      t,
+      'a1',
+      comment({ author: name, email, website, content: 'Un avis signé, marqueur-lisible-9.' }),
+      {
+        ip: '203.0.113.77',
+        headers: { 'User-Agent': ua },
+      },
+    );
     t.clock.advance(120_000);
-    const second = await postOk(t, 'a2', comment({ author: name, email, website, content: 'Un second avis, plus long que le premier.' }), {
-      ip: '203.0.113.78',
-      headers: { 'User-Agent': ua },
-    });
+    const second = await postOk(
+      t,
+      'a2',
+      comment({ author: name, email, website, content: 'Un second avis, plus long que le premier.' }),
+      {
+        ip: '203.0.113.78',
+        headers: { 'User-Agent': ua },
+      },
+    );
     // A moderator's decision: the learner takes a lesson from the name and the browser.
     expect((await adminCall(t, 'PATCH', `/comments/${second.comment.id}`, { status: 'spam' })).status).toBe(200);
     t.clock.advance(120_000);
     await postOk(t, 'a1', comment({ content: `Écrivez à ${email} pour les détails.` }));
     await t.settled();
-    const needles = [name, website, browser, email, ...(await sealed(t, first.comment.id)), ...(await sealed(t, second.comment.id))];
+    const needles = [
+      name,
+      website,
+      browser,
+      email,
+      ...(await sealed(t, first.comment.id)),
+      ...(await sealed(t, second.comment.id)),
+    ];
     // Everything is in the files before the erasure, so the scan can see it.
     expect(found(rawBytes(db.file), needles)).toEqual(needles);
 
@@ -140,11 +174,22 @@ describe('the raw database file after an erasure and a purge', () => {
     const t = await setup({}, db.url);
     // A short comment and a long one (its record spills onto overflow pages).
     const long = `Un long commentaire, marqueur-lisible-8. ${'Les chiffres de ce trimestre méritent une lecture attentive. '.repeat(75)}`;
-    const short = await postOk(t, 'a1', comment({ content: 'Un vieux commentaire.' }), { ip: '198.51.100.201', headers: { 'User-Agent': ua } });
+    const short = await postOk(t, 'a1', comment({ content: 'Un vieux commentaire.' }), {
+      ip: '198.51.100.201',
+      headers: { 'User-Agent': ua },
+    });
     t.clock.advance(120_000);
-    const tall = await postOk(t, 'a1', comment({ content: long }), { ip: '198.51.100.202', headers: { 'User-Agent': `${ua} PurgeLongBrowser/2.4` } });
+    const tall = await postOk(t, 'a1', comment({ content: long }), {
+      ip: '198.51.100.202',
+      headers: { 'User-Agent': `${ua} PurgeLongBrowser/2.4` },
+    });
     await t.settled();
-    const needles = [browser, 'PurgeLongBrowser/2.4', ...(await sealed(t, short.comment.id)).slice(2), ...(await sealed(t, tall.comment.id)).slice(2)];
+    const needles = [
+      browser,
+      'PurgeLongBrowser/2.4',
+      ...(await sealed(t, short.comment.id)).slice(2),
+      ...(await sealed(t, tall.comment.id)).slice(2),
+    ];
     expect(found(rawBytes(db.file), needles)).toEqual(needles);
 
     t.clock.advance(31 * DAY);

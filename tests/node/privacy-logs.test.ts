@@ -17,11 +17,22 @@ describe('logs', () => {
     t.deps.logger = createLogger('debug', (line) => lines.push(line));
 
     const secrets: string[] = [t.adminToken];
-    const person = (i: number) => ({ email: `personne.${i}@secret.example`, ip: `203.0.113.${i}`, ua: `SecretAgent/${i}.0 (unique-${i})` });
-    const send = async (i: number, overrides: Record<string, unknown> = {}, opts: { ip?: string; ua?: string } = {}) => {
+    const person = (i: number) => ({
+      email: `personne.${i}@secret.example`,
+      ip: `203.0.113.${i}`,
+      ua: `SecretAgent/${i}.0 (unique-${i})`,
+    });
+    const send = async (
+      i: number,
+      overrides: Record<string, unknown> = {},
+      opts: { ip?: string; ua?: string } = {},
+    ) => {
       const p = person(i);
       secrets.push(p.email, p.ip, p.ua);
-      return post(t, 'logs', comment({ email: p.email, ...overrides }), { ip: opts.ip ?? p.ip, headers: { 'User-Agent': opts.ua ?? p.ua } });
+      return post(t, 'logs', comment({ email: p.email, ...overrides }), {
+        ip: opts.ip ?? p.ip,
+        headers: { 'User-Agent': opts.ua ?? p.ua },
+      });
     };
 
     // Successes, with their edit tokens used.
@@ -32,7 +43,12 @@ describe('logs', () => {
       secrets.push(editToken);
       const edit = await t.request(`/api/v1/comments/${c.id}`, {
         method: 'PATCH',
-        headers: { Authorization: `Bearer ${editToken}`, 'Content-Type': 'application/json', 'X-Forwarded-For': person(i).ip, 'User-Agent': person(i).ua },
+        headers: {
+          Authorization: `Bearer ${editToken}`,
+          'Content-Type': 'application/json',
+          'X-Forwarded-For': person(i).ip,
+          'User-Agent': person(i).ua,
+        },
         body: JSON.stringify({ content: `Corrigé ${i}.` }),
       });
       expect(edit.status).toBe(200);
@@ -49,15 +65,27 @@ describe('logs', () => {
     secrets.push(dup.email);
     const form = ((await (await t.request('/api/v1/articles/logs/form')).json()) as { token: string }).token;
     secrets.push(form);
-    expect((await t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'DELETE', headers: { Authorization: `Bearer ${form}` } })).status).toBe(401);
+    expect(
+      (
+        await t.request(`/api/v1/comments/AAAAAAAAAAAAAAAAAAAAAA`, {
+          method: 'DELETE',
+          headers: { Authorization: `Bearer ${form}` },
+        })
+      ).status,
+    ).toBe(401);
     expect((await t.request(`/api/v1/admin/tokens?token=${t.adminToken}`)).status).toBe(401);
     expect((await admin(t, '/tokens')).status).toBe(200);
-    expect((await t.request('/api/v1/admin/tokens', { headers: { Authorization: 'Bearer wrong-but-secret-token-value' } })).status).toBe(401);
+    expect(
+      (await t.request('/api/v1/admin/tokens', { headers: { Authorization: 'Bearer wrong-but-secret-token-value' } }))
+        .status,
+    ).toBe(401);
     secrets.push('wrong-but-secret-token-value');
 
     // Server errors: the database refuses the insert (its parameters hold the user agent, the
     // encrypted address and keyed hashes), and a background task fails.
-    await t.deps.db.run(sql.raw("CREATE TRIGGER refuse BEFORE INSERT ON comments BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"));
+    await t.deps.db.run(
+      sql.raw("CREATE TRIGGER refuse BEFORE INSERT ON comments BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
+    );
     expect((await send(8)).status).toBe(500);
     await t.deps.db.run(sql.raw('DROP TRIGGER refuse'));
     await t.deps.db.run(sql.raw('ALTER TABLE spam_memory RENAME TO spam_memory_gone'));
@@ -81,7 +109,8 @@ describe('logs', () => {
     // Nor any part of the keyed hashes or ciphertexts stored for these people.
     const stored = await clientOf(t).execute('SELECT email_enc, email_hash, ip_enc, ip_hash FROM comments');
     for (const row of stored.rows) {
-      for (const value of Object.values(row)) if (typeof value === 'string' && value.length > 16) expect(log).not.toContain(value);
+      for (const value of Object.values(row))
+        if (typeof value === 'string' && value.length > 16) expect(log).not.toContain(value);
     }
   });
 

@@ -17,11 +17,17 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 async function clientData(t: NodeHarness, id: string) {
-  const row = await t.deps.db.select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent }).from(comments).where(eq(comments.id, id)).get();
+  const row = await t.deps.db
+    .select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent })
+    .from(comments)
+    .where(eq(comments.id, id))
+    .get();
   return row!;
 }
-const kept = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) => d.ipEnc !== null && d.ipHash !== null && d.userAgent !== null;
-const erased = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) => d.ipEnc === null && d.ipHash === null && d.userAgent === null;
+const kept = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) =>
+  d.ipEnc !== null && d.ipHash !== null && d.userAgent !== null;
+const erased = (d: { ipEnc: string | null; ipHash: string | null; userAgent: string | null }) =>
+  d.ipEnc === null && d.ipHash === null && d.userAgent === null;
 
 describe('retention of IPs and user agents', () => {
   it('a submission 30 days on erases them from the older comments, and only from those', async () => {
@@ -41,7 +47,9 @@ describe('retention of IPs and user agents', () => {
     expect(kept(await clientData(t, trigger.comment.id))).toBe(true);
 
     // The comment itself is untouched and still public.
-    const thread = (await (await t.request('/api/v1/articles/a/comments')).json()) as { comments: { id: string; content: string }[] };
+    const thread = (await (await t.request('/api/v1/articles/a/comments')).json()) as {
+      comments: { id: string; content: string }[];
+    };
     expect(thread.comments.map((c) => c.content)).toEqual(['Un vieux commentaire.', 'Un commentaire récent.']);
   });
 
@@ -49,14 +57,18 @@ describe('retention of IPs and user agents', () => {
     const t = await setup();
     await postOk(t, 'a');
     await t.settled();
-    const marker = async () => Number((await t.deps.db.select().from(meta).where(eq(meta.key, PURGE_MARKER)).get())!.value);
+    const marker = async () =>
+      Number((await t.deps.db.select().from(meta).where(eq(meta.key, PURGE_MARKER)).get())!.value);
     const first = await marker();
     expect(first).toBe(t.clock.now());
 
     // A comment now 31 days old appears (written directly, as an old row would be).
     const stale = await postOk(t, 'a');
     await t.settled();
-    await t.deps.db.update(comments).set({ createdAt: t.clock.now() - 31 * DAY }).where(eq(comments.id, stale.comment.id));
+    await t.deps.db
+      .update(comments)
+      .set({ createdAt: t.clock.now() - 31 * DAY })
+      .where(eq(comments.id, stale.comment.id));
 
     t.clock.advance(30 * 60_000);
     await postOk(t, 'b');
@@ -97,7 +109,10 @@ describe('retention of IPs and user agents', () => {
     const feedback = (ip: string) =>
       admin(t, '/spam/feedback', {
         method: 'POST',
-        body: JSON.stringify({ label: 'spam', comment: { ...comment(), email: `${ip}@exemple.fr`, ip, content: 'Casino gratuit, cliquez ici pour gagner' } }),
+        body: JSON.stringify({
+          label: 'spam',
+          comment: { ...comment(), email: `${ip}@exemple.fr`, ip, content: 'Casino gratuit, cliquez ici pour gagner' },
+        }),
       });
     expect((await feedback('203.0.113.7')).status).toBeLessThan(300);
     t.clock.advance(20 * DAY);
@@ -139,18 +154,29 @@ describe('retention of IPs and user agents', () => {
     expect((await adminCall(t, 'PATCH', `/comments/${c.comment.id}`, { status: 'spam' })).status).toBe(200);
     const row = (await t.deps.db.select().from(comments).where(eq(comments.id, c.comment.id)).get())!;
     // 1,000 more trained comments like it: more user agents than one run revises (20 batches of 50).
-    const copies = Array.from({ length: 1_000 }, (_, i) => ({ ...row, id: `copy-${i}`, contentHash: `${row.contentHash}-${i}` }));
+    const copies = Array.from({ length: 1_000 }, (_, i) => ({
+      ...row,
+      id: `copy-${i}`,
+      contentHash: `${row.contentHash}-${i}`,
+    }));
     for (let i = 0; i < copies.length; i += 20) await t.deps.db.insert(comments).values(copies.slice(i, i + 20));
     t.clock.advance(31 * DAY);
 
     expect(await purgeClientData(t.deps, t.clock.now(), 30)).toBe(1_001);
-    const left = await t.deps.db.select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent }).from(comments).all();
+    const left = await t.deps.db
+      .select({ ipEnc: comments.ipEnc, ipHash: comments.ipHash, userAgent: comments.userAgent })
+      .from(comments)
+      .all();
     expect(left).toHaveLength(1_001);
     expect(left.filter((d) => d.ipEnc !== null || d.ipHash !== null)).toEqual([]);
     expect(left.filter((d) => d.userAgent !== null)).toHaveLength(1);
     // The next run takes the last user agent, and counts only that comment.
     expect(await purgeClientData(t.deps, t.clock.now(), 30)).toBe(1);
-    expect((await t.deps.db.select({ userAgent: comments.userAgent }).from(comments).all()).every((d) => d.userAgent === null)).toBe(true);
+    expect(
+      (await t.deps.db.select({ userAgent: comments.userAgent }).from(comments).all()).every(
+        (d) => d.userAgent === null,
+      ),
+    ).toBe(true);
   }, 30_000);
 
   it('a marker in the future (the clock went back) does not stall the purge', async () => {

@@ -45,7 +45,9 @@ describe('query plans of the hot paths', () => {
       .filter((s) => /^\s*(select|update)/i.test(s.sql) && /(from|update) "?comments"?\s/i.test(s.sql));
     expect(selects.length).toBeGreaterThanOrEqual(9);
     // The submitter's history (flood windows, duplicate, memory, cross-posts) is one statement of subqueries.
-    const history = selects.filter((s) => /ip_hash = \?/.test(s.sql) && /content_hash = \?/.test(s.sql) && /email_hash = \?/.test(s.sql));
+    const history = selects.filter(
+      (s) => /ip_hash = \?/.test(s.sql) && /content_hash = \?/.test(s.sql) && /email_hash = \?/.test(s.sql),
+    );
     expect(history).toHaveLength(1);
     expect(selects.some((s) => /^\s*update "comments"/i.test(s.sql))).toBe(true);
     for (const stmt of selects) {
@@ -54,7 +56,12 @@ describe('query plans of the hot paths', () => {
       if (process.env.SHOW_PLANS) console.log(stmt.sql.slice(0, 140), details);
       const scans = details.filter((d) => /^SCAN comments\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
       expect(scans, `${stmt.sql}\n${details.join('\n')}`).toEqual([]);
-      expect(details.some((d) => /comments USING (COVERING )?INDEX|comments USING INTEGER PRIMARY KEY|USING PRIMARY KEY/.test(d)), `${stmt.sql}\n${details.join('\n')}`).toBe(true);
+      expect(
+        details.some((d) =>
+          /comments USING (COVERING )?INDEX|comments USING INTEGER PRIMARY KEY|USING PRIMARY KEY/.test(d),
+        ),
+        `${stmt.sql}\n${details.join('\n')}`,
+      ).toBe(true);
     }
   });
 });

@@ -26,7 +26,11 @@ async function populated(t: NodeHarness) {
   ];
   const posted = [];
   for (const p of people) {
-    posted.push(await postOk(t, 'rot', comment({ email: p.email, website: p.website, content: `Avis de ${p.email}.` }), { ip: p.ip }));
+    posted.push(
+      await postOk(t, 'rot', comment({ email: p.email, website: p.website, content: `Avis de ${p.email}.` }), {
+        ip: p.ip,
+      }),
+    );
     t.clock.advance(120_000);
   }
   const keys = await memoryKeys(t.deps, { email: people[0]!.email, ip: people[0]!.ip, website: people[0]!.website! });
@@ -38,8 +42,22 @@ async function populated(t: NodeHarness) {
     { kind: 'email', hash: 'f'.repeat(64), spam: 1, ham: 0, updatedAt: now }, // a value no comment holds
   ]);
   await t.deps.db.insert(auditLog).values([
-    { at: now, actorName: 'test', action: 'comment.update', targetType: 'comment', targetId: posted[0]!.comment.id, subjectHash: keys.email },
-    { at: now, actorName: 'test', action: 'comment.delete', targetType: 'comment', targetId: 'gone', subjectHash: 'e'.repeat(64) },
+    {
+      at: now,
+      actorName: 'test',
+      action: 'comment.update',
+      targetType: 'comment',
+      targetId: posted[0]!.comment.id,
+      subjectHash: keys.email,
+    },
+    {
+      at: now,
+      actorName: 'test',
+      action: 'comment.delete',
+      targetType: 'comment',
+      targetId: 'gone',
+      subjectHash: 'e'.repeat(64),
+    },
   ]);
   return { people, posted, keys };
 }
@@ -47,7 +65,8 @@ async function populated(t: NodeHarness) {
 async function everything(t: NodeHarness) {
   const client = clientOf(t);
   const out: string[] = [];
-  for (const table of ['comments', 'spam_memory', 'audit_log', 'meta']) out.push(JSON.stringify((await client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows));
+  for (const table of ['comments', 'spam_memory', 'audit_log', 'meta'])
+    out.push(JSON.stringify((await client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows));
   return out.join('\n');
 }
 
@@ -58,7 +77,14 @@ describe('rotating SECRET', () => {
     const before = await everything(t);
 
     const report = await rotateSecret(t.deps.db, OLD, NEW);
-    expect(report).toMatchObject({ comments: 2, emails: 2, ips: 2, alreadyNew: 0, memory: { rekeyed: 3, dropped: 1 }, audit: { rekeyed: 1, cleared: 1 } });
+    expect(report).toMatchObject({
+      comments: 2,
+      emails: 2,
+      ips: 2,
+      alreadyNew: 0,
+      memory: { rekeyed: 3, dropped: 1 },
+      audit: { rekeyed: 1, cleared: 1 },
+    });
 
     const [oldKeys, newKeys] = await Promise.all([deriveKeys(OLD), deriveKeys(NEW)]);
     const rows = await t.deps.db.select().from(comments).orderBy(comments.createdAt).all();
@@ -73,10 +99,17 @@ describe('rotating SECRET', () => {
     const after = await everything(t);
     for (const value of [oldMemory.email, oldMemory.ip!, oldMemory.host!]) expect(after).not.toContain(value);
     expect(before).toContain(oldMemory.email);
-    const newMemory = await memoryKeys({ keys: newKeys }, { email: people[0]!.email, ip: people[0]!.ip, website: people[0]!.website! });
+    const newMemory = await memoryKeys(
+      { keys: newKeys },
+      { email: people[0]!.email, ip: people[0]!.ip, website: people[0]!.website! },
+    );
     const memory = await t.deps.db.select().from(spamMemory).all();
     expect(memory.map((m) => [m.kind, m.hash, m.spam]).sort()).toEqual(
-      [['email', newMemory.email, 2], ['host', newMemory.host, 3], ['ip', newMemory.ip, 1]].sort(),
+      [
+        ['email', newMemory.email, 2],
+        ['host', newMemory.host, 3],
+        ['ip', newMemory.ip, 1],
+      ].sort(),
     );
     const audit = await t.deps.db.select().from(auditLog).orderBy(auditLog.id).all();
     expect(audit.map((a) => a.subjectHash)).toEqual([newMemory.email, null]);
@@ -84,13 +117,18 @@ describe('rotating SECRET', () => {
     // The app with the new secret: duplicates and flood control still recognise people.
     t.deps.keys = newKeys;
     // (A duplicate is the same client's: the same address and IP, both found by their new keyed hashes.)
-    const dup = await post(t, 'rot', comment({ email: people[1]!.email, content: `Avis de ${people[1]!.email}.` }), { ip: people[1]!.ip });
+    const dup = await post(t, 'rot', comment({ email: people[1]!.email, content: `Avis de ${people[1]!.email}.` }), {
+      ip: people[1]!.ip,
+    });
     expect(dup.status).toBe(409);
     t.clock.advance(-120_000); // back to a few seconds after bruno's comment, inside the flood window
     const flood = await post(t, 'rot', comment(), { ip: people[1]!.ip });
     expect(flood.status).toBe(429);
     // What a rotation invalidates: the edit tokens handed out before it.
-    const edit = await t.request(`/api/v1/comments/${posted[0]!.comment.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${posted[0]!.editToken}` } });
+    const edit = await t.request(`/api/v1/comments/${posted[0]!.comment.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${posted[0]!.editToken}` },
+    });
     expect(edit.status).toBe(401);
     expect((await t.request(path('rot'))).status).toBe(200);
   });
@@ -108,7 +146,12 @@ describe('rotating SECRET', () => {
     await rotateSecret(t.deps.db, OLD, NEW);
     const once = await everything(t);
     const again = await rotateSecret(t.deps.db, OLD, NEW);
-    expect(again).toMatchObject({ comments: 0, alreadyNew: 2, memory: { rekeyed: 0, dropped: 0 }, audit: { rekeyed: 0, cleared: 0 } });
+    expect(again).toMatchObject({
+      comments: 0,
+      alreadyNew: 2,
+      memory: { rekeyed: 0, dropped: 0 },
+      audit: { rekeyed: 0, cleared: 0 },
+    });
     expect(await everything(t)).toBe(once);
   });
 
@@ -192,7 +235,9 @@ describe('rotating SECRET', () => {
       await createSecretFile(`${keyFile}.new`, NEW);
       await rotateSecret(t.deps.db, OLD, NEW);
       const config = parseConfig({ DATABASE_URL: db.url });
-      await expect(nodeSecret(t.deps.db, config, createLogger('silent'))).rejects.toThrow(/SECRET_FILE: a rotation of the secret did not finish/);
+      await expect(nodeSecret(t.deps.db, config, createLogger('silent'))).rejects.toThrow(
+        /SECRET_FILE: a rotation of the secret did not finish/,
+      );
       clientOf(t).close();
 
       const { stdout } = await run({ DATABASE_URL: db.url });

@@ -29,16 +29,30 @@ export interface Server {
  * Starts the real Node entry (`src/entry/node.ts`) in a child process on a random port. It runs as
  * `node --import tsx`, so the pid is the server's own: a SIGKILL or SIGTERM reaches it, not a wrapper.
  */
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Server> {
+export async function startServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<Server> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', ...env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl },
+    env: {
+      ...process.env,
+      ...TEST_ENV,
+      LOG_LEVEL: 'info',
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   proc.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
   proc.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  const exited = new Promise<number | string>((done) => proc.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((done) =>
+    proc.once('exit', (code, signal) => done(code ?? signal ?? -1)),
+  );
 
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);

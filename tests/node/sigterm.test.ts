@@ -18,7 +18,15 @@ function slowPost(url: string, body: string) {
   const answered = new Promise<{ status: number; body: string }>((done, fail) => {
     const req = request(
       target,
-      { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': '192.0.2.80', 'Transfer-Encoding': 'chunked' } },
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': BROWSER_UA,
+          'X-Forwarded-For': '192.0.2.80',
+          'Transfer-Encoding': 'chunked',
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (s: string) => (text += s));
@@ -63,7 +71,9 @@ describe('SIGTERM', () => {
 
     const file = openFile(db.url);
     try {
-      expect((await file.execute({ sql: 'SELECT count(*) AS n FROM comments WHERE id = ?', args: [id] })).rows[0]!.n).toBe(1);
+      expect(
+        (await file.execute({ sql: 'SELECT count(*) AS n FROM comments WHERE id = ?', args: [id] })).rows[0]!.n,
+      ).toBe(1);
       expect((await file.execute('PRAGMA integrity_check')).rows[0]![0]).toBe('ok');
     } finally {
       file.close();

@@ -3,7 +3,10 @@ import { tubeSpamRows } from '../../scripts/corpus';
 import { parseCorpus } from '../../eval/evaluate';
 
 const csv = (records: Array<[string, string, string, string, 0 | 1]>) =>
-  ['COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS', ...records.map((r) => r.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(','))].join('\r\n');
+  [
+    'COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS',
+    ...records.map((r) => r.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(',')),
+  ].join('\r\n');
 
 describe('tubeSpamRows (YouTube Spam Collection CSV → corpus rows)', () => {
   it('splits each class in time order, the oldest 70 % for training', () => {
@@ -59,7 +62,8 @@ describe('tubeSpamRows (YouTube Spam Collection CSV → corpus rows)', () => {
       ['ham', 'B', '2015-05-28T00:00:00', 'Waka waka', 0],
       ['old', 'C', '2014-01-01T00:00:00', 'Check out my channel', 1],
     ]);
-    const split = (options: Parameters<typeof tubeSpamRows>[2]) => tubeSpamRows('LMFAO', file, options).map((r) => `${r.id}:${r.split}`);
+    const split = (options: Parameters<typeof tubeSpamRows>[2]) =>
+      tubeSpamRows('LMFAO', file, options).map((r) => `${r.id}:${r.split}`);
     expect(split({ keepDuplicates: true })).toEqual(['new:test', 'ham:train', 'old:train']);
     expect(split({ keepDuplicates: true, fileOrder: true })).toEqual(['new:train', 'ham:train', 'old:test']);
     // Without duplicates, the first in the file is the one kept when the file is the clock.

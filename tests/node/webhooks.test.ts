@@ -55,7 +55,12 @@ describe('webhooks against a real receiver', () => {
   it('comment.created with the verdict, signed; no email, IP or user agent in it', async () => {
     const hook = await receiver();
     const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
-    const posted = await postOk(t, 'a1', comment({ email: 'secret.person@exemple.fr', website: 'https://site.example.org' }), { ip: '192.0.2.99' });
+    const posted = await postOk(
+      t,
+      'a1',
+      comment({ email: 'secret.person@exemple.fr', website: 'https://site.example.org' }),
+      { ip: '192.0.2.99' },
+    );
     await t.settled();
 
     expect(hook.received).toHaveLength(1);
@@ -63,7 +68,9 @@ describe('webhooks against a real receiver', () => {
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(delivery!.headers['tamis-event']).toBe('comment.created');
     expect(delivery!.headers['tamis-delivery']).toBe(delivery!.body.id);
-    expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw)).toBe(Math.floor(t.clock.now() / 1000));
+    expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw)).toBe(
+      Math.floor(t.clock.now() / 1000),
+    );
     expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw, 'another-secret')).toBeNull();
     expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw.replace('a1', 'a2'))).toBeNull();
 
@@ -71,11 +78,17 @@ describe('webhooks against a real receiver', () => {
       type: 'comment.created',
       createdAt: new Date(t.clock.now()).toISOString(),
       data: {
-        comment: { id: posted.comment.id, articleId: 'a1', status: 'approved', author: { name: 'Camille Martin', website: 'https://site.example.org', staff: false } },
+        comment: {
+          id: posted.comment.id,
+          articleId: 'a1',
+          status: 'approved',
+          author: { name: 'Camille Martin', website: 'https://site.example.org', staff: false },
+        },
         verdict: { verdict: 'approve', score: expect.any(Number), reasons: expect.any(Array) },
       },
     });
-    for (const secret of ['secret.person', '192.0.2.99', BROWSER_UA, 'emailHash', 'detail']) expect(delivery!.raw).not.toContain(secret);
+    for (const secret of ['secret.person', '192.0.2.99', BROWSER_UA, 'emailHash', 'detail'])
+      expect(delivery!.raw).not.toContain(secret);
   });
 
   it('a spam submission is announced with its verdict and reasons (rule and score only)', async () => {
@@ -86,7 +99,9 @@ describe('webhooks against a real receiver', () => {
     const { data } = hook.received[0]!.body;
     expect(data.comment.status).toBe('spam');
     expect(data.verdict.verdict).toBe('spam');
-    expect(data.verdict.reasons).toContainEqual(expect.objectContaining({ rule: 'honeypot', score: expect.any(Number) }));
+    expect(data.verdict.reasons).toContainEqual(
+      expect.objectContaining({ rule: 'honeypot', score: expect.any(Number) }),
+    );
     for (const reason of data.verdict.reasons) expect(reason).not.toHaveProperty('detail');
   });
 
@@ -102,7 +117,9 @@ describe('webhooks against a real receiver', () => {
 
     // Each request delivers its own events in the background: they may arrive in any order.
     const events = hook.received.map((r) => r.body).filter((e) => e.type !== 'comment.created');
-    const seen = events.map((e) => [e.type, e.data.comment.id, e.data.previousStatus ?? null, e.data.comment.status].join(' '));
+    const seen = events.map((e) =>
+      [e.type, e.data.comment.id, e.data.previousStatus ?? null, e.data.comment.status].join(' '),
+    );
     expect(seen.sort()).toEqual(
       [
         `comment.status_changed ${a.comment.id} approved spam`,
@@ -118,7 +135,11 @@ describe('webhooks against a real receiver', () => {
   it('comment.erased for each comment an erasure changed, as it is now: nothing of what was erased', async () => {
     const hook = await receiver();
     const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
-    const person = { author: 'Zéphyrin Quastelbaum', email: 'zephyrin.q@exemple.fr', website: 'https://quastelbaum.example.org' };
+    const person = {
+      author: 'Zéphyrin Quastelbaum',
+      email: 'zephyrin.q@exemple.fr',
+      website: 'https://quastelbaum.example.org',
+    };
     const own = [await postOk(t, 'a1', comment(person)), await postOk(t, 'a2', comment(person))];
     const quoting = await postOk(t, 'a1', comment({ content: `Écrivez à ${person.email} pour en savoir plus.` }));
     await postOk(t, 'a1', comment({ content: 'Un autre avis, sans rapport.' }));
@@ -134,7 +155,10 @@ describe('webhooks against a real receiver', () => {
     const byId = new Map(events.map((e) => [e.data.comment.id, e.data]));
     expect([...byId.keys()].sort()).toEqual([...own.map((o) => o.comment.id), quoting.comment.id].sort());
     for (const o of own) {
-      expect(byId.get(o.comment.id)).toMatchObject({ part: 'author', comment: { author: { name: 'Anonyme', website: null, staff: false } } });
+      expect(byId.get(o.comment.id)).toMatchObject({
+        part: 'author',
+        comment: { author: { name: 'Anonyme', website: null, staff: false } },
+      });
     }
     expect(byId.get(quoting.comment.id)).toMatchObject({
       part: 'mention',
@@ -143,7 +167,8 @@ describe('webhooks against a real receiver', () => {
     for (const e of events) expect(e.data.by).toEqual({ type: 'moderator', name: 'ADMIN_TOKEN' });
     for (const r of hook.received) {
       expect(verify(r.headers['tamis-signature'] as string, r.raw)).not.toBeNull();
-      for (const erased of ['Quastelbaum', 'zephyrin.q', 'quastelbaum.example.org']) expect(r.raw).not.toContain(erased);
+      for (const erased of ['Quastelbaum', 'zephyrin.q', 'quastelbaum.example.org'])
+        expect(r.raw).not.toContain(erased);
     }
   });
 
@@ -182,7 +207,9 @@ describe('webhooks against a real receiver', () => {
 
     const hanging = await receiver(() => 'hang');
     const started = Date.now();
-    expect(await deliver(t.deps, hanging.url, SECRET, event, { ...opts, retryDelaysMs: [10], timeoutMs: 200 })).toEqual({ ok: false, attempts: 2 });
+    expect(await deliver(t.deps, hanging.url, SECRET, event, { ...opts, retryDelaysMs: [10], timeoutMs: 200 })).toEqual(
+      { ok: false, attempts: 2 },
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 

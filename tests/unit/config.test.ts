@@ -37,7 +37,10 @@ describe('parseConfig', () => {
   });
 
   it('reads a list of origins', () => {
-    expect(parseConfig({ ALLOWED_ORIGINS: 'https://a.fr, https://b.fr' }).ALLOWED_ORIGINS).toEqual(['https://a.fr', 'https://b.fr']);
+    expect(parseConfig({ ALLOWED_ORIGINS: 'https://a.fr, https://b.fr' }).ALLOWED_ORIGINS).toEqual([
+      'https://a.fr',
+      'https://b.fr',
+    ]);
   });
 });
 

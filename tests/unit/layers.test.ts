@@ -20,9 +20,16 @@ const config = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cj
 /** The violations of the rules in the tree under `baseDir` (its src/), as "rule: from → to". */
 async function violations(baseDir: string): Promise<string[]> {
   const { tsConfig: _, ...options } = config.options ?? {};
-  const { output } = await cruise(['src'], { ...options, baseDir, ruleSet: { forbidden: config.forbidden ?? [] }, validate: true });
+  const { output } = await cruise(['src'], {
+    ...options,
+    baseDir,
+    ruleSet: { forbidden: config.forbidden ?? [] },
+    validate: true,
+  });
   const result = output as ICruiseResult;
-  return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\//, '')}`).sort();
+  return result.summary.violations
+    .map((v) => `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\//, '')}`)
+    .sort();
 }
 
 describe('import rules (.dependency-cruiser.cjs)', () => {
@@ -30,7 +37,11 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
     const found = await violations(fixture);
     const rules = (config.forbidden ?? []).map((rule) => rule.name);
     // Every rule is shown to fail at least once.
-    for (const rule of rules) expect(found.some((v) => v.startsWith(`${rule}:`)), rule).toBe(true);
+    for (const rule of rules)
+      expect(
+        found.some((v) => v.startsWith(`${rule}:`)),
+        rule,
+      ).toBe(true);
     expect(found).toEqual(
       [
         'drivers-only-in-entry: src/services/picks-driver.ts → @libsql/client/lib-esm/node.d.ts',
@@ -65,7 +76,10 @@ function clockReads(file: string, text: string): string[] {
   /** `Date` or `globalThis.Date` (and the same for `performance`). */
   const isGlobal = (node: ts.Expression, name: string): boolean =>
     (ts.isIdentifier(node) && node.text === name) ||
-    (ts.isPropertyAccessExpression(node) && node.name.text === name && ts.isIdentifier(node.expression) && node.expression.text === 'globalThis');
+    (ts.isPropertyAccessExpression(node) &&
+      node.name.text === name &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'globalThis');
   const insideSystemClock = (node: ts.Node) => {
     for (let n: ts.Node | undefined = node; n; n = n.parent) {
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === 'systemClock') return true;
@@ -74,7 +88,11 @@ function clockReads(file: string, text: string): string[] {
   };
   const visit = (node: ts.Node) => {
     let read: string | null = null;
-    if (ts.isPropertyAccessExpression(node) && node.name.text === 'now' && (isGlobal(node.expression, 'Date') || isGlobal(node.expression, 'performance'))) {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === 'now' &&
+      (isGlobal(node.expression, 'Date') || isGlobal(node.expression, 'performance'))
+    ) {
       read = node.getText(source);
     } else if (ts.isNewExpression(node) && isGlobal(node.expression, 'Date') && !node.arguments?.length) {
       read = node.getText(source);

@@ -7,10 +7,19 @@ import { features } from './spam/fixtures';
 
 /** Hosts of the links renderHtml makes, as a browser reads their href. */
 const renderedHosts = (content: string) =>
-  [...renderHtml(content).matchAll(/<a href="([^"]*)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')).hostname.replace(/\.$/, ''));
+  [...renderHtml(content).matchAll(/<a href="([^"]*)"/g)].map((m) =>
+    new URL(m[1]!.replaceAll('&amp;', '&')).hostname.replace(/\.$/, ''),
+  );
 
 // Spellings that a hand-written host parser read as no host at all, and the browser as spam-pharma.com.
-const PHARMA = ['spam-pharma。com', 'spam-pharma．com', 'spam-pharma｡com', 'spam%2Dpharma.com', 'spam-pharma%2Ecom', 'SPAM-Pharma.com.'];
+const PHARMA = [
+  'spam-pharma。com',
+  'spam-pharma．com',
+  'spam-pharma｡com',
+  'spam%2Dpharma.com',
+  'spam-pharma%2Ecom',
+  'SPAM-Pharma.com.',
+];
 
 describe('webHost: a link target read as the browser reads it', () => {
   it.each([
@@ -33,12 +42,16 @@ describe('webHost: a link target read as the browser reads it', () => {
     expect(webHost(target)).toBe(host);
   });
 
-  it.each(['https://[2001:db8::1]/', 'http://localhost/', 'note', 'javascript:alert(1)', 'https://spam-pharma.com:99999/', `https://${'a.'.repeat(127)}com`])(
-    '%s → null',
-    (target) => {
-      expect(webHost(target)).toBeNull();
-    },
-  );
+  it.each([
+    'https://[2001:db8::1]/',
+    'http://localhost/',
+    'note',
+    'javascript:alert(1)',
+    'https://spam-pharma.com:99999/',
+    `https://${'a.'.repeat(127)}com`,
+  ])('%s → null', (target) => {
+    expect(webHost(target)).toBeNull();
+  });
 
   it('writes a list domain as a browser would', () => {
     expect(domainName('Bücher.example.')).toBe('xn--bcher-kva.example');
@@ -62,8 +75,44 @@ describe('the spam analysis sees every host the renderer links to', () => {
 
   it('holds for random text made of URL pieces (property)', () => {
     const piece = fc.constantFrom(
-      'https://', 'http://', 'spam-pharma', 'bit', '.', '。', '．', '%2E', '%2D', 'com', 'ly', '-', '/', '@', '\\', ':', '[', ']', '(', ')',
-      '{', '}', '<a href="', '">', '</a>', '[url=', '[/url]', ' ', '\n', 'x', 'www.', '"', "'", '#', '?', '%', 'ı', '»',
+      'https://',
+      'http://',
+      'spam-pharma',
+      'bit',
+      '.',
+      '。',
+      '．',
+      '%2E',
+      '%2D',
+      'com',
+      'ly',
+      '-',
+      '/',
+      '@',
+      '\\',
+      ':',
+      '[',
+      ']',
+      '(',
+      ')',
+      '{',
+      '}',
+      '<a href="',
+      '">',
+      '</a>',
+      '[url=',
+      '[/url]',
+      ' ',
+      '\n',
+      'x',
+      'www.',
+      '"',
+      "'",
+      '#',
+      '?',
+      '%',
+      'ı',
+      '»',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {

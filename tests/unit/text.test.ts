@@ -52,11 +52,27 @@ describe('renderHtml', () => {
   it.each([
     ['escapes markup', '<b>x</b> & "q"', '<p>&lt;b&gt;x&lt;/b&gt; &amp; &quot;q&quot;</p>'],
     ['paragraphs and line breaks', 'a\nb\n\nc', '<p>a<br>b</p><p>c</p>'],
-    ['links http(s) URLs', 'see https://a.fr/x?y=1&z=2.', '<p>see <a href="https://a.fr/x?y=1&amp;z=2" rel="nofollow ugc noopener">https://a.fr/x?y=1&amp;z=2</a>.</p>'],
-    ['keeps balanced parentheses', '(https://w.org/A_(b))', '<p>(<a href="https://w.org/A_(b)" rel="nofollow ugc noopener">https://w.org/A_(b)</a>)</p>'],
+    [
+      'links http(s) URLs',
+      'see https://a.fr/x?y=1&z=2.',
+      '<p>see <a href="https://a.fr/x?y=1&amp;z=2" rel="nofollow ugc noopener">https://a.fr/x?y=1&amp;z=2</a>.</p>',
+    ],
+    [
+      'keeps balanced parentheses',
+      '(https://w.org/A_(b))',
+      '<p>(<a href="https://w.org/A_(b)" rel="nofollow ugc noopener">https://w.org/A_(b)</a>)</p>',
+    ],
     ['does not link other schemes', 'javascript:alert(1) ftp://x.fr', '<p>javascript:alert(1) ftp://x.fr</p>'],
-    ['does not break out of the href', 'https://x.fr/"onmouseover="a', '<p><a href="https://x.fr/" rel="nofollow ugc noopener">https://x.fr/</a>&quot;onmouseover=&quot;a</p>'],
-    ['trims unbalanced closing punctuation', '(voir https://a.fr/x_(y)).', '<p>(voir <a href="https://a.fr/x_(y)" rel="nofollow ugc noopener">https://a.fr/x_(y)</a>).</p>'],
+    [
+      'does not break out of the href',
+      'https://x.fr/"onmouseover="a',
+      '<p><a href="https://x.fr/" rel="nofollow ugc noopener">https://x.fr/</a>&quot;onmouseover=&quot;a</p>',
+    ],
+    [
+      'trims unbalanced closing punctuation',
+      '(voir https://a.fr/x_(y)).',
+      '<p>(voir <a href="https://a.fr/x_(y)" rel="nofollow ugc noopener">https://a.fr/x_(y)</a>).</p>',
+    ],
     ['keeps a URL that is all punctuation after its host unlinked', 'http://)))', '<p>http://)))</p>'],
   ])('%s', (_name, input, expected) => {
     expect(renderHtml(input)).toBe(expected);

@@ -56,7 +56,12 @@ describe('src/entry/worker.ts in workerd', () => {
       path('edge-2'),
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'CF-Connecting-IP': '203.0.113.9', 'X-Forwarded-For': '198.51.100.1' },
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': BROWSER_UA,
+          'CF-Connecting-IP': '203.0.113.9',
+          'X-Forwarded-For': '198.51.100.1',
+        },
         body: JSON.stringify(comment()),
       },
       withoutTrustProxy,
@@ -67,7 +72,8 @@ describe('src/entry/worker.ts in workerd', () => {
   });
 
   it('runs the retention purge from the cron trigger', async () => {
-    const marker = () => env.DB.prepare("SELECT value FROM meta WHERE key = 'retention.lastPurgeAt'").first<{ value: string }>();
+    const marker = () =>
+      env.DB.prepare("SELECT value FROM meta WHERE key = 'retention.lastPurgeAt'").first<{ value: string }>();
     expect(await marker()).toBeNull();
     const ctx = createExecutionContext();
     const before = Date.now();
@@ -79,7 +85,11 @@ describe('src/entry/worker.ts in workerd', () => {
   it('without the D1 binding, goes to DATABASE_URL over HTTP with @libsql/client/web (Turso)', async () => {
     const { DB: _, ...noD1 } = bindings;
     // Nothing listens there: the web client loads and runs in workerd, and the failure is a 503.
-    const res = await call('/healthz', {}, { ...noD1, DATABASE_URL: 'http://127.0.0.1:9', DATABASE_AUTH_TOKEN: 'not-a-real-token' });
+    const res = await call(
+      '/healthz',
+      {},
+      { ...noD1, DATABASE_URL: 'http://127.0.0.1:9', DATABASE_AUTH_TOKEN: 'not-a-real-token' },
+    );
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });

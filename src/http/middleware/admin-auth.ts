@@ -16,7 +16,10 @@ const credentialName = (name: string) => CREDENTIAL_PARAMS.has(name.toLowerCase(
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (Object.keys(c.req.query()).some(credentialName)) {
-    throw new ApiError(401, 'unauthorized', { detail: 'Send the token in the Authorization header, never in the URL.', headers: challenge });
+    throw new ApiError(401, 'unauthorized', {
+      detail: 'Send the token in the Authorization header, never in the URL.',
+      headers: challenge,
+    });
   }
   const match = /^Bearer\s+([\x21-\x7E]{1,512})\s*$/i.exec(c.req.header('authorization') ?? '');
   const admin = match ? await authenticate(c.var.deps, match[1]!) : null;

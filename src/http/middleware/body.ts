@@ -23,7 +23,8 @@ const streamingLimit = bodyLimit({
 export const limitBody: MiddlewareHandler<AppEnv> = (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const length = c.req.header('content-length');
-  if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length)) return streamingLimit(c, next);
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length))
+    return streamingLimit(c, next);
   if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
   return next();
 };

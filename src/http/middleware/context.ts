@@ -26,5 +26,11 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { clock, logger } = c.get('deps');
   const started = clock.now();
   await next();
-  logger.info('request', { id: c.get('requestId'), method: c.req.method, route: routeOf(c), status: c.res.status, ms: clock.now() - started });
+  logger.info('request', {
+    id: c.get('requestId'),
+    method: c.req.method,
+    route: routeOf(c),
+    status: c.res.status,
+    ms: clock.now() - started,
+  });
 };

@@ -30,13 +30,23 @@ function fromHono(error: HTTPException): ApiError | null {
 export function errorHandler(deps: Pick<Deps, 'logger'>): ErrorHandler<AppEnv> {
   return (err, c) => {
     const known =
-      err instanceof ApiError ? err : err instanceof DomainError ? toApiError(err) : err instanceof HTTPException ? fromHono(err) : null;
+      err instanceof ApiError
+        ? err
+        : err instanceof DomainError
+          ? toApiError(err)
+          : err instanceof HTTPException
+            ? fromHono(err)
+            : null;
     const error =
       known ??
       (isDatabaseBusy(err)
-        ? new ApiError(503, 'unavailable', { detail: 'The database is busy. Try again in a moment.', headers: { 'Retry-After': '1' } })
+        ? new ApiError(503, 'unavailable', {
+            detail: 'The database is busy. Try again in a moment.',
+            headers: { 'Retry-After': '1' },
+          })
         : new ApiError(500, 'internal_error'));
-    if (!known) deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: describeError(err) });
+    if (!known)
+      deps.logger.error('request.failed', { id: c.var.requestId, path: c.req.path, error: describeError(err) });
     const lang = pickLanguage(c.req.header('accept-language'));
     const problem = toProblem(error, lang, c.req.path);
     return c.newResponse(JSON.stringify(problem), error.status as 400, {

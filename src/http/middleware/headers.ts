@@ -43,7 +43,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
  */
 export function publicCors(config: Pick<Config, 'ALLOWED_ORIGINS'>): MiddlewareHandler<AppEnv> {
   const anyOrigin = config.ALLOWED_ORIGINS.includes('*');
-  const allowedOrigin = (origin: string) => (anyOrigin ? '*' : originAllowed(config.ALLOWED_ORIGINS, origin) ? origin : null);
+  const allowedOrigin = (origin: string) =>
+    anyOrigin ? '*' : originAllowed(config.ALLOWED_ORIGINS, origin) ? origin : null;
   const exposeHeaders = ['ETag', 'Retry-After', 'X-Request-Id'];
   const exposed = exposeHeaders.join(',');
   const preflight = cors({
@@ -72,8 +73,15 @@ export function publicCors(config: Pick<Config, 'ALLOWED_ORIGINS'>): MiddlewareH
  */
 export function refuseForeignWrites(config: Pick<Config, 'ALLOWED_ORIGINS'>): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && !writeOriginAllowed(c, config.ALLOWED_ORIGINS)) {
-      throw new ApiError(403, 'origin_not_allowed', { detail: 'Writes are accepted only from the origins in ALLOWED_ORIGINS.' });
+    if (
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      c.req.method !== 'OPTIONS' &&
+      !writeOriginAllowed(c, config.ALLOWED_ORIGINS)
+    ) {
+      throw new ApiError(403, 'origin_not_allowed', {
+        detail: 'Writes are accepted only from the origins in ALLOWED_ORIGINS.',
+      });
     }
     return next();
   };

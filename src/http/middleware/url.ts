@@ -8,7 +8,8 @@ import { ApiError } from '../errors';
  * that does not decode is taken as written, then validated like any other.)
  */
 export const refuseMalformedPath: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!pathDecodes(c.req.url)) throw new ApiError(400, 'malformed_url', { detail: 'The path is not valid percent-encoding.' });
+  if (!pathDecodes(c.req.url))
+    throw new ApiError(400, 'malformed_url', { detail: 'The path is not valid percent-encoding.' });
   await next();
 };
 

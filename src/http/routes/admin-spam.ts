@@ -14,18 +14,29 @@ export const adminSpam = router();
 /** The submission's fields, plus what a stored comment would also know. */
 const Candidate = SubmissionSchema.omit({ token: true, parentId: true }).extend({
   ip: z.union([z.ipv4(), z.ipv6()]).optional().describe('Client IP, when known.'),
-  userAgent: z.string().max(512).optional().describe('User agent, when known; an empty string means the client sent none.'),
+  userAgent: z
+    .string()
+    .max(512)
+    .optional()
+    .describe('User agent, when known; an empty string means the client sent none.'),
   articleId: ArticleId.optional(),
   honeypot: z.string().max(1000).optional().describe('Value of the honeypot field, when the form had one.'),
 });
 
 const CheckBody = Candidate.openapi({
-  example: { author: 'Best Deals', email: 'x@mailinator.com', content: 'Buy <a href="https://x.biz">pills</a>', userAgent: 'curl/8.5' },
+  example: {
+    author: 'Best Deals',
+    email: 'x@mailinator.com',
+    content: 'Buy <a href="https://x.biz">pills</a>',
+    userAgent: 'curl/8.5',
+  },
 });
 const Label = z.enum(['spam', 'ham']);
 const FeedbackBody = z
   .object({ label: Label, comment: Candidate })
-  .openapi({ example: { label: 'spam', comment: { author: 'Best Deals', email: 'x@mailinator.com', content: 'Buy pills' } } });
+  .openapi({
+    example: { label: 'spam', comment: { author: 'Best Deals', email: 'x@mailinator.com', content: 'Buy pills' } },
+  });
 
 const Assessment = z.object({
   verdict: z.enum(['approve', 'hold', 'spam']),

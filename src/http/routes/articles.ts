@@ -17,7 +17,9 @@ import { ArticleParam, OwnComment, SubmissionSchema, Thread } from '../schemas';
 /** An article's public side: the comment form's token, posting, and the approved thread. */
 export const articles = router();
 
-const originRefused = problem403('`comments_closed`; `origin_not_allowed` for a post from a page whose origin ALLOWED_ORIGINS does not list');
+const originRefused = problem403(
+  '`comments_closed`; `origin_not_allowed` for a post from a page whose origin ALLOWED_ORIGINS does not list',
+);
 
 function problem403(description: string) {
   return { ...problems[403], description };
@@ -51,12 +53,20 @@ articles.openapi(
     const { articleId } = c.req.valid('param');
     const input = bodyType(c) === 'form' ? c.req.valid('form') : c.req.valid('json');
     const { deps } = c.var;
-    const { row, settings, editToken, editableUntil } = await createComment(deps, articleId, input, sentBody(c), requestMeta(c));
+    const { row, settings, editToken, editableUntil } = await createComment(
+      deps,
+      articleId,
+      input,
+      sentBody(c),
+      requestMeta(c),
+    );
     if (prefersHtml(c)) {
       const published = visibleStatus(row) === 'approved';
       const back = redirectTarget(c, published ? `comment-${row.id}` : 'comment-pending');
       if (back) return c.redirect(back, 303);
-      return c.html(postedPage(pickLanguage(c.req.header('accept-language')), published), 201, { 'Cache-Control': 'no-store' });
+      return c.html(postedPage(pickLanguage(c.req.header('accept-language')), published), 201, {
+        'Cache-Control': 'no-store',
+      });
     }
     const comment = await toOwnComment(row, { avatars: settings.avatars, keys: deps.keys });
     return c.json({ comment, editToken, editableUntil: iso(editableUntil)! }, 201, { 'Cache-Control': 'no-store' });
@@ -96,8 +106,16 @@ function redirectTarget(c: Context<AppEnv>, fragment: string): string | null {
 function postedPage(lang: Lang, published: boolean): string {
   const [title, status, back] =
     lang === 'fr'
-      ? ['Commentaire reçu', published ? 'Votre commentaire est publié.' : 'Votre commentaire sera publié après relecture.', 'Revenez à l’article avec le bouton Précédent de votre navigateur.']
-      : ['Comment received', published ? 'Your comment is published.' : 'Your comment will appear once a moderator has read it.', 'Go back to the article with your browser’s Back button.'];
+      ? [
+          'Commentaire reçu',
+          published ? 'Votre commentaire est publié.' : 'Votre commentaire sera publié après relecture.',
+          'Revenez à l’article avec le bouton Précédent de votre navigateur.',
+        ]
+      : [
+          'Comment received',
+          published ? 'Your comment is published.' : 'Your comment will appear once a moderator has read it.',
+          'Go back to the article with your browser’s Back button.',
+        ];
   return `<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${status}</p><p>${back}</p></html>`;
 }
 
@@ -124,14 +142,22 @@ articles.openapi(readThread, async (c) => {
   c.header('ETag', thread.etag);
   c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
   c.header('Vary', 'Accept-Encoding', { append: true });
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(thread.etag)) return c.body(null, 304);
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(thread.etag)
+  )
+    return c.body(null, 304);
   // The page as serialized once, kept under its ETag (services/threads.ts).
   return c.body((await thread.page()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
 });
 
 const ThreadHtmlQuery = ThreadQuery.extend({
   lang: enumQuery(['fr', 'en'], 'en').describe('The language of the fragment.'),
-  return: optionalQuery(z.string().max(2000)).describe('The page’s address, for the form’s hidden field `return`: an absolute http(s) URL on an allowed origin (anything else is ignored).'),
+  return: optionalQuery(z.string().max(2000)).describe(
+    'The page’s address, for the form’s hidden field `return`: an absolute http(s) URL on an allowed origin (anything else is ignored).',
+  ),
 });
 
 const readThreadHtml = createRoute({
@@ -158,8 +184,18 @@ articles.openapi(readThreadHtml, async (c) => {
   c.header('ETag', etag);
   c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
   c.header('Vary', 'Accept-Encoding', { append: true });
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
-  const [bytes, settings, token] = await Promise.all([thread.page(), loadSettings(deps), issuePageToken(deps, articleId, bucket * PAGE_TOKEN_BUCKET_MS)]);
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  )
+    return c.body(null, 304);
+  const [bytes, settings, token] = await Promise.all([
+    thread.page(),
+    loadSettings(deps),
+    issuePageToken(deps, articleId, bucket * PAGE_TOKEN_BUCKET_MS),
+  ]);
   const page = JSON.parse(new TextDecoder().decode(bytes)) as Parameters<typeof threadFragment>[0]['page'];
   const self = new URL(c.req.url);
   const origin = back === undefined ? null : httpOrigin(back);

@@ -28,9 +28,15 @@ const editable = createMiddleware<AppEnv & { Variables: { comment: EditableComme
 
 const editResponses = {
   401: problems[401],
-  403: { ...problems[403], description: '`forbidden` (another comment’s token), `edit_window_closed`, `not_editable` (moved to spam or trash)' },
+  403: {
+    ...problems[403],
+    description: '`forbidden` (another comment’s token), `edit_window_closed`, `not_editable` (moved to spam or trash)',
+  },
   404: problems[404],
-  409: { ...problems[409], description: '`edit_conflict`: the comment changed meanwhile (a moderator’s decision wins)' },
+  409: {
+    ...problems[409],
+    description: '`edit_conflict`: the comment changed meanwhile (a moderator’s decision wins)',
+  },
   422: problems[422],
 };
 
@@ -38,7 +44,8 @@ const editRoute = createRoute({
   method: 'patch',
   path: '/{id}',
   summary: "Edit one's own comment within the edit window",
-  description: 'Validated and checked for spam again, like a new comment: an edit can hold a comment, never publish one a moderator has not seen. One edit every 5 s (429 with Retry-After).',
+  description:
+    'Validated and checked for spam again, like a new comment: an edit can hold a comment, never publish one a moderator has not seen. One edit every 5 s (429 with Retry-After).',
   security: [{ editToken: [] }],
   middleware: [editable, jsonOrFormBody] as const,
   request: { params: IdParam, body: body(EditSchema, true) },

@@ -24,5 +24,7 @@ const route = createRoute({
 
 counts.openapi(route, async (c) => {
   const { article } = c.req.valid('query');
-  return c.json({ counts: await approvedCounts(c.var.deps, article) }, 200, { 'Cache-Control': 'public, max-age=10, stale-while-revalidate=60' });
+  return c.json({ counts: await approvedCounts(c.var.deps, article) }, 200, {
+    'Cache-Control': 'public, max-age=10, stale-while-revalidate=60',
+  });
 });

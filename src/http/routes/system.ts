@@ -19,7 +19,8 @@ export function system(document: () => OpenApiDocument) {
     },
   });
   app.openapi(health, async (c) => {
-    if (!(await checkDatabase(c.var.deps))) throw new ApiError(503, 'unavailable', { detail: 'The database does not answer.' });
+    if (!(await checkDatabase(c.var.deps)))
+      throw new ApiError(503, 'unavailable', { detail: 'The database does not answer.' });
     return c.json({ status: 'ok' as const, version: VERSION }, 200, { 'Cache-Control': 'no-store' });
   });
 
@@ -41,7 +42,10 @@ export function system(document: () => OpenApiDocument) {
   let page: ReturnType<typeof docsPage> | undefined;
   app.openapi(docs, async (c) => {
     const { html, styleHash } = await (page ??= docsPage(document()));
-    c.header('Content-Security-Policy', `default-src 'none'; style-src 'sha256-${styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`);
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'sha256-${styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    );
     return c.html(html, 200);
   });
 

@@ -24,6 +24,12 @@ const embed = createRoute({
 widget.openapi(embed, (c) => {
   c.header('ETag', WIDGET_ETAG);
   c.header('Cache-Control', 'public, max-age=3600, stale-while-revalidate=86400');
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(WIDGET_ETAG)) return c.body(null, 304);
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(WIDGET_ETAG)
+  )
+    return c.body(null, 304);
   return c.body(WIDGET_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
 });

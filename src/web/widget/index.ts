@@ -44,7 +44,9 @@ interface Problem {
 
 const script =
   (document.currentScript as HTMLScriptElement | null)?.src ||
-  [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map((s) => s.src).find((s) => /\/embed\.js(\?|#|$)/.test(s)) ||
+  [...document.querySelectorAll<HTMLScriptElement>('script[src]')]
+    .map((s) => s.src)
+    .find((s) => /\/embed\.js(\?|#|$)/.test(s)) ||
   location.href;
 const API = new URL('api/v1/', new URL('.', script)).href;
 
@@ -71,7 +73,7 @@ function ownTokens(): Own {
   const own = load<Own>(OWN) || {};
   const now = Date.now();
   let changed = false;
-  for (const id in own) if (!(own[id]!.until > now)) (delete own[id], (changed = true));
+  for (const id in own) if (!(own[id]!.until > now)) delete own[id], (changed = true);
   if (changed) store(OWN, Object.keys(own).length ? own : null);
   return own;
 }
@@ -79,7 +81,11 @@ function ownTokens(): Own {
 // ---- DOM ---------------------------------------------------------------------------------------
 
 type Attrs = Record<string, string | boolean | undefined | null>;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | false)[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | false)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const k in attrs) {
     const v = attrs[k];
@@ -94,7 +100,12 @@ async function api(path: string, lang: Lang, init: RequestInit = {}): Promise<Re
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   headers.set('Accept-Language', lang);
-  return fetch(API + path, { ...init, headers, credentials: 'omit', referrerPolicy: 'strict-origin-when-cross-origin' });
+  return fetch(API + path, {
+    ...init,
+    headers,
+    credentials: 'omit',
+    referrerPolicy: 'strict-origin-when-cross-origin',
+  });
 }
 
 // ---- A mounted thread --------------------------------------------------------------------------
@@ -225,7 +236,9 @@ async function loadPage(th: Thread, reset: boolean) {
   th.more.disabled = true;
   try {
     // A reader who has just posted revalidates (ETag, 304) rather than see the page cached before it.
-    const r = await api(`articles/${enc(th.article)}/comments?${q}`, th.lang, { cache: Object.keys(ownTokens()).length ? 'no-cache' : 'default' });
+    const r = await api(`articles/${enc(th.article)}/comments?${q}`, th.lang, {
+      cache: Object.keys(ownTokens()).length ? 'no-cache' : 'default',
+    });
     if (!r.ok) throw new Error(String(r.status));
     const page = (await r.json()) as Page;
     if (!th.alive) return;
@@ -275,14 +288,25 @@ function renderComment(th: Thread, c: Comment, pending = false): HTMLElement {
   for (const r of c.replies || []) replies.append(renderComment(th, r));
   return h(
     'article',
-    { id: `comment-${c.id}`, class: `c${pending ? ' pending' : ''}${c.author.staff ? ' staff' : ''}`, tabindex: '-1', 'data-id': c.id, 'data-author': c.author.name, 'data-content': c.content },
+    {
+      id: `comment-${c.id}`,
+      class: `c${pending ? ' pending' : ''}${c.author.staff ? ' staff' : ''}`,
+      tabindex: '-1',
+      'data-id': c.id,
+      'data-author': c.author.name,
+      'data-content': c.content,
+    },
     h(
       'header',
       {},
       h('strong', { class: 'who' }, name),
       c.author.staff && h('span', { class: 'badge' }, t.staff),
       ' ',
-      h('a', { class: 'when', href: `#comment-${c.id}` }, h('time', { datetime: c.createdAt }, dateOf(th, c.createdAt))),
+      h(
+        'a',
+        { class: 'when', href: `#comment-${c.id}` },
+        h('time', { datetime: c.createdAt }, dateOf(th, c.createdAt)),
+      ),
       c.editedAt && h('span', { class: 'edited' }, ` (${t.edited})`),
     ),
     pending && h('p', { class: 'note' }, t.pending),
@@ -360,10 +384,17 @@ function buildForm(th: Thread): HTMLFormElement {
     input.id = `f-${name}`;
     input.name = name;
     if (required) (input.required = true), input.setAttribute('aria-required', 'true');
-    return h('p', { class: `field ${name}` }, h('label', { for: input.id }, label, required && star()), input, h('span', { class: 'ferr', id: `f-${name}-err`, hidden: true }));
+    return h(
+      'p',
+      { class: `field ${name}` },
+      h('label', { for: input.id }, label, required && star()),
+      input,
+      h('span', { class: 'ferr', id: `f-${name}-err`, hidden: true }),
+    );
   };
   const me = load<{ author?: string; email?: string; website?: string }>(ME);
-  const input = (type: string, autocomplete: string, value = '') => h('input', { type, autocomplete, value, maxlength: type === 'url' ? '200' : '254' });
+  const input = (type: string, autocomplete: string, value = '') =>
+    h('input', { type, autocomplete, value, maxlength: type === 'url' ? '200' : '254' });
   const remember = h('input', { type: 'checkbox', id: 'f-remember', checked: !!me });
   const cancel = h('button', { type: 'button', class: 'cancel', hidden: true }, t.cancel);
   const form = h(
@@ -376,7 +407,11 @@ function buildForm(th: Thread): HTMLFormElement {
     field('email', t.email, true, input('email', 'email', me?.email)),
     field('website', t.website, false, input('url', 'url', me?.website)),
     // The honeypot: hidden from people and from assistive technology; bots fill it in.
-    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('input', { type: 'text', name: 'hp', tabindex: '-1', autocomplete: 'off' })),
+    h(
+      'div',
+      { class: 'hp', 'aria-hidden': 'true' },
+      h('input', { type: 'text', name: 'hp', tabindex: '-1', autocomplete: 'off' }),
+    ),
     h('p', { class: 'check' }, remember, h('label', { for: 'f-remember' }, t.remember)),
     h('p', { class: 'msg', role: 'alert', id: 'f-msg' }),
     h('p', { class: 'submit' }, h('button', { type: 'submit' }, t.send), ' ', cancel),
@@ -389,7 +424,8 @@ function buildForm(th: Thread): HTMLFormElement {
   return form;
 }
 
-const el = <T extends Element = HTMLInputElement>(form: HTMLFormElement, selector: string) => form.querySelector(selector) as T;
+const el = <T extends Element = HTMLInputElement>(form: HTMLFormElement, selector: string) =>
+  form.querySelector(selector) as T;
 
 function moveForm(th: Thread, article: HTMLElement | null, parent: string | null) {
   const form = th.form;
@@ -429,7 +465,8 @@ async function refusal(th: Thread, r: Response | null): Promise<string> {
   if (!r || r.status >= 500) return t.failed;
   const p = (await r.json().catch(() => ({}))) as Problem;
   if (r.status === 429) return t.wait(Number(r.headers.get('Retry-After')) || 15);
-  if (r.status === 403) return p.code === 'origin_not_allowed' ? t.origin : p.code === 'comments_closed' ? t.closed : t.failed;
+  if (r.status === 403)
+    return p.code === 'origin_not_allowed' ? t.origin : p.code === 'comments_closed' ? t.closed : t.failed;
   if (r.status === 409 && p.code === 'duplicate_comment') return t.duplicate;
   if (r.status === 422 && p.errors) {
     let other = '';
@@ -481,7 +518,12 @@ async function send(th: Thread) {
   const own = ownTokens();
   own[posted.comment.id] = { token: posted.editToken, until: Date.parse(posted.editableUntil) };
   store(OWN, own);
-  store(ME, el(form, '#f-remember').checked ? { author: value('author'), email: value('email'), website: value('website') } : null);
+  store(
+    ME,
+    el(form, '#f-remember').checked
+      ? { author: value('author'), email: value('email'), website: value('website') }
+      : null,
+  );
   const pending = posted.comment.status !== 'approved';
   const node = renderComment(th, { ...posted.comment, replies: [] }, pending);
   const parent = th.parent ? th.root.getElementById(`comment-${th.parent}`) : null;
@@ -532,7 +574,9 @@ function startEdit(th: Thread, article: HTMLElement, id: string) {
     save.disabled = false;
     if (!r || !r.ok) {
       const p = r && r.status < 500 ? ((await r.json().catch(() => ({}))) as Problem) : {};
-      msg.textContent = p.errors?.content || (r && r.status === 429 ? th.t.wait(Number(r.headers.get('Retry-After')) || 5) : th.t.failed);
+      msg.textContent =
+        p.errors?.content ||
+        (r && r.status === 429 ? th.t.wait(Number(r.headers.get('Retry-After')) || 5) : th.t.failed);
       return;
     }
     const { comment } = (await r.json()) as { comment: Comment };
@@ -540,7 +584,8 @@ function startEdit(th: Thread, article: HTMLElement, id: string) {
     article.setAttribute('data-content', comment.content);
     close();
     if (comment.status && comment.status !== 'approved') {
-      if (!article.querySelector(':scope > .note')) article.querySelector(':scope > header')!.after(h('p', { class: 'note' }, th.t.pending));
+      if (!article.querySelector(':scope > .note'))
+        article.querySelector(':scope > header')!.after(h('p', { class: 'note' }, th.t.pending));
       th.live.textContent = th.t.pending;
     }
     article.focus();
@@ -552,7 +597,10 @@ async function remove(th: Thread, article: HTMLElement, id: string) {
   if (!own || !confirm(th.t.confirmDelete)) return;
   let r: Response | null = null;
   try {
-    r = await api(`comments/${enc(id)}`, th.lang, { method: 'DELETE', headers: { Authorization: `Bearer ${own.token}` } });
+    r = await api(`comments/${enc(id)}`, th.lang, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${own.token}` },
+    });
   } catch {}
   if (!r || (r.status !== 204 && r.status !== 404)) {
     th.live.textContent = th.t.failed;
@@ -576,7 +624,10 @@ async function counts() {
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
     try {
-      const r = await api(`counts?${chunk.map((a) => `article=${enc(a)}`).join('&')}`, langOf(document.documentElement));
+      const r = await api(
+        `counts?${chunk.map((a) => `article=${enc(a)}`).join('&')}`,
+        langOf(document.documentElement),
+      );
       if (!r.ok) continue;
       const { counts } = (await r.json()) as { counts: Record<string, number> };
       for (const e of els) {

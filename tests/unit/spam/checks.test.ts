@@ -97,12 +97,20 @@ describe('links', () => {
 
   it('reads maxLinks from the settings', () => {
     const content = 'https://a.example https://b.example';
-    expect(checkLinks(features({ content }), context(), withSettings({ maxLinks: 3 })).some((s) => floorOf(s) === 'hold')).toBe(false);
+    expect(
+      checkLinks(features({ content }), context(), withSettings({ maxLinks: 3 })).some((s) => floorOf(s) === 'hold'),
+    ).toBe(false);
   });
 });
 
 describe('local memory', () => {
-  const memory = (m: Partial<CheckContext['memory']>): CheckContext['memory'] => ({ spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 0, ...m });
+  const memory = (m: Partial<CheckContext['memory']>): CheckContext['memory'] => ({
+    spamByIp: 0,
+    spamByEmail: 0,
+    spamByWebsiteHost: 0,
+    approvedByEmail: 0,
+    ...m,
+  });
   it.each<[Partial<CheckContext['memory']>, number]>([
     [{}, 0],
     [{ spamByIp: 1 }, settings.weightSpamByIp],
@@ -172,10 +180,12 @@ describe('invisible characters', () => {
     checkShape(features(f), context(), settings).filter((s) => s.detail.includes('invisible'));
 
   it('trusts the count of the submission over the normalized content', () => {
-    expect(invisibleSignals({ content: 'Achetez du viagra', invisible: invisibleCharacters('Achetez du vi\u200Bagra') })).toEqual([
-      { rule: 'shape', score: settings.weightInvisible, detail: 'invisible characters (1) hiding words' },
-    ]);
-    expect(invisibleSignals({ content: 'Achetez du vi\u200Bagra', invisible: { count: 0, insideWords: false } })).toEqual([]);
+    expect(
+      invisibleSignals({ content: 'Achetez du viagra', invisible: invisibleCharacters('Achetez du vi\u200Bagra') }),
+    ).toEqual([{ rule: 'shape', score: settings.weightInvisible, detail: 'invisible characters (1) hiding words' }]);
+    expect(
+      invisibleSignals({ content: 'Achetez du vi\u200Bagra', invisible: { count: 0, insideWords: false } }),
+    ).toEqual([]);
   });
 
   it('counts them in the content itself when the service gave no count', () => {
@@ -235,17 +245,32 @@ describe('promotion', () => {
     ['My channel has funny videos', settings.weightSpamTopic],
     ['Check out my channel, it has funny videos', settings.weightPromotion],
     // Spun blog comment templates, and honest praise or questions.
-    ['I have been surfing online more than 3 hours today, yet I never found any interesting article like yours.', settings.weightPromotion],
+    [
+      'I have been surfing online more than 3 hours today, yet I never found any interesting article like yours.',
+      settings.weightPromotion,
+    ],
     ["Woah! I'm really loving the template/theme of this blog.", settings.weightPromotion],
-    ['Money and freedom is the greatest way to change, may you be rich and continue to help other people.', settings.weightPromotion],
+    [
+      'Money and freedom is the greatest way to change, may you be rich and continue to help other people.',
+      settings.weightPromotion,
+    ],
     ['Hey would you mind letting me know which web host you’re using?', settings.weightPromotion],
     ['Feel free to surf to my homepage: cheap jerseys', settings.weightPromotion],
-    ['Howdy! This post could not be written any better! Reading this post reminds me of my good old room mate!', settings.weightPromotion],
-    ["Hello, i think that i saw you visited my website so i came to “return the favor”.", settings.promotionCap], // and "my website" as a topic
+    [
+      'Howdy! This post could not be written any better! Reading this post reminds me of my good old room mate!',
+      settings.weightPromotion,
+    ],
+    ['Hello, i think that i saw you visited my website so i came to “return the favor”.', settings.promotionCap], // and "my website" as a topic
     ["I'm not sure where you are getting your information, but great topic.", settings.weightPromotion],
-    ['Its like women and men aren’t involved unless it’s one thing to accomplish with Lady gaga!', settings.weightPromotion],
+    [
+      'Its like women and men aren’t involved unless it’s one thing to accomplish with Lady gaga!',
+      settings.weightPromotion,
+    ],
     ['There was a hermit crab inside and it pinched her ear.', settings.weightPromotion],
-    ['Fine way of explaining, and fastidious piece of writing to get information concerning my presentation topic.', settings.weightPromotion],
+    [
+      'Fine way of explaining, and fastidious piece of writing to get information concerning my presentation topic.',
+      settings.weightPromotion,
+    ],
     ['I stumbledupon it ;) I will revisit yet again since I book-marked it.', settings.weightPromotion],
     ['Great post, keep up the good work!', 0],
     // A phrase starts at a word: "Unlike the layout of this site" is not "like the layout of this site".
@@ -267,16 +292,47 @@ describe('promotion', () => {
   it('names the categories it found, once each and in table order, for the rule and the learner alike', () => {
     const f = features({ content: 'Please subscribe to my channel! Check out my videos, click here' });
     expect([...promotionCategories(f).keys()]).toEqual(['self-promotion', 'subscription begging', 'call to click']);
-    expect(checkPromotion(f, context(), settings)[0]?.detail).toBe('self-promotion, subscription begging, call to click');
+    expect(checkPromotion(f, context(), settings)[0]?.detail).toBe(
+      'self-promotion, subscription begging, call to click',
+    );
     expect(promotionCategories(f)).toBe(promotionCategories(f)); // computed once per Features object
     expect(promotionCategories(features()).size).toBe(0);
   });
 
   it('stays linear on long runs of spaces after its keywords (a comment cannot stall the server)', () => {
-    const keywords = ['WhatsApp', 'Telegram numéro', 'check', 'my', 'please', 'like', 'give it', 'click', 'free', 'make', 'buy', 'I will get', 'Prêt', 'contact me', 'spell', 'bring back', 'I have been surfing', 'feel free to surf to', 'which web host', 'may you be rich and', 'where you are getting your info,', 'see if it can survive a', 'notify me when new comments are added', 'subscribe', '.', 'please'];
+    const keywords = [
+      'WhatsApp',
+      'Telegram numéro',
+      'check',
+      'my',
+      'please',
+      'like',
+      'give it',
+      'click',
+      'free',
+      'make',
+      'buy',
+      'I will get',
+      'Prêt',
+      'contact me',
+      'spell',
+      'bring back',
+      'I have been surfing',
+      'feel free to surf to',
+      'which web host',
+      'may you be rich and',
+      'where you are getting your info,',
+      'see if it can survive a',
+      'notify me when new comments are added',
+      'subscribe',
+      '.',
+      'please',
+    ];
     for (const keyword of keywords) {
       for (const gap of [' ', '\u00a0', '\t', ' \n']) {
-        expect(promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size).toBeGreaterThanOrEqual(0);
+        expect(
+          promotionCategories(features({ content: `${keyword}${gap.repeat(3_000)}x` })).size,
+        ).toBeGreaterThanOrEqual(0);
       }
     }
   }, 3_000);
@@ -374,7 +430,10 @@ describe('user agent', () => {
   it.each<[string | null | undefined, number]>([
     ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 0],
     [undefined, 0], // unknown: the check abstains
-    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 0],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      0,
+    ],
     [null, settings.weightUserAgentMissing],
     ['', settings.weightUserAgentMissing],
     ['curl/8.5.0', settings.weightUserAgentLibrary],
@@ -388,14 +447,25 @@ describe('user agent', () => {
     ['node-fetch/1.0 (+https://github.com/bitinn/node-fetch)', settings.weightUserAgentLibrary],
     ['undici', settings.weightUserAgentLibrary],
     ['PostmanRuntime/7.37.3', settings.weightUserAgentLibrary],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0 Safari/537.36', settings.weightUserAgentLibrary],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0 Safari/537.36',
+      settings.weightUserAgentLibrary,
+    ],
   ])('%j → %d', (userAgent, score) => {
     expect(total(checkUserAgent(features({ userAgent }), context(), settings))).toBe(score);
   });
 });
 
 describe('weights come from the settings', () => {
-  it.each<[string, (f: Features, c: CheckContext, s: typeof settings) => unknown[], Partial<Features>, Partial<CheckContext>, Record<string, number>]>([
+  it.each<
+    [
+      string,
+      (f: Features, c: CheckContext, s: typeof settings) => unknown[],
+      Partial<Features>,
+      Partial<CheckContext>,
+      Record<string, number>,
+    ]
+  >([
     ['honeypot', checkHoneypot, { honeypot: 'x' }, {}, { weightHoneypot: 0 }],
     ['user agent', checkUserAgent, { userAgent: null }, {}, { weightUserAgentMissing: 0 }],
     ['cross-posting', checkCrossPosts, {}, { crossPosts: 2 }, { weightCrossPost: 0 }],

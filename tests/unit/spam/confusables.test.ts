@@ -8,7 +8,16 @@ import { context, features, settings } from './fixtures';
 
 // "viagra" spelled to slip past a filter: dotless i, small capitals, a combining dot, full-width
 // letters, a precomposed diaeresis, a Cyrillic а, a capital İ, a combining acute on every letter.
-const VIAGRA = ['vıagra', 'ᴠɪᴀɢʀᴀ', 'v̇iagra', 'ＶＩＡＧＲＡ', 'vïagra', 'viаgra', 'VİAGRA', 'v\u0301i\u0301a\u0301g\u0301r\u0301a\u0301'];
+const VIAGRA = [
+  'vıagra',
+  'ᴠɪᴀɢʀᴀ',
+  'v̇iagra',
+  'ＶＩＡＧＲＡ',
+  'vïagra',
+  'viаgra',
+  'VİAGRA',
+  'v\u0301i\u0301a\u0301g\u0301r\u0301a\u0301',
+];
 
 const entry = (value: string): ListEntry => ({ list: 'disallowed', kind: 'word', value });
 
@@ -33,15 +42,20 @@ describe('confusable spellings match "viagra" wherever words are matched', () =>
     expect(matchEntry(entry('viagra'), features({ content: `Buy ${word} now` }))).toBe('content');
     expect(matchEntry(entry('viagra'), features({ author: `${word} Shop` }))).toBe('author');
     expect(matchEntry(entry(word), features({ content: 'Buy viagra now' }))).toBe('content');
-    expect([...promotionCategories(features({ content: `Cheap ${word} without prescription` })).keys()]).toContain('commercial spam');
+    expect([...promotionCategories(features({ content: `Cheap ${word} without prescription` })).keys()]).toContain(
+      'commercial spam',
+    );
     const author = checkAuthor(features({ author: `${word} Shop` }), context(), settings).map((s) => s.detail);
     expect(author.join()).toMatch(/spam keyword "viagra" in the name/);
   });
 
-  it.each(['https://ᴠɪᴀɢʀᴀ-deals.example', 'https://vi%61gra-deals.example', 'https://vıagra-deals.example'])('website %s', (website) => {
-    const details = checkAuthor(features({ website }), context(), settings).map((s) => s.detail);
-    expect(details.join()).toMatch(/spam keyword "viagra" in the website's address/);
-  });
+  it.each(['https://ᴠɪᴀɢʀᴀ-deals.example', 'https://vi%61gra-deals.example', 'https://vıagra-deals.example'])(
+    'website %s',
+    (website) => {
+      const details = checkAuthor(features({ website }), context(), settings).map((s) => s.detail);
+      expect(details.join()).toMatch(/spam keyword "viagra" in the website's address/);
+    },
+  );
 
   it('still matches whole words only', () => {
     expect(matchEntry(entry('été'), features({ content: 'Une société' }))).toBeNull();

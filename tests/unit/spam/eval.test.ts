@@ -75,7 +75,11 @@ describe('evaluate', () => {
       engines.push(site);
       return {
         feedback: async (label, r) => void fed.push(`${site}:${label}:${r.content}`),
-        check: async (r) => ({ verdict: r.content.includes('buy') ? 'spam' : r.content.includes('maybe') ? 'hold' : 'approve', score: 0, reasons: [] }),
+        check: async (r) => ({
+          verdict: r.content.includes('buy') ? 'spam' : r.content.includes('maybe') ? 'hold' : 'approve',
+          score: 0,
+          reasons: [],
+        }),
       };
     };
     const rows = [
@@ -95,7 +99,10 @@ describe('evaluate', () => {
     ]);
     expect(results[0]!.mistakes.map((m) => m.row.content)).toEqual(['maybe']);
     // Ham held for a moderator is listed too (it counts as blocked under spam+hold).
-    expect(results[1]!.mistakes.map((m) => `${m.row.content} → ${m.assessment.verdict}`)).toEqual(['buy this → spam', 'maybe later → hold']);
+    expect(results[1]!.mistakes.map((m) => `${m.row.content} → ${m.assessment.verdict}`)).toEqual([
+      'buy this → spam',
+      'maybe later → hold',
+    ]);
     const report = formatReport('title', results);
     expect(report).toMatch(/^title\na \(n=2\)\n {2}spam .*MCC/);
     expect(report).toMatch(/overall \(n=5\)/);
@@ -109,8 +116,22 @@ describe('evaluate', () => {
   it('runs the local engine end to end: the learner only speaks after enough feedback', async () => {
     const rows: EvalRow[] = [];
     for (let i = 0; i < 25; i++) {
-      rows.push(row({ split: 'train', label: 'spam', author: `s${i}`, content: `subscribe to my channel number ${i} for free gift cards` }));
-      rows.push(row({ split: 'train', label: 'ham', author: `h${i}`, content: `I really liked this song, part ${i} is the best` }));
+      rows.push(
+        row({
+          split: 'train',
+          label: 'spam',
+          author: `s${i}`,
+          content: `subscribe to my channel number ${i} for free gift cards`,
+        }),
+      );
+      rows.push(
+        row({
+          split: 'train',
+          label: 'ham',
+          author: `h${i}`,
+          content: `I really liked this song, part ${i} is the best`,
+        }),
+      );
     }
     rows.push(row({ label: 'spam', content: 'free gift cards on my channel, subscribe' }));
     rows.push(row({ label: 'ham', content: 'this song is the best part of my day' }));
@@ -130,13 +151,28 @@ describe('corpus rows', () => {
     ['see <a href="https://spam.example">https://spam.example</a>', 'see https://spam.example'],
     ['sub to <span class="p">+</span><a class="proflink" href="x">Name</a>', 'sub to +Name'],
     ['&#x1F600; &#128512; &bogus;', '😀 😀 &bogus;'],
-    ['<a href="http://www.casino.example/">www.casino.example</a> and <a href="https://x.example/a">https://x.example/a…</a>', 'www.casino.example and https://x.example/a…'],
-    ['<a href="https://www.youtube.com/results?search_query=%23party">#party</a> <a href="/user/x">@Sam</a>', '#party @Sam'],
+    [
+      '<a href="http://www.casino.example/">www.casino.example</a> and <a href="https://x.example/a">https://x.example/a…</a>',
+      'www.casino.example and https://x.example/a…',
+    ],
+    [
+      '<a href="https://www.youtube.com/results?search_query=%23party">#party</a> <a href="/user/x">@Sam</a>',
+      '#party @Sam',
+    ],
     // Typed HTML (the anchor hides where it leads) stays, as a comment form would have received it.
-    ['Great post! <a href="http://pills.example/buy?a=1&amp;b=2">cheap <b>pills</b></a>', 'Great post! <a href="http://pills.example/buy?a=1&b=2">cheap pills</a>'],
+    [
+      'Great post! <a href="http://pills.example/buy?a=1&amp;b=2">cheap <b>pills</b></a>',
+      'Great post! <a href="http://pills.example/buy?a=1&b=2">cheap pills</a>',
+    ],
     ["<a href='https://loans.example'>Best Loans</a>", "<a href='https://loans.example'>Best Loans</a>"],
-    ['<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>', '<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>'],
-    ['<a href="https://shop.example.com/deal">shop.example</a>', '<a href="https://shop.example.com/deal">shop.example</a>'],
+    [
+      '<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>',
+      '<a href="http://cheap-pills.example">cheap</a> <a href="https://casino.example">c</a>',
+    ],
+    [
+      '<a href="https://shop.example.com/deal">shop.example</a>',
+      '<a href="https://shop.example.com/deal">shop.example</a>',
+    ],
   ])('recovers the typed text of %j', (html, text) => {
     expect(textFromHtmlExport(html)).toBe(text);
   });
@@ -144,7 +180,9 @@ describe('corpus rows', () => {
   it('treats rows without metadata as an HTML export, others as submitted', () => {
     expect(isHtmlExport(row({}))).toBe(true);
     expect(isHtmlExport(row({ email: 'a@b.fr', ip: '192.0.2.1', userAgent: 'Mozilla/5.0' }))).toBe(false);
-    const raw = rowToFeatures(row({ email: 'a@b.fr', ip: '192.0.2.1', userAgent: 'curl/8', content: '<a href="x">y</a>' }));
+    const raw = rowToFeatures(
+      row({ email: 'a@b.fr', ip: '192.0.2.1', userAgent: 'curl/8', content: '<a href="x">y</a>' }),
+    );
     expect(raw.content).toBe('<a href="x">y</a>');
   });
 
@@ -161,19 +199,74 @@ describe('parseCorpus', () => {
 
   it('reads the documented rows, keeping null metadata as null', () => {
     const text = [
-      line({ id: 'a1', site: 'Psy', author: 'Ann', email: null, website: null, ip: null, userAgent: null, content: 'Great song', label: 'ham', split: 'train' }),
+      line({
+        id: 'a1',
+        site: 'Psy',
+        author: 'Ann',
+        email: null,
+        website: null,
+        ip: null,
+        userAgent: null,
+        content: 'Great song',
+        label: 'ham',
+        split: 'train',
+      }),
       '',
-      line({ site: 'blog', author: 'Bob', email: 'bob@example.fr', website: 'https://bob.example', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', content: 'Buy now', label: 'spam', split: 'test', articleLanguage: 'fr' }),
+      line({
+        site: 'blog',
+        author: 'Bob',
+        email: 'bob@example.fr',
+        website: 'https://bob.example',
+        ip: '203.0.113.9',
+        userAgent: 'Mozilla/5.0',
+        content: 'Buy now',
+        label: 'spam',
+        split: 'test',
+        articleLanguage: 'fr',
+      }),
     ].join('\n');
     expect(parseCorpus(text)).toEqual([
-      { id: 'a1', site: 'Psy', author: 'Ann', email: null, website: null, ip: null, userAgent: null, content: 'Great song', label: 'ham', split: 'train' },
-      { site: 'blog', author: 'Bob', email: 'bob@example.fr', website: 'https://bob.example', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', content: 'Buy now', label: 'spam', split: 'test', articleLanguage: 'fr' },
+      {
+        id: 'a1',
+        site: 'Psy',
+        author: 'Ann',
+        email: null,
+        website: null,
+        ip: null,
+        userAgent: null,
+        content: 'Great song',
+        label: 'ham',
+        split: 'train',
+      },
+      {
+        site: 'blog',
+        author: 'Bob',
+        email: 'bob@example.fr',
+        website: 'https://bob.example',
+        ip: '203.0.113.9',
+        userAgent: 'Mozilla/5.0',
+        content: 'Buy now',
+        label: 'spam',
+        split: 'test',
+        articleLanguage: 'fr',
+      },
     ]);
   });
 
   it('takes a missing key as null, a missing author or content as empty, numbers as text, labels in any case', () => {
     const [row] = parseCorpus(line({ id: 7, site: 3, label: ' Spam ', split: 'TEST', content: null }));
-    expect(row).toEqual({ id: '7', site: '3', author: '', email: null, website: null, ip: null, userAgent: null, content: '', label: 'spam', split: 'test' });
+    expect(row).toEqual({
+      id: '7',
+      site: '3',
+      author: '',
+      email: null,
+      website: null,
+      ip: null,
+      userAgent: null,
+      content: '',
+      label: 'spam',
+      split: 'test',
+    });
     // A row without metadata is then a platform export, and the local engine reads it without throwing.
     expect(isHtmlExport(row!)).toBe(true);
     expect(rowToFeatures(row!).email).toBe(generatedEmail(''));

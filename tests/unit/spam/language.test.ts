@@ -43,7 +43,9 @@ describe('language', () => {
 
   it('uses siteLanguage and languageMinWords from the settings', () => {
     const content = english[0]!;
-    expect(checkLanguage(features({ content }), context({ articleLanguage: null }), withSettings({ siteLanguage: 'en' }))).toEqual([]);
+    expect(
+      checkLanguage(features({ content }), context({ articleLanguage: null }), withSettings({ siteLanguage: 'en' })),
+    ).toEqual([]);
     expect(checkLanguage(features({ content }), context(), withSettings({ languageMinWords: 50 }))).toEqual([]);
   });
 
@@ -79,7 +81,8 @@ describe('common words spare the detector when they settle the language', () => 
   });
 
   it('an English comment with some French words on a French article still gets the signal', () => {
-    const content = 'Merci pour the article, but honestly the numbers you quote are wrong and the whole thing is biased.';
+    const content =
+      'Merci pour the article, but honestly the numbers you quote are wrong and the whole thing is biased.';
     expect(checkLanguage(features({ content }), context({ articleLanguage: 'fr' }), settings)).toHaveLength(1);
   });
 });

@@ -33,23 +33,51 @@ function trained(n: number) {
   const table = new Map<string, TokenCounts>();
   const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
   for (let i = 0; i < n; i++) {
-    train(table, totals, learnerTokens(features({ content: spamTexts[i % spamTexts.length]!, email: `s${i}@gmail.com` })), 'spam');
-    train(table, totals, learnerTokens(features({ content: hamTexts[i % hamTexts.length]!, email: `h${i}@orange.fr` })), 'ham');
+    train(
+      table,
+      totals,
+      learnerTokens(features({ content: spamTexts[i % spamTexts.length]!, email: `s${i}@gmail.com` })),
+      'spam',
+    );
+    train(
+      table,
+      totals,
+      learnerTokens(features({ content: hamTexts[i % hamTexts.length]!, email: `h${i}@orange.fr` })),
+      'ham',
+    );
   }
   return { table, totals };
 }
 
 describe('learnerTokens', () => {
   it('gives words, bigrams, character n-grams and metadata', () => {
-    const tokens = learnerTokens(features({ content: 'Visit https://shop.example.co.uk/deal now', website: 'https://me.example', email: 'x@gmail.com' }));
+    const tokens = learnerTokens(
+      features({
+        content: 'Visit https://shop.example.co.uk/deal now',
+        website: 'https://me.example',
+        email: 'x@gmail.com',
+      }),
+    );
     expect(tokens).toEqual(
-      expect.arrayContaining(['w:visit', 'b:visit now', 'c:^vis', 'm:site:example.co.uk', 'm:tld:uk', 'm:website', 'm:email:gmail.com', 'm:links:1']),
+      expect.arrayContaining([
+        'w:visit',
+        'b:visit now',
+        'c:^vis',
+        'm:site:example.co.uk',
+        'm:tld:uk',
+        'm:website',
+        'm:email:gmail.com',
+        'm:links:1',
+      ]),
     );
   });
 
   it('gives one token per promotion category, among the metadata', () => {
     const tokens = learnerTokens(features({ content: 'Please subscribe to my channel! https://me.example' }));
-    expect(tokens.filter((t) => t.startsWith('m:promo:'))).toEqual(['m:promo:self-promotion', 'm:promo:subscription_begging']);
+    expect(tokens.filter((t) => t.startsWith('m:promo:'))).toEqual([
+      'm:promo:self-promotion',
+      'm:promo:subscription_begging',
+    ]);
     expect(tokens.indexOf('m:promo:self-promotion')).toBeLessThan(tokens.findIndex((t) => t.startsWith('w:')));
     expect(learnerTokens(features()).some((t) => t.startsWith('m:promo:'))).toBe(false);
   });
@@ -86,7 +114,12 @@ describe('learnerTokens', () => {
   ])('never throws on %j', (content) => {
     expect(() => {
       const tokens = learnerTokens(features({ content, author: content, website: content || null, email: content }));
-      classify(tokens, new Map([[tokens[0] ?? 'x', { spam: 3, ham: 1 }]]), { spam: 30, ham: 30, spamTokens: 900, hamTokens: 600 });
+      classify(tokens, new Map([[tokens[0] ?? 'x', { spam: 3, ham: 1 }]]), {
+        spam: 30,
+        ham: 30,
+        spamTokens: 900,
+        hamTokens: 600,
+      });
     }).not.toThrow();
   });
 });
@@ -97,7 +130,8 @@ describe('classify', () => {
     const spam = learnerTokens(features({ content: 'Subscribe to my channel for free gift cards, click here' }));
     const ham = learnerTokens(features({ content: 'Le conseil municipal a voté, merci pour cet article.' }));
     // The service fetches only these tokens' rows.
-    const only = (tokens: string[]) => new Map(tokens.flatMap((t) => (table.has(t) ? [[t, table.get(t)!] as const] : [])));
+    const only = (tokens: string[]) =>
+      new Map(tokens.flatMap((t) => (table.has(t) ? [[t, table.get(t)!] as const] : [])));
     const s = classify(spam, only(spam), totals);
     const h = classify(ham, only(ham), totals);
     expect(s.pSpam).toBeGreaterThan(0.9);
@@ -120,7 +154,10 @@ describe('classify', () => {
     expect(result.logOdds).toBeCloseTo(8 * Math.log(21) - (72 * Math.log(2)) / 3, 6);
     expect(result.pSpam).toBeGreaterThan(0.99);
     // Fewer tokens than that: every one counts.
-    expect(classify([...weak.slice(0, 10), ...strong], stats, totals).logOdds).toBeCloseTo(8 * Math.log(21) - (10 * Math.log(2)) / 3, 6);
+    expect(classify([...weak.slice(0, 10), ...strong], stats, totals).logOdds).toBeCloseTo(
+      8 * Math.log(21) - (10 * Math.log(2)) / 3,
+      6,
+    );
   });
 
   it('knows nothing before training', () => {
@@ -146,7 +183,13 @@ describe('promotion categories as evidence', () => {
   function site(promotionIs: 'spam' | 'ham') {
     const table = new Map<string, TokenCounts>();
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
-    const calls = ['Check out my channel', 'Visit my blog', 'Go see my website', 'Listen to my tracks', 'Look at my playlist'];
+    const calls = [
+      'Check out my channel',
+      'Visit my blog',
+      'Go see my website',
+      'Listen to my tracks',
+      'Look at my playlist',
+    ];
     const plain = ['Nice video', 'Great song', 'So good', 'I agree with you', 'This is a classic'];
     for (let i = 0; i < 25; i++) {
       const call = `${calls[i % calls.length]} ${i}`;
@@ -156,7 +199,8 @@ describe('promotion categories as evidence', () => {
     }
     return { table, totals };
   }
-  const weightOf = (result: ReturnType<typeof classify>, token: string) => result.top.find((t) => t.token === token)?.weight;
+  const weightOf = (result: ReturnType<typeof classify>, token: string) =>
+    result.top.find((t) => t.token === token)?.weight;
 
   it.each<['spam' | 'ham', 1 | -1]>([
     ['spam', 1],
@@ -182,9 +226,18 @@ describe('user agent and author name', () => {
   it.each<[string | null | undefined, string | null]>([
     ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'firefox/128'],
     ['Mozilla/5.0 (Windows NT 6.1; WOW64; rv:5.0) Gecko/20100101 Firefox/5.0', 'firefox/5'],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', 'chrome/126'],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87', 'edge/126'],
-    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', 'safari/17'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+      'chrome/126',
+    ],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87',
+      'edge/126',
+    ],
+    [
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      'safari/17',
+    ],
     ['Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)', 'msie/6'],
     ['Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko', 'msie/11'],
     ['curl/8.5.0', 'curl'],
@@ -205,19 +258,48 @@ describe('user agent and author name', () => {
   });
 
   it('gives the words of the author name', () => {
-    expect(learnerTokens(features({ author: 'Cheap Jerseys Online' }))).toEqual(expect.arrayContaining(['a:cheap', 'a:jerseys', 'a:online']));
+    expect(learnerTokens(features({ author: 'Cheap Jerseys Online' }))).toEqual(
+      expect.arrayContaining(['a:cheap', 'a:jerseys', 'a:online']),
+    );
   });
 
   /** 30 + 30 comments of ordinary words: the bots send one old agent and keyword names, people vary. */
   function blog() {
     const table = new Map<string, TokenCounts>();
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
-    const browsers = ['Firefox/128.0', 'Chrome/126.0.0.0 Safari/537.36', 'Firefox/127.0', 'Chrome/125.0.0.0 Safari/537.36'];
+    const browsers = [
+      'Firefox/128.0',
+      'Chrome/126.0.0.0 Safari/537.36',
+      'Firefox/127.0',
+      'Chrome/125.0.0.0 Safari/537.36',
+    ];
     const names = ['Camille', 'Jean', 'Sophie', 'Karim', 'Lucie', 'Marc'];
     for (let i = 0; i < 30; i++) {
       const content = `${hamTexts[i % hamTexts.length]} ${i}`;
-      train(table, totals, learnerTokens(features({ content, author: ['Cheap Jerseys', 'Best Loans', 'Cheap Pills'][i % 3]!, userAgent: 'Mozilla/5.0 (Windows NT 6.1; rv:5.0) Gecko/20100101 Firefox/5.0' })), 'spam');
-      train(table, totals, learnerTokens(features({ content, author: `${names[i % names.length]} ${i}`, userAgent: `Mozilla/5.0 (X11) ${browsers[i % browsers.length]}` })), 'ham');
+      train(
+        table,
+        totals,
+        learnerTokens(
+          features({
+            content,
+            author: ['Cheap Jerseys', 'Best Loans', 'Cheap Pills'][i % 3]!,
+            userAgent: 'Mozilla/5.0 (Windows NT 6.1; rv:5.0) Gecko/20100101 Firefox/5.0',
+          }),
+        ),
+        'spam',
+      );
+      train(
+        table,
+        totals,
+        learnerTokens(
+          features({
+            content,
+            author: `${names[i % names.length]} ${i}`,
+            userAgent: `Mozilla/5.0 (X11) ${browsers[i % browsers.length]}`,
+          }),
+        ),
+        'ham',
+      );
     }
     return { table, totals };
   }
@@ -225,8 +307,18 @@ describe('user agent and author name', () => {
   it("learns a site's bots from their agent and their names, once per comment", () => {
     const { table, totals } = blog();
     const content = "Merci pour l'article, très clair.";
-    const bot = classify(learnerTokens(features({ content, author: 'Cheap Watches', userAgent: 'Mozilla/5.0 (Windows NT 6.1) Firefox/5.0' })), table, totals);
-    const person = classify(learnerTokens(features({ content, author: 'Nadia', userAgent: 'Mozilla/5.0 (X11) Firefox/128.0' })), table, totals);
+    const bot = classify(
+      learnerTokens(
+        features({ content, author: 'Cheap Watches', userAgent: 'Mozilla/5.0 (Windows NT 6.1) Firefox/5.0' }),
+      ),
+      table,
+      totals,
+    );
+    const person = classify(
+      learnerTokens(features({ content, author: 'Nadia', userAgent: 'Mozilla/5.0 (X11) Firefox/128.0' })),
+      table,
+      totals,
+    );
     expect(bot.top.map((t) => t.token)).toEqual(expect.arrayContaining(['m:ua:firefox/5', 'a:cheap']));
     expect(bot.logOdds).toBeGreaterThan(person.logOdds + 3);
   });
@@ -265,13 +357,21 @@ describe('learner signal', () => {
     [50, settings.learnerWeight],
     [-50, -settings.learnerHamWeight],
   ])('log-odds %d → score %d (learnerScale points per nat), bounded', (logOdds, score) => {
-    const [signal] = learnerSignal({ pSpam: 1 / (1 + Math.exp(-logOdds)), logOdds, top: [] }, { spam: 20, ham: 20 }, settings);
+    const [signal] = learnerSignal(
+      { pSpam: 1 / (1 + Math.exp(-logOdds)), logOdds, top: [] },
+      { spam: 20, ham: 20 },
+      settings,
+    );
     expect(signal?.score ?? 0).toBe(score);
   });
 
   it('explains itself with the telling tokens', () => {
     const { table, totals } = trained(25);
-    const signals = runLearner(features({ content: 'Subscribe to my channel, free gift cards' }), { stats: table, totals }, settings);
+    const signals = runLearner(
+      features({ content: 'Subscribe to my channel, free gift cards' }),
+      { stats: table, totals },
+      settings,
+    );
     expect(signals[0]?.score).toBeGreaterThan(0);
     expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d: .*"/);
   });

@@ -5,7 +5,11 @@ import { inCidr, sameIp, underDomain } from '../../../src/spam/net';
 import type { Features, ListEntry } from '../../../src/spam/types';
 import { context, features, floorOf, settings } from './fixtures';
 
-const entry = (kind: ListEntry['kind'], value: string, list: ListEntry['list'] = 'disallowed'): ListEntry => ({ list, kind, value });
+const entry = (kind: ListEntry['kind'], value: string, list: ListEntry['list'] = 'disallowed'): ListEntry => ({
+  list,
+  kind,
+  value,
+});
 
 describe('word entries: whole words, any case, Unicode-aware', () => {
   it.each<[string, Partial<Features>, string | null]>([
@@ -16,7 +20,7 @@ describe('word entries: whole words, any case, Unicode-aware', () => {
     ['viagra', { content: 'Buy VIAGRA now' }, 'content'],
     ['viagra', { content: 'Buy ｖｉａｇｒａ now' }, 'content'], // full-width letters
     ['viagra', { content: 'Buy vi\u200Bagra now' }, 'content'], // zero-width space inside
-    ['été', { content: "Cet ÉTÉ sera chaud" }, 'content'],
+    ['été', { content: 'Cet ÉTÉ sera chaud' }, 'content'],
     ['été', { content: 'Il a été élu' }, 'content'],
     ['été', { content: 'Une société' }, null],
     ['payday loan', { content: 'Get a payday   loan today' }, 'content'],

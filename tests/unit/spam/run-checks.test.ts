@@ -4,7 +4,9 @@ import { train } from '../../../eval/memory-learner';
 import type { CheckContext, Features } from '../../../src/spam/types';
 import { context, features, settings } from './fixtures';
 
-const trusted: Partial<CheckContext> = { memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 40 } };
+const trusted: Partial<CheckContext> = {
+  memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 40 },
+};
 
 describe('runChecks + verdict', () => {
   it.each<[string, Partial<Features>, Partial<CheckContext>, 'approve' | 'hold' | 'spam']>([
@@ -12,24 +14,49 @@ describe('runChecks + verdict', () => {
     ['the admin dry run (form token skipped)', {}, { formToken: { state: 'skipped' } }, 'approve'],
     ['a filled honeypot', { honeypot: 'x' }, {}, 'spam'],
     ['a filled honeypot from a trusted email', { honeypot: 'x' }, trusted, 'spam'],
-    ['an HTML anchor from a trusted email', { content: 'Voir <a href="https://pills.example">ici</a>' }, trusted, 'spam'],
+    [
+      'an HTML anchor from a trusted email',
+      { content: 'Voir <a href="https://pills.example">ici</a>' },
+      trusted,
+      'spam',
+    ],
     ['a form sent in one second', {}, { formToken: { state: 'ok', ageMs: 1000 } }, 'spam'],
     ['cross-posted text', {}, { crossPosts: 2 }, 'spam'],
     ['two links', { content: 'https://a.example et https://b.example' }, {}, 'hold'],
     ['two links from a trusted email', { content: 'https://a.example et https://b.example' }, trusted, 'hold'],
-    ['the moderation list', { content: 'Le casino a fermé' }, { lists: [{ list: 'moderation', kind: 'word', value: 'casino' }] }, 'hold'],
+    [
+      'the moderation list',
+      { content: 'Le casino a fermé' },
+      { lists: [{ list: 'moderation', kind: 'word', value: 'casino' }] },
+      'hold',
+    ],
     ['the disallowed list', {}, { lists: [{ list: 'disallowed', kind: 'cidr', value: '192.0.2.0/24' }] }, 'spam'],
     ['a promotional comment', { content: 'Please subscribe to my channel!' }, {}, 'hold'],
     ['a promotional comment from a trusted email', { content: 'Please subscribe to my channel!' }, trusted, 'approve'],
     ['a script without form token', { userAgent: 'python-requests/2.31' }, { formToken: { state: 'missing' } }, 'hold'],
-    ['a script without form token, selling', { userAgent: 'python-requests/2.31', content: 'Buy now https://pills.example' }, { formToken: { state: 'missing' } }, 'spam'],
     [
-      'a bot with everything against it',
-      { userAgent: 'curl/8.0', email: 'x@mailinator.com', author: 'Cheap Pills', content: 'Buy now https://pills.example/?ref=9' },
+      'a script without form token, selling',
+      { userAgent: 'python-requests/2.31', content: 'Buy now https://pills.example' },
       { formToken: { state: 'missing' } },
       'spam',
     ],
-    ['a submitter already marked spam', { content: 'Merci !' }, { memory: { spamByIp: 2, spamByEmail: 1, spamByWebsiteHost: 0, approvedByEmail: 0 } }, 'spam'],
+    [
+      'a bot with everything against it',
+      {
+        userAgent: 'curl/8.0',
+        email: 'x@mailinator.com',
+        author: 'Cheap Pills',
+        content: 'Buy now https://pills.example/?ref=9',
+      },
+      { formToken: { state: 'missing' } },
+      'spam',
+    ],
+    [
+      'a submitter already marked spam',
+      { content: 'Merci !' },
+      { memory: { spamByIp: 2, spamByEmail: 1, spamByWebsiteHost: 0, approvedByEmail: 0 } },
+      'spam',
+    ],
   ])('%s → %s', (_name, f, c, expected) => {
     const signals = runChecks(features(f), context(c), settings);
     expect(verdict(signals, settings).verdict).toBe(expected);
@@ -39,7 +66,8 @@ describe('runChecks + verdict', () => {
     const table = new Map<string, TokenCounts>();
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
     const f = features({ content: 'Achetez nos montres de luxe pas chères' });
-    const hasLearner = () => runChecks(f, context(), settings, { stats: table, totals }).some((s) => s.rule === 'learner');
+    const hasLearner = () =>
+      runChecks(f, context(), settings, { stats: table, totals }).some((s) => s.rule === 'learner');
     for (let i = 0; i < 19; i++) {
       train(table, totals, learnerTokens(features({ content: `montres de luxe pas chères, modèle ${i}` })), 'spam');
       train(table, totals, learnerTokens(features({ content: `le conseil municipal a voté, séance ${i}` })), 'ham');
@@ -60,7 +88,13 @@ describe('runChecks + verdict', () => {
   });
 
   it('stays fast on 50,000 characters of hostile text', () => {
-    const hostile = ['a'.repeat(50_000), '[x]('.repeat(12_500), '<a href=x>'.repeat(5_000), 'a@'.repeat(25_000), '\uD800x'.repeat(25_000)];
+    const hostile = [
+      'a'.repeat(50_000),
+      '[x]('.repeat(12_500),
+      '<a href=x>'.repeat(5_000),
+      'a@'.repeat(25_000),
+      '\uD800x'.repeat(25_000),
+    ];
     for (const content of hostile) {
       const start = performance.now();
       const f = features({ content, author: content.slice(0, 100) });

@@ -62,6 +62,9 @@ describe('verdict', () => {
   });
 
   it('ignores non-finite scores instead of poisoning the sum', () => {
-    expect(verdict([s(Number.NaN), s(Number.POSITIVE_INFINITY), s(2)], settings)).toMatchObject({ verdict: 'approve', score: 2 });
+    expect(verdict([s(Number.NaN), s(Number.POSITIVE_INFINITY), s(2)], settings)).toMatchObject({
+      verdict: 'approve',
+      score: 2,
+    });
   });
 });

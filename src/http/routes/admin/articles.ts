@@ -22,12 +22,19 @@ const info = createRoute(
     responses: { 200: json(z.object({ article: ArticleInfo })), 404: problems[404], 422: problems[422] },
   }),
 );
-adminArticles.openapi(info, async (c) => c.json({ article: await articleInfo(c.var.deps, c.req.valid('param').articleId) }, 200));
+adminArticles.openapi(info, async (c) =>
+  c.json({ article: await articleInfo(c.var.deps, c.req.valid('param').articleId) }, 200),
+);
 
 const ArticleSettings = z
   .object({
     closed: z.boolean().optional(),
-    language: z.string().regex(/^[a-z]{2,3}$/, { error: 'invalid_value' }).nullable().optional().describe('ISO 639-1; null: the site language.'),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, { error: 'invalid_value' })
+      .nullable()
+      .optional()
+      .describe('ISO 639-1; null: the site language.'),
     moderation: z.enum(['auto', 'all', 'none']).nullable().optional().describe('null: the site setting.'),
   })
   .strict()
@@ -39,20 +46,26 @@ const configure = createRoute(
     path: '/{articleId}',
     tags,
     summary: "Set an article's closing, language or moderation mode",
-    description: 'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
+    description:
+      'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
     middleware: [jsonBody] as const,
     request: { params: ArticleParam, body: body(ArticleSettings) },
     responses: { 200: json(z.object({ article: ArticleInfo })), ...bodyProblems },
   }),
 );
 adminArticles.openapi(configure, async (c) =>
-  c.json({ article: await configureArticle(c.var.deps, actorOf(c), c.req.valid('param').articleId, c.req.valid('json')) }, 200),
+  c.json(
+    { article: await configureArticle(c.var.deps, actorOf(c), c.req.valid('param').articleId, c.req.valid('json')) },
+    200,
+  ),
 );
 
 const StaffReply = z
   .object({
     content: ContentField,
-    author: z.preprocess((v) => blankToUndefined(asText(normalizeLine)(v)), AuthorField.optional()).describe("Shown as the author; the token's name when absent."),
+    author: z
+      .preprocess((v) => blankToUndefined(asText(normalizeLine)(v)), AuthorField.optional())
+      .describe("Shown as the author; the token's name when absent."),
     parentId: z.preprocess(blankToUndefined, CommentId.optional()).describe('The approved comment answered.'),
   })
   .strict()
@@ -64,10 +77,16 @@ const reply = createRoute(
     path: '/{articleId}/comments',
     tags,
     summary: "A moderator's comment or reply",
-    description: 'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
+    description:
+      'Approved at once and shown with `author.staff: true`; allowed on a closed article. 404 `parent_not_found`; 409 `parent_not_approved`.',
     middleware: [jsonBody] as const,
     request: { params: ArticleParam, body: body(StaffReply) },
-    responses: { 201: json(z.object({ comment: AdminComment }), 'Created'), ...bodyProblems, 404: problems[404], 409: problems[409] },
+    responses: {
+      201: json(z.object({ comment: AdminComment }), 'Created'),
+      ...bodyProblems,
+      404: problems[404],
+      409: problems[409],
+    },
   }),
 );
 adminArticles.openapi(

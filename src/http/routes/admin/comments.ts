@@ -1,5 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { adminViews, COMMENT_STATUSES, decide, decideMany, deleteComment, findComment, moderationQueue } from '../../../services/moderation';
+import {
+  adminViews,
+  COMMENT_STATUSES,
+  decide,
+  decideMany,
+  deleteComment,
+  findComment,
+  moderationQueue,
+} from '../../../services/moderation';
 import { jsonBody } from '../../middleware/body';
 import { adminRoute, body, bodyProblems, json, limitedTexts, problems, router } from '../../openapi';
 import { cursorQuery, IdParam, limitQuery, optionalQuery } from '../../params';
@@ -29,9 +37,13 @@ const queue = createRoute(
     path: '/',
     tags,
     summary: 'The moderation queue',
-    description: 'Full records (email, IP and user agent decrypted, verdict, score and reasons, parent excerpt), newest first, by pages.',
+    description:
+      'Full records (email, IP and user agent decrypted, verdict, score and reasons, parent excerpt), newest first, by pages.',
     request: { query: QueueQuery },
-    responses: { 200: json(z.object({ comments: z.array(AdminComment), nextCursor: z.string().nullable() })), 422: problems[422] },
+    responses: {
+      200: json(z.object({ comments: z.array(AdminComment), nextCursor: z.string().nullable() })),
+      422: problems[422],
+    },
   }),
 );
 adminComments.openapi(queue, async (c) => {
@@ -70,12 +82,18 @@ const change = createRoute(
       'Any move among pending, approved, spam and trash, except to the status it has already and marking a staff reply as spam (409 `invalid_transition`). Marking spam, or approving what the checks did not approve, trains the learner and the local memory; reversing a decision takes the lesson back. Editing the text keeps the previous one in the audit log. The public thread (and its ETag) changes at once. 409 `decision_conflict` when the comment changed meanwhile (another decision, its author).',
     middleware: [jsonBody] as const,
     request: { params: IdParam, body: body(Change) },
-    responses: { 200: json(z.object({ comment: AdminComment })), ...bodyProblems, 404: problems[404], 409: problems[409] },
+    responses: {
+      200: json(z.object({ comment: AdminComment })),
+      ...bodyProblems,
+      404: problems[404],
+      409: problems[409],
+    },
   }),
 );
 adminComments.openapi(
   change,
-  async (c) => c.json({ comment: await decide(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
+  async (c) =>
+    c.json({ comment: await decide(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json')) }, 200),
   limitedTexts([{ path: ['content'], limit: 'maxContentLength' }]),
 );
 
@@ -122,7 +140,8 @@ const remove = createRoute(
     path: '/{id}',
     tags,
     summary: 'Delete a comment for good',
-    description: 'Its replies are kept: they move up to its parent (or become top-level comments), with their own replies under them.',
+    description:
+      'Its replies are kept: they move up to its parent (or become top-level comments), with their own replies under them.',
     request: { params: IdParam },
     responses: { 204: { description: 'Deleted' }, 404: problems[404], 422: problems[422] },
   }),

@@ -36,7 +36,9 @@ const NewEntry = z
       .string()
       .min(1)
       .max(254)
-      .describe('word: a word or phrase (whole words); ip: IPv4 or IPv6; cidr: a network (v4 or v6); email: an address; domain: a domain and its subdomains.'),
+      .describe(
+        'word: a word or phrase (whole words); ip: IPv4 or IPv6; cidr: a network (v4 or v6); email: an address; domain: a domain and its subdomains.',
+      ),
   })
   .strict()
   .transform((entry, ctx) => {
@@ -62,7 +64,9 @@ const add = createRoute(
     responses: { 201: json(z.object({ entry: ListEntry }), 'Created'), ...bodyProblems, 409: problems[409] },
   }),
 );
-adminLists.openapi(add, async (c) => c.json({ entry: await addListEntry(c.var.deps, actorOf(c), c.req.valid('json')) }, 201));
+adminLists.openapi(add, async (c) =>
+  c.json({ entry: await addListEntry(c.var.deps, actorOf(c), c.req.valid('json')) }, 201),
+);
 
 const remove = createRoute(
   adminRoute({

@@ -12,7 +12,10 @@ import { AdminComment } from './schemas';
 export const adminPrivacy = router();
 const tags = ['Privacy'];
 
-const Email = z.preprocess(asText((s) => s.trim()), z.email().max(254));
+const Email = z.preprocess(
+  asText((s) => s.trim()),
+  z.email().max(254),
+);
 
 const exportRoute = createRoute(
   adminRoute({
@@ -20,9 +23,13 @@ const exportRoute = createRoute(
     path: '/export',
     tags,
     summary: 'Every comment written with an email address',
-    description: 'Full records, oldest first, for a subject access request. Recorded in the audit log without the address.',
+    description:
+      'Full records, oldest first, for a subject access request. Recorded in the audit log without the address.',
     request: { query: z.object({ email: z.preprocess(firstValue, Email) }) },
-    responses: { 200: json(z.object({ exportedAt: z.iso.datetime(), comments: z.array(AdminComment) })), 422: problems[422] },
+    responses: {
+      200: json(z.object({ exportedAt: z.iso.datetime(), comments: z.array(AdminComment) })),
+      422: problems[422],
+    },
   }),
 );
 adminPrivacy.openapi(exportRoute, async (c) => {
@@ -31,7 +38,10 @@ adminPrivacy.openapi(exportRoute, async (c) => {
   return c.json({ exportedAt: iso(deps.clock.now())!, comments }, 200);
 });
 
-const EraseBody = z.object({ email: Email }).strict().openapi({ example: { email: 'camille@exemple.fr' } });
+const EraseBody = z
+  .object({ email: Email })
+  .strict()
+  .openapi({ example: { email: 'camille@exemple.fr' } });
 
 const eraseRoute = createRoute(
   adminRoute({
@@ -58,4 +68,6 @@ const eraseRoute = createRoute(
     },
   }),
 );
-adminPrivacy.openapi(eraseRoute, async (c) => c.json({ erased: await erase(c.var.deps, actorOf(c), c.req.valid('json').email) }, 200));
+adminPrivacy.openapi(eraseRoute, async (c) =>
+  c.json({ erased: await erase(c.var.deps, actorOf(c), c.req.valid('json').email) }, 200),
+);

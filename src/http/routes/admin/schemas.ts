@@ -22,7 +22,9 @@ export const AdminComment = z
     userAgent: z.string().nullable(),
     content: z.string(),
     html: z.string(),
-    verdict: z.enum(['approve', 'hold', 'spam']).describe("The checks' verdict when the comment was posted (or last edited by its author)."),
+    verdict: z
+      .enum(['approve', 'hold', 'spam'])
+      .describe("The checks' verdict when the comment was posted (or last edited by its author)."),
     score: z.number(),
     reasons: z.array(z.object({ rule: z.string(), score: z.number(), detail: z.string() })),
     trained: z.enum(['spam', 'ham']).nullable().describe('What the learner was taught from this comment.'),
@@ -31,7 +33,12 @@ export const AdminComment = z
     updatedAt: when,
     editedAt: when.nullable(),
     parent: z
-      .object({ id: z.string(), author: z.string(), status: z.enum(COMMENT_STATUSES), excerpt: z.string().describe('First 140 characters.') })
+      .object({
+        id: z.string(),
+        author: z.string(),
+        status: z.enum(COMMENT_STATUSES),
+        excerpt: z.string().describe('First 140 characters.'),
+      })
       .nullable(),
   })
   .meta({ id: 'AdminComment' });
@@ -67,8 +74,15 @@ export const ListEntry = z.object({
 export const AuditEntry = z.object({
   id: z.number().int(),
   at: when,
-  actor: z.object({ id: z.string().nullable(), name: z.string().describe("The token's name; `start-up` (id null) for what the server did when it started.") }),
-  action: z.string().describe('comment.update, comment.delete, comment.create, token.create, token.revoke, article.update, settings.update, list.add, list.remove, privacy.export, privacy.erase'),
+  actor: z.object({
+    id: z.string().nullable(),
+    name: z.string().describe("The token's name; `start-up` (id null) for what the server did when it started."),
+  }),
+  action: z
+    .string()
+    .describe(
+      'comment.update, comment.delete, comment.create, token.create, token.revoke, article.update, settings.update, list.add, list.remove, privacy.export, privacy.erase',
+    ),
   target: z.object({ type: z.string(), id: z.string().nullable() }),
   before: z.record(z.string(), z.unknown()).nullable(),
   after: z.record(z.string(), z.unknown()).nullable(),

@@ -36,7 +36,11 @@ function optionalKeys<T extends z.ZodRawShape>(shape: T) {
 const SettingsPatch = z
   .object({
     ...optionalKeys(SiteSettingsSchema.shape),
-    avatars: z.enum(['none', 'gravatar']).nullable().optional().describe('null: back to the AVATARS environment value.'),
+    avatars: z
+      .enum(['none', 'gravatar'])
+      .nullable()
+      .optional()
+      .describe('null: back to the AVATARS environment value.'),
     spam: z.object(optionalKeys(SpamSettingsSchema.shape)).strict().optional(),
   })
   .strict()
@@ -55,4 +59,6 @@ const patch = createRoute(
     responses: { 200: json(Settings), ...bodyProblems },
   }),
 );
-adminSettings.openapi(patch, async (c) => c.json({ settings: await patchSettings(c.var.deps, actorOf(c), c.req.valid('json')) }, 200));
+adminSettings.openapi(patch, async (c) =>
+  c.json({ settings: await patchSettings(c.var.deps, actorOf(c), c.req.valid('json')) }, 200),
+);

@@ -27,7 +27,11 @@ const list = createRoute(
 adminTokens.openapi(list, async (c) => c.json({ tokens: await tokenList(c.var.deps, actorOf(c)) }, 200));
 
 const TokenBody = z
-  .object({ name: z.preprocess(asText(normalizeLine), z.string().min(1).max(100)).describe('Who holds it: recorded with each of its actions in the audit log.') })
+  .object({
+    name: z
+      .preprocess(asText(normalizeLine), z.string().min(1).max(100))
+      .describe('Who holds it: recorded with each of its actions in the audit log.'),
+  })
   .strict()
   .openapi({ example: { name: 'Desk, night shift' } });
 
@@ -37,13 +41,20 @@ const create = createRoute(
     path: '/',
     tags,
     summary: 'Create a token',
-    description: '`secret` is shown this once; only its hash is stored. 409 `token_name_taken` when a live token has the name.',
+    description:
+      '`secret` is shown this once; only its hash is stored. 409 `token_name_taken` when a live token has the name.',
     middleware: [jsonBody] as const,
     request: { body: body(TokenBody) },
-    responses: { 201: json(z.object({ token: TokenInfo, secret: z.string() }), 'Created'), ...bodyProblems, 409: problems[409] },
+    responses: {
+      201: json(z.object({ token: TokenInfo, secret: z.string() }), 'Created'),
+      ...bodyProblems,
+      409: problems[409],
+    },
   }),
 );
-adminTokens.openapi(create, async (c) => c.json(await createToken(c.var.deps, actorOf(c), c.req.valid('json').name), 201));
+adminTokens.openapi(create, async (c) =>
+  c.json(await createToken(c.var.deps, actorOf(c), c.req.valid('json').name), 201),
+);
 
 const remove = createRoute(
   adminRoute({
@@ -51,7 +62,8 @@ const remove = createRoute(
     path: '/{id}',
     tags,
     summary: 'Revoke a token',
-    description: 'Refused at once on its next request. 409 `already_revoked`; 409 `last_token` for the last live token (it would lock everyone out).',
+    description:
+      'Refused at once on its next request. 409 `already_revoked`; 409 `last_token` for the last live token (it would lock everyone out).',
     request: { params: IdParam },
     responses: { 204: { description: 'Revoked' }, 404: problems[404], 409: problems[409], 422: problems[422] },
   }),
