@@ -341,6 +341,21 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     expect(await french.getByLabel('Jeton d’administration').count()).toBe(1);
   });
 
+  it('sends a moderator whose token is revoked back to sign-in, at the next request', async () => {
+    const { token, secret } = await site.admin<{ token: { id: string }; secret: string }>('POST', '/tokens', {
+      name: 'Weekend desk',
+    });
+    const other = await site.newPage({ locale: 'en-GB' });
+    await other.goto(`${site.api}/admin`);
+    await other.getByLabel('Admin token').fill(secret);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => other.locator('.tab').count()).toBe(4);
+    await site.admin('DELETE', `/tokens/${token.id}`);
+    await other.locator('.tab[data-status="spam"]').click();
+    await poll(() => other.locator('#token-error').textContent()).toBe('Your session ended: sign in again.');
+    expect(await other.evaluate(() => sessionStorage.getItem('tamis.desk.token'))).toBeNull();
+  });
+
   it('ran without an error, and the Content-Security-Policy blocked nothing', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors.filter((m) => /Content.Security.Policy|Refused to/i.test(m))).toEqual([]);
