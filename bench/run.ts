@@ -57,7 +57,7 @@ export async function scenarios(url: string, pid: number, thread: string, countI
   const tokens: string[][] = articles.map(() => []);
   for (let round = 0; round < perArticle; round++) {
     const fresh = await Promise.all(articles.map(fetchToken));
-    fresh.forEach((token, i) => tokens[i]!.push(token));
+    for (const [i, token] of fresh.entries()) tokens[i]!.push(token);
   }
   await new Promise((r) => setTimeout(r, 3_200)); // past minSeconds
   let n = 0;
@@ -92,7 +92,7 @@ export async function scenarios(url: string, pid: number, thread: string, countI
     expect: [201],
   });
   await run('counts', `${api}/counts?${countIds.map((id) => `article=${id}`).join('&')}`, {});
-  const threadPath = new URL(threadUrl).pathname + '?limit=100';
+  const threadPath = `${new URL(threadUrl).pathname}?limit=100`;
   await run('mix', threadUrl, {
     requests: [
       {
@@ -222,7 +222,7 @@ export function report(figures: Record<string, Figures>, ceilings: { hono: numbe
 export function save(name: string, data: unknown) {
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   console.log(`\nSaved ${file}`);
 }
 

@@ -5,10 +5,12 @@
 
 // Zero-width and invisible formatting characters (ZWJ is handled apart: it builds emoji).
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: single invisible code points, each to be removed alone
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0E\uFEFF\uFFA0\uFFF0-\uFFF8]/g;
 // ZWJ is kept only inside an emoji sequence (👩‍💻); anywhere else it hides words from filters.
 const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 // C0 and C1 controls except tab and line feed.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 function clean(input: string): string {
@@ -49,6 +51,7 @@ export function foldForComparison(text: string): string {
 
 /** True when the string holds no control characters (a printable identifier). */
 export function isPrintable(input: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
   return !/[\u0000-\u001F\u007F-\u009F]/.test(input) && input.isWellFormed();
 }
 

@@ -135,6 +135,9 @@ const caches = new WeakMap<Db, ReadCache>();
 
 export function readCache(db: Db): ReadCache {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new ReadCache()));
+  if (!cache) {
+    cache = new ReadCache();
+    caches.set(db, cache);
+  }
   return cache;
 }

@@ -104,14 +104,14 @@ export async function rotateSecret(
     if (row.ipEnc && !ip) unreadable.push(row.id);
     const input = { email: email?.plain ?? '', ip: ip?.plain ?? null, website: row.website };
     const now = await memoryKeys({ keys: to }, input);
-    if ((email && email.already) || (ip && ip.already)) {
+    if (email?.already || ip?.already) {
       // Written by a server that already ran with the new secret: its hashes are new ones too.
       for (const kind of ['email', 'ip', 'host'] as const) if (now[kind]) fresh[kind].add(now[kind]);
       report.alreadyNew++;
       continue;
     }
     const was = await memoryKeys({ keys: from }, input);
-    if (email && email.plain) {
+    if (email?.plain) {
       patch.emailEnc = email.sealed;
       report.emails++;
       if (row.emailHash) {

@@ -32,24 +32,24 @@ dl{margin:.25rem 0}dt{font-weight:600;margin-top:.5rem}dd{margin-left:1.2rem}nav
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 /** Escaped text with its `code` spans, as the descriptions write them. */
-const prose = (text: string | undefined) => (text ? escape(text).replace(/`([^`]+)`/g, '<code>$1</code>') : '');
+const prose = (text: string | undefined) => (text ? escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>') : '');
 const anchor = (method: string, path: string) =>
   `${method}-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 
 /** One line for a schema's type and constraints: `string, 1–200 characters`, `integer ≥ 1`, `"a" | "b"`. */
 function typeOf(schema: Schema): string {
   const ref = typeof schema.$ref === 'string' ? schema.$ref.split('/').at(-1)! : null;
-  if (ref) return `<a href="#schema-${escape(ref)}">${escape(ref)}</a>`;
+  if (ref) return `<a href="#schema-${escapeHtml(ref)}">${escapeHtml(ref)}</a>`;
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as Schema[]).map(typeOf).join(' | ');
   if (Array.isArray(schema.enum))
-    return (schema.enum as unknown[]).map((v) => `<code>${escape(JSON.stringify(v))}</code>`).join(' | ');
+    return (schema.enum as unknown[]).map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(' | ');
   const types = (Array.isArray(schema.type) ? schema.type : [schema.type ?? 'any']) as string[];
   let text = types
-    .map((t) => (t === 'array' && schema.items ? `array of ${typeOf(schema.items as Schema)}` : escape(String(t))))
+    .map((t) => (t === 'array' && schema.items ? `array of ${typeOf(schema.items as Schema)}` : escapeHtml(String(t))))
     .join(' | ');
-  if (typeof schema.format === 'string') text += ` (${escape(schema.format)})`;
+  if (typeof schema.format === 'string') text += ` (${escapeHtml(schema.format)})`;
   const range = (min: unknown, max: unknown, unit: string) =>
     min !== undefined && max !== undefined
       ? `, ${min}–${max}${unit}`
@@ -62,8 +62,8 @@ function typeOf(schema: Schema): string {
     range(schema.minLength, schema.maxLength, ' characters') +
     range(schema.minimum, schema.maximum, '') +
     range(schema.minItems, schema.maxItems, ' items');
-  if (typeof schema.pattern === 'string') text += `, matching <code>${escape(schema.pattern)}</code>`;
-  if (schema.default !== undefined) text += `, default <code>${escape(JSON.stringify(schema.default))}</code>`;
+  if (typeof schema.pattern === 'string') text += `, matching <code>${escapeHtml(schema.pattern)}</code>`;
+  if (schema.default !== undefined) text += `, default <code>${escapeHtml(JSON.stringify(schema.default))}</code>`;
   return text;
 }
 
@@ -80,7 +80,7 @@ function schemaHtml(schema: Schema, depth = 0): string {
       : null;
   const rows = Object.entries(properties).map(
     ([name, property]) =>
-      `<li><code>${escape(name)}</code> <span class="t">${typeOf(property)}</span>${required.has(name) ? ' <span class="r">required</span>' : ''}${property.description ? ` — ${prose(String(property.description))}` : ''}${depth < 6 ? nested(property, depth) : ''}</li>`,
+      `<li><code>${escapeHtml(name)}</code> <span class="t">${typeOf(property)}</span>${required.has(name) ? ' <span class="r">required</span>' : ''}${property.description ? ` — ${prose(String(property.description))}` : ''}${depth < 6 ? nested(property, depth) : ''}</li>`,
   );
   if (extra)
     rows.push(
@@ -104,14 +104,14 @@ function contentHtml(content: Record<string, { schema?: Schema }> | undefined): 
   return Object.entries(content ?? {})
     .map(
       ([type, { schema }]) =>
-        `<p><code>${escape(type)}</code>${schema ? ` <span class="t">${typeOf(schema)}</span>` : ''}</p>${schema ? schemaHtml(schema) : ''}`,
+        `<p><code>${escapeHtml(type)}</code>${schema ? ` <span class="t">${typeOf(schema)}</span>` : ''}</p>${schema ? schemaHtml(schema) : ''}`,
     )
     .join('');
 }
 
 function operationHtml(method: string, path: string, op: Operation): string {
   const parts = [
-    `<h3 id="${anchor(method, path)}"><span class="m ${method}">${method}</span> <code>${escape(path)}</code></h3>`,
+    `<h3 id="${anchor(method, path)}"><span class="m ${method}">${method}</span> <code>${escapeHtml(path)}</code></h3>`,
   ];
   if (op.summary) parts.push(`<p><b>${prose(op.summary)}</b></p>`);
   if (op.description) parts.push(`<p>${prose(op.description)}</p>`);
@@ -119,13 +119,13 @@ function operationHtml(method: string, path: string, op: Operation): string {
     parts.push(
       `<p>Authorization: <code>Bearer</code> ${op.security
         .flatMap((s) => Object.keys(s))
-        .map((k) => `<code>${escape(k)}</code>`)
+        .map((k) => `<code>${escapeHtml(k)}</code>`)
         .join(' or ')}</p>`,
     );
   if (op.parameters?.length) {
     const rows = op.parameters.map(
       (p) =>
-        `<li><code>${escape(p.name)}</code> <span class="t">in ${escape(p.in)}, ${p.schema ? typeOf(p.schema) : 'any'}</span>${p.required ? ' <span class="r">required</span>' : ''}${p.description ? ` — ${prose(p.description)}` : ''}</li>`,
+        `<li><code>${escapeHtml(p.name)}</code> <span class="t">in ${escapeHtml(p.in)}, ${p.schema ? typeOf(p.schema) : 'any'}</span>${p.required ? ' <span class="r">required</span>' : ''}${p.description ? ` — ${prose(p.description)}` : ''}</li>`,
     );
     parts.push(`<dl><dt>Parameters</dt><dd><ul class="p">${rows.join('')}</ul></dd></dl>`);
   }
@@ -135,7 +135,7 @@ function operationHtml(method: string, path: string, op: Operation): string {
     );
   const responses = Object.entries(op.responses ?? {}).map(
     ([status, r]) =>
-      `<dt><code>${escape(status)}</code> ${prose(r.description)}</dt><dd>${contentHtml(r.content)}</dd>`,
+      `<dt><code>${escapeHtml(status)}</code> ${prose(r.description)}</dt><dd>${contentHtml(r.content)}</dd>`,
   );
   if (responses.length) parts.push(`<dl><dt>Answers</dt><dd><dl>${responses.join('')}</dl></dd></dl>`);
   return `<section>${parts.join('')}</section>`;
@@ -156,7 +156,7 @@ export async function docsPage(openapi: OpenApiDocument): Promise<{ html: string
   const nav = groups
     .map(
       ([title, ops]) =>
-        `<h2>${title}</h2><ul>${ops.map((o) => `<li><a href="#${anchor(o.method, o.path)}">${o.method.toUpperCase()} ${escape(o.path)}</a></li>`).join('')}</ul>`,
+        `<h2>${title}</h2><ul>${ops.map((o) => `<li><a href="#${anchor(o.method, o.path)}">${o.method.toUpperCase()} ${escapeHtml(o.path)}</a></li>`).join('')}</ul>`,
     )
     .join('');
   const body = groups
@@ -165,11 +165,11 @@ export async function docsPage(openapi: OpenApiDocument): Promise<{ html: string
   const schemas = Object.entries(doc.components?.schemas ?? {})
     .map(
       ([name, schema]) =>
-        `<section><h3 id="schema-${escape(name)}">${escape(name)}</h3><p class="t">${typeOf(schema)}</p>${schemaHtml(schema)}</section>`,
+        `<section><h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><p class="t">${typeOf(schema)}</p>${schemaHtml(schema)}</section>`,
     )
     .join('');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(doc.info.title)} API</title><style>${STYLE}</style></head><body>
-<header><h1>${escape(doc.info.title)} API</h1><p>${prose(doc.info.description)}</p><p>The same reference as an OpenAPI 3.1 document: <a href="openapi.json">/openapi.json</a>.</p></header>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(doc.info.title)} API</title><style>${STYLE}</style></head><body>
+<header><h1>${escapeHtml(doc.info.title)} API</h1><p>${prose(doc.info.description)}</p><p>The same reference as an OpenAPI 3.1 document: <a href="openapi.json">/openapi.json</a>.</p></header>
 <nav>${nav}</nav><main>${body}<h2>Schemas</h2>${schemas}</main></body></html>`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(STYLE));
   const styleHash = btoa(String.fromCharCode(...new Uint8Array(digest)));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DomainError, type DomainErrorKind, type FieldIssue } from '../errors';
+import type { DomainError, DomainErrorKind, FieldIssue } from '../errors';
 import { fieldMessage, problemTitle, type Lang } from './i18n';
 
 export type { FieldIssue };

@@ -215,6 +215,7 @@ export function fold(text: string): string {
   return text
     .toWellFormed()
     .normalize('NFKC')
+    // biome-ignore lint/suspicious/noMisleadingCharacterClass: single invisible code points, each removed alone
     .replace(/[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu, '')
     .toLowerCase();
 }

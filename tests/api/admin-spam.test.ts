@@ -120,7 +120,7 @@ describe('POST /api/v1/admin/spam/feedback', () => {
           .status,
       ).toBe(200);
     }
-    let reasons = ((await (await check(t, probe)).json()) as any).reasons.map((r: any) => r.rule);
+    const reasons = ((await (await check(t, probe)).json()) as any).reasons.map((r: any) => r.rule);
     expect(reasons).not.toContain('learner');
 
     await feedback(t, 'spam', { author: 'Spammer 19', email: 's19@exemple.com', content: `${SPAM[3]} 19` });

@@ -137,6 +137,7 @@ describe('XSS payloads come back inert', () => {
     '[url=javascript:alert(1)]x[/url]',
     '[img]javascript:alert(1)[/img]',
     '{{constructor.constructor("alert(1)")()}}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, sent as typed
     '${alert(1)}',
     '\u202e<script>alert(1)</script>',
   ];

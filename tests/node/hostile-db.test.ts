@@ -238,7 +238,7 @@ describe('raw requests to the Node server', () => {
       ['Content-Length shorter than the body', post('Content-Length: 10\r\n')],
       [
         'Content-Length and Transfer-Encoding both',
-        post('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', chunk(Buffer.from(body)) + '0\r\n\r\n'),
+        post('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', `${chunk(Buffer.from(body))}0\r\n\r\n`),
       ],
       ['two Content-Lengths', post(`Content-Length: 5\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`)],
       ['negative Content-Length', post('Content-Length: -1\r\n')],

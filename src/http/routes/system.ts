@@ -41,7 +41,8 @@ export function system(document: () => OpenApiDocument) {
   });
   let page: ReturnType<typeof docsPage> | undefined;
   app.openapi(docs, async (c) => {
-    const { html, styleHash } = await (page ??= docsPage(document()));
+    page ??= docsPage(document());
+    const { html, styleHash } = await page;
     c.header(
       'Content-Security-Policy',
       `default-src 'none'; style-src 'sha256-${styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
