@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { axeScan, screenshot, seed, startSite, type Seeded, type Site } from './harness';
 
 /**
@@ -81,7 +81,10 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
   it('shows a thread of 60 comments with replies, pages through it, switches the order, and counts', async ({
     expect,
   }) => {
-    const page = await open();
+    const page = await site.newPage();
+    const hosts = new Set<string>();
+    page.on('request', (r) => void hosts.add(new URL(r.url()).origin));
+    await open({}, page);
     const thread = page.locator('[data-tamis-thread]');
     await expect(thread.locator('.total').textContent()).resolves.toBe('65 commentaires');
     await expect(page.locator('[data-tamis-count]').textContent()).resolves.toBe('65 commentaires');
@@ -101,6 +104,9 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     await expect
       .poll(() => thread.locator('.list > article').first().getAttribute('id'))
       .toBe(`comment-${long[59]!.id}`);
+    // Nothing but the Tamis server and the page's own origin; no cookie.
+    expect([...hosts].sort()).toEqual([site.api, site.pages].sort());
+    expect(await page.context().cookies()).toEqual([]);
   });
 
   it('opened at #comment-<id> on the second page, loads it, scrolls to it and highlights it', async ({ expect }) => {
@@ -201,6 +207,54 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(await page.getByRole('textbox', { name: 'Commentaire', exact: true }).inputValue()).toBe(
       'Un texte que je ne veux pas perdre.',
     );
+  });
+
+  it('shows every refusal under the form and never loses the text: closed (403), flood control (429) with the wait, duplicate (409), network failure, 5xx', async ({
+    expect,
+  }) => {
+    const article = 'refusals';
+    await site.admin('PUT', `/articles/${article}`, { closed: true });
+    const page = await open({ article });
+    const text = 'Un texte qui doit survivre à toutes les erreurs.';
+    await fill(page, { content: text, author: 'Paul', email: 'paul@exemple.fr' });
+    const send = page.getByRole('button', { name: 'Laisser un commentaire' });
+    const message = page.locator('form [role=alert]');
+    const content = page.getByRole('textbox', { name: 'Commentaire', exact: true });
+    await send.click();
+    await expect.poll(() => message.textContent()).toBe('Les commentaires sont fermés.');
+    expect(await content.inputValue()).toBe(text);
+
+    // What the proxy's varied addresses keep away (flood control, the same client's duplicate), and
+    // failures, answered in the browser instead of by the server.
+    const cors = { 'Access-Control-Allow-Origin': site.pages, 'Access-Control-Expose-Headers': 'Retry-After' };
+    const problem = (status: number, code: string, headers: Record<string, string> = {}) => ({
+      status,
+      headers: { ...cors, ...headers },
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ code }),
+    });
+    const failed = 'Le commentaire n’a pas pu être envoyé. Votre texte est conservé : réessayez.';
+    const cases: [string, (route: Route) => Promise<void>][] = [
+      [
+        'Vous commentez trop vite : réessayez dans 12 s.',
+        (r) => r.fulfill(problem(429, 'rate_limited', { 'Retry-After': '12' })),
+      ],
+      ['Vous avez déjà envoyé ce commentaire.', (r) => r.fulfill(problem(409, 'duplicate_comment'))],
+      [failed, (r) => r.abort()],
+      [failed, (r) => r.fulfill(problem(503, 'unavailable'))],
+    ];
+    for (const [expected, answer] of cases) {
+      await page.route(/\/comments$/, (route) =>
+        route.request().method() === 'POST' ? answer(route) : route.continue(),
+      );
+      await message.evaluate((m) => {
+        m.textContent = '';
+      });
+      await send.click();
+      await expect.poll(() => message.textContent()).toBe(expected);
+      expect(await content.inputValue()).toBe(text);
+      await page.unroute(/\/comments$/);
+    }
   });
 
   it('edits and deletes one’s own comment in place; remembers the reader only when asked', async ({ expect }) => {

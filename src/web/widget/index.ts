@@ -73,7 +73,12 @@ function ownTokens(): Own {
   const own = load<Own>(OWN) || {};
   const now = Date.now();
   let changed = false;
-  for (const id in own) if (!(own[id]!.until > now)) delete own[id], (changed = true);
+  for (const id in own) {
+    if (!(own[id]!.until > now)) {
+      delete own[id];
+      changed = true;
+    }
+  }
   if (changed) store(OWN, Object.keys(own).length ? own : null);
   return own;
 }
@@ -343,7 +348,10 @@ function adopt(th: Thread, fragment: Element) {
     article.setAttribute('data-author', name);
     article.setAttribute('tabindex', '-1');
     let replies = article.querySelector(':scope > .replies');
-    if (!replies) article.append((replies = h('div', { class: 'replies' })));
+    if (!replies) {
+      replies = h('div', { class: 'replies' });
+      article.append(replies);
+    }
     replies.before(actions(th, id, name));
     for (const reply of replies.children) decorate(reply);
   };
@@ -383,7 +391,10 @@ function buildForm(th: Thread): HTMLFormElement {
   const field = (name: Field, label: string, required: boolean, input: HTMLInputElement | HTMLTextAreaElement) => {
     input.id = `f-${name}`;
     input.name = name;
-    if (required) (input.required = true), input.setAttribute('aria-required', 'true');
+    if (required) {
+      input.required = true;
+      input.setAttribute('aria-required', 'true');
+    }
     return h(
       'p',
       { class: `field ${name}` },
@@ -507,9 +518,9 @@ async function send(th: Thread) {
     submit.disabled = false;
   }
   if (!th.alive) return;
-  if (!r || r.status !== 201) {
+  if (r?.status !== 201) {
     // 409 form_token_used: the token went with a comment sent at the same time; take another.
-    if (r && r.status === 409) void formToken(th, true);
+    if (r?.status === 409) void formToken(th, true);
     const message = await refusal(th, r);
     el(form, '#f-msg').textContent = message;
     return;
@@ -543,7 +554,7 @@ async function send(th: Thread) {
 function startEdit(th: Thread, article: HTMLElement, id: string) {
   const body = article.querySelector(':scope > .body') as HTMLElement;
   if (article.querySelector(':scope > .editor')) return;
-  const current = article.getAttribute('data-content') ?? body.innerText;
+  const current = article.getAttribute('data-content') ?? body.textContent ?? '';
   const area = h('textarea', { rows: '4', 'aria-label': th.t.content, maxlength: '5000' });
   area.value = current;
   const msg = h('p', { class: 'msg', role: 'alert' });
