@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -144,6 +144,9 @@ function startProxy(target: string) {
 }
 
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: \`apt-get install -y chromium\` (Debian), or set CHROMIUM_PATH`);
+  }
   const data = mkdtempSync(join(tmpdir(), 'tamis-browser-'));
   const statics = new Map<string, { body: string | ((url: URL) => string | Promise<string>); type: string }>();
   const pageServer = createServer(async (req, res) => {
