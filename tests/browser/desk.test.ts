@@ -349,11 +349,25 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await other.goto(`${site.api}/admin`);
     await other.getByLabel('Admin token').fill(secret);
     await other.getByRole('button', { name: 'Sign in' }).click();
-    await poll(() => other.locator('.tab').count()).toBe(4);
+    // Signed in, the queue and its counts loaded (nothing left in flight).
+    await poll(() => other.locator('.tab[data-status="trash"] .count').textContent()).toMatch(/^\d+$/);
+    await poll(() => other.locator('li.comment').count()).toBeGreaterThan(0);
     await site.admin('DELETE', `/tokens/${token.id}`);
     await other.locator('.tab[data-status="spam"]').click();
     await poll(() => other.locator('#token-error').textContent()).toBe('Your session ended: sign in again.');
     expect(await other.evaluate(() => sessionStorage.getItem('tamis.desk.token'))).toBeNull();
+  });
+
+  it('follows a dark colour scheme, accessibly', async () => {
+    const dark = await site.newPage({ locale: 'en-GB', colorScheme: 'dark' });
+    await dark.goto(`${site.api}/admin`);
+    await dark.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await dark.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => dark.locator('li.comment').count()).toBeGreaterThan(0);
+    expect(await dark.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 22, 26)');
+    await screenshot(dark, 'desk-queue-dark');
+    const violations = await axeScan(dark);
+    expect(violations.map((v) => `${v.id} ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`)).toEqual([]);
   });
 
   it('ran without an error, and the Content-Security-Policy blocked nothing', () => {
