@@ -157,8 +157,12 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await poll(() => page.locator('li.empty').count()).toBe(1);
     // The newest comment, approved with `a` above, is under Approved.
-    await page.locator('.tab[data-status="approved"]').click();
+    // From the keyboard: the tab keeps the focus.
+    await page.locator('.tab[data-status="approved"]').focus();
+    await page.keyboard.press('Enter');
     await poll(queueIds).toEqual([ids.Zoe]);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.status)).toBe('approved');
+    expect(await page.locator('.tab[data-status="approved"]').getAttribute('aria-pressed')).toBe('true');
     await noSeriousViolations('queue, approved');
     await page.locator('#article-filter').fill('');
     await page.locator('.tab[data-status="pending"]').click();

@@ -3,7 +3,7 @@
  * through the admin API (api.ts). Rendered with DOM calls (dom.ts), never innerHTML.
  */
 import { api, ApiProblem, qs, setApiLanguage, token, whenUnauthorized } from './api';
-import { clear, h, uid } from './dom';
+import { append, clear, h, uid } from './dom';
 import { fill, MESSAGES, type Lang, type Messages } from './i18n';
 import { auditView, articlesView, listsView, settingsView, statsView, tokensView } from './sections';
 
@@ -268,27 +268,29 @@ async function loadCounts() {
   renderTabs();
 }
 
+/** The tabs are made once per queue view and updated in place, so that a focused tab keeps the focus. */
 function renderTabs() {
   if (!queue) return;
   const q = queue;
-  clear(
-    tabs,
-    STATUSES.map((status) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'tab',
-          'aria-pressed': String(status === q.status),
-          'data-status': status,
-          onclick: () => openTab(status),
-        },
-        t[status],
-        ' ',
-        h('span', { class: 'count' }, q.counts[status] ?? '…'),
+  if (tabs.childElementCount === 0) {
+    append(
+      tabs,
+      STATUSES.map((status) =>
+        h(
+          'button',
+          { type: 'button', class: 'tab', 'data-status': status, onclick: () => openTab(status) },
+          t[status],
+          ' ',
+          h('span', { class: 'count' }),
+        ),
       ),
-    ),
-  );
+    );
+  }
+  for (const button of tabs.querySelectorAll<HTMLButtonElement>('button.tab')) {
+    const status = button.dataset.status as Status;
+    button.setAttribute('aria-pressed', String(status === q.status));
+    button.querySelector('.count')!.textContent = String(q.counts[status] ?? '…');
+  }
 }
 
 async function openTab(status: Status) {
