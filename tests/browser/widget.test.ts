@@ -393,6 +393,29 @@ describe.concurrent('the widget', { timeout: 40_000 }, () => {
     expect(threadReads).toEqual([]);
   });
 
+  it('hides Edit and Delete when the edit window closes; says a form post without JavaScript is held; follows the system theme with auto', async ({
+    expect,
+  }) => {
+    // The edit token of a comment on the page, as the widget keeps it, with 1.5 s left.
+    const page = await open({ attrs: 'data-theme="auto"' }, await site.newPage({ colorScheme: 'dark' }));
+    expect(await page.locator('.tamis').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(22, 24, 29)');
+    await page.evaluate(
+      ([id]) =>
+        localStorage.setItem('tamis:own', JSON.stringify({ [id!]: { token: 'edit.x', until: Date.now() + 1_500 } })),
+      [long[1]!.id],
+    );
+    await page.reload();
+    const own = page.locator(`#comment-${long[1]!.id} > .acts`);
+    await own.getByRole('button', { name: 'Modifier' }).waitFor();
+    await expect.poll(() => own.getByRole('button', { name: 'Modifier' }).count(), { timeout: 5_000 }).toBe(0);
+    expect(await own.getByRole('button', { name: 'Supprimer' }).count()).toBe(0);
+
+    const held = await open({ hash: '#comment-pending' });
+    await expect
+      .poll(() => held.locator('form [role=alert]').textContent())
+      .toBe('Votre commentaire est en attente de modération.');
+  });
+
   it('has no serious or critical accessibility violation, light or dark; fits 320 px; screenshots', async ({
     expect,
   }) => {

@@ -261,6 +261,12 @@ async function loadPage(th: Thread, reset: boolean) {
 
 /** Opening the page at #comment-<id>: the comment is found (loading more pages if need be), scrolled to and highlighted. */
 async function reveal(th: Thread) {
+  // Back from a form sent without JavaScript whose comment waits for a moderator.
+  if (location.hash === '#comment-pending') {
+    el(th.form, '#f-msg').textContent = th.t.pending;
+    th.live.textContent = th.t.pending;
+    return;
+  }
   const id = /^#comment-([\w-]+)$/.exec(location.hash)?.[1];
   if (!id) return;
   let found = th.root.getElementById(`comment-${id}`);
@@ -325,13 +331,20 @@ function renderComment(th: Thread, c: Comment, pending = false): HTMLElement {
 function actions(th: Thread, id: string, name: string, pending = false) {
   const t = th.t;
   const own = ownTokens()[id];
-  return h(
+  const div = h(
     'div',
     { class: 'acts' },
     !pending && h('button', { type: 'button', 'data-act': 'reply', 'aria-label': `${t.reply} (${name})` }, t.reply),
     !!own && h('button', { type: 'button', 'data-act': 'edit' }, t.edit),
     !!own && h('button', { type: 'button', 'data-act': 'delete' }, t.del),
   );
+  // Edit and Delete go when the edit window closes (a timer beyond 24 days would fire at once).
+  if (own && own.until - Date.now() < 2 ** 31 - 1) {
+    setTimeout(() => {
+      for (const b of div.querySelectorAll('[data-act=edit], [data-act=delete]')) b.remove();
+    }, own.until - Date.now());
+  }
+  return div;
 }
 
 /**
