@@ -146,6 +146,15 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await poll(queueIds).toEqual(order.slice(2));
     await poll(async () => [await status(order[0]!), await status(order[1]!)]).toEqual(['spam', 'spam']);
     await poll(() => count('spam').textContent()).toBe('3');
+    // All on the page, from the keyboard (the box keeps the focus), and none again.
+    await page.locator('#select-all').focus();
+    await page.keyboard.press('Space');
+    await poll(() => page.locator('.bulk .selected').textContent()).toBe(`${order.length - 2} selected`);
+    expect(await page.locator('li.comment input[type=checkbox]:checked').count()).toBe(order.length - 2);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('select-all');
+    await page.keyboard.press('Space');
+    await poll(() => page.locator('.bulk .selected').textContent()).toBe('0 selected');
+    expect(await page.locator('.bulk button[data-bulk="spam"]').isDisabled()).toBe(true);
   });
 
   it('searches the text, filters by article, and changes tab', async () => {

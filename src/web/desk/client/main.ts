@@ -395,36 +395,39 @@ function renderList() {
   renderBulk();
 }
 
+/** The bulk bar, made again only when the tab changes (its moves depend on it), else updated in place. */
 function renderBulk() {
   if (!queue) return;
   const q = queue;
-  const all = h('input', {
-    id: 'select-all',
-    type: 'checkbox',
-    checked: q.comments.length > 0 && q.comments.every((c) => q.selected.has(c.id)),
-    onchange: (event: Event) => {
-      const on = (event.target as HTMLInputElement).checked;
-      for (const c of q.comments) on ? q.selected.add(c.id) : q.selected.delete(c.id);
-      renderList();
-    },
-  });
-  clear(
-    bulkBar,
-    h('span', { class: 'check' }, all, h('label', { for: 'select-all' }, t.selectAll)),
-    h('span', { class: 'selected' }, fill(t.selected, { n: q.selected.size })),
-    movesFrom(q.status).map((a) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          disabled: q.selected.size === 0,
-          'data-bulk': a.status,
-          onclick: () => decide([...q.selected], a.status),
-        },
-        a.label(),
+  if (bulkBar.dataset.status !== q.status) {
+    bulkBar.dataset.status = q.status;
+    const all = h('input', {
+      id: 'select-all',
+      type: 'checkbox',
+      onchange: (event: Event) => {
+        const on = (event.target as HTMLInputElement).checked;
+        for (const c of q.comments) on ? q.selected.add(c.id) : q.selected.delete(c.id);
+        for (const box of list.querySelectorAll<HTMLInputElement>('li.comment input[type=checkbox]')) box.checked = on;
+        renderBulk();
+      },
+    });
+    clear(
+      bulkBar,
+      h('span', { class: 'check' }, all, h('label', { for: 'select-all' }, t.selectAll)),
+      h('span', { class: 'selected' }),
+      movesFrom(q.status).map((a) =>
+        h(
+          'button',
+          { type: 'button', 'data-bulk': a.status, onclick: () => decide([...q.selected], a.status) },
+          a.label(),
+        ),
       ),
-    ),
-  );
+    );
+  }
+  const all = bulkBar.querySelector<HTMLInputElement>('#select-all')!;
+  all.checked = q.comments.length > 0 && q.comments.every((c) => q.selected.has(c.id));
+  bulkBar.querySelector('.selected')!.textContent = fill(t.selected, { n: q.selected.size });
+  for (const button of bulkBar.querySelectorAll<HTMLButtonElement>('button')) button.disabled = q.selected.size === 0;
 }
 
 function chip(text: string, title: string | null, kind = '') {
