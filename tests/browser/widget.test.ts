@@ -32,7 +32,7 @@ beforeAll(async () => {
       parentId: long[p]!.id,
     })),
   );
-}, 60_000);
+}, 120_000);
 afterAll(() => site?.close());
 
 interface PageOptions {
@@ -77,7 +77,7 @@ async function fill(
 const shadowActive = (page: Page) =>
   page.evaluate(() => document.querySelector('[data-tamis-thread]')!.shadowRoot!.activeElement?.id ?? null);
 
-describe.concurrent('the widget', { timeout: 40_000 }, () => {
+describe.concurrent('the widget', { timeout: 60_000 }, () => {
   it('shows a thread of 60 comments with replies, pages through it, switches the order, and counts', async ({
     expect,
   }) => {
