@@ -100,6 +100,7 @@ describe.concurrent('the widget', { timeout: 60_000 }, () => {
     await thread.getByRole('button', { name: 'Plus de commentaires' }).click();
     await expect.poll(() => thread.locator('.list > article').count()).toBe(60);
     expect(await thread.getByRole('button', { name: 'Plus de commentaires' }).isHidden()).toBe(true);
+    await expect.poll(() => shadowActive(page)).toBe(`comment-${long[50]!.id}`);
     await thread.getByLabel('Ordre').selectOption('newest');
     await expect
       .poll(() => thread.locator('.list > article').first().getAttribute('id'))
@@ -182,6 +183,11 @@ describe.concurrent('the widget', { timeout: 60_000 }, () => {
     expect(await comment.locator('form h3').textContent()).toBe('Répondre à Inès');
     await page.getByRole('button', { name: 'Annuler' }).click();
     expect(await comment.locator('form').count()).toBe(0);
+    expect(
+      await page.evaluate(() =>
+        document.querySelector('[data-tamis-thread]')!.shadowRoot!.activeElement?.getAttribute('data-act'),
+      ),
+    ).toBe('reply');
     await comment.getByRole('button', { name: /Répondre/ }).click();
     await fill(page, { content: 'Les chiffres viennent du rapport annuel.', author: 'Léa', email: 'lea@exemple.fr' });
     await page.getByRole('button', { name: 'Laisser un commentaire' }).click();

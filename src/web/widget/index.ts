@@ -194,7 +194,12 @@ function mount(el: Element, options: { article?: string; lang?: Lang; theme?: st
     th.sort = select.value as Thread['sort'];
     void loadPage(th, true);
   });
-  more.addEventListener('click', () => void loadPage(th, false));
+  // Load more: the keyboard goes on from the first comment it brought.
+  more.addEventListener('click', async () => {
+    const before = list.children.length;
+    await loadPage(th, false);
+    (list.children[before] as HTMLElement | undefined)?.focus();
+  });
   list.addEventListener('click', (e) => onListClick(th, e));
 
   // The form token is fetched when the form is first shown (or touched).
@@ -444,7 +449,13 @@ function buildForm(th: Thread): HTMLFormElement {
     e.preventDefault();
     void send(th);
   });
-  cancel.addEventListener('click', () => moveForm(th, null, null));
+  // Cancel: the form goes back, the focus to the Reply button it came from.
+  cancel.addEventListener('click', () => {
+    const from = th.parent;
+    moveForm(th, null, null);
+    if (from)
+      th.root.getElementById(`comment-${from}`)?.querySelector<HTMLElement>(':scope > .acts [data-act=reply]')?.focus();
+  });
   return form;
 }
 
