@@ -71,6 +71,7 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
 
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.keyboard.press('Enter');
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
     await poll(() => page.locator('li.comment').count()).toBe(8);
     await poll(() => count('pending').textContent()).toBe('8');
     expect(await page.locator('.tab[aria-pressed="true"]').getAttribute('data-status')).toBe('pending');
@@ -344,6 +345,7 @@ describe('the moderation desk', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Passer en français' }).click();
     await poll(() => page.locator('h1').textContent()).toBe('Bureau de modération');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('English');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await poll(() => page.locator('h2').textContent()).toBe('Connexion');
     expect(await page.evaluate(() => sessionStorage.getItem('tamis.desk.token'))).toBeNull();

@@ -118,6 +118,7 @@ function signInView(message?: string) {
           await api('GET', '/tokens', undefined, value);
           token.set(value);
           shell();
+          main.focus();
         } catch (e) {
           input.setAttribute('aria-invalid', 'true');
           clear(error, e instanceof ApiProblem && e.problem.status === 401 ? t.tokenRefused : (e as Error).message);
@@ -155,6 +156,7 @@ function languageButton(rerender: () => void) {
       onclick: () => {
         setLanguage(lang === 'fr' ? 'en' : 'fr');
         rerender();
+        root.querySelector<HTMLElement>('header button[lang]')?.focus();
       },
     },
     t.language,
