@@ -435,6 +435,13 @@ describe.concurrent('the widget', { timeout: 60_000 }, () => {
       await screenshot(page, `widget-fr-${theme}-375`, false);
       await page.setViewportSize({ width: 320, height: 800 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth), theme).toBeLessThanOrEqual(320);
+      // The form under a reply, at 320 px: still no horizontal scrolling.
+      await page
+        .locator(`#comment-${long[0]!.id} .replies > article`)
+        .first()
+        .getByRole('button', { name: /Répondre/ })
+        .click();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), theme).toBeLessThanOrEqual(320);
     }
   });
 });
