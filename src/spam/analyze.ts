@@ -212,12 +212,14 @@ export const agentOf = perSubmission((features: Features) => ({ agent: describeA
 
 /** Folded form for matching: compatibility forms (ｆｕｌｌ-width, ligatures) unified, invisible characters dropped, lower case. */
 export function fold(text: string): string {
-  return text
-    .toWellFormed()
-    .normalize('NFKC')
-    // biome-ignore lint/suspicious/noMisleadingCharacterClass: single invisible code points, each removed alone
-    .replace(/[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu, '')
-    .toLowerCase();
+  return (
+    text
+      .toWellFormed()
+      .normalize('NFKC')
+      // biome-ignore lint/suspicious/noMisleadingCharacterClass: single invisible code points, each removed alone
+      .replace(/[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu, '')
+      .toLowerCase()
+  );
 }
 
 // Letters that no normalization form maps to the Latin letter they imitate: dotless i and j,

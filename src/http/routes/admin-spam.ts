@@ -32,11 +32,9 @@ const CheckBody = Candidate.openapi({
   },
 });
 const Label = z.enum(['spam', 'ham']);
-const FeedbackBody = z
-  .object({ label: Label, comment: Candidate })
-  .openapi({
-    example: { label: 'spam', comment: { author: 'Best Deals', email: 'x@mailinator.com', content: 'Buy pills' } },
-  });
+const FeedbackBody = z.object({ label: Label, comment: Candidate }).openapi({
+  example: { label: 'spam', comment: { author: 'Best Deals', email: 'x@mailinator.com', content: 'Buy pills' } },
+});
 
 const Assessment = z.object({
   verdict: z.enum(['approve', 'hold', 'spam']),
