@@ -167,6 +167,11 @@ describe.concurrent('the widget', { timeout: 60_000 }, () => {
     const live = page.locator('[aria-live=polite]');
     expect(await live.textContent()).toBe('Votre commentaire est en attente de modération.');
     expect(await page.locator('.total').textContent()).toBe('0 commentaire');
+    // Reloaded, it is still there for its author, and only for them.
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.list > article.pending .note').textContent())
+      .toBe('Votre commentaire est en attente de modération.');
     const other = await open({ article });
     expect(await other.locator('.list > article').count()).toBe(0);
   });

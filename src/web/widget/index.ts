@@ -67,7 +67,8 @@ function store(key: string, value: unknown) {
     else localStorage.setItem(key, JSON.stringify(value));
   } catch {}
 }
-type Own = Record<string, { token: string; until: number }>;
+/** The reader's own comments: the edit token, the end of the edit window, and a held comment itself (only its author sees it). */
+type Own = Record<string, { token: string; until: number; held?: Comment; article?: string }>;
 /** The edit tokens still valid; the expired ones are forgotten. */
 function ownTokens(): Own {
   const own = load<Own>(OWN) || {};
@@ -255,6 +256,14 @@ async function loadPage(th: Thread, reset: boolean) {
     if (reset) th.list.replaceChildren();
     setTotal(th, page.total);
     for (const c of page.comments) th.list.append(renderComment(th, c));
+    // The reader's own comments still held for moderation, shown to them alone (until the edit window closes).
+    if (reset) {
+      const own = ownTokens();
+      for (const id in own) {
+        const held = own[id]!.held;
+        if (held && own[id]!.article === th.article && !th.root.getElementById(`comment-${id}`)) place(th, held, true);
+      }
+    }
     th.cursor = page.nextCursor;
     th.more.hidden = !page.nextCursor;
   } catch {
@@ -330,6 +339,16 @@ function renderComment(th: Thread, c: Comment, pending = false): HTMLElement {
     actions(th, c.id, c.author.name, pending),
     replies,
   );
+}
+
+/** A comment the reader just posted (or still held): under its parent when shown, else where the order puts a new one. */
+function place(th: Thread, c: Comment, pending: boolean) {
+  const node = renderComment(th, c, pending);
+  const parent = c.parentId ? th.root.getElementById(`comment-${c.parentId}`) : null;
+  if (parent) parent.querySelector(':scope > .replies')!.append(node);
+  else if (th.sort === 'newest') th.list.prepend(node);
+  else th.list.append(node);
+  return node;
 }
 
 /** Reply, and Edit and Delete on the reader's own comments during the edit window. */
@@ -551,7 +570,12 @@ async function send(th: Thread) {
   }
   const posted = (await r.json()) as { comment: Comment; editToken: string; editableUntil: string };
   const own = ownTokens();
-  own[posted.comment.id] = { token: posted.editToken, until: Date.parse(posted.editableUntil) };
+  const pending = posted.comment.status !== 'approved';
+  own[posted.comment.id] = {
+    token: posted.editToken,
+    until: Date.parse(posted.editableUntil),
+    ...(pending ? { held: { ...posted.comment, replies: [] }, article: th.article } : {}),
+  };
   store(OWN, own);
   store(
     ME,
@@ -559,12 +583,7 @@ async function send(th: Thread) {
       ? { author: value('author'), email: value('email'), website: value('website') }
       : null,
   );
-  const pending = posted.comment.status !== 'approved';
-  const node = renderComment(th, { ...posted.comment, replies: [] }, pending);
-  const parent = th.parent ? th.root.getElementById(`comment-${th.parent}`) : null;
-  if (parent) parent.querySelector(':scope > .replies')!.append(node);
-  else if (th.sort === 'newest') th.list.prepend(node);
-  else th.list.append(node);
+  const node = place(th, { ...posted.comment, replies: [] }, pending);
   el<HTMLTextAreaElement>(form, 'textarea').value = '';
   moveForm(th, null, null);
   void formToken(th, true); // a token serves one comment
@@ -617,6 +636,11 @@ function startEdit(th: Thread, article: HTMLElement, id: string) {
     const { comment } = (await r.json()) as { comment: Comment };
     body.innerHTML = comment.html;
     article.setAttribute('data-content', comment.content);
+    const all = ownTokens();
+    if (all[id]?.held) {
+      all[id]!.held = { ...all[id]!.held!, html: comment.html, content: comment.content };
+      store(OWN, all);
+    }
     close();
     if (comment.status && comment.status !== 'approved') {
       if (!article.querySelector(':scope > .note'))
