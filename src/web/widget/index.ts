@@ -4,8 +4,8 @@
  * `[data-tamis-count][data-article]` with one /api/v1/counts request, and exposes
  * `window.Tamis.mount(element, { article })` / `unmount(element)` for single-page sites.
  * It talks to the public API of the server it was loaded from, and to nothing else; it sets no
- * cookie; it keeps in localStorage only what the reader asked for (remember me) and the edit
- * tokens of their own comments until the edit window closes.
+ * cookie; it keeps in localStorage only what the reader asked for (remember me) and, until the
+ * edit window closes, the edit tokens of their own comments and those still held for moderation.
  */
 import css from './widget.css';
 import { STRINGS, type Lang, type Strings } from './strings';
