@@ -1,7 +1,9 @@
 """
 Standard text classifiers on a spam corpus, as a yardstick for `npm run eval:spam`.
 
-    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl [--shuffled [seeds]]
+    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl
+    npx tsx scripts/corpus-splits.ts ../shared/spam-corpus/youtube-dev.jsonl > splits.jsonl
+    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl --shuffled splits.jsonl
 
 Needs scikit-learn (`apt-get install python3-sklearn` or `pip install scikit-learn`); it is not
 part of the service nor of `npm test`.
@@ -14,10 +16,11 @@ spam as the positive class on the 'test' rows:
 - oracle: the grid point that scores best on the test rows themselves (an upper bound that no
   honest method reaches).
 
---shuffled: the splits of `npm run eval:spam:offline -- <file> --protocol shuffled` (the same
-generator and seeds, so the very same rows), with the three strongest classifiers above tuned by
-cross-validation on each split's training rows: confusion matrices summed over the splits, blocked
-ham, mean MCC. Comparable line for line with the offline evaluation's report.
+--shuffled <splits.jsonl>: the splits of `npm run eval:spam:offline -- <file> --protocol shuffled`,
+as scripts/corpus-splits.ts writes them (one line per seed: the split of each row), so the very
+same rows; the three strongest classifiers above tuned by cross-validation on each split's training
+rows: confusion matrices summed over the splits, blocked ham, mean MCC. Comparable line for line
+with the offline evaluation's report.
 """
 import json
 import sys
@@ -67,40 +70,18 @@ def search(pipe, param):
     return GridSearchCV(pipe, {f"clf__{param}": GRID}, scoring=scoring, cv=StratifiedKFold(5, shuffle=True, random_state=0))
 
 
-def mulberry32(seed):
-    """The generator of scripts/eval-spam-offline.ts, so that a seed gives the same split."""
-    state = seed & 0xFFFFFFFF
-
-    def imul(a, b):
-        return (a * b) & 0xFFFFFFFF
-
-    def next_value():
-        nonlocal state
-        state = (state + 0x6D2B79F5) & 0xFFFFFFFF
-        t = state
-        t = imul(t ^ (t >> 15), t | 1)
-        t ^= (t + imul(t ^ (t >> 7), t | 61)) & 0xFFFFFFFF
-        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
-
-    return next_value
+def read_splits(path, rows):
+    """The splits scripts/corpus-splits.ts wrote: per seed, the split of each row of the corpus."""
+    splits = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    for entry in splits:
+        if len(entry["split"]) != len(rows):
+            sys.exit(f"{path}: seed {entry['seed']} splits {len(entry['split'])} rows, the corpus has {len(rows)}: written for another corpus?")
+    return [(entry["seed"], entry["split"]) for entry in splits]
 
 
-def shuffled_splits(rows, sites, seed):
-    """Stratified 70/30 split of every site, as eval-spam-offline.ts draws it."""
-    draw = mulberry32(seed * 7919)
-    split = {}
-    for site in sites:
-        for label in ("spam", "ham"):
-            group = [(i, draw()) for i, row in enumerate(rows) if row["site"] == site and row["label"] == label]
-            group.sort(key=lambda pair: pair[1])
-            cut = int(len(group) * 0.7 + 0.5)
-            for rank, (i, _) in enumerate(group):
-                split[i] = "train" if rank < cut else "test"
-    return split
-
-
-def shuffled(path, seeds):
+def shuffled(path, splits_path):
     rows = read_rows(path)
+    splits = read_splits(splits_path, rows)
     sites = list(dict.fromkeys(row["site"] for row in rows))
     chosen = {
         "logistic regression, chars 2-5 tf-idf": ("chars 2-5 tf-idf", "logistic regression"),
@@ -108,8 +89,7 @@ def shuffled(path, seeds):
         "Bernoulli NB, words": ("words", "Bernoulli NB"),
     }
     totals = {(site, name): [0, 0, 0, 0, []] for site in sites for name in chosen}
-    for seed in range(1, seeds + 1):
-        split = shuffled_splits(rows, sites, seed)
+    for _, split in splits:
         for site in sites:
             x, y = xy([r for i, r in enumerate(rows) if r["site"] == site and split[i] == "train"])
             xt, yt = xy([r for i, r in enumerate(rows) if r["site"] == site and split[i] == "test"])
@@ -122,7 +102,7 @@ def shuffled(path, seeds):
                 for k, value in enumerate((tp, fn, fp, tn)):
                     total[k] += int(value)
                 total[4].append(matthews_corrcoef(yt, predicted))
-    print(f"Shuffled: {seeds} stratified 70/30 splits per site, the splits of eval-spam-offline.ts --protocol shuffled")
+    print(f"Shuffled: {len(splits)} stratified 70/30 splits per site, the splits of eval-spam-offline.ts --protocol shuffled")
     for (site, name), (tp, fn, fp, tn, scores) in totals.items():
         print(
             f"  {site:10} {name:40} TP {tp:5} FN {fn:4} FP {fp:4} TN {tn:5}  ham blocked {100 * fp / (fp + tn):4.1f} %"
@@ -158,7 +138,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) == 1:
         main(args[0])
-    elif len(args) in (2, 3) and args[1] == "--shuffled":
-        shuffled(args[0], int(args[2]) if len(args) == 3 else 20)
+    elif len(args) == 3 and args[1] == "--shuffled":
+        shuffled(args[0], args[2])
     else:
-        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl> [--shuffled [seeds]]")
+        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl> [--shuffled <splits.jsonl>]  (splits: npx tsx scripts/corpus-splits.ts <corpus.jsonl>)")

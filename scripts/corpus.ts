@@ -15,6 +15,39 @@ export function readCorpus(file: string): EvalRow[] {
 /** The split of the i-th of n rows of one class, in the protocol's order: the first 70 % train. */
 export const trainOrTest = (i: number, n: number): EvalRow['split'] => (i < Math.round(n * 0.7) ? 'train' : 'test');
 
+/** A small deterministic generator (mulberry32), so that a seed always gives the same split. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * One split of the shuffled protocol (`eval:spam:offline --protocol shuffled`, and the baselines
+ * of scripts/baselines.py, which read it from scripts/corpus-splits.ts): for each site (in order of
+ * first appearance) and class (spam, then ham), the rows in a random order drawn from `seed`, the
+ * first 70 % to train. Returns them in that order, each with its split and its index in `rows`.
+ */
+export function shuffledSplit(rows: readonly EvalRow[], seed: number): Array<{ index: number; row: EvalRow }> {
+  const next = random(seed * 7919);
+  const sites = [...new Set(rows.map((row) => row.site))];
+  return sites.flatMap((site) =>
+    (['spam', 'ham'] as const).flatMap((label) => {
+      const group = rows
+        .map((row, index) => ({ row, index }))
+        .filter(({ row }) => row.site === site && row.label === label)
+        .map((entry) => ({ ...entry, key: next() }))
+        .sort((a, b) => a.key - b.key);
+      return group.map(({ row, index }, i) => ({ index, row: { ...row, split: trainOrTest(i, group.length) } }));
+    }),
+  );
+}
+
 /**
  * One video of the YouTube Spam Collection (UCI dataset 380; CSV columns COMMENT_ID, AUTHOR, DATE,
  * CONTENT, CLASS with 1 for spam) as corpus rows, by the protocol of the development corpus

@@ -21,7 +21,7 @@
 import { evaluate, formatReport, mcc, sumConfusions, type EvalRow, type SiteResult } from '../eval/evaluate';
 import { createLocalEngine, dominantLanguage, formatMistakes } from '../eval/local-engine';
 import { defaultSpamSettings } from '../src/settings/spam';
-import { readCorpus, trainOrTest } from './corpus';
+import { readCorpus, shuffledSplit } from './corpus';
 
 const args = process.argv.slice(2);
 const valued = new Set(['--lang', '--protocol', '--seeds']);
@@ -60,18 +60,6 @@ function printMistakes(results: readonly SiteResult[]) {
   if (showMistakes) for (const line of formatMistakes(results)) console.log(line);
 }
 
-/** A small deterministic generator (mulberry32), so that a seed always gives the same split. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 if (protocol === 'official') {
   for (const [title, learner] of [
     ['Trained (rules + learner)', true],
@@ -97,17 +85,7 @@ if (protocol === 'official') {
 } else {
   const perSeed: SiteResult[][] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const next = random(seed * 7919);
-    const data = sites.flatMap((site) =>
-      (['spam', 'ham'] as const).flatMap((label) => {
-        const group = rows
-          .filter((row) => row.site === site && row.label === label)
-          .map((row) => ({ row, key: next() }))
-          .sort((a, b) => a.key - b.key);
-        return group.map(({ row }, i) => ({ ...row, split: trainOrTest(i, group.length) }));
-      }),
-    );
-    perSeed.push(await run(data, true));
+    perSeed.push(await run(shuffledSplit(rows, seed).map(({ row }) => row), true));
   }
   const pooled: SiteResult[] = sites.map((site) => {
     const of = perSeed.map((results) => results.find((r) => r.site === site)!);
