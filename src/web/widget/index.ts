@@ -626,7 +626,7 @@ function startEdit(th: Thread, article: HTMLElement, id: string) {
       });
     } catch {}
     save.disabled = false;
-    if (!r || !r.ok) {
+    if (!r?.ok) {
       const p = r && r.status < 500 ? ((await r.json().catch(() => ({}))) as Problem) : {};
       msg.textContent =
         p.errors?.content ||
