@@ -61,7 +61,9 @@ export function shuffledSplit(rows: readonly EvalRow[], seed: number): Array<{ i
  * newest), so on LMFAO that split tests on the oldest 30 %.
  */
 export function tubeSpamRows(site: string, csv: string, { keepDuplicates = false, fileOrder = false } = {}): EvalRow[] {
-  const records = parse(csv, { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true }) as Array<Record<string, string>>;
+  const records = parse(csv, { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true }) as Array<
+    Record<string, string>
+  >;
   const rows = records.map((record, index) => {
     const label = { '1': 'spam' as const, '0': 'ham' as const }[record.CLASS?.trim() ?? ''];
     if (!label) throw new Error(`${site}, record ${index + 1}: CLASS is neither 0 nor 1`);
@@ -89,7 +91,7 @@ export function tubeSpamRows(site: string, csv: string, { keepDuplicates = false
     .filter(({ row }) => keepDuplicates || (!seen.has(row.content) && seen.add(row.content)));
   for (const label of ['spam', 'ham'] as const) {
     const group = unique.filter(({ row }) => row.label === label);
-    group.forEach(({ row }, i) => (row.split = trainOrTest(i, group.length)));
+    for (const [i, { row }] of group.entries()) row.split = trainOrTest(i, group.length);
   }
   const kept = new Set(unique.map(({ row }) => row));
   return rows.map(({ row }) => row).filter((row) => kept.has(row));

@@ -32,7 +32,9 @@ const option = (name: string) => {
 };
 const protocol = option('--protocol') ?? 'official';
 if (!file || !['official', 'cross-site', 'shuffled'].includes(protocol)) {
-  console.error('usage: eval-spam-offline.ts <corpus.jsonl> [--lang xx] [--mistakes] [--protocol official|cross-site|shuffled] [--seeds n]');
+  console.error(
+    'usage: eval-spam-offline.ts <corpus.jsonl> [--lang xx] [--mistakes] [--protocol official|cross-site|shuffled] [--seeds n]',
+  );
   process.exit(2);
 }
 const forcedLanguage = option('--lang');
@@ -52,7 +54,8 @@ function siteLanguage(site: string, siteRows: readonly EvalRow[]): string | null
 const run = (data: readonly EvalRow[], learner: boolean) =>
   evaluate(
     data,
-    (site, siteRows) => createLocalEngine({ settings: defaultSpamSettings, articleLanguage: siteLanguage(site, siteRows), learner }),
+    (site, siteRows) =>
+      createLocalEngine({ settings: defaultSpamSettings, articleLanguage: siteLanguage(site, siteRows), learner }),
     { train: learner },
   );
 
@@ -77,7 +80,8 @@ if (protocol === 'official') {
     ...rows.filter((row) => row.site !== site && row.split === 'train').map((row) => ({ ...row, site })),
     ...rows.filter((row) => row.site === site && row.split === 'test'),
   ]);
-  for (const site of sites) languages.set(site, forcedLanguage ?? dominantLanguage(rows.filter((row) => row.site === site)));
+  for (const site of sites)
+    languages.set(site, forcedLanguage ?? dominantLanguage(rows.filter((row) => row.site === site)));
   const results = await run(data, true);
   console.log(formatReport('== Cross-site: trained on the other sites, tested on this one (rules + learner)', results));
   printMistakes(results);
@@ -85,7 +89,12 @@ if (protocol === 'official') {
 } else {
   const perSeed: SiteResult[][] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    perSeed.push(await run(shuffledSplit(rows, seed).map(({ row }) => row), true));
+    perSeed.push(
+      await run(
+        shuffledSplit(rows, seed).map(({ row }) => row),
+        true,
+      ),
+    );
   }
   const pooled: SiteResult[] = sites.map((site) => {
     const of = perSeed.map((results) => results.find((r) => r.site === site)!);
@@ -96,14 +105,23 @@ if (protocol === 'official') {
       mistakes: of.flatMap((r) => r.mistakes),
     };
   });
-  console.log(formatReport(`== Shuffled: ${seeds} random stratified 70/30 splits per site, confusion matrices summed (rules + learner)`, pooled));
+  console.log(
+    formatReport(
+      `== Shuffled: ${seeds} random stratified 70/30 splits per site, confusion matrices summed (rules + learner)`,
+      pooled,
+    ),
+  );
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const site of sites) {
     const strict = perSeed.map((results) => mcc(results.find((r) => r.site === site)!.strict));
     const sd = Math.sqrt(mean(strict.map((x) => (x - mean(strict)) ** 2)));
-    console.log(`  ${site}: MCC per split (spam as blocked) mean ${mean(strict).toFixed(3)} ± ${sd.toFixed(3)}, min ${Math.min(...strict).toFixed(3)}`);
+    console.log(
+      `  ${site}: MCC per split (spam as blocked) mean ${mean(strict).toFixed(3)} ± ${sd.toFixed(3)}, min ${Math.min(...strict).toFixed(3)}`,
+    );
   }
   printMistakes(pooled);
   console.log();
 }
-console.log(`Article language per site: ${[...languages].map(([site, lang]) => `${site} ${lang ?? '?'}`).join(', ') || forcedLanguage}`);
+console.log(
+  `Article language per site: ${[...languages].map(([site, lang]) => `${site} ${lang ?? '?'}`).join(', ') || forcedLanguage}`,
+);
