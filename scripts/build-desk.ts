@@ -10,10 +10,11 @@
  * The file is rewritten only when its content changes, atomically.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
+import { writeIfChanged } from './generated';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 export const DESK_OUT = resolve(root, 'src/web/desk.generated.ts');
@@ -42,15 +43,7 @@ export async function buildDesk(): Promise<void> {
     `export const DESK_JS_SHA256 = ${JSON.stringify(sha256(js))};\n` +
     `export const DESK_CSS = ${JSON.stringify(css)};\n` +
     `export const DESK_CSS_SHA256 = ${JSON.stringify(sha256(css))};\n`;
-  let current = '';
-  try {
-    current = readFileSync(DESK_OUT, 'utf8');
-  } catch {}
-  if (current !== text) {
-    const tmp = `${DESK_OUT}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, DESK_OUT);
-  }
+  writeIfChanged(DESK_OUT, text);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -135,20 +135,31 @@ const readThread = createRoute({
   responses: { 200: json(Thread), 304: { description: 'Not modified' }, 422: problems[422] },
 });
 
+/**
+ * The cache headers of a public thread (JSON or HTML): its ETag, shared caching, and whether the
+ * client's If-None-Match already names it (then the answer is a 304).
+ */
+function notModified(
+  c: Context<AppEnv>,
+  etag: string,
+  cache: { maxAge: number; staleWhileRevalidate: number },
+): boolean {
+  c.header('ETag', etag);
+  c.header('Cache-Control', `public, max-age=${cache.maxAge}, stale-while-revalidate=${cache.staleWhileRevalidate}`);
+  c.header('Vary', 'Accept-Encoding', { append: true });
+  return (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag) ?? false
+  );
+}
+
 articles.openapi(readThread, async (c) => {
   const { articleId } = c.req.valid('param');
   const query = c.req.valid('query');
   const thread = await openThread(c.var.deps, articleId, query);
-  c.header('ETag', thread.etag);
-  c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
-  c.header('Vary', 'Accept-Encoding', { append: true });
-  if (
-    c.req
-      .header('if-none-match')
-      ?.split(/\s*,\s*/)
-      .includes(thread.etag)
-  )
-    return c.body(null, 304);
+  if (notModified(c, thread.etag, thread)) return c.body(null, 304);
   // The page as serialized once, kept under its ETag (services/threads.ts).
   return c.body((await thread.page()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
 });
@@ -181,16 +192,7 @@ articles.openapi(readThreadHtml, async (c) => {
   const thread = await openThread(deps, articleId, query);
   const bucket = Math.floor(deps.clock.now() / PAGE_TOKEN_BUCKET_MS);
   const etag = thread.etag.replace(/"$/, `-h${lang}${bucket}"`);
-  c.header('ETag', etag);
-  c.header('Cache-Control', `public, max-age=${thread.maxAge}, stale-while-revalidate=${thread.staleWhileRevalidate}`);
-  c.header('Vary', 'Accept-Encoding', { append: true });
-  if (
-    c.req
-      .header('if-none-match')
-      ?.split(/\s*,\s*/)
-      .includes(etag)
-  )
-    return c.body(null, 304);
+  if (notModified(c, etag, thread)) return c.body(null, 304);
   const [bytes, settings, token] = await Promise.all([
     thread.page(),
     loadSettings(deps),
