@@ -32,9 +32,10 @@ module.exports = {
       name: 'node-only-in-entry',
       severity: 'error',
       comment:
-        "Node's own modules only in entry/: the rest of src/ runs on Workers too, where the platform hands its " +
-        'services in through deps (crypto, storage scrubbing, the peer address).',
-      from: { path: '^src/', pathNot: '^src/entry/' },
+        "Node's own modules only in the Node entry (src/entry/node*.ts): the rest of src/, the Workers entry " +
+        'included, runs on Workers too, where the platform hands its services in through deps (crypto, storage ' +
+        'scrubbing, the peer address).',
+      from: { path: '^src/', pathNot: '^src/entry/node[^/]*\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from '../config';
-import { loadDotEnv } from './env';
+import { loadDotEnv } from './node-env';
 import { serveNode } from './node-server';
 
 /** The server's entry (`npm start`, `node dist/entry/node.js`): `.env`, then the configuration, then serve. */

@@ -131,7 +131,7 @@ describe('the build', () => {
     // (The commands' modules, imported when a command runs, are entry points of the split bundle too.)
     expect(Object.fromEntries(entries)).toMatchObject({
       'src/entry/node.ts': 'dist/entry/node.js',
-      'src/entry/cli.ts': 'dist/entry/cli.js',
+      'src/entry/node-cli.ts': 'dist/entry/cli.js',
     });
     // Every piece of the split bundle sits in dist/entry/, two levels under the migrations it finds (node-db.ts).
     const bundles = Object.keys(meta.outputs).filter((file) => file.endsWith('.js'));

@@ -156,7 +156,7 @@ describe('rotating SECRET', () => {
   });
 
   const run = (env: Record<string, string>, ...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/entry/cli.ts', 'rotate-secret', ...args], {
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/entry/node-cli.ts', 'rotate-secret', ...args], {
       cwd: ROOT,
       env: { ...process.env, OLD_SECRET: '', NEW_SECRET: '', SECRET_FILE: '', ...env },
     });

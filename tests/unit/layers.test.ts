@@ -46,7 +46,8 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
       [
         'drivers-only-in-entry: src/services/picks-driver.ts → @libsql/client/lib-esm/node.d.ts',
         'drivers-only-in-entry: src/services/picks-driver.ts → drizzle-orm/libsql/index.d.ts',
-        'entry-queries-in-db: src/entry/queries.ts → drizzle-orm/index.d.ts',
+        'entry-queries-in-db: src/entry/node-queries.ts → drizzle-orm/index.d.ts',
+        'node-only-in-entry: src/entry/worker.ts → fs',
         'node-only-in-entry: src/services/uses-node.ts → fs', // node:fs, as the cruise names it
         'node-only-in-entry: src/services/uses-node.ts → path',
         'not-to-unresolvable: src/db/unresolvable.ts → ./gone',

@@ -4,10 +4,10 @@ import { version } from '../../package.json';
 import { ConfigError, parseConfig, type Config } from '../config';
 import { normalizeLine } from '../text';
 import { CommandError } from './command-error';
-import { loadDotEnv } from './env';
+import { loadDotEnv } from './node-env';
 
 /**
- * The `tamis` command (package.json `bin`, bundled to dist/entry/cli.js by `npm run build`): the
+ * The `tamis` command (package.json `bin`, bundled from src/entry/node-cli.ts to dist/entry/cli.js by `npm run build`): the
  * server and the operator's tasks on its database. Settings come from the environment, as for the
  * server, after `.env` in the working directory (the environment wins). Exit codes: 0 done, 1
  * failed, 2 a command line it does not understand. Each command loads what it needs when it runs
@@ -165,7 +165,7 @@ database file (and remove its -wal and -shm files), with the key file it was wri
 ${ENVIRONMENT}
 `,
     async run(config, { positionals }) {
-      const { backupDatabase } = await import('./backup');
+      const { backupDatabase } = await import('./node-backup');
       const backup = await backupDatabase(config, positionals[0]!);
       print(
         `Copied ${redacted(config.DATABASE_URL)} to ${backup.file} (${backup.bytes} bytes, check ${backup.check}).`,
