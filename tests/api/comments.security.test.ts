@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
-import { BROWSER_UA, admin, comment, path, post, postOk, thread } from '../harness/client';
+import { admin, comment, formPost, path, post, postOk, thread } from '../harness/client';
 
 async function everything(res: Response) {
   return `${res.status}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`;
@@ -334,24 +334,12 @@ describe('admin authentication', () => {
 });
 
 describe('plain HTML form posts', () => {
-  const formPost = async (t: Awaited<ReturnType<typeof setup>>, fields: Record<string, string>, referer?: string) => {
-    const form = (await (await t.request('/api/v1/articles/a/form')).json()) as { token: string };
-    t.clock.advance(5_000);
-    return t.request(path('a'), {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-        'User-Agent': BROWSER_UA,
-        ...(referer ? { Referer: referer } : {}),
-      },
-      body: new URLSearchParams({ ...fields, token: form.token }).toString(),
-    });
-  };
+  const formPostFrom = (t: Awaited<ReturnType<typeof setup>>, fields: Record<string, string>, referer?: string) =>
+    formPost(t, fields, referer ? { Referer: referer } : {});
 
   it('303 back to the article with #comment-<id>', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
-    const res = await formPost(
+    const res = await formPostFrom(
       t,
       { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo pour ce papier.' },
       'https://journal.example.fr/2026/article?x=1#form',
@@ -364,7 +352,7 @@ describe('plain HTML form posts', () => {
   it('303 to #comment-pending when the comment waits for a moderator', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
     await admin(t, '/articles/a', { method: 'PUT', body: JSON.stringify({ moderation: 'all' }) });
-    const res = await formPost(
+    const res = await formPostFrom(
       t,
       { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' },
       'https://journal.example.fr/a',
@@ -374,7 +362,7 @@ describe('plain HTML form posts', () => {
 
   it('no redirect to an origin that is not allowed: a page there may not post at all', async () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
-    const res = await formPost(
+    const res = await formPostFrom(
       t,
       { author: 'Jo', email: 'jo@exemple.fr', content: 'Bravo.' },
       'https://evil.example/phish',

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { createApp } from '../../src/app';
-import { BROWSER_UA, admin, comment, nextIp, path, post, postOk, thread } from '../harness/client';
+import { BROWSER_UA, admin, comment, formPost, formToken, nextIp, path, post, postOk, thread } from '../harness/client';
 import type { Harness } from '../harness/types';
 
 /**
@@ -13,25 +13,9 @@ import type { Harness } from '../harness/types';
 const SITE = 'https://journal.example.fr';
 type T = Awaited<ReturnType<typeof setup>>;
 
-const formToken = async (t: Harness, articleId = 'a') =>
-  ((await (await t.request(`/api/v1/articles/${articleId}/form`)).json()) as { token: string }).token;
-
-/** A plain HTML form post, as a browser sends it: form-encoded, HTML preferred, with the given headers. */
-async function formPost(t: Harness, headers: Record<string, string>, fields: Record<string, string> = {}) {
-  const token = await formToken(t);
-  t.clock.advance(5_000);
-  return t.request(path('a'), {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-      'User-Agent': BROWSER_UA,
-      'X-Forwarded-For': nextIp(),
-      ...headers,
-    },
-    body: new URLSearchParams({ ...(comment() as Record<string, string>), token, ...fields }).toString(),
-  });
-}
+/** A browser's form post from its own address, with the given headers. */
+const browserPost = (t: Harness, headers: Record<string, string>) =>
+  formPost(t, comment() as Record<string, string>, { 'X-Forwarded-For': nextIp(), ...headers });
 
 async function stored(t: Harness) {
   return (
@@ -58,7 +42,7 @@ describe('writes from pages of other sites (ALLOWED_ORIGINS is a list)', () => {
       { 'Sec-Fetch-Site': 'cross-site' },
     ];
     for (const headers of refused) {
-      const res = await formPost(t, headers);
+      const res = await browserPost(t, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(((await res.json()) as { code: string }).code).toBe('origin_not_allowed');
@@ -79,7 +63,7 @@ describe('writes from pages of other sites (ALLOWED_ORIGINS is a list)', () => {
       { Origin: 'https://tamis.example.net', 'Sec-Fetch-Site': 'same-origin' },
     ];
     for (const headers of allowed) {
-      const res = await formPost(t, { ...headers, Accept: 'application/json' });
+      const res = await browserPost(t, { ...headers, Accept: 'application/json' });
       expect(res.status, JSON.stringify(headers)).toBe(201);
     }
     expect(await stored(t)).toHaveLength(allowed.length);
@@ -109,7 +93,9 @@ describe('writes from pages of other sites (ALLOWED_ORIGINS is a list)', () => {
     const listed = await setup({ ALLOWED_ORIGINS: SITE });
     expect((await listed.request(path('a'), { headers: { Origin: 'https://evil.example' } })).status).toBe(200);
     const open = await setup({ ALLOWED_ORIGINS: '*' });
-    expect((await formPost(open, { Origin: 'https://anyone.example', Accept: 'application/json' })).status).toBe(201);
+    expect((await browserPost(open, { Origin: 'https://anyone.example', Accept: 'application/json' })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -204,7 +190,7 @@ describe('form tokens serve one comment', () => {
 describe('the way back after a form post', () => {
   it('with ALLOWED_ORIGINS=*, 303 only to a page of the site that posted (Referer origin = Origin)', async () => {
     const t = await setup({ ALLOWED_ORIGINS: '*' });
-    const back = await formPost(t, { Origin: SITE, Referer: `${SITE}/2026/article` });
+    const back = await browserPost(t, { Origin: SITE, Referer: `${SITE}/2026/article` });
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toMatch(new RegExp(`^${SITE}/2026/article#comment-`));
     const elsewhere: Record<string, string>[] = [
@@ -215,7 +201,7 @@ describe('the way back after a form post', () => {
       { Origin: SITE, Referer: `${SITE.replace('https', 'http')}/a` },
     ];
     for (const headers of elsewhere) {
-      const res = await formPost(t, headers);
+      const res = await browserPost(t, headers);
       expect(res.status, JSON.stringify(headers)).toBe(201);
       expect(res.headers.get('location')).toBeNull();
       // A short page in place of the JSON: nothing of what was sent, nothing to run.
@@ -229,7 +215,7 @@ describe('the way back after a form post', () => {
 
   it('the page is in French when the reader prefers it', async () => {
     const t = await setup({ ALLOWED_ORIGINS: '*' });
-    const res = await formPost(t, { 'Accept-Language': 'fr-FR,fr;q=0.9' });
+    const res = await browserPost(t, { 'Accept-Language': 'fr-FR,fr;q=0.9' });
     expect(await res.text()).toContain('Commentaire reçu');
   });
 });

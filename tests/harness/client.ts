@@ -49,6 +49,27 @@ export async function post(t: Harness, articleId: string, body: Record<string, u
   });
 }
 
+/** A form token for the article, as a page fetches it when it shows the form. */
+export const formToken = async (t: Harness, articleId = 'a') =>
+  ((await (await t.request(`/api/v1/articles/${encodeURIComponent(articleId)}/form`)).json()) as { token: string })
+    .token;
+
+/** A plain HTML form post, as a browser sends it: with a form token, form-encoded, HTML preferred. */
+export async function formPost(t: Harness, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  const token = await formToken(t);
+  t.clock.advance(5_000);
+  return t.request(path('a'), {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'User-Agent': BROWSER_UA,
+      ...headers,
+    },
+    body: new URLSearchParams({ ...fields, token }).toString(),
+  });
+}
+
 export interface Posted {
   comment: { id: string; status: string; parentId: string | null; content: string; html: string };
   editToken: string;

@@ -33,6 +33,36 @@ function showErrors(errors: Map<string, HTMLElement>, problem: unknown) {
   return Object.keys(fields).length > 0;
 }
 
+/**
+ * A row's button that DELETEs `path` (after `confirm`, when given), says `done`, and reloads the
+ * section; a refusal is shown in the section's summary.
+ */
+function deleteButton(
+  desk: Desk,
+  summary: HTMLElement,
+  load: () => Promise<void>,
+  o: { label: string; name: string; path: string; done: string; confirm?: string },
+) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      'aria-label': `${o.label} ${o.name}`,
+      onclick: async () => {
+        if (o.confirm !== undefined && !confirm(o.confirm)) return;
+        try {
+          await api('DELETE', o.path);
+          desk.notify(o.done);
+          await load();
+        } catch (err) {
+          desk.fail(err, summary);
+        }
+      },
+    },
+    o.label,
+  );
+}
+
 const WEIGHTS = [
   'weightLink',
   'weightManyLinks',
@@ -193,23 +223,12 @@ export async function listsView(main: HTMLElement, desk: Desk) {
                     h(
                       'td',
                       {},
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          'aria-label': `${t.remove} ${e.value}`,
-                          onclick: async () => {
-                            try {
-                              await api('DELETE', `/lists/${encodeURIComponent(e.id)}`);
-                              desk.notify(t.removed);
-                              await load();
-                            } catch (err) {
-                              desk.fail(err, summary);
-                            }
-                          },
-                        },
-                        t.remove,
-                      ),
+                      deleteButton(desk, summary, load, {
+                        label: t.remove,
+                        name: e.value,
+                        path: `/lists/${encodeURIComponent(e.id)}`,
+                        done: t.removed,
+                      }),
                     ),
                   ),
                 ),
@@ -295,24 +314,13 @@ export async function tokensView(main: HTMLElement, desk: Desk) {
                   'td',
                   {},
                   !k.revokedAt &&
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        'aria-label': `${t.revoke} ${k.name}`,
-                        onclick: async () => {
-                          if (!confirm(fill(t.confirmRevoke, { name: k.name }))) return;
-                          try {
-                            await api('DELETE', `/tokens/${encodeURIComponent(k.id)}`);
-                            desk.notify(t.tokenRevoked);
-                            await load();
-                          } catch (err) {
-                            desk.fail(err, summary);
-                          }
-                        },
-                      },
-                      t.revoke,
-                    ),
+                    deleteButton(desk, summary, load, {
+                      label: t.revoke,
+                      name: k.name,
+                      path: `/tokens/${encodeURIComponent(k.id)}`,
+                      done: t.tokenRevoked,
+                      confirm: fill(t.confirmRevoke, { name: k.name }),
+                    }),
                 ),
               ),
             ),
