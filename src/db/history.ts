@@ -11,6 +11,8 @@ export interface SubmissionWindows {
   /** Comments from the same IP since then count against `maxPerHour`. */
   hourSince: number;
   maxPerHour: number;
+  /** The id of the form token sent with it (formTokenId), to know in the same statement whether it served already. */
+  formTokenId: string | null;
 }
 
 /** What the database knows of a submitter and a text, read in one statement. */
@@ -32,6 +34,8 @@ export interface History {
     lastByIp: number | null;
     /** The `maxPerHour`-th newest comment from this IP since `hourSince`: null while under the limit. */
     limitByIp: number | null;
+    /** A stored comment was sent with the same form token (`formTokenId`). */
+    formTokenUsed: boolean;
   } | null;
 }
 
@@ -40,7 +44,7 @@ const TRUST_COUNT_CAP = 1000;
 
 /**
  * Local memory, cross-posting, the learner's counts of the document's `tokens` and, for a new
- * submission, the duplicate check and flood control, as scalar subqueries of one statement: every
+ * submission, the duplicate check, flood control and its form token's use, as scalar subqueries of one statement: every
  * one of them an indexed lookup (one round trip on D1).
  */
 export async function readHistory(
@@ -67,7 +71,8 @@ export async function readHistory(
       EXISTS (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND article_id = ${articleId} AND content_hash = ${contentHash} AND ip_hash IS ${ip}) AS duplicate,
       EXISTS (SELECT 1 FROM comments WHERE content_hash = ${contentHash} AND article_id = ${articleId}) AS copy,
       ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.floodSince})`} AS lastByIp,
-      ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp`
+      ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp,
+      ${w.formTokenId === null ? sql`0` : sql`EXISTS (SELECT 1 FROM used_form_tokens WHERE id = ${w.formTokenId})`} AS formTokenUsed`
     : sql``;
   // The counts come back as one JSON value (learnerCountsOf).
   const [row] = await db.all<Record<string, number | string | null>>(sql`
@@ -92,6 +97,7 @@ export async function readHistory(
           copy: n('copy') === 1,
           lastByIp: time('lastByIp'),
           limitByIp: time('limitByIp'),
+          formTokenUsed: n('formTokenUsed') === 1,
         }
       : null,
   };

@@ -34,7 +34,14 @@ export async function assess(
 ): Promise<Assessment & { formTokenUse?: FormTokenUse }> {
   const { features, now } = input;
   const [token, { memory, crossPosts, learner }, lists] = await Promise.all([
-    readFormToken(deps, input.formToken, features.articleId, now, settings.spam.formTokenMaxAgeSeconds),
+    readFormToken(
+      deps,
+      input.formToken,
+      features.articleId,
+      now,
+      settings.spam.formTokenMaxAgeSeconds,
+      input.history?.submission?.formTokenUsed,
+    ),
     input.history ??
       memoryKeys(deps, features).then((keys) =>
         readHistory(deps.db, {

@@ -15,6 +15,7 @@ import { authorText, checkLengths, contentText } from './limits';
 import { purgeIfDue } from './retention';
 import { readHistory, type History } from '../db/history';
 import { assess } from './assess';
+import { formTokenId } from './form-tokens';
 import { memoryKeys } from './keys';
 import { editLesson } from './lessons';
 import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
@@ -124,7 +125,12 @@ export async function createComment(
     articleId,
     contentHash: hashOfContent,
     now,
-    submission: { floodSince: now - floodSeconds * 1000, hourSince: now - HOUR, maxPerHour: maxPerHourPerIp },
+    submission: {
+      floodSince: now - floodSeconds * 1000,
+      hourSince: now - HOUR,
+      maxPerHour: maxPerHourPerIp,
+      formTokenId: input.token ? formTokenId(input.token) : null,
+    },
   });
   const recent = history.submission!; // read, since the windows were given
   floodControl(recent, floodSeconds, now);

@@ -29,6 +29,9 @@ export async function issuePageToken(deps: Deps, articleId: string, bucketStart:
   return deps.keys.sign(`page.${toBase64Url(enc.encode(articleId))}.${bucketStart}`);
 }
 
+/** A form token's id: the first 16 bytes of its signature (base64url), unique per token. */
+export const formTokenId = (token: string) => token.slice(token.lastIndexOf('.') + 1, token.lastIndexOf('.') + 23);
+
 /**
  * Verifies a form token. A token a stored comment was sent with is `used`; a fresh one (not past
  * `formTokenMaxAgeSeconds`) comes back with the use the comment's insert writes (useFormToken, in
@@ -41,6 +44,8 @@ export async function readFormToken(
   articleId: string,
   now: number,
   maxAgeSeconds: number,
+  /** Whether the token served already, when the caller read it (History's formTokenUsed). */
+  used?: boolean,
 ): Promise<{ state: CheckContext['formToken']; use?: FormTokenUse }> {
   if (token === null) return { state: { state: 'skipped' } };
   if (!token) return { state: { state: 'missing' } };
@@ -69,7 +74,7 @@ export async function readFormToken(
   const ageMs = now - Number(issued);
   const expiresAt = Number(issued) + maxAgeSeconds * 1000;
   if (expiresAt < now) return { state: { state: 'ok', ageMs } };
-  const id = token.slice(token.lastIndexOf('.') + 1, token.lastIndexOf('.') + 23);
-  if (await formTokenUsed(deps.db, id)) return { state: { state: 'used', ageMs } };
+  const id = formTokenId(token);
+  if (used ?? (await formTokenUsed(deps.db, id))) return { state: { state: 'used', ageMs } };
   return { state: { state: 'ok', ageMs }, use: { id, expiresAt } };
 }
