@@ -1,6 +1,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../deps';
+import { hasMessage } from './errors';
 import { writeConflicts } from './schema';
 
 /** One statement of a `db.batch()`: a change and its audit entry are written together, or neither. */
@@ -21,12 +22,7 @@ export class WriteConflict extends Error {
 }
 
 /** True for the error of a guard (`failUnless`), whichever driver or wrapper reports it. */
-function isGuardFailure(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/CHECK constraint failed: write_conflict/.test(String((e as { message?: unknown }).message ?? ''))) return true;
-  }
-  return false;
-}
+const isGuardFailure = (error: unknown) => hasMessage(error, /CHECK constraint failed: write_conflict/);
 
 /**
  * Runs statements as one batch (all or nothing; D1 has no interactive transactions). Returns each

@@ -10,8 +10,11 @@ export const isDatabaseBusy = (error: unknown) =>
     (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY' || /\bSQLITE_BUSY\b|database is locked/.test(e.message),
   );
 
+/** Does the message of the error, or of one of the errors that caused it, match `pattern`? */
+export const hasMessage = (error: unknown, pattern: RegExp) => anyCause(error, (e) => pattern.test(e.message));
+
 /** True when a write broke a unique index: two identical requests at once, the second one lost. */
-export const isUniqueViolation = (error: unknown) => anyCause(error, (e) => /UNIQUE constraint failed/.test(e.message));
+export const isUniqueViolation = (error: unknown) => hasMessage(error, /UNIQUE constraint failed/);
 
 /** Does the error, or one of the errors that caused it (drivers wrap theirs), pass the test? */
 function anyCause(error: unknown, test: (e: Error) => boolean): boolean {

@@ -1,6 +1,7 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
 import type { Statement } from './batch';
+import { hasMessage } from './errors';
 import { comments, usedFormTokens } from './schema';
 
 /** A form token a new comment is sent with, to be used up when the comment is stored. */
@@ -37,10 +38,4 @@ export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: s
 }
 
 /** True for the error of a batch that lost the race for its form token (see useFormToken). */
-export function isFormTokenReuse(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/UNIQUE constraint failed: used_form_tokens\.id/.test(String((e as { message?: unknown }).message ?? '')))
-      return true;
-  }
-  return false;
-}
+export const isFormTokenReuse = (error: unknown) => hasMessage(error, /UNIQUE constraint failed: used_form_tokens\.id/);
