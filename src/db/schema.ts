@@ -40,6 +40,9 @@ export const comments = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     editedAt: integer('edited_at'),
+    /** Where an imported comment came from ('wordpress', 'disqus', 'tamis') and its id there: a re-run skips it. */
+    source: text('source'),
+    sourceId: text('source_id'),
   },
   (t) => [
     index('comments_thread_idx').on(t.articleId, t.status, t.depth, t.createdAt, t.id),
@@ -54,6 +57,8 @@ export const comments = sqliteTable(
       .where(sql`${t.ipEnc} IS NOT NULL OR ${t.ipHash} IS NOT NULL OR ${t.userAgent} IS NOT NULL`),
     /** The moderation queue without a status filter, and the statistics per day. */
     index('comments_created_idx').on(t.createdAt, t.id),
+    /** One comment per imported source id: an import run twice inserts nothing the second time. */
+    uniqueIndex('comments_source_idx').on(t.source, t.sourceId).where(sql`${t.source} IS NOT NULL`),
   ],
 );
 
@@ -66,6 +71,9 @@ export const articles = sqliteTable('articles', {
   version: integer('version').notNull().default(0),
   firstCommentAt: integer('first_comment_at'),
   createdAt: integer('created_at').notNull(),
+  /** The article's title and absolute http(s) URL, as an admin or an importer set them. */
+  title: text('title'),
+  url: text('url'),
 });
 
 /** Site settings changed at run time (one JSON document per key). */
