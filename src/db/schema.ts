@@ -194,3 +194,64 @@ export const auditLog = sqliteTable(
 export const writeConflicts = sqliteTable('write_conflicts', { what: text('what').notNull() }, () => [
   check('write_conflict', sql`0`),
 ]);
+
+export const OUTBOX_STATES = ['pending', 'sent', 'dead'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/**
+ * Notifications to deliver (services/outbox.ts): a webhook event or an email, written in the same
+ * batch as the change that causes it, then sent at least once by a dispatcher that claims rows with a
+ * lease (`leaseUntil`, `leaseId`) so that two dispatchers never send one row at the same time.
+ * `id` is the event id (Tamis-Event-Id). Emails name no address: a reader's is read from their
+ * subscription when the email goes, moderators' from MODERATOR_EMAILS. `subjectHash`: the keyed
+ * hash of the reader an email is for (an erasure deletes their rows); `topic` and `ref`: what the
+ * email is about (article, comment), so that a reader gets one email per thread per hour at most.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    /** `comment.created`…, or `email.moderator`, `email.digest`, `email.confirm`, `email.reply`. */
+    type: text('type').notNull(),
+    /** A webhook's URL (with its format), or `email`. */
+    destination: text('destination').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    state: text('state', { enum: OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAt: integer('next_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    leaseId: text('lease_id'),
+    lastError: text('last_error'),
+    subscriptionId: text('subscription_id'),
+    subjectHash: text('subject_hash'),
+    topic: text('topic'),
+    ref: text('ref'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.state, t.nextAt),
+    index('outbox_subject_idx').on(t.subjectHash, t.type, t.createdAt).where(sql`${t.subjectHash} IS NOT NULL`),
+    index('outbox_sent_idx').on(t.sentAt).where(sql`${t.state} = 'sent'`),
+  ],
+);
+
+/**
+ * Readers who asked to hear of replies to one of their comments. Nothing is sent to an address until
+ * it is confirmed (double opt-in: `confirmedAt`); an unsubscription deletes its rows.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    commentId: text('comment_id').notNull(),
+    articleId: text('article_id').notNull(),
+    emailEnc: text('email_enc').notNull(),
+    emailHash: text('email_hash').notNull(),
+    /** The language of the emails (the site's when the comment was posted). */
+    language: text('language').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('subscriptions_comment_idx').on(t.commentId), index('subscriptions_email_idx').on(t.emailHash)],
+);
