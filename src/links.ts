@@ -6,6 +6,25 @@
  * check never judges another host than the one a reader's click reaches.
  */
 
+/** Characters a link address never needs raw (they travel percent-encoded) and that could end an HTML attribute or tag. */
+const UNSAFE_IN_URL = /[\s"'<>`\\]/;
+
+/** An absolute http(s) address without credentials or characters that could end an HTML attribute. */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || UNSAFE_IN_URL.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname.length > 0 &&
+      !url.username &&
+      !url.password
+    );
+  } catch {
+    return false;
+  }
+}
+
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/giu;
 const TRAILING_PUNCTUATION = '.,;:!?\'")]}>»';
 

@@ -16,7 +16,7 @@ export function cachedArticle(db: Db, id: string, now: number) {
   return readCache(db).article(id, now, () => getArticle(db, id));
 }
 
-type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
+type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation' | 'title' | 'url'>>;
 
 /**
  * Writes an article (inserting `values` when it has no row yet, else setting `set`) and bumps its

@@ -88,6 +88,20 @@ export async function parentExcerpts(db: Db, ids: string[], length: number) {
   return new Map(parts.flat().map((p) => [p.id, p]));
 }
 
+/** The title and address of each of these articles that has a row (read in slices for D1). */
+export async function articleLabels(db: Db, ids: string[]) {
+  const parts = await Promise.all(
+    chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
+      db
+        .select({ id: articles.id, title: articles.title, url: articles.url })
+        .from(articles)
+        .where(inArray(articles.id, slice))
+        .all(),
+    ),
+  );
+  return new Map(parts.flat().map((a) => [a.id, a]));
+}
+
 /** Comments by others (not written with `emailHash`) whose text or reasons hold `text` (an address). */
 export function commentsMentioning(db: Db, text: string, emailHash: string) {
   return db

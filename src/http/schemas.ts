@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { PublicCommentShape } from '../services/public';
 import { LENGTH_CAPS, SETTINGS_DEFAULTS } from '../settings';
+import { isHttpUrl } from '../links';
 import { isPrintable, normalizeLine, normalizeMultiline } from '../text';
 
 /**
@@ -30,30 +31,17 @@ export const boundedText = (normalize: (s: string) => string, max: number) => (v
 export const blankToUndefined = (v: unknown) =>
   v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v;
 
-/** Characters a link address never needs raw (they travel percent-encoded) and that could end an HTML attribute or tag. */
-const UNSAFE_IN_URL = /[\s"'<>`\\]/;
-
-function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value) || UNSAFE_IN_URL.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.hostname.length > 0 &&
-      !url.username &&
-      !url.password
-    );
-  } catch {
-    return false;
-  }
-}
-
 export const ArticleId = z
   .string()
   .min(1)
   .max(200)
   .refine((s) => isPrintable(s) && s.trim() === s, { params: { key: 'invalid_id' } })
   .describe('Article identifier chosen by the publisher, percent-encoded in paths (e.g. 2026%2F09%2Fnvidia-openai).');
+
+/** An article's title, as an admin or an importer sets it (one line). */
+export const ARTICLE_TITLE_MAX = 300;
+/** An article's address: an absolute http(s) URL. */
+export const ARTICLE_URL_MAX = 2000;
 
 export const ArticleParam = z.object({ articleId: ArticleId });
 
@@ -182,6 +170,8 @@ export const OwnComment = z.object({
 
 export const Thread = z.object({
   articleId: z.string(),
+  title: z.string().nullable().describe("The article's title, when an admin or an import set it."),
+  url: z.string().nullable().describe("The article's address, when an admin or an import set it."),
   total: z.number().int().describe('Approved comments of the article, replies included.'),
   comments: z.array(PublicComment),
   nextCursor: z.string().nullable(),

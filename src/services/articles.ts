@@ -6,14 +6,16 @@ import { audit, type Actor } from './audit';
 import { acceptsComments, closesAt } from './comments';
 import { findArticle } from './moderation';
 
-/** Articles as moderators see them: closing, language, moderation mode, and their comments by status. */
+/** Articles as moderators see them: title and address, closing, language, moderation mode, and their comments by status. */
 
-export type ArticleSettings = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation'>>;
+export type ArticleSettings = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation' | 'title' | 'url'>>;
 
 async function articleView(deps: Deps, row: ArticleRow) {
   const settings = await loadSettings(deps);
   return {
     id: row.id,
+    title: row.title,
+    url: row.url,
     closed: row.closed,
     open: acceptsComments(row, settings, deps.clock.now()),
     closesAt: iso(closesAt(row, settings)),
@@ -30,7 +32,9 @@ export async function articleInfo(deps: Deps, articleId: string) {
 }
 
 const settingsOf = (row: ArticleRow | undefined) =>
-  row ? { closed: row.closed, language: row.language, moderation: row.moderation } : null;
+  row
+    ? { closed: row.closed, language: row.language, moderation: row.moderation, title: row.title, url: row.url }
+    : null;
 
 /** Sets an article's own settings, creating the article when it is new (to close or configure it before its first comment). */
 export async function configureArticle(deps: Deps, actor: Actor, articleId: string, patch: ArticleSettings) {

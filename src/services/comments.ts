@@ -178,6 +178,8 @@ export async function createComment(
     createdAt: now,
     updatedAt: now,
     editedAt: null,
+    source: null,
+    sourceId: null,
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
   // The form token is used up in the same batch (single use; see db/form-tokens.ts).

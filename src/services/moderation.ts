@@ -4,7 +4,7 @@ import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
 import type { Statement } from '../db/batch';
 import { getComment, insertComment, removeComment, updateSeen, type CommentRow } from '../db/comments';
-import { getCommentsByIds, listQueue, parentExcerpts, writeToThreads } from '../db/moderation';
+import { articleLabels, getCommentsByIds, listQueue, parentExcerpts, writeToThreads } from '../db/moderation';
 import type { CommentStatus } from '../db/schema';
 import { DomainError } from '../errors';
 import { renderHtml } from '../render';
@@ -27,6 +27,7 @@ async function adminView(
   deps: Deps,
   row: CommentRow,
   parent: { id: string; author: string; status: CommentStatus; content: string } | undefined | null,
+  article: { title: string | null; url: string | null } | undefined,
 ) {
   const [email, ip] = await Promise.all([
     row.emailEnc ? deps.keys.decrypt(row.emailEnc) : null,
@@ -35,6 +36,7 @@ async function adminView(
   return {
     id: row.id,
     articleId: row.articleId,
+    article: { id: row.articleId, title: article?.title ?? null, url: article?.url ?? null },
     parentId: row.parentId,
     rootId: row.rootId,
     depth: row.depth,
@@ -67,12 +69,20 @@ export type AdminComment = Awaited<ReturnType<typeof adminView>>;
 
 /** Admin views of many comments, with their parents' excerpts read in one go. */
 export async function adminViews(deps: Deps, rows: CommentRow[]): Promise<AdminComment[]> {
-  const parents = await parentExcerpts(
-    deps.db,
-    rows.flatMap((r) => (r.parentId ? [r.parentId] : [])),
-    EXCERPT,
+  const [parents, articles] = await Promise.all([
+    parentExcerpts(
+      deps.db,
+      rows.flatMap((r) => (r.parentId ? [r.parentId] : [])),
+      EXCERPT,
+    ),
+    articleLabels(
+      deps.db,
+      rows.map((r) => r.articleId),
+    ),
+  ]);
+  return Promise.all(
+    rows.map((r) => adminView(deps, r, r.parentId ? parents.get(r.parentId) : null, articles.get(r.articleId))),
   );
-  return Promise.all(rows.map((r) => adminView(deps, r, r.parentId ? parents.get(r.parentId) : null)));
 }
 
 export interface QueueQuery {
@@ -338,6 +348,8 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
     createdAt: now,
     updatedAt: now,
     editedAt: null,
+    source: null,
+    sourceId: null,
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
   await conflictAs(

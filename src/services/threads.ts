@@ -65,6 +65,8 @@ async function threadPage(
   const last = tops.at(-1);
   return {
     articleId,
+    title: article?.title ?? null,
+    url: article?.url ?? null,
     total: counts.get(articleId) ?? 0,
     comments: nest(topNodes, replyNodes, settings.maxDepth),
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,

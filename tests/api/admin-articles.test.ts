@@ -14,6 +14,8 @@ describe('PUT /api/v1/admin/articles/{articleId}', () => {
     expect(status).toBe(200);
     expect(body.article).toEqual({
       id: '2026/12/budget',
+      title: null,
+      url: null,
       closed: false,
       open: true,
       closesAt: null,
@@ -46,8 +48,8 @@ describe('PUT /api/v1/admin/articles/{articleId}', () => {
     expect(entry).toMatchObject({
       action: 'article.update',
       target: { type: 'article', id: 'a1' },
-      before: { closed: false, language: null, moderation: null },
-      after: { closed: true, language: null, moderation: null },
+      before: { closed: false, language: null, moderation: null, title: null, url: null },
+      after: { closed: true, language: null, moderation: null, title: null, url: null },
     });
     // Open again.
     await adminCall(t, 'PUT', '/articles/a1', { closed: false });
@@ -60,7 +62,10 @@ describe('PUT /api/v1/admin/articles/{articleId}', () => {
       [{ language: 'French' }, 'language'],
       [{ moderation: 'some' }, 'moderation'],
       [{ closed: 'yes' }, 'closed'],
-      [{ title: 'Budget' }, 'title'],
+      [{ title: 'x'.repeat(301) }, 'title'],
+      [{ url: 'javascript:alert(1)' }, 'url'],
+      [{ url: `https://journal.example.fr/${'a'.repeat(2000)}` }, 'url'],
+      [{ author: 'Budget' }, 'author'],
     ] as const) {
       const answer = await adminCall(t, 'PUT', '/articles/a1', body);
       expect(answer.status, field).toBe(422);
@@ -127,5 +132,39 @@ describe('closing N days after the first comment (closeAfterDays)', () => {
     expect((await post(t, 'a1', comment())).status).toBe(403);
     await adminCall(t, 'PATCH', '/settings', { closeAfterDays: null });
     expect((await post(t, 'a1', comment())).status).toBe(201);
+  });
+});
+
+describe('an article title and URL', () => {
+  it('PUT sets them; the public thread carries them beside articleId, admin records as article', async () => {
+    const t = await setup();
+    const { id } = (await postOk(t, 'a1')).comment;
+    const etag = (await t.request(path('a1'))).headers.get('etag')!;
+    const { status, body } = await adminCall(t, 'PUT', '/articles/a1', {
+      title: '  Le budget   2027 ',
+      url: 'https://journal.example.fr/2026/12/budget/',
+    });
+    expect(status).toBe(200);
+    expect(body.article).toMatchObject({ title: 'Le budget 2027', url: 'https://journal.example.fr/2026/12/budget/' });
+    const res = await t.request(path('a1'), { headers: { 'If-None-Match': etag } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      articleId: 'a1',
+      title: 'Le budget 2027',
+      url: 'https://journal.example.fr/2026/12/budget/',
+    });
+    const record = (await adminCall(t, 'GET', `/comments/${id}`)).body.comment;
+    expect(record.article).toEqual({
+      id: 'a1',
+      title: 'Le budget 2027',
+      url: 'https://journal.example.fr/2026/12/budget/',
+    });
+    // null removes them.
+    await adminCall(t, 'PUT', '/articles/a1', { title: null, url: null });
+    expect((await adminCall(t, 'GET', `/comments/${id}`)).body.comment.article).toEqual({
+      id: 'a1',
+      title: null,
+      url: null,
+    });
   });
 });

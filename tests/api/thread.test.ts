@@ -7,7 +7,14 @@ const ids = (nodes: ThreadNode[]) => nodes.map((n) => n.id);
 describe('GET /api/v1/articles/{articleId}/comments', () => {
   it('returns an empty thread for an article nobody commented', async () => {
     const t = await setup();
-    expect(await thread(t, 'fresh')).toEqual({ articleId: 'fresh', total: 0, comments: [], nextCursor: null });
+    expect(await thread(t, 'fresh')).toEqual({
+      articleId: 'fresh',
+      title: null,
+      url: null,
+      total: 0,
+      comments: [],
+      nextCursor: null,
+    });
   });
 
   it('orders top-level comments oldest first by default, newest first on request', async () => {

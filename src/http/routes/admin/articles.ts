@@ -4,7 +4,17 @@ import { adminViews, staffReply } from '../../../services/moderation';
 import { jsonBody } from '../../middleware/body';
 import { adminRoute, body, bodyProblems, json, limitedTexts, problems, router } from '../../openapi';
 import { normalizeLine } from '../../../text';
-import { ArticleParam, asText, AuthorField, blankToUndefined, CommentId, ContentField } from '../../schemas';
+import { isHttpUrl } from '../../../links';
+import {
+  ARTICLE_TITLE_MAX,
+  ARTICLE_URL_MAX,
+  ArticleParam,
+  asText,
+  AuthorField,
+  blankToUndefined,
+  CommentId,
+  ContentField,
+} from '../../schemas';
 import { actorOf } from './common';
 import { AdminComment, ArticleInfo } from './schemas';
 
@@ -36,18 +46,40 @@ const ArticleSettings = z
       .optional()
       .describe('ISO 639-1; null: the site language.'),
     moderation: z.enum(['auto', 'all', 'none']).nullable().optional().describe('null: the site setting.'),
+    title: z
+      .preprocess(asText(normalizeLine), z.string().min(1).max(ARTICLE_TITLE_MAX).nullable().optional())
+      .describe(`The article's title (one line, at most ${ARTICLE_TITLE_MAX} characters); null removes it.`),
+    url: z
+      .preprocess(
+        asText((s) => s.trim()),
+        z
+          .string()
+          .max(ARTICLE_URL_MAX)
+          .refine(isHttpUrl, { params: { key: 'invalid_url' } })
+          .nullable()
+          .optional(),
+      )
+      .describe(`The article's absolute http(s) URL (at most ${ARTICLE_URL_MAX} characters); null removes it.`),
   })
   .strict()
-  .openapi({ example: { closed: false, language: 'fr', moderation: 'all' } });
+  .openapi({
+    example: {
+      closed: false,
+      language: 'fr',
+      moderation: 'all',
+      title: 'Le budget 2027 en dix graphiques',
+      url: 'https://journal.example.fr/2026/12/budget/',
+    },
+  });
 
 const configure = createRoute(
   adminRoute({
     method: 'put',
     path: '/{articleId}',
     tags,
-    summary: "Set an article's closing, language or moderation mode",
+    summary: "Set an article's title, URL, closing, language or moderation mode",
     description:
-      'Only the fields given change; the article is created when it has no comment yet. The public thread ETag changes.',
+      'Only the fields given change; the article is created when it has no comment yet. The public thread (which carries the title and URL) and its ETag change.',
     middleware: [jsonBody] as const,
     request: { params: ArticleParam, body: body(ArticleSettings) },
     responses: { 200: json(z.object({ article: ArticleInfo })), ...bodyProblems },

@@ -9,6 +9,9 @@ export const AdminComment = z
   .object({
     id: z.string(),
     articleId: z.string(),
+    article: z
+      .object({ id: z.string(), title: z.string().nullable(), url: z.string().nullable() })
+      .describe('The article, with its title and address when they are known (PUT …/articles/{articleId}, an import).'),
     parentId: z.string().nullable(),
     rootId: z.string(),
     depth: z.number().int(),
@@ -54,6 +57,8 @@ export const TokenInfo = z.object({
 
 export const ArticleInfo = z.object({
   id: z.string(),
+  title: z.string().nullable(),
+  url: z.string().nullable().describe('Absolute http(s) URL of the article.'),
   closed: z.boolean().describe('Closed by a moderator.'),
   open: z.boolean().describe('Whether comments are accepted now (neither closed nor past closesAt).'),
   closesAt: when.nullable().describe('When closeAfterDays is set: first comment + closeAfterDays.'),
