@@ -86,6 +86,10 @@ export const SpamSettingsSchema = z
     weightInvisible: weight(5),
     weightMixedScript: weight(5),
     weightContactInText: weight(2),
+    /** A web address spelled to dodge filters ('hxxp://', 'site . com', 'www[.]site'): holds by itself. */
+    weightObfuscatedLink: weight(5),
+    /** Per unexpanded spintax group ('{Super|Génial} article'), counted twice at most: one holds, two are spam. */
+    weightSpintax: weight(5),
     /** Per kind of call to action (go to my channel, subscribe, click here, buy now): holds by itself. */
     weightPromotion: weight(5),
     /** Per spam topic (casino, pills, easy money): honest comments discuss these too, so it weighs less. */
@@ -113,9 +117,17 @@ export const SpamSettingsSchema = z
 
     weightAuthorUrl: weight(4),
     weightAuthorSpamWords: weight(3),
+    /**
+     * Metadata of a campaign rather than a person: a website whose address is a string of keywords
+     * ('best-essay-writing-service'), an email whose local part spells the website's keywords. Weak
+     * alone (an ordinary reader is never judged by one of these), it adds to the others.
+     */
+    weightKeywordMetadata: weight(2),
 
     weightUserAgentMissing: weight(3),
     weightUserAgentLibrary: weight(6),
+    /** A browser years out of date (Chrome 58, Firefox 40, Internet Explorer): what comment bots keep sending. */
+    weightUserAgentOutdated: weight(2),
 
     /** Learner: contributes once it has seen this many examples of each class. */
     learnerMinExamples: z.number().int().min(1).max(100_000).default(20),

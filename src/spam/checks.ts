@@ -81,6 +81,31 @@ const SHORTENERS = new Set(
   ).split(' '),
 );
 
+// Top-level domains as an obfuscated address spells them ('site . com', 'site[.]fr').
+const OBFUSCATED_TLDS =
+  'com|net|org|fr|info|biz|io|co|ru|de|be|ch|ca|eu|xyz|top|online|site|club|shop|store|live|tv|me|app|pro|icu|vip|win|link';
+/**
+ * A web address written so that nothing reads it as a link (and no filter sees its host): 'hxxp://',
+ * 'www[.]site', 'site . com', 'site(dot)com', 'w w w . site'. Read in the text outside real links,
+ * case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no address). Linear:
+ * each alternative is bounded or anchored on a literal.
+ */
+const OBFUSCATED = new RegExp(
+  [
+    String.raw`\bh\s?x\s?x\s?ps?\s?:\s?\/\/`,
+    String.raw`\bw\s?w\s?w\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+|\s\.\s?|\s?\.\s)\s?[\p{L}\p{N}]`,
+    String.raw`\bw\s+w\s+w\b`,
+    String.raw`[\p{L}\p{N}][\p{L}\p{N}-]{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
+    String.raw`[\p{L}\p{N}][\p{L}\p{N}-]{2,62}(?:\s\.\s?|\.\s)(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}.-])`,
+  ].join('|'),
+  'u',
+);
+
+/** The first obfuscated web address of a text (as written), or null. */
+export function obfuscatedLink(text: string): string | null {
+  return OBFUSCATED.exec(text)?.[0] ?? null;
+}
+
 export const checkLinks: Check = (features, _context, settings) => {
   const { links } = analyze(features);
   const out: Signal[] = [];
@@ -93,6 +118,15 @@ export const checkLinks: Check = (features, _context, settings) => {
   if (shortened)
     out.push(
       signal('shortened_link', settings.weightShortenedLink, `link through the URL shortener ${shortened.host}`),
+    );
+  const obfuscated = obfuscatedLink(analyze(features).textWithoutLinks);
+  if (obfuscated)
+    out.push(
+      signal(
+        'obfuscated_link',
+        settings.weightObfuscatedLink,
+        `web address written to dodge filters: ${quote(obfuscated, 30)}`,
+      ),
     );
   const markup = links.filter((link) => link.kind === 'html' || link.kind === 'bbcode');
   if (markup.length > 0) {
@@ -187,6 +221,20 @@ function phoneNumbers(text: string): string[] {
   });
 }
 
+// A spintax group: '{Super|Génial|Excellent}', alternatives of words that a spinner was meant to
+// pick from, left unexpanded. Not '${a|b}' nor '{{ a | b }}' (templates), nor '{a,b}' (shell).
+const SPINTAX = /(?<![{$\p{L}\p{N}])\{[^{}|\n]{1,60}(?:\|[^{}|\n]{1,60}){1,12}\}(?!\})/gu;
+
+/** How many spintax groups a text holds (each alternative with a letter in it). */
+export function spintax(text: string): number {
+  return (text.match(SPINTAX) ?? []).filter((group) =>
+    group
+      .slice(1, -1)
+      .split('|')
+      .every((alternative) => /\p{L}/u.test(alternative)),
+  ).length;
+}
+
 /**
  * Invisible characters of a text. The service applies it to the content as submitted, before
  * normalization removes them (see Features.invisible).
@@ -232,6 +280,16 @@ export const checkShape: Check = (features, _context, settings) => {
   } else if (styled >= 3) {
     out.push(signal('shape', settings.weightMixedScript, `${styled} styled look-alike letters`));
   }
+
+  const spun = spintax(content);
+  if (spun > 0)
+    out.push(
+      signal(
+        'spintax',
+        Math.min(2, spun) * settings.weightSpintax,
+        `${spun} unexpanded spintax group${spun > 1 ? 's' : ''} ({a|b})`,
+      ),
+    );
 
   const phones = phoneNumbers(textWithoutLinks);
   if (emails.length > 0 || phones.length > 0) {
@@ -299,7 +357,7 @@ export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
  * Toronto", "Cheap Jerseys", "Marabout Dossou"): how SEO spam signs its comments.
  */
 const NAME_SPAM_WORDS =
-  /(?<![\p{L}\p{N}])(?:seo|casino|viagra|cialis|loans?|payday|porn|sex|xxx|escorts?|dating|forex|crypto|bitcoin|replica|pharmacy|pills|cheap|buy|discount|essays?|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|hosting|locksmiths?|plumbing|movers|hackers|services|reviews|marabout|voyance|voyante|pr[eê]ts?|cr[eé]dits?)(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:seo|casinos?|viagra|cialis|xanax|loans?|lenders?|payday|porn|sex|sexy|xxx|escorts?|dating|forex|crypto|bitcoin|trading|replica|pharmacy|pills|cheap|buy|discount|essays?|writers|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|online|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|iptv|hosting|locksmiths?|plumbing|movers|roofing|hackers|recovery|services|reviews|marabout|voyance|voyante?s?|m[eé]diums?|astrologie|horoscope|pr[eê]ts?|cr[eé]dits?|pas\s+cher|gratuite?s?|serruriers?|plombiers?|d[eé]pannages?|d[eé]m[eé]nagements?|[eé]lagages?|nettoyages?|paris\s+sportifs?|pronos(?:tics)?|streaming|abonn[eé]s|pharmacie|boutique|immo|rachat|rencontres?|coquines?|recrutement|investissements?|r[eé]cup[eé]ration|recouvrement|astuces|maillots?|chaussures|sacs|parfums|bijoux|montres|st[eé]ro[iï]des|nutrition|loterie|permis|licences?|logiciels?|outsourcing|photographe|humanitaire|bonus|fan\s+club|discount|emploi)(?![\p{L}\p{N}])/iu;
 
 /**
  * The same trades in the address of the author's website, where a comment form puts the link that
@@ -308,7 +366,12 @@ const NAME_SPAM_WORDS =
  * separators, or one of the unambiguous ones run together with others.
  */
 const WEBSITE_SPAM_WORDS =
-  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance)(?!\p{L})|viagra|cialis|levitra|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?/iu;
+  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
+
+/** A host label made of several words run together with hyphens ('best-essay-writing-service'). */
+const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;
+
+const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
 
 export const checkAuthor: Check = (features, _context, settings) => {
   const name = foldConfusables(features.author);
@@ -320,15 +383,47 @@ export const checkAuthor: Check = (features, _context, settings) => {
   if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
   // The website's host as a browser reads it, look-alike letters folded ('ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra').
   const host = features.website ? webHost(foldConfusables(features.website)) : null;
-  const inHost = host ? WEBSITE_SPAM_WORDS.exec(host.slice(0, host.lastIndexOf('.'))) : null;
+  const label = host ? host.replace(/^www\d*\./, '').slice(0, host.replace(/^www\d*\./, '').lastIndexOf('.')) : '';
+  const inHost = label ? WEBSITE_SPAM_WORDS.exec(label) : null;
   if (inHost)
     out.push(
       signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
     );
+  else if (KEYWORD_HOST.test(label.split('.').pop() ?? ''))
+    out.push(signal('author', settings.weightKeywordMetadata, "a string of keywords as the website's address"));
+  // The email's local part spelling the website's keywords ('plumbingservices@…' for
+  // plumbingservices.example, 'pretentreparticulier@…' for pret-entre-particulier-serieux.example):
+  // a mailbox made for the campaign. Only where the name or the address names a trade: a person's
+  // own site ('camille.martin@…' for camille-martin.example) is left alone.
+  const email = features.email.trim();
+  const local = letters(foldConfusables(email.slice(0, Math.max(0, email.lastIndexOf('@')))));
+  if (local.length >= 6 && letters(label).includes(local) && (word || inHost || WEBSITE_SPAM_WORDS.test(local)))
+    out.push(signal('author', settings.weightKeywordMetadata, "the email's local part spells the website's keywords"));
   return out;
 };
 
 // 11. User agent ---------------------------------------------------------------------------------
+
+/**
+ * Major versions below which a browser is years out of date (all from 2020 or before): what the
+ * user agents that comment bots copy once and keep say (Firefox 40, Chrome 58, Internet Explorer).
+ * Fixed numbers, not the clock: they only ever get more lenient as time passes.
+ */
+const OUTDATED: Record<string, number> = {
+  chrome: 80,
+  firefox: 72,
+  edge: 80,
+  opera: 66,
+  samsung: 10,
+  safari: 13,
+  msie: 1000,
+};
+
+const outdated = (browser: string) => {
+  const [name = '', version = ''] = browser.split('/');
+  const major = Number.parseInt(version, 10);
+  return Number.isFinite(major) && major < (OUTDATED[name] ?? 0);
+};
 
 export const checkUserAgent: Check = (features, _context, settings) => {
   const { agent } = agentOf(features);
@@ -336,5 +431,7 @@ export const checkUserAgent: Check = (features, _context, settings) => {
   if (!agent.sent) return [signal('user_agent', settings.weightUserAgentMissing, 'no user agent')];
   if (agent.library)
     return [signal('user_agent', settings.weightUserAgentLibrary, `sent by ${quote(agent.library)}, not a browser`)];
+  if (agent.browser && outdated(agent.browser))
+    return [signal('user_agent', settings.weightUserAgentOutdated, `a browser no one still runs (${agent.browser})`)];
   return [];
 };

@@ -60,15 +60,42 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     'call to buy',
     /\b(?:buy|order|shop)\s+(?:\w+\s+)?(?:now|online|today|here)\b|\b(?:limited|special|exclusive)\s+offer\b|\bact\s+now\b|\b(?:promo|discount|coupon)\s+code\b/iu,
   ],
+  // French, at parity with the English above: the same categories, so that a site's lessons (and the
+  // learner's prior) about a category hold in both languages. Read without diacritics.
   [
-    'auto-promotion',
-    /\b(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|inscrivez[- ]vous\s+sur|cliquez\s+ici|visitez\s+(?:mon|notre)\s+site|(?:likez|partagez)\s+(?:ce|mon|ma))\b/iu,
+    'self-promotion',
+    /(?<![\p{L}\p{N}])(?:(?:va|allez|venez|passez|passe|viens)\s+(?:voir|visiter|faire\s+un\s+tour\s+sur|jeter\s+un\s+(?:oeil|coup\s+d['’]oeil)\s+(?:a|sur))|visitez|visite|decouvrez|decouvre|matez|mate|regardez|consultez|(?:n['’]hesitez\s+pas\s+a|vous\s+pouvez)\s+(?:voir|visiter|consulter|decouvrir))\s+(?:ma|mon|mes|notre|nos)\s+(?:\p{L}+\s+)?(?:chaine|page|site|blog|boutique|profil|videos?|compte|insta(?:gram)?|musique|album|tiktok)(?![\p{L}\p{N}])/iu,
   ],
-  ['auto-promotion', /\b(?:ma|notre)\s+cha[iî]ne\b/iu, 'topic'],
   [
-    'spam topic',
-    /\b(?:gagner\s+de\s+l['’]argent|argent\s+facile|travail\s+a\s+domicile|rencontres?\s+coquines?)\b/iu,
+    'self-promotion',
+    /(?<![\p{L}\p{N}])(?:ma|mon|notre)\s+(?:nouvelle\s+|nouveau\s+|propre\s+)?(?:chaine|blog|boutique|page\s+(?:facebook|insta(?:gram)?|fb)|insta|tiktok|site\s+(?:web|internet))(?![\p{L}\p{N}])/iu,
     'topic',
+  ],
+  [
+    'subscription begging',
+    /(?<![\p{L}\p{N}])(?:abonnez[- ]vous|abonne[- ]toi|abonnez[- ]moi|activez\s+la\s+cloche|(?:likez|likes|partagez)\s+(?:et|&)\s+(?:abonnez|partagez|commentez))(?![\p{L}\p{N}])/iu,
+  ],
+  [
+    'engagement begging',
+    /(?<![\p{L}\p{N}])(?:(?:likez|like|partagez|partage)\s+(?:ce|mon|ma|cette)\s+(?:commentaire|video|post|publication|page)|(?:ajoute|ajoutez|suivez|suis)[- ]moi\s+(?:sur|en)|envoie[- ]moi\s+un\s+dm)(?![\p{L}\p{N}])/iu,
+  ],
+  [
+    'call to click',
+    /(?<![\p{L}\p{N}])(?:cliquez|clique|cliquer)\s+(?:ici|sur\s+(?:le|ce|mon|notre)\s+lien|ci-dessous)|(?:le\s+)?lien\s+(?:ci-dessous|(?:est\s+)?(?:dans|sur)\s+(?:ma|mon|notre)\s+(?:bio|profil|description))|(?:rendez-vous|inscrivez-vous|inscris-toi)\s+(?:sur|via)\s+(?:notre|mon|le)\s+(?:site|lien|appli)/iu,
+  ],
+  [
+    'money offer',
+    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]*\s?(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d+\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  [
+    'commercial spam',
+    /(?<![\p{L}\p{N}])(?:casinos?\s+en\s+ligne|paris\s+sportifs|pronos(?:tics)?\s+(?:foot|vip|gratuits?|fiables?|surs?)|bonus\s+(?:de\s+bienvenue|sans\s+depot)|tours?\s+gratuits|sans\s+ordonnance|pharmacie\s+(?:en\s+ligne|discount|discrete)|repliques?|contrefacons?|copies?\s+parfaites|qualite\s+1:1|dofollow|articles?\s+sponsorises?|referencement\s+(?:naturel|google)|premiere\s+page\s+de\s+google|iptv|streaming\s+(?:gratuit|vf|hd)|(?:abonnes|followers)\s+(?:instagram|tiktok|youtube)|brule[- ]graisse|perdez\s+\d+\s?kg|rencontres?\s+(?:coquines?|discretes?|sans\s+(?:engagement|lendemain))|celibataires\s+(?:de\s+votre|pres\s+de)|steroides|anabolisants|comptes?\s+(?:netflix|spotify)|licences?\s+windows|massages?\s+(?:a\s+domicile|discrets?)|matchs?\s+truques?|robot\s+de\s+trading|trading\s+automatique|crypto[- ]?monnaies?|avis\s+positifs)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  [
+    'call to buy',
+    /(?<![\p{L}\p{N}])(?:(?:achetez|commandez|reservez|profitez[- ]en|inscrivez[- ]vous|jouez|pariez|telechargez|telecharge[- ]la)\s+(?:\p{L}+\s+)?(?:maintenant|vite|des\s+maintenant|des\s+aujourd['’]hui|en\s+ligne|ici|aujourd['’]hui)|depechez[- ]vous|offre\s+(?:speciale|limitee|exclusive|de\s+lancement)|stock\s+limite|quantites?\s+limitees|places\s+limitees|code\s+(?:promo|parrain|bonus)|(?:devis|audit|essai|test)\s+gratuits?\s*(?:[.!]|$|au|par|sur|en\s+ligne)|satisfaite?\s+ou\s+rembourse|(?:resultats?|gains?|reussite|discretion)\s+(?:garantis?|assures?|assuree)|garantis?\s+ou\s+rembourses?|livraison\s+(?:gratuite|offerte|discrete|rapide\s+et\s+discrete|instantanee)|prix\s+(?:imbattables?|casses|d['’](?:usine|atelier)|soldes)|inscription\s+gratuite|premiere\s+(?:consultation|question)\s+(?:offerte|gratuite))(?![\p{L}\p{N}])|(?:a|jusqu['’]a)\s+-\d{2}\s?%/iu,
   ],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
   // fund-recovery hackers and investment managers, always with a number to write to. Only their
@@ -80,7 +107,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'scam services',
-    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?|pr[eê]ts?\s+(?:rapides?|urgents?|sans\s+(?:frais|justificatifs?)|serieux|honnetes?)|credits?\s+(?:rapides?|sans\s+justificatifs?|immediats?|express)|meme\s+fiches?|(?:faire\s+)?revenir\s+l['’]etre\s+aime|voyance\s+(?:gratuite|serieuse|par\s+(?:telephone|tchat|sms|mail))|voyants?\s+et\s+mediums?|mediums?\s+voyante?s?|grande?\s+voyante?|(?:recuper\p{L}*|recouvr\p{L}*)\s+(?:de\s+)?(?:vos|tes|des|mes|100\s?%\s+de\s+vos)\s+fonds|hackers?\s+(?:ethiques?|professionnels?|certifies?)|rendements?\s+garantis?|permis\s+(?:de\s+conduire\s+)?sans\s+(?:passer\s+)?(?:l['’])?examen|western\s+union|cartes?\s+pcs|sans\s+beneficiaire|vous\s+avez\s+gagne|je\s+voulais\s+temoigner|(?:grace|merci)\s+a\s+(?:mr|mme|madame|monsieur|dr|docteur|maitre|professeur|(?:le|la)\s+(?:grande?\s+)?(?:maitre|marabout|voyante?|dr|docteur|professeur))\s+\p{L}+|je\s+vous\s+(?:le|la)\s+recommande\s+(?:vivement|a\s+100))(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -148,11 +175,22 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     ),
   ],
   [
+    // The stock sentences of French comment spam, spun like the English ones.
+    'comment template',
+    /(?<![\p{L}\p{N}])(?:je\s+suis\s+tombee?\s+sur\s+(?:votre|ton)\s+(?:blog|site|article|page)\s+(?:par\s+hasard|en\s+cherchant)|ajoute\s+(?:votre|ton)\s+(?:site|blog|page)\s+a\s+mes\s+favoris|(?:c['’]est|ceci\s+est)\s+le\s+meilleur\s+(?:article|site|blog)\s+(?:que\s+j['’]ai\s+(?:lu|trouve|vu)\s+)?sur\s+(?:le\s+sujet|internet)|je\s+(?:reviendrai|repasserai)\s+(?:\p{L}+\s+)?(?:sur|lire)\s+(?:votre|ton|vos)\s+(?:site|blog|articles?)|echanger\s+des\s+liens)/iu,
+  ],
+  [
     // Asking to be written to on a messenger, or giving its number. Only in the first person: a
     // comment telling how scammers asked "to contact them on Telegram" is not one. Quantifiers are
     // bounded: a long run of spaces must not make the match cost grow with its cube.
     'contact solicitation',
     /\b(?:contact|text|message|write\s+to|reach)\s+(?:me|us)\s+(?:on|via|through|at)\s+(?:whatsapp|telegram|viber|signal|wechat)\b|(?<![\p{L}\p{N}])(?:contactez|ecrivez)[- ](?:moi|nous)\s+(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal)\b|\b(?:whatsapp|telegram)(?:\s{0,3}(?:number|num[eé]ro))?\s{0,3}[:(]?\s{0,3}\+\s?\d/iu,
+  ],
+  [
+    // The same in French, and a messenger's handle or link given to be written to (@name, t.me/…,
+    // wa.me/…) in either language: a number or handle to write to, not a messenger named in passing.
+    'contact solicitation',
+    /(?<![\p{L}\p{N}])(?:(?:contactez|ecrivez|contacte|ecris)[- ](?:moi|nous)|contactez[- ](?:le|la)\s+(?:au|sur|par|via)|(?:appelez|contactez|joignez)(?:[- ](?:moi|nous))?\s+(?:le|au)\s+(?:\+|0)\d|(?:envoyez|envoie)[- ](?:moi|nous)\s+(?:un\s+)?(?:message|mail|e-?mail|sms|dm|mp)|(?:par|sur|via)\s+(?:whatsapp|telegram)\s{0,3}(?:au|:)\s{0,3}(?:\+|0)\d|(?:son|leur|notre|mon)\s+(?:whatsapp|telegram|numero|e-?mail|mail|adresse(?:\s+e?-?mail)?|contact|courriel)\s{0,3}:|(?:rejoins|rejoignez|rejoindre)\s+(?:notre|mon|le|mon)\s+(?:groupe|canal|chaine)\s+(?:telegram|whatsapp|snap|prive)|(?:contact|tel|telephone)\s{0,3}(?:\/\s{0,3}whatsapp)?\s{0,3}:\s{0,3}(?:\+|0)\d)|(?<![\p{L}\p{N}])(?:whatsapp|telegram|snap(?:chat)?|kik|wickr|viber|signal|insta)\s{0,3}(?:uniquement\s{0,3}|only\s{0,3})?[:(]?\s{0,3}@[\p{L}\p{N}_.]{3,}|(?<![\p{L}\p{N}.])(?:t\.me|wa\.me|telegram\.me)\/[\p{L}\p{N}_+]/iu,
   ],
 ];
 

@@ -200,7 +200,8 @@ describe('promotion', () => {
     ['Please subscribe to my channel!', settings.promotionCap],
     ['click here to win', settings.weightPromotion],
     ['Like this comment if you agree', settings.weightPromotion],
-    ['Abonnez-vous à ma chaîne', settings.weightPromotion],
+    // As 'Please subscribe to my channel!' (#18, French at parity): a plea and one's own channel.
+    ['Abonnez-vous à ma chaîne', settings.promotionCap],
     ['Le casino du centre-ville a fermé', settings.weightSpamTopic],
     ['Is the pharmacy in the square open on Sunday?', 0],
     ['Cheap viagra from our canadian pharmacy', settings.weightSpamTopic],

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkAuthor,
+  checkLinks,
+  checkPromotion,
+  checkShape,
+  checkUserAgent,
+  obfuscatedLink,
+  spintax,
+} from '../../../src/spam/checks';
+import { promotionCategories } from '../../../src/spam/promotion';
+import { context, features, settings } from './fixtures';
+
+/** Rules for French at parity with English (#18), and the metadata of WordPress-style spam. */
+
+const total = (signals: Array<{ score: number }>) => signals.reduce((sum, s) => sum + s.score, 0);
+const categories = (content: string) => [...promotionCategories(features({ content })).keys()];
+
+describe('French in the same promotion categories as English', () => {
+  it.each<[string, string, string]>([
+    ['Check out my channel', 'Allez voir ma chaîne, il y a des vidéos tous les jours', 'self-promotion'],
+    ['Please subscribe to me', 'Abonne-toi et active la cloche', 'subscription begging'],
+    ['click here', 'Cliquez sur le lien dans ma bio', 'call to click'],
+    ['Make money from home', 'Gagnez 3 000 € par mois depuis chez vous', 'money offer'],
+    ['work from home', 'Du travail à domicile, aucune expérience requise', 'money offer'],
+    ['online casino', 'Le meilleur casino en ligne, bonus de bienvenue', 'commercial spam'],
+    ['viagra', 'Viagra sans ordonnance, livraison discrète', 'commercial spam'],
+    ['buy now', 'Commandez dès maintenant, stock limité', 'call to buy'],
+    ['promo code', 'Code promo SPORT100 pour 100 € offerts', 'call to buy'],
+    ['personal loan offer', 'Prêt rapide sans justificatif, même fiché', 'scam services'],
+    ['get your ex back', "Faire revenir l'être aimé en 7 jours", 'scam services'],
+    ['funds recovery expert', 'Nos experts récupèrent 100 % de vos fonds', 'scam services'],
+    ['contact me on WhatsApp', 'Contactez-moi par WhatsApp au +33 6 12 34 56 78', 'contact solicitation'],
+    ['Telegram @handle', 'Écrivez-nous sur Telegram @RecupFondsExpert', 'contact solicitation'],
+    ['Join my group: t.me/pronos_vip', 'Rejoignez le groupe : t.me/pronos_vip', 'contact solicitation'],
+    [
+      'I found your blog via google while searching',
+      'Je suis tombée sur votre blog en cherchant sur Google',
+      'comment template',
+    ],
+  ])('%s → %j', (english, french, category) => {
+    expect(categories(french)).toContain(category);
+    expect(categories(english)).toContain(category);
+  });
+
+  it.each([
+    // What readers of a French news site write, on the same subjects.
+    'Les paris sportifs en ligne font des ravages chez les jeunes, il faudrait interdire la pub.',
+    'Le maire a répondu sur WhatsApp, puis par écrit',
+    'Ma mère reçoit des messages WhatsApp d’un « conseiller » qui promet de doubler son épargne.',
+    'Appelez la mairie, l’arrêté interdit les travaux avant 8 h.',
+    'Je gagne moins que le smic une fois les frais payés.',
+    'Le prêt à taux zéro est une bonne chose pour les primo-accédants.',
+    'Mon fils a fait un prêt immobilier à 4,2 %, il regrette.',
+    'Pour ceux que ça intéresse, la CNIL a publié un guide complet.',
+    'Je reviendrai sur ce point quand le rapport sera publié.',
+  ])('%j is at most one topic, never a call', (content) => {
+    expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
+      settings.weightSpamTopic,
+    );
+  });
+});
+
+describe('obfuscated links', () => {
+  it.each([
+    ['Inscrivez-vous sur hxxp://casino-bonus-fr . net', true],
+    ['Rendez-vous sur www . pret-urgent-fiche . com', true],
+    ['www[.]credit-express-facile[.]fr', true],
+    ['allez sur w w w . foot-gratuit . tv', true],
+    ['pharmacie-discrete . com', true],
+    ['cheap-pills(dot)com', true],
+    ['Le site officiel est www.festival-avignon.com pour le programme.', false],
+    ['Fin de la phrase. Com ça on verra.', false],
+    ['Il a dit non . Je ne sais pas pourquoi.', false],
+    ['La version 2.0 . Ensuite la 3.1', false],
+  ])('%j → %s', (content, found) => {
+    expect(obfuscatedLink(content) !== null).toBe(found);
+    const signals = checkLinks(features({ content }), context(), settings).filter((s) => s.rule === 'obfuscated_link');
+    expect(total(signals)).toBe(found ? settings.weightObfuscatedLink : 0);
+  });
+});
+
+describe('spintax', () => {
+  it.each([
+    ['{Super|Génial|Excellent} article, {merci|je vous remercie} pour {ce partage|ces informations}.', 3],
+    ['{Great|Awesome} post!', 1],
+    [`Template: {{ name | upper }} and \${a|b}`, 0],
+    ['In the shell, {a,b} expands; in regex (a|b) alternates.', 0],
+    ['{1|2}', 0],
+  ])('%j → %d groups', (content, groups) => {
+    expect(spintax(content)).toBe(groups);
+    const signals = checkShape(features({ content }), context(), settings).filter((s) => s.rule === 'spintax');
+    expect(total(signals)).toBe(Math.min(2, groups) * settings.weightSpintax);
+  });
+});
+
+describe('metadata of campaigns', () => {
+  it.each<[string, number]>([
+    ['Voyance Médium Sarah', settings.weightAuthorSpamWords],
+    ['Serrurier Urgence', settings.weightAuthorSpamWords],
+    ['Maillots Pas Cher', settings.weightAuthorSpamWords],
+    ['Paris Sportifs Gagnants', settings.weightAuthorSpamWords],
+    ['xanax online', settings.weightAuthorSpamWords],
+    ['Jean-Paul', 0],
+    ['Rédaction Culture', 0],
+    ['Pierre de Paris', 0],
+    ['Fred du 13', 0],
+  ])('name %j → %d', (author, score) => {
+    expect(total(checkAuthor(features({ author }), context(), settings))).toBe(score);
+  });
+
+  it.each<[string, string, number]>([
+    ['camille.martin@orange.fr', 'https://camille-martin.example', 0],
+    ['joseph@josephphoto.fr', 'https://josephphoto.fr', 0],
+    ['dan@danwrites.net', 'https://danwrites.net', 0],
+    ['x@gmail.com', 'https://best-essay-writing-service.top', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://toronto-locksmith-24-hours.ca', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://my-very-own-garden.example', settings.weightKeywordMetadata],
+    [
+      'pretentreparticulier@gmail.com',
+      'http://pret-entre-particulier-serieux.fr',
+      settings.weightAuthorSpamWords + settings.weightKeywordMetadata,
+    ],
+  ])('email %j, website %j → %d', (email, website, score) => {
+    expect(total(checkAuthor(features({ author: 'Camille', email, website }), context(), settings))).toBe(score);
+  });
+
+  it.each<[string, number]>([
+    ['Mozilla/5.0 (Windows NT 6.1; WOW64; rv:40.0) Gecko/20100101 Firefox/40.1', settings.weightUserAgentOutdated],
+    [
+      'Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/58.0.3029.110 Safari/537.36',
+      settings.weightUserAgentOutdated,
+    ],
+    ['Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)', settings.weightUserAgentOutdated],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 0],
+    [
+      'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+      0,
+    ],
+  ])('user agent %j → %d', (userAgent, score) => {
+    expect(total(checkUserAgent(features({ userAgent }), context(), settings))).toBe(score);
+  });
+
+  it('never judges an ordinary reader spam for one of these alone', () => {
+    expect(settings.weightKeywordMetadata).toBeLessThan(settings.holdThreshold);
+    expect(settings.weightUserAgentOutdated).toBeLessThan(settings.holdThreshold);
+    expect(settings.weightAuthorSpamWords).toBeLessThan(settings.holdThreshold);
+  });
+});
