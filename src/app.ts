@@ -13,6 +13,7 @@ import { articles } from './http/routes/articles';
 import { comments } from './http/routes/comments';
 import { counts } from './http/routes/counts';
 import { desk } from './http/routes/desk';
+import { subscriptions } from './http/routes/subscriptions';
 import { system } from './http/routes/system';
 import { widget } from './http/routes/widget';
 
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>
   app.route('/api/v1/articles', articles);
   app.route('/api/v1/comments', comments);
   app.route('/api/v1/counts', counts);
+  app.route('/api/v1/subscriptions', subscriptions);
   app.route('/api/v1/admin', admin);
   app.route('/', desk);
   app.route('/', widget);

@@ -6,6 +6,12 @@ import { z } from 'zod';
  */
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+/** `a, b,,c` → ['a', 'b', 'c']. */
+const commaList = (s: string) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export const ConfigSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8787)),
@@ -30,12 +36,7 @@ export const ConfigSchema = z.object({
     z
       .string()
       .default('*')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      )
+      .transform(commaList)
       .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
         message: 'must be * or a comma-separated list of origins like https://example.com',
       }),
@@ -43,8 +44,55 @@ export const ConfigSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['none', 'x-forwarded-for', 'cf-connecting-ip']).default('none')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   AVATARS: z.preprocess(emptyToUndefined, z.enum(['none', 'gravatar']).default('none')),
-  WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /**
+   * Where events are POSTed: one URL, or several separated by commas; each may start with `slack:`,
+   * `discord:` or `json:` to choose its format instead of WEBHOOK_FORMAT.
+   */
+  WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform(commaList)
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^((json|slack|discord):)?https?:\/\/[^\s,]+$/,
+                'must be http(s) URLs separated by commas, each optionally prefixed by slack:, discord: or json:',
+              ),
+          )
+          .min(1),
+      )
+      .optional(),
+  ),
   WEBHOOK_SECRET: optionalString,
+  /** What the webhooks send: Tamis's signed JSON events, or a message Slack or Discord accepts. */
+  WEBHOOK_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'slack', 'discord']).default('json')),
+  /** Email: `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465`. Unset: no email. */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+  /** The sender of every email: `tamis@example.fr` or `Commentaires <tamis@example.fr>`. */
+  MAIL_FROM: optionalString,
+  /** The address readers reach Tamis at (links in emails); without it, the origin of the request. */
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/ })
+      .transform((s) => s.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  /** Addresses (comma-separated) told of comments held for moderation. */
+  MODERATOR_EMAILS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform(commaList)
+      .pipe(z.array(z.email({ message: 'must be email addresses separated by commas' }))),
+  ),
+  /** Failed deliveries are retried (exponential backoff, jitter) for this long, then marked dead. */
+  OUTBOX_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(720).default(24)),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -58,5 +106,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
+  if (result.data.SMTP_URL && !result.data.MAIL_FROM)
+    throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL (the sender of every email)');
   return result.data;
 }

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Keys } from './crypto';
 import type { Db } from './db/database';
 import type { Logger } from './logger';
+import type { Mailer } from './services/mail';
 
 export type { Db } from './db/database';
 
@@ -29,8 +30,14 @@ export interface Deps {
   remoteAddress?: (c: Context) => string | undefined;
   /** Runs work after the response (webhooks, learner upkeep) without slowing it. */
   defer: (task: () => Promise<unknown>) => void;
-  /** Webhook retry delays and attempt timeout, when not the defaults of services/webhooks.ts (tests shorten them). */
-  webhookTiming?: { retryDelaysMs?: number[]; timeoutMs?: number };
+  /** Webhook attempt timeout, when not the default of services/webhooks.ts (tests shorten it). */
+  webhookTiming?: { timeoutMs?: number };
+  /** Sends email (SMTP: nodemailer on Node, TCP sockets on Workers); absent without SMTP_URL. */
+  mailer?: Mailer;
+  /** The origin of the request being served (links in emails when PUBLIC_URL is not set). */
+  origin?: string;
+  /** Picks a random number in [0, 1) (the jitter of retries); tests make it fixed. */
+  random?: () => number;
   /**
    * Removes from the storage files what the last writes deleted, after an erasure or the retention
    * purge: on a Node database file, a checkpoint that empties the WAL of the old page images (the

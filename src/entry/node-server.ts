@@ -5,9 +5,11 @@ import { bootstrap } from '../bootstrap';
 import type { Config } from '../config';
 import { systemClock, type Deps } from '../deps';
 import { createLogger, logFailure } from '../logger';
+import { OUTBOX_POLL_MS, outboxTick } from '../services/outbox';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
 import { deriveNodeKeys } from './node-crypto';
 import { openDatabase } from './node-db';
+import { nodeMailer } from './node-mail';
 import { nodeSecret } from './node-secret';
 
 /**
@@ -44,6 +46,7 @@ export async function serveNode(config: Config) {
       void logFailure(logger, task);
     },
     ...(scrubStorage ? { scrubStorage } : {}),
+    ...(config.SMTP_URL ? { mailer: nodeMailer(config.SMTP_URL) } : {}),
   };
   const app = createApp(deps);
 
@@ -51,6 +54,11 @@ export async function serveNode(config: Config) {
   const purge = () => deps.defer(() => purgeIfDue(deps));
   purge();
   setInterval(purge, PURGE_INTERVAL_MS).unref();
+  // The outbox's loop: what a crash left pending, retries that came due, the hourly digest
+  // (services/outbox.ts); writes wake it too, after their response.
+  const tick = () => deps.defer(() => outboxTick(deps));
+  tick();
+  setInterval(tick, OUTBOX_POLL_MS).unref();
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info('listening', {
       url: `http://${config.HOST}:${info.port}`,

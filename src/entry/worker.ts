@@ -8,7 +8,9 @@ import type { Keys } from '../crypto';
 import * as schema from '../db/schema';
 import { systemClock, type Db, type Deps } from '../deps';
 import { createLogger, describeError, logFailure, type Logger } from '../logger';
+import { outboxTick } from '../services/outbox';
 import { purgeIfDue } from '../services/retention';
+import { workerMailer } from './worker-mail';
 
 /**
  * Cloudflare Workers entry. The bindings arrive with each request, so the dependencies are built
@@ -90,6 +92,7 @@ async function isolateDeps(env: WorkerEnv): Promise<Deps> {
     logger,
     keys,
     remoteAddress: (c) => c.req.header('cf-connecting-ip'),
+    ...(config.SMTP_URL ? { mailer: workerMailer(config.SMTP_URL) } : {}),
     defer: (task) => {
       void logFailure(logger, task);
     },
@@ -137,9 +140,13 @@ export default {
     return app.fetch(request, env, ctx);
   },
 
-  /** Cron Trigger (wrangler.toml): the hourly purge of IPs and user agents past their retention. */
+  /**
+   * Cron Trigger (wrangler.toml, every minute): the outbox (what is due, retries, the hourly digest,
+   * the purge of sent rows) and the hourly purge of IPs and user agents past their retention.
+   */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const { deps } = await appFor(env);
-    await purgeIfDue({ ...deps, defer: deferTo(ctx, deps.logger) });
+    const scheduled = { ...deps, defer: deferTo(ctx, deps.logger) };
+    await Promise.all([outboxTick(scheduled), purgeIfDue(scheduled)]);
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -109,6 +109,15 @@ export function submissionSchema(limits: { maxAuthorLength: number; maxContentLe
       token: z
         .preprocess(blankToUndefined, z.string().max(1000).optional())
         .describe('The form token from GET …/form.'),
+      notify: z
+        .preprocess(
+          (v) =>
+            v === 'on' || v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : blankToUndefined(v),
+          z.boolean().optional(),
+        )
+        .describe(
+          'Email me replies to this comment (a checkbox, unticked by default; a form sends `on`). Only when the site sends email (GET …/form says `notify: true`): the first time, the address gets one confirmation email, and nothing else until the link in it is opened. The answer is the same whether the address is subscribed already or not.',
+        ),
     })
     .describe('Also the honeypot field, named by GET …/form (`hp` unless the site changed it): sent empty.');
 }

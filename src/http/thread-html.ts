@@ -25,6 +25,8 @@ export interface FragmentInput {
   /** The shared token of the form (services/form-tokens.ts issuePageToken) and the honeypot's name. */
   token: string;
   honeypot: string;
+  /** The site sends email: the form offers "Notify me of replies by email" (the field `notify`). */
+  notify?: boolean;
   /** Where the 303 goes back to, when the page gave it. */
   returnTo: string | null;
   /** The same fragment's next page, when there is one. */
@@ -87,6 +89,9 @@ export function threadFragment(input: FragmentInput): string {
       t.website,
       `<input id="tamis-website" name="website" type="url" autocomplete="url" maxlength="200">`,
     ) +
+    (input.notify
+      ? `<p class="check notify"><input type="checkbox" id="tamis-notify" name="notify" value="on"><label for="tamis-notify">${t.notify}</label></p>`
+      : '') +
     `<div class="hp" hidden aria-hidden="true"><input name="${attr(input.honeypot)}" tabindex="-1" autocomplete="off"></div>` +
     `<input type="hidden" name="token" value="${attr(input.token)}">` +
     (input.returnTo ? `<input type="hidden" name="return" value="${attr(input.returnTo)}">` : '') +

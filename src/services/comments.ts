@@ -18,7 +18,9 @@ import { assess } from './assess';
 import { formTokenId } from './form-tokens';
 import { memoryKeys } from './keys';
 import { editLesson } from './lessons';
-import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
+import { articleRef, heldRows, replyStatements, subscribeStatements } from './notifications';
+import { outboxStatements, wakeOutbox } from './outbox';
+import { createdEvent, deletedEvent, statusChangedEvent, webhookRows } from './webhooks';
 
 export interface RequestMeta {
   ip: string | null;
@@ -72,6 +74,8 @@ export interface Submission {
   content: string;
   parentId?: string | undefined;
   token?: string | undefined;
+  /** Email me replies (double opt-in): services/notifications.ts. */
+  notify?: boolean | undefined;
 }
 
 /**
@@ -183,8 +187,20 @@ export async function createComment(
   } satisfies CommentRow;
   // A reply whose parent was removed or hidden meanwhile is refused as if it had been already.
   // The form token is used up in the same batch (single use; see db/form-tokens.ts).
+  // Its webhook events and emails are written with it (services/outbox.ts), or not at all.
+  const outboxed = outboxStatements(
+    deps,
+    [
+      ...webhookRows(deps, [createdEvent(deps, row, assessment)], { article: articleRef(articleId, article) }),
+      ...heldRows(deps, row, settings, article),
+    ],
+    [
+      ...(input.notify ? subscribeStatements(deps, row, input.email, settings, article, emailEnc) : []),
+      ...replyStatements(deps, row, article),
+    ],
+  );
   await conflictAs(
-    insertComment(db, row, useFormToken(db, assessment.formTokenUse, id, now)),
+    insertComment(db, row, [...useFormToken(db, assessment.formTokenUse, id, now), ...outboxed]),
     () => new DomainError('not_found', 'parent_not_found'),
   ).catch((error: unknown) => {
     // Sent twice at once with one form token: the other copy was stored.
@@ -193,7 +209,7 @@ export async function createComment(
   deps.logger.info('comment.created', { id, articleId, status, verdict: assessment.verdict, score: assessment.score });
   // Old IPs and user agents go (at most once an hour, after the answer): see services/retention.ts.
   deps.defer(() => purgeIfDue(deps, 'submission'));
-  emit(deps, () => [createdEvent(deps, row, assessment)]);
+  if (outboxed.length) wakeOutbox(deps);
   return { row, settings, ...(await issueEditToken(deps, id, now, settings)) };
 }
 
@@ -296,20 +312,30 @@ export async function editComment(
   };
   // Written only if the comment is still as read: a moderator's decision or another edit meanwhile wins.
   const visible = row.status === 'approved' || status === 'approved';
+  const edited = { ...row, ...patch, updatedAt: now };
+  const outboxed =
+    status !== row.status
+      ? outboxStatements(deps, [
+          ...webhookRows(deps, [statusChangedEvent(deps, edited, row.status, { type: 'author' })], {
+            article: articleRef(row.articleId, article),
+          }),
+          ...heldRows(deps, edited, settings, article),
+        ])
+      : [];
   await conflictAs(
-    updateComment(deps.db, row, patch, now, visible, await editLesson(deps, row, content)),
+    updateComment(deps.db, row, patch, now, visible, [...(await editLesson(deps, row, content)), ...outboxed]),
     editConflict,
   );
-  const edited = { ...row, ...patch, updatedAt: now };
-  if (status !== row.status) emit(deps, () => [statusChangedEvent(deps, edited, row.status, { type: 'author' })]);
+  if (outboxed.length) wakeOutbox(deps);
   return { row: edited, settings };
 }
 
 /** The author withdraws the comment as read: 404 if it is gone meanwhile, 409 if it changed. */
 export async function withdrawComment(deps: Deps, row: CommentRow) {
-  await removeComment(deps.db, row, deps.clock.now(), [], row).catch(async (error) => {
+  const outboxed = outboxStatements(deps, webhookRows(deps, [deletedEvent(deps, row, { type: 'author' })]));
+  await removeComment(deps.db, row, deps.clock.now(), outboxed, row).catch(async (error) => {
     if (!(error instanceof WriteConflict)) throw error;
     throw (await getComment(deps.db, row.id)) ? editConflict() : new DomainError('not_found', 'comment_not_found');
   });
-  emit(deps, () => [deletedEvent(deps, row, { type: 'author' })]);
+  if (outboxed.length) wakeOutbox(deps);
 }

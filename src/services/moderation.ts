@@ -16,7 +16,9 @@ import { encodeCursor, type Cursor } from './cursor';
 import { authorText, checkLengths, contentText } from './limits';
 import { emailHash } from './keys';
 import { decisionLesson, editLesson, pruneLearner } from './lessons';
-import { createdEvent, deletedEvent, emit, statusChangedEvent } from './webhooks';
+import { articlesOf, replyStatements } from './notifications';
+import { outboxStatements, wakeOutbox } from './outbox';
+import { createdEvent, deletedEvent, statusChangedEvent, webhookRows } from './webhooks';
 
 export { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
 
@@ -227,17 +229,28 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
   // Each comment is written only if it is still as the moderator saw it: the same decision sent
   // twice at once, or an author's edit meanwhile, makes the later batch fail whole (409).
   for (const { patch, rows } of groups.values()) statements.push(...updateSeen(deps.db, rows, patch));
+  // The webhook events and the reply emails of these decisions, in their batch (services/outbox.ts).
+  const approved = changed.filter(({ updated }) => updated.status === 'approved' && updated.parentId);
+  const titles = await articlesOf(
+    deps,
+    approved.map(({ updated }) => updated.articleId),
+  );
+  const outboxed = outboxStatements(
+    deps,
+    webhookRows(
+      deps,
+      changed.map(({ updated, from }) =>
+        statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name }),
+      ),
+    ),
+    approved.flatMap(({ updated }) => replyStatements(deps, updated, titles.get(updated.articleId))),
+  );
   await conflictAs(
-    writeToThreads(deps.db, touched, [...statements, ...audit(deps, actor, entries, now)]),
+    writeToThreads(deps.db, touched, [...statements, ...outboxed, ...audit(deps, actor, entries, now)]),
     decisionConflict,
   );
   if (learned) deps.defer(() => pruneLearner(deps));
-  // Events (and their random ids) are built only when a webhook will send them.
-  emit(deps, () =>
-    changed.map(({ updated, from }) =>
-      statusChangedEvent(deps, updated, from, { type: 'moderator', name: actor.name }),
-    ),
-  );
+  if (outboxed.length) wakeOutbox(deps);
   return result;
 }
 
@@ -292,12 +305,16 @@ export async function deleteComment(deps: Deps, actor: Actor, row: CommentRow) {
     before: commentSnapshot(row),
     subjectHash: row.emailHash,
   };
+  const outboxed = outboxStatements(
+    deps,
+    webhookRows(deps, [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]),
+  );
   // Deleted twice at once (a double click, the author and a moderator): the second finds nothing.
   await conflictAs(
-    removeComment(deps.db, row, now, audit(deps, actor, [entry], now)),
+    removeComment(deps.db, row, now, [...audit(deps, actor, [entry], now), ...outboxed]),
     () => new DomainError('not_found', 'comment_not_found'),
   );
-  emit(deps, () => [deletedEvent(deps, row, { type: 'moderator', name: actor.name })]);
+  if (outboxed.length) wakeOutbox(deps);
 }
 
 export interface StaffReplyInput {
@@ -352,14 +369,20 @@ export async function staffReply(deps: Deps, actor: Actor, articleId: string, in
     sourceId: null,
   } satisfies CommentRow;
   const entry: AuditInput = { action: 'comment.create', target: 'comment', targetId: id, after: commentSnapshot(row) };
+  const article = parent ? (await articlesOf(deps, [articleId])).get(articleId) : undefined;
+  const outboxed = outboxStatements(
+    deps,
+    webhookRows(deps, [createdEvent(deps, row, row)]),
+    replyStatements(deps, row, article),
+  );
   await conflictAs(
-    insertComment(db, row, audit(deps, actor, [entry], now)),
+    insertComment(db, row, [...audit(deps, actor, [entry], now), ...outboxed]),
     () =>
       new DomainError('conflict', 'parent_not_approved', {
         detail: 'The comment answered is no longer approved (or was deleted).',
       }),
   );
-  emit(deps, () => [createdEvent(deps, row, row)]);
+  if (outboxed.length) wakeOutbox(deps);
   return { row, parent };
 }
 

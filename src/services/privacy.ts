@@ -4,6 +4,7 @@ import { auditEntriesAbout, rewriteAuditEntry, type AuditRow } from '../db/audit
 import { runBatch, type Statement } from '../db/batch';
 import type { CommentRow } from '../db/comments';
 import { deleteEmailEntries, emailEntries } from '../db/lists';
+import { forgetSubscriber } from '../db/outbox';
 import { commentsByEmailHash, commentsMentioning, updateComments, writeToThreads } from '../db/moderation';
 import { readCache } from '../db/read-cache';
 import { forgetSubmitter } from '../db/spam-memory';
@@ -15,7 +16,8 @@ import { contentHash } from './comments';
 import { adminViews } from './moderation';
 import { emailHash } from './keys';
 import { lessonRevision, revisionStatements, type Revision } from './lessons';
-import { emit, erasedEvent } from './webhooks';
+import { outboxStatements, wakeOutbox } from './outbox';
+import { erasedEvent, webhookRows } from './webhooks';
 
 /**
  * Privacy requests. Export: every comment written with an address. Erasure: the person's data goes,
@@ -157,8 +159,20 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     listEntries: listed.length,
   };
   const threads = [...own.map((r) => r.articleId), ...mentioned];
+  // Copies sent to the webhook receiver are replaced too (one event per comment changed).
+  const by = { type: 'moderator' as const, name: actor.name };
+  const outboxed = outboxStatements(
+    deps,
+    webhookRows(
+      deps,
+      erased.map(({ row, part }) => erasedEvent(deps, row, part, by)),
+    ),
+  );
   await writeToThreads(db, threads, [
     ...statements,
+    // Their subscriptions go, with every email for them still in the outbox.
+    ...forgetSubscriber(db, hash),
+    ...outboxed,
     deleteEmailEntries(db, email),
     ...forgetSubmitter(db, hash, ipHashes),
     // Recorded without the address (nor its hash): only how much was erased.
@@ -167,8 +181,6 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   readCache(db).forgetLists();
   // SQL no longer finds them; the old page images in the -wal and the file would (deps.scrubStorage).
   await scrubDeleted(deps, 'privacy.erase');
-  // Copies sent to the webhook receiver are replaced too (one event per comment changed).
-  const by = { type: 'moderator' as const, name: actor.name };
-  emit(deps, () => erased.map(({ row, part }) => erasedEvent(deps, row, part, by)));
+  if (outboxed.length) wakeOutbox(deps);
   return counts;
 }

@@ -87,5 +87,7 @@ export async function commentForm(deps: Deps, articleId: string) {
     token: await issueFormToken(deps, articleId),
     honeypot: settings.spam.honeypotField,
     minSeconds: settings.spam.minSeconds,
+    // The form offers "Notify me of replies by email" only when the site sends email (SMTP_URL).
+    notify: !!deps.config.SMTP_URL,
   };
 }

@@ -1,13 +1,14 @@
 import { iso, type Deps } from '../deps';
 import { randomId, toHex } from '../crypto';
 import type { CommentRow } from '../db/comments';
+import type { NewOutboxRow } from '../db/outbox';
 import type { Assessment } from '../spam/types';
 
 /**
- * Webhooks: a JSON event POSTed to WEBHOOK_URL, signed with WEBHOOK_SECRET, delivered in the
- * background (`deps.defer`, `waitUntil` on Workers) so that a slow or dead receiver never slows a
- * request. Failed deliveries are retried with backoff inside the same background task; nothing is
- * kept in memory between requests.
+ * Webhooks: a JSON event POSTed to each WEBHOOK_URL, signed with WEBHOOK_SECRET (or, for Slack and
+ * Discord, a short message they accept). Events are rows of the outbox, written in the batch of the
+ * change that causes them (services/outbox.ts), and delivered at least once by its dispatcher: the
+ * `Tamis-Event-Id` header (the event's `id`) lets a receiver drop a repeated delivery.
  *
  * The payload carries no email, IP or user agent, and the reasons carry no detail (a list entry
  * quoted there may be an address): a receiver that needs more asks the admin API with a token.
@@ -74,22 +75,8 @@ export const erasedEvent = (deps: Deps, row: CommentRow, part: 'author' | 'menti
 
 // Delivery ----------------------------------------------------------------------------------------
 
-export interface DeliveryOptions {
-  /** Waits before each retry: 3 retries over 13 s, so that a delivery ends within Workers' 30 s of `waitUntil`. */
-  retryDelaysMs: number[];
-  /** Each attempt is abandoned after this long. */
-  timeoutMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-const defaultDelivery: DeliveryOptions = {
-  retryDelaysMs: [1_000, 3_000, 9_000],
-  timeoutMs: 4_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/** Deliveries of one request run at most this many at a time (a bulk decision makes one event per comment). */
-const CONCURRENCY = 4;
+/** Each attempt is abandoned after this long (the outbox tries again later). */
+const TIMEOUT_MS = 4_000;
 
 const enc = new TextEncoder();
 
@@ -102,73 +89,121 @@ async function signatureHeader(secret: string, body: string, unixSeconds: number
   return `t=${unixSeconds},v1=${toHex(mac)}`;
 }
 
-/**
- * Queues events for delivery after the response. Without WEBHOOK_URL, does nothing, and the events
- * are not even built (`events` is called only when they will be sent).
- */
-export function emit(deps: Deps, events: () => WebhookEvent[]) {
-  const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret } = deps.config;
-  if (!url) return;
-  const queue = events();
-  if (queue.length === 0) return;
-  if (!secret) {
-    deps.logger.warn('webhook.no_secret', {
-      detail: 'WEBHOOK_URL is set without WEBHOOK_SECRET: nothing is sent unsigned.',
-    });
-    return;
-  }
-  deps.defer(async () => {
-    const worker = async () => {
-      for (let event = queue.shift(); event; event = queue.shift())
-        await deliver(deps, url, secret, event, { ...defaultDelivery, ...deps.webhookTiming });
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
-  });
+export type WebhookFormat = 'json' | 'slack' | 'discord';
+
+/** A WEBHOOK_URL entry: `slack:https://…` chooses its format, a bare URL takes WEBHOOK_FORMAT. */
+export function webhookTarget(entry: string, fallback: WebhookFormat): { url: string; format: WebhookFormat } {
+  const match = /^(json|slack|discord):(https?:.*)$/.exec(entry);
+  return match ? { format: match[1] as WebhookFormat, url: match[2]! } : { format: fallback, url: entry };
+}
+
+/** What a chat message may say of the article, beside the event. */
+export interface EventContext {
+  article?: { title: string | null; url: string | null } | undefined;
+  /** Where the desk is (PUBLIC_URL, or the origin of the request that caused the event). */
+  base?: string | undefined;
 }
 
 /**
- * POSTs one event until the receiver answers 2xx, retrying after each delay of `retryDelaysMs`.
- * Every attempt is signed afresh, so that a retry is not refused as stale.
+ * Outbox rows delivering `events` to every webhook (none without WEBHOOK_URL; none of Tamis's
+ * JSON without WEBHOOK_SECRET, which would be sent unsigned).
  */
-export async function deliver(
-  deps: Deps,
-  url: string,
-  secret: string,
-  event: WebhookEvent,
-  opts: DeliveryOptions = defaultDelivery,
-) {
-  const body = JSON.stringify(event);
-  const attempts = opts.retryDelaysMs.length + 1;
-  for (let attempt = 1; ; attempt++) {
-    let outcome: string;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Tamis-Webhook/1',
-          'Tamis-Event': event.type,
-          'Tamis-Delivery': event.id,
-          'Tamis-Signature': await signatureHeader(secret, body, Math.floor(deps.clock.now() / 1000)),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(opts.timeoutMs),
-      });
-      await res.body?.cancel();
-      if (res.ok) return { ok: true as const, attempts: attempt };
-      outcome = `HTTP ${res.status}`;
-    } catch (error) {
-      outcome = error instanceof Error ? error.name : 'error';
-    }
-    const last = attempt >= attempts;
-    deps.logger.warn(last ? 'webhook.gave_up' : 'webhook.retry', {
-      event: event.id,
-      type: event.type,
-      attempt,
-      outcome,
+export function webhookRows(deps: Deps, events: WebhookEvent[], context: EventContext = {}): NewOutboxRow[] {
+  const { WEBHOOK_URL: urls, WEBHOOK_SECRET: secret, WEBHOOK_FORMAT: format } = deps.config;
+  if (!urls || events.length === 0) return [];
+  const targets = urls.filter((entry) => {
+    if (webhookTarget(entry, format).format !== 'json' || secret) return true;
+    deps.logger.warn('webhook.no_secret', {
+      detail: 'WEBHOOK_URL is set without WEBHOOK_SECRET: nothing is sent unsigned.',
     });
-    if (last) return { ok: false as const, attempts: attempt };
-    await opts.sleep(opts.retryDelaysMs[attempt - 1]!);
+    return false;
+  });
+  const now = deps.clock.now();
+  const base = deps.config.PUBLIC_URL ?? deps.origin;
+  return targets.flatMap((destination) =>
+    events.map((event) => ({
+      id: randomId(),
+      type: event.type,
+      destination,
+      payload: { event, ...(context.article ? { article: context.article } : {}), ...(base ? { base } : {}) },
+      nextAt: now,
+      topic: typeof event.data.comment === 'object' ? (event.data.comment as { articleId?: string }).articleId : null,
+      ref: typeof event.data.comment === 'object' ? (event.data.comment as { id?: string }).id : null,
+      createdAt: now,
+    })),
+  );
+}
+
+const VERBS: Record<EventType, string> = {
+  'comment.created': 'New comment',
+  'comment.status_changed': 'Comment',
+  'comment.deleted': 'Comment deleted',
+  'comment.erased': 'Comment erased (privacy request)',
+};
+
+/** The short text a Slack or Discord channel shows: who, where, the verdict, and the desk. */
+export function chatText(event: WebhookEvent, context: EventContext): string {
+  const data = event.data as {
+    comment?: { id: string; articleId: string; status: string; author: { name: string }; content: string };
+    verdict?: { verdict: string; reasons: { rule: string }[] };
+    previousStatus?: string;
+    by?: By;
+  };
+  const c = data.comment;
+  if (!c) return event.type;
+  const where = context.article?.title ? `“${context.article.title}” (${c.articleId})` : c.articleId;
+  const excerpt = c.content.length > 200 ? `${c.content.slice(0, 200)}…` : c.content;
+  const lines = [
+    event.type === 'comment.status_changed'
+      ? `${VERBS[event.type]} by ${c.author.name} on ${where}: ${data.previousStatus} → ${c.status}${data.by?.type === 'moderator' ? ` (${data.by.name})` : ''}`
+      : `${VERBS[event.type]} by ${c.author.name} on ${where}: ${c.status}`,
+  ];
+  if (data.verdict) {
+    const reasons = data.verdict.reasons.map((r) => r.rule).join(', ');
+    lines.push(`Verdict: ${data.verdict.verdict}${reasons ? ` (${reasons})` : ''}`);
+  }
+  if (event.type !== 'comment.deleted') lines.push(`> ${excerpt.replace(/\n/g, '\n> ')}`);
+  if (context.base) lines.push(`${context.base}/admin#queue`);
+  return lines.join('\n');
+}
+
+/**
+ * One attempt at delivering an outbox row to its webhook: null when the receiver answered 2xx,
+ * otherwise what went wrong (`HTTP 503`, `TimeoutError`…). Signed afresh at each attempt, so that a
+ * retry is not refused as stale.
+ */
+export async function sendWebhook(deps: Deps, destination: string, payload: Record<string, unknown>) {
+  const { url, format } = webhookTarget(destination, deps.config.WEBHOOK_FORMAT);
+  const event = payload.event as WebhookEvent;
+  const context = payload as EventContext;
+  let body: string;
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': 'Tamis-Webhook/1',
+    'Tamis-Event': event.type,
+    'Tamis-Event-Id': event.id,
+    'Tamis-Delivery': event.id,
+  };
+  if (format === 'json') {
+    body = JSON.stringify(event);
+    const secret = deps.config.WEBHOOK_SECRET;
+    if (!secret) return 'WEBHOOK_SECRET is not set';
+    headers['Tamis-Signature'] = await signatureHeader(secret, body, Math.floor(deps.clock.now() / 1000));
+  } else {
+    const text = chatText(event, context);
+    body = JSON.stringify(format === 'slack' ? { text } : { content: text.slice(0, 2000) });
+  }
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.webhookTiming?.timeoutMs ?? TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.name : 'error';
   }
 }

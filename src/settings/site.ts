@@ -34,6 +34,8 @@ export const SiteSettingsSchema = z
     cacheStaleWhileRevalidate: z.number().int().min(0).max(86_400).default(60),
     /** IPs and user agents are erased from comments after this many days. */
     ipRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Moderators' emails (MODERATOR_EMAILS): one per held comment (`off`), or one digest an hour (`hourly`). */
+    moderatorDigest: z.enum(['off', 'hourly']).default('off'),
     /** Thresholds and weights of the spam checks, flood control included. */
     spam: SpamSettingsSchema.prefault({}),
   })

@@ -21,7 +21,7 @@ export interface AppHarness extends Harness {
 export async function harnessOn(
   db: Db,
   env: Record<string, string> = {},
-  platform: Pick<Deps, 'scrubStorage'> = {},
+  platform: Pick<Deps, 'scrubStorage' | 'mailer'> = {},
 ): Promise<AppHarness> {
   const config = parseConfig({ ...TEST_ENV, ...env });
   const clock = testClock();

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver, makeEvent } from '../../src/services/webhooks';
+import { dispatch, nextAttempt } from '../../src/services/outbox';
 import { BROWSER_UA, adminCall, comment, post, postOk } from '../harness/client';
 import { setup } from '../harness/node';
 
@@ -67,6 +67,7 @@ describe('webhooks against a real receiver', () => {
     const [delivery] = hook.received;
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(delivery!.headers['tamis-event']).toBe('comment.created');
+    expect(delivery!.headers['tamis-event-id']).toBe(delivery!.body.id);
     expect(delivery!.headers['tamis-delivery']).toBe(delivery!.body.id);
     expect(verify(delivery!.headers['tamis-signature'] as string, delivery!.raw)).toBe(
       Math.floor(t.clock.now() / 1000),
@@ -172,51 +173,98 @@ describe('webhooks against a real receiver', () => {
     }
   });
 
-  it('retries with backoff after a failure, with the same delivery id and a fresh signature', async () => {
+  it('a failure is tried again later (backoff with jitter) with the same event id and a fresh signature', async () => {
     const hook = await receiver((n) => (n === 1 ? 500 : 200));
     const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
-    t.deps.webhookTiming = { retryDelaysMs: [300, 600], timeoutMs: 1000 };
+    t.deps.random = () => 0.5;
     await postOk(t, 'a1');
     await t.settled();
+    expect(hook.received).toHaveLength(1);
+    const [waiting] = (await adminCall(t, 'GET', '/outbox?state=pending')).body.items;
+    expect(waiting).toMatchObject({ type: 'comment.created', attempts: 1, lastError: 'HTTP 500', state: 'pending' });
+    // 30 s nominal, jitter between half and all of it: 22.5 s with random() = 0.5.
+    expect(Date.parse(waiting.nextAttemptAt) - t.clock.now()).toBe(22_500);
+    expect(await dispatch(t.deps)).toEqual({ sent: 0, failed: 0 }); // not due yet
+    t.clock.advance(22_500);
+    expect(await dispatch(t.deps)).toEqual({ sent: 1, failed: 0 });
     expect(hook.received).toHaveLength(2);
     const [first, second] = hook.received;
-    expect(second!.headers['tamis-delivery']).toBe(first!.headers['tamis-delivery']);
+    expect(second!.headers['tamis-event-id']).toBe(first!.headers['tamis-event-id']);
+    expect(second!.headers['tamis-event-id']).toBe(first!.body.id);
     expect(second!.raw).toBe(first!.raw);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(250);
-    expect(verify(second!.headers['tamis-signature'] as string, second!.raw)).not.toBeNull();
+    expect(second!.headers['tamis-signature']).not.toBe(first!.headers['tamis-signature']);
+    expect(verify(second!.headers['tamis-signature'] as string, second!.raw)).toBe(Math.floor(t.clock.now() / 1000));
+    expect((await adminCall(t, 'GET', '/outbox?state=pending')).body.items).toEqual([]);
   });
 
-  it('the default schedule waits 1 s before the first retry', async () => {
-    const hook = await receiver((n) => (n === 1 ? 503 : 204));
-    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
-    await postOk(t, 'a1');
-    await t.settled();
-    expect(hook.received).toHaveLength(2);
-    expect(hook.received[1]!.at - hook.received[0]!.at).toBeGreaterThanOrEqual(950);
-  }, 10_000);
+  it('the schedule: 30 s, 1, 2, 4… min, then hourly, each with jitter, until OUTBOX_RETRY_HOURS; then dead', () => {
+    const day = 24 * 3_600_000;
+    expect(nextAttempt(1, day, () => 0)).toEqual({ dead: false, delay: 15_000 });
+    expect(nextAttempt(1, day, () => 0.999999)).toEqual({ dead: false, delay: 30_000 });
+    expect(nextAttempt(2, day, () => 0)).toEqual({ dead: false, delay: 30_000 });
+    expect(nextAttempt(8, day, () => 1)).toEqual({ dead: false, delay: 3_600_000 });
+    let attempts = 1;
+    let waited = 0;
+    for (let next = nextAttempt(attempts, day, () => 1); !next.dead; next = nextAttempt(++attempts, day, () => 1))
+      waited += next.delay;
+    expect(waited).toBeGreaterThanOrEqual(day - 3_600_000);
+    expect(waited).toBeLessThan(day);
+    expect(attempts).toBe(30);
+  });
 
-  it('gives up after the last retry; a receiver that hangs counts as a failure', async () => {
-    const dead = await receiver(() => 503);
-    const t = await setup({ WEBHOOK_URL: dead.url, WEBHOOK_SECRET: SECRET });
-    const event = makeEvent(t.deps, 'comment.deleted', { comment: { id: 'x' } });
-    const sleeps: number[] = [];
-    const opts = { retryDelaysMs: [10, 20, 40], timeoutMs: 500, sleep: async (ms: number) => void sleeps.push(ms) };
-    expect(await deliver(t.deps, dead.url, SECRET, event, opts)).toEqual({ ok: false, attempts: 4 });
-    expect(dead.received).toHaveLength(4);
-    expect(sleeps).toEqual([10, 20, 40]);
-
-    const hanging = await receiver(() => 'hang');
+  it('dead after OUTBOX_RETRY_HOURS; moderators list it and send it again; a hanging receiver counts as a failure', async () => {
+    let answer: number | 'hang' = 'hang';
+    const hook = await receiver(() => answer);
+    // 0.02 h = 72 s: a first failure waits 30 s at most, the second makes 90 s of delays: dead.
+    const t = await setup({ WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET, OUTBOX_RETRY_HOURS: '0.02' });
+    t.deps.webhookTiming = { timeoutMs: 200 };
+    t.deps.random = () => 1;
     const started = Date.now();
-    expect(await deliver(t.deps, hanging.url, SECRET, event, { ...opts, retryDelaysMs: [10], timeoutMs: 200 })).toEqual(
-      { ok: false, attempts: 2 },
-    );
+    const posted = await postOk(t, 'a1');
+    await t.settled();
     expect(Date.now() - started).toBeLessThan(2000);
+    answer = 503;
+    t.clock.advance(30_000);
+    expect(await dispatch(t.deps)).toEqual({ sent: 0, failed: 1 });
+    expect((await adminCall(t, 'GET', '/outbox?state=pending')).body.items).toEqual([]);
+    const dead = await adminCall(t, 'GET', '/outbox?state=dead');
+    expect(dead.status).toBe(200);
+    expect(dead.body.items).toHaveLength(1);
+    const [row] = dead.body.items;
+    expect(row).toMatchObject({
+      type: 'comment.created',
+      state: 'dead',
+      attempts: 2,
+      lastError: 'HTTP 503',
+      commentId: posted.comment.id,
+      articleId: 'a1',
+      nextAttemptAt: null,
+      sentAt: null,
+    });
+    expect(row.destination).toBe(`webhook json ${new URL(hook.url).origin}`);
+    expect(row.eventId).toBe(hook.received[0]!.body.id);
+    t.clock.advance(3_600_000);
+    expect(await dispatch(t.deps)).toEqual({ sent: 0, failed: 0 }); // dead rows are not tried
+
+    answer = 200;
+    const retried = await adminCall(t, 'POST', `/outbox/${row.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: row.id, state: 'pending', attempts: 0 });
+    await t.settled();
+    expect(hook.received).toHaveLength(3);
+    expect(hook.received[2]!.headers['tamis-event-id']).toBe(row.eventId);
+    expect((await adminCall(t, 'GET', '/outbox?state=dead')).body.items).toEqual([]);
+    // Sent: it cannot be retried; an unknown id is 404; state is checked.
+    expect((await adminCall(t, 'POST', `/outbox/${row.id}/retry`)).body.code).toBe('outbox_not_retryable');
+    expect((await adminCall(t, 'POST', '/outbox/nope/retry')).status).toBe(404);
+    expect((await adminCall(t, 'GET', '/outbox?state=sent')).status).toBe(422);
+    expect((await t.request('/api/v1/admin/outbox')).status).toBe(401);
   });
 
   it('a slow or dead receiver never slows a submission', async () => {
     const hanging = await receiver(() => 'hang');
     const t = await setup({ WEBHOOK_URL: hanging.url, WEBHOOK_SECRET: SECRET });
-    t.deps.webhookTiming = { retryDelaysMs: [50], timeoutMs: 700 };
+    t.deps.webhookTiming = { timeoutMs: 700 };
     const started = Date.now();
     const res = await post(t, 'a1', comment());
     expect(res.status).toBe(201);
@@ -225,13 +273,13 @@ describe('webhooks against a real receiver', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hanging.received).toHaveLength(1);
     await t.settled();
-    expect(hanging.received).toHaveLength(2);
+    expect((await adminCall(t, 'GET', '/outbox?state=pending')).body.items[0].lastError).toBe('TimeoutError');
   }, 10_000);
 
   it('a refused connection neither fails nor slows a submission', async () => {
     const gone = await receiver();
     const t = await setup({ WEBHOOK_URL: gone.url, WEBHOOK_SECRET: SECRET });
-    t.deps.webhookTiming = { retryDelaysMs: [10], timeoutMs: 500 };
+    t.deps.webhookTiming = { timeoutMs: 500 };
     for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
     const started = Date.now();
     expect((await post(t, 'a1', comment())).status).toBe(201);

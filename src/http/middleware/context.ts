@@ -5,7 +5,8 @@ import type { AppEnv, Deps } from '../../deps';
 /** Puts the dependencies in the context; `perRequest` overrides what belongs to one request (on Workers, `defer`). */
 export function provideDeps(deps: Deps, perRequest?: (c: Context) => Partial<Deps>): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    c.set('deps', perRequest ? { ...deps, ...perRequest(c) } : deps);
+    // The request's origin: links in the emails it causes, when PUBLIC_URL is not set.
+    c.set('deps', { ...deps, origin: new URL(c.req.url).origin, ...perRequest?.(c) });
     return next();
   };
 }

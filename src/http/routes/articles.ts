@@ -214,6 +214,7 @@ articles.openapi(readThreadHtml, async (c) => {
     action: `${self.origin}/api/v1/articles/${encodeURIComponent(articleId)}/comments`,
     token,
     honeypot: settings.spam.honeypotField,
+    notify: !!deps.config.SMTP_URL,
     returnTo: origin !== null && originAllowed(deps.config.ALLOWED_ORIGINS, origin) ? back! : null,
     nextHref,
   });
@@ -233,6 +234,9 @@ const getForm = createRoute({
         token: z.string(),
         honeypot: z.string().describe('The name of the field to send empty.'),
         minSeconds: z.number().int().describe('A form sent sooner after this answer is a bot’s.'),
+        notify: z
+          .boolean()
+          .describe('The site sends email: the form may offer the `notify` box ("Notify me of replies by email").'),
       }),
     ),
     422: problems[422],

@@ -132,7 +132,7 @@ interface Thread {
   live: HTMLElement;
   form: HTMLFormElement;
   home: HTMLElement;
-  token: Promise<{ token: string; honeypot: string }> | null;
+  token: Promise<{ token: string; honeypot: string; notify?: boolean }> | null;
   parent: string | null;
   alive: boolean;
   observer?: IntersectionObserver;
@@ -232,7 +232,12 @@ function formToken(th: Thread, fresh = false) {
       if (!r.ok) throw new Error(String(r.status));
       return r.json();
     });
-    th.token.catch(() => (th.token = null));
+    th.token.then(
+      (f) => {
+        el<HTMLElement>(th.form, '.notify').hidden = !f.notify;
+      },
+      () => (th.token = null),
+    );
   }
   return th.token;
 }
@@ -444,6 +449,8 @@ function buildForm(th: Thread): HTMLFormElement {
   const input = (type: string, autocomplete: string, value = '') =>
     h('input', { type, autocomplete, value, maxlength: type === 'url' ? '200' : '254' });
   const remember = h('input', { type: 'checkbox', id: 'f-remember', checked: !!me });
+  // Shown once GET …/form says the site sends email; unticked by default.
+  const notify = h('input', { type: 'checkbox', id: 'f-notify', name: 'notify' });
   const cancel = h('button', { type: 'button', class: 'cancel', hidden: true }, t.cancel);
   const form = h(
     'form',
@@ -461,6 +468,7 @@ function buildForm(th: Thread): HTMLFormElement {
       h('input', { type: 'text', name: 'hp', tabindex: '-1', autocomplete: 'off' }),
     ),
     h('p', { class: 'check' }, remember, h('label', { for: 'f-remember' }, t.remember)),
+    h('p', { class: 'check notify', hidden: true }, notify, h('label', { for: 'f-notify' }, t.notify)),
     h('p', { class: 'msg', role: 'alert', id: 'f-msg' }),
     h('p', { class: 'submit' }, h('button', { type: 'submit' }, t.send), ' ', cancel),
   );
@@ -550,6 +558,7 @@ async function send(th: Thread) {
     const { token, honeypot } = await formToken(th);
     data.token = token;
     data[honeypot] = value('hp');
+    if (el(form, '#f-notify').checked) data.notify = 'true';
     r = await api(`articles/${enc(th.article)}/comments`, th.lang, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -585,6 +594,7 @@ async function send(th: Thread) {
   );
   const node = place(th, { ...posted.comment, replies: [] }, pending);
   el<HTMLTextAreaElement>(form, 'textarea').value = '';
+  el(form, '#f-notify').checked = false;
   moveForm(th, null, null);
   void formToken(th, true); // a token serves one comment
   if (!pending) setTotal(th, th.total + 1);
