@@ -9,7 +9,7 @@ export interface Actor {
   name: string;
 }
 
-export type AuditTarget = 'comment' | 'token' | 'article' | 'settings' | 'list' | 'privacy';
+export type AuditTarget = 'comment' | 'token' | 'article' | 'settings' | 'list' | 'privacy' | 'import';
 
 export interface AuditInput {
   action: string;

@@ -8,6 +8,7 @@ import { adminPrivacy } from './admin/privacy';
 import { adminSettings } from './admin/settings';
 import { adminStats } from './admin/stats';
 import { adminTokens } from './admin/tokens';
+import { adminTransfer } from './admin/transfer';
 import { noStore } from '../middleware/admin-auth';
 import { router } from '../openapi';
 
@@ -25,3 +26,4 @@ admin.route('/audit', adminAudit);
 admin.route('/stats', adminStats);
 admin.route('/outbox', adminOutbox);
 admin.route('/spam', adminSpam);
+admin.route('/', adminTransfer);

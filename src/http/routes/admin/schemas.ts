@@ -86,7 +86,7 @@ export const AuditEntry = z.object({
   action: z
     .string()
     .describe(
-      'comment.update, comment.delete, comment.create, token.create, token.revoke, article.update, settings.update, list.add, list.remove, privacy.export, privacy.erase',
+      'comment.update, comment.delete, comment.create, token.create, token.revoke, article.update, settings.update, list.add, list.remove, privacy.export, privacy.erase, import.run',
     ),
   target: z.object({ type: z.string(), id: z.string().nullable() }),
   before: z.record(z.string(), z.unknown()).nullable(),
