@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { setup } from '@harness';
+import { outbox, subscriptions } from '../../src/db/schema';
 import { BROWSER_UA, comment, nextIp, post, postOk, type Posted } from '../harness/client';
 
 /**
@@ -519,7 +520,108 @@ const TABLE: Record<string, Case[]> = {
     ],
   ],
   'GET /api/v1/admin/spam/stats': [[200, 'the figures', (f) => send(f, 'GET', `${ADMIN}/spam/stats`)]],
+  'GET /api/v1/admin/outbox': [
+    [200, 'the dead rows', (f) => send(f, 'GET', `${ADMIN}/outbox?state=dead`)],
+    [422, 'a state that is not listed', (f) => send(f, 'GET', `${ADMIN}/outbox?state=sent`)],
+  ],
+  'POST /api/v1/admin/outbox/{id}/retry': [
+    [
+      200,
+      'a dead row',
+      async (f) => {
+        const now = f.t.clock.now();
+        await f.t.deps.db.insert(outbox).values({
+          id: 'dead-row',
+          type: 'comment.deleted',
+          destination: 'http://127.0.0.1:9/hook',
+          payload: { event: { id: 'e1', type: 'comment.deleted', createdAt: '', data: {} } },
+          state: 'dead',
+          attempts: 30,
+          nextAt: now,
+          createdAt: now,
+        });
+        return send(f, 'POST', `${ADMIN}/outbox/dead-row/retry`);
+      },
+    ],
+    [404, 'an unknown row', (f) => send(f, 'POST', `${ADMIN}/outbox/nope/retry`)],
+    [422, 'a malformed id', (f) => send(f, 'POST', `${ADMIN}/outbox/a%20b/retry`)],
+  ],
+  'GET /api/v1/subscriptions/confirm': [
+    [
+      200,
+      'a subscription waiting for its confirmation',
+      async (f) => {
+        const now = f.t.clock.now();
+        await f.t.deps.db.insert(subscriptions).values({
+          id: 'sub1',
+          commentId: f.posted.comment.id,
+          articleId: 'a1',
+          emailEnc: '',
+          emailHash: 'h',
+          language: 'fr',
+          createdAt: now,
+        });
+        return send(f, 'GET', `/api/v1/subscriptions/confirm?token=${await signed(f, 'confirm', 'sub1', now + 1000)}`);
+      },
+    ],
+    [
+      410,
+      'an expired link',
+      async (f) => send(f, 'GET', `/api/v1/subscriptions/confirm?token=${await signed(f, 'confirm', 'sub1', 1)}`),
+    ],
+    [404, 'a forged token', (f) => send(f, 'GET', '/api/v1/subscriptions/confirm?token=sub.confirm.x.1.AAAA')],
+    [422, 'no token', (f) => send(f, 'GET', '/api/v1/subscriptions/confirm')],
+  ],
+  'GET /api/v1/subscriptions/unsubscribe': [
+    [
+      200,
+      'a valid link (whether the subscription still exists or not)',
+      async (f) =>
+        send(
+          f,
+          'GET',
+          `/api/v1/subscriptions/unsubscribe?token=${await signed(f, 'unsubscribe', 'x', f.t.clock.now() + 1000)}&lang=en`,
+        ),
+    ],
+    [
+      410,
+      'an expired link',
+      async (f) => send(f, 'GET', `/api/v1/subscriptions/unsubscribe?token=${await signed(f, 'unsubscribe', 'x', 1)}`),
+    ],
+    [
+      404,
+      'a confirmation token',
+      async (f) =>
+        send(
+          f,
+          'GET',
+          `/api/v1/subscriptions/unsubscribe?token=${await signed(f, 'confirm', 'x', f.t.clock.now() + 1000)}`,
+        ),
+    ],
+    [422, 'no token', (f) => send(f, 'GET', '/api/v1/subscriptions/unsubscribe')],
+  ],
+  'POST /api/v1/subscriptions/unsubscribe': [
+    [
+      200,
+      'one click (RFC 8058)',
+      async (f) =>
+        send(
+          f,
+          'POST',
+          `/api/v1/subscriptions/unsubscribe?token=${await signed(f, 'unsubscribe', 'x', f.t.clock.now() + 1000)}`,
+          {
+            raw: 'List-Unsubscribe=One-Click',
+            type: 'application/x-www-form-urlencoded',
+          },
+        ),
+    ],
+    [404, 'a forged token', (f) => send(f, 'POST', '/api/v1/subscriptions/unsubscribe?token=x.AAAA')],
+  ],
 };
+
+/** A subscription link's token, as the emails carry it. */
+const signed = async (f: Fixture, action: string, id: string, until: number) =>
+  encodeURIComponent(await f.t.deps.keys.sign(`sub.${action}.${id}.${until}`));
 
 /** A path of the document with its parameters filled in: article a1, the fixture's approved comment. */
 const fill = (path: string, f: Fixture) => path.replace('{articleId}', 'a1').replace('{id}', f.posted.comment.id);
@@ -560,7 +662,8 @@ describe('every documented operation answers as documented', () => {
     const t = await setup({ ALLOWED_ORIGINS: 'https://journal.example.fr' });
     const f: Fixture = { t, posted: await postOk(t, 'a1'), held: await postOk(t, 'a1') };
     for (const [operation, op] of declarations(t)) {
-      if (op.path.startsWith(ADMIN) || op.method === 'get') continue;
+      // RFC 8058's one-click POST comes from mail servers, from anywhere; its signed token is the proof.
+      if (op.path.startsWith(ADMIN) || op.method === 'get' || op.path.startsWith('/api/v1/subscriptions/')) continue;
       const res = await send(f, op.method.toUpperCase(), fill(op.path, f), {
         body: {},
         headers: { Origin: 'https://elsewhere.example' },
