@@ -1,47 +1,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch, nextAttempt } from '../../src/services/outbox';
 import { BROWSER_UA, adminCall, comment, post, postOk } from '../harness/client';
 import { setup } from '../harness/node';
+import { webhookReceiver } from '../harness/receiver';
 
 const SECRET = 'whsec-test-0123456789';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: any;
-  at: number;
-}
-
-/** A real HTTP receiver on a free local port. `answer` decides each response (status, or 'hang'). */
-async function receiver(answer: (n: number) => number | 'hang' = () => 200) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw), at: Date.now() });
-      const what = answer(received.length);
-      if (what === 'hang') return; // never answers
-      res.writeHead(what, { 'Content-Type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/tamis`, received };
-}
-
-const servers: Server[] = [];
+const receivers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const r of receivers.splice(0)) await r.close();
 });
+
+/** A receiver closed after the test. */
+async function receiver(answer: (n: number) => number | 'hang' = () => 200) {
+  const r = await webhookReceiver(answer);
+  receivers.push(r);
+  return r;
+}
 
 /** What a receiver does: recompute the HMAC over "<t>.<raw body>" and compare in constant time. */
 function verify(header: string | undefined, raw: string, secret = SECRET) {
@@ -280,7 +256,7 @@ describe('webhooks against a real receiver', () => {
     const gone = await receiver();
     const t = await setup({ WEBHOOK_URL: gone.url, WEBHOOK_SECRET: SECRET });
     t.deps.webhookTiming = { timeoutMs: 500 };
-    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+    for (const r of receivers.splice(0)) await r.close();
     const started = Date.now();
     expect((await post(t, 'a1', comment())).status).toBe(201);
     expect(Date.now() - started).toBeLessThan(1000);
