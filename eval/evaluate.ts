@@ -132,6 +132,14 @@ export function sumConfusions(cs: Iterable<Confusion>): Confusion {
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
+/** The median of some figures (the mean of the middle two for an even count; 0 for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
 /** Matthews correlation coefficient; 0 when a row or column of the matrix is empty. */
 export function mcc({ tp, fp, tn, fn }: Confusion): number {
   const denominator = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));

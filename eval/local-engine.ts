@@ -3,6 +3,7 @@ import { runChecks, verdict } from '../src/spam';
 import { detectLanguage } from '../src/spam/language';
 import { learnerTokens } from '../src/spam/learner';
 import type { SpamSettings } from '../src/settings/spam';
+import type { LearnerPrior } from '../src/spam/prior';
 import type { CheckContext, Features, Label, LearnerTotals, TokenCounts } from '../src/spam/types';
 import { isHtmlExport, textFromHtmlExport, type Engine, type EvalRow, type SiteResult } from './evaluate';
 import { train } from './memory-learner';
@@ -37,6 +38,8 @@ export interface LocalEngineOptions {
   articleLanguage: string | null;
   /** Use the learner (false: rules only). */
   learner: boolean;
+  /** The learner's prior: undefined for the one shipped with Tamis, null for none (as the `learnerPrior` setting off). */
+  prior?: LearnerPrior | null;
 }
 
 export function rowToFeatures(row: EvalRow): Features {
@@ -142,7 +145,9 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
         features,
         context,
         settings,
-        options.learner ? { tokens, stats: table, totals } : undefined,
+        options.learner
+          ? { tokens, stats: table, totals, ...(options.prior !== undefined ? { prior: options.prior } : {}) }
+          : undefined,
       );
       return verdict(signals, settings);
     },

@@ -129,8 +129,29 @@ export const SpamSettingsSchema = z
     /** A browser years out of date (Chrome 58, Firefox 40, Internet Explorer): what comment bots keep sending. */
     weightUserAgentOutdated: weight(2),
 
-    /** Learner: contributes once it has seen this many examples of each class. */
-    learnerMinExamples: z.number().int().min(1).max(100_000).default(20),
+    /**
+     * Learner: without the prior, contributes once it has seen this many examples of each class
+     * (with the prior, from the first comment).
+     */
+    learnerMinExamples: z.number().int().min(1).max(100_000).default(10),
+    /**
+     * Starter knowledge shipped with Tamis (spam/prior.ts, built from the corpora in the
+     * repository): the learner speaks from the first comment, and the site's own lessons weigh more
+     * and more as they accumulate. false turns it off: the learner then learns from this site only.
+     */
+    learnerPrior: z.boolean().default(true),
+    /** How many of the site's lessons the prior is worth on a new site. */
+    learnerPriorDocuments: z.number().min(0).max(100_000).default(200),
+    /** The site's lesson count at which the prior's worth is halved (a third at twice as many, and so on). */
+    learnerPriorHalfLife: z.number().min(1).max(100_000).default(100),
+    /**
+     * Bounds of the learner's score while the prior speaks alone (a new site): what other sites
+     * taught holds a comment only with a rule's help (at most 4 points), and never clears one a
+     * rule holds (0 towards ham: how ham looks is each site's own). They widen
+     * to learnerWeight and learnerHamWeight as the site's lessons outweigh the prior.
+     */
+    learnerPriorWeight: weight(4),
+    learnerPriorHamWeight: weight(0),
     /**
      * Points of score per nat of the learner's evidence (log-odds): alone, the learner holds from
      * 2.8 nats and judges spam from 5.6 (p(spam) 0.996). Why 1.8: docs/spam.md.

@@ -211,7 +211,8 @@ const PHONE =
   /(?<![\p{L}\p{N}+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,5}(?![\p{L}\p{N}])/gu;
 const THOUSANDS = /^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$/;
 
-function phoneNumbers(text: string): string[] {
+/** Phone numbers of a text (9 to 15 digits, not a count with thousands separators nor a bare id). */
+export function phoneNumbers(text: string): string[] {
   return (text.match(PHONE) ?? []).filter((candidate) => {
     const digits = candidate.replace(/\D/g, '').length;
     if (digits < 9 || digits > 15) return false;

@@ -1,4 +1,6 @@
 import { agentOf, analyze, describeAgent, fold, WORD, type Agent } from './analyze';
+import { obfuscatedLink, phoneNumbers, spintax } from './checks';
+import { priorShare, shippedPrior, type LearnerPrior } from './prior';
 import { promotionCategories } from './promotion';
 import type { SpamSettings } from '../settings/spam';
 import type { Features, LearnerInput, LearnerTotals, Signal, TokenCounts } from './types';
@@ -115,6 +117,11 @@ export function learnerTokens(features: Features): string[] {
   if (/[!?]{2,}/.test(text)) add('m:shout');
   if (/\p{Extended_Pictographic}/u.test(text)) add('m:emoji');
   if (/\d/.test(text)) add('m:digits');
+  // What the shape and link rules see, in any language: a number to call, an address spelled to
+  // dodge filters, spintax left unexpanded.
+  if (phoneNumbers(text).length > 0) add('m:phone');
+  if (obfuscatedLink(text)) add('m:obfuscated');
+  if (spintax(features.content) > 0) add('m:spintax');
   // What the promotion rule saw, one token per category ('m:promo:subscription_begging'): the rule
   // adds fixed points everywhere, the learner learns from this site's decisions how much each
   // category really tells (begging for likes is spam on one site, a harmless habit on another).
@@ -179,7 +186,7 @@ const PSEUDO_VOCABULARY = 10_000;
  * nearly the same thing, so they count a third; metadata (links, domains, shape) is few tokens
  * against many words and counts double.
  */
-const KIND_WEIGHT: Record<string, number> = { c: 1 / 3, m: 2, w: 1, b: 1, a: 1 };
+export const KIND_WEIGHT: Record<string, number> = { c: 1 / 3, m: 2, w: 1, b: 1, a: 1 };
 /**
  * Token count assumed per document when the totals lack spamTokens/hamTokens (a table that only
  * counted documents). It loses the length correction: provide the token totals.
@@ -187,6 +194,13 @@ const KIND_WEIGHT: Record<string, number> = { c: 1 / 3, m: 2, w: 1, b: 1, a: 1 }
 const ASSUMED_TOKENS_PER_DOCUMENT = 80;
 /** No single token moves the log-odds by more than this (nats), whatever its counts. */
 const MAX_TOKEN_EVIDENCE = 4;
+/**
+ * The same bound for the prior, much lower: what other sites taught counts only when several
+ * tokens agree. A single word of its corpora ("bonjour", which their spam says more than their
+ * readers) reached p(spam) 1.00 alone with the bound of 4; cross-corpus, 1 nat published the
+ * least spam and held the least ham (README, Spam defence).
+ */
+const PRIOR_TOKEN_EVIDENCE = 1;
 /**
  * Only the strongest tokens of a comment count, as SpamBayes' max_discriminators (150) or
  * Graham's "most interesting" tokens (15). A long comment holds hundreds of weak, overlapping
@@ -209,12 +223,19 @@ export function classify(
   tokens: readonly string[],
   stats: ReadonlyMap<string, TokenCounts>,
   totals: LearnerTotals,
+  maxTokenEvidence = MAX_TOKEN_EVIDENCE,
 ): Classification {
   const spamTokens = totals.spamTokens ?? totals.spam * ASSUMED_TOKENS_PER_DOCUMENT;
   const hamTokens = totals.hamTokens ?? totals.ham * ASSUMED_TOKENS_PER_DOCUMENT;
-  const spamMass = (Number.isFinite(spamTokens) ? Math.max(0, spamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
-  const hamMass = (Number.isFinite(hamTokens) ? Math.max(0, hamTokens) : 0) + ALPHA * PSEUDO_VOCABULARY;
-  const normalizer = Math.log(spamMass / hamMass);
+  const spamN = Number.isFinite(spamTokens) ? Math.max(0, spamTokens) : 0;
+  const hamN = Number.isFinite(hamTokens) ? Math.max(0, hamTokens) : 0;
+  // Smoothing in proportion to each class's size: with the same pseudo-count for both, a site with
+  // a dozen spam examples and two hundred ham saw every common token ("le", no link) lean ham by
+  // the ratio of the smoothing masses alone, and its spam went through. Balanced classes: unchanged.
+  const mean = Math.max(1, (spamN + hamN) / 2);
+  const spamAlpha = (ALPHA * Math.max(1, spamN)) / mean;
+  const hamAlpha = (ALPHA * Math.max(1, hamN)) / mean;
+  const normalizer = Math.log((spamN + spamAlpha * PSEUDO_VOCABULARY) / (hamN + hamAlpha * PSEUDO_VOCABULARY));
   const spamDocs = Number.isFinite(totals.spam) ? Math.max(0, totals.spam) : 0;
   const hamDocs = Number.isFinite(totals.ham) ? Math.max(0, totals.ham) : 0;
   const scored: Classification['top'] = [];
@@ -226,8 +247,8 @@ export function classify(
     if (spam + ham === 0) continue;
     const evidence = perDocument(token)
       ? Math.max(0, Math.log((spam + ALPHA) / (spamDocs + 2 * ALPHA)) - Math.log((ham + ALPHA) / (hamDocs + 2 * ALPHA)))
-      : Math.log((spam + ALPHA) / (ham + ALPHA)) - normalizer;
-    const clipped = Math.max(-MAX_TOKEN_EVIDENCE, Math.min(MAX_TOKEN_EVIDENCE, evidence));
+      : Math.log((spam + spamAlpha) / (ham + hamAlpha)) - normalizer;
+    const clipped = Math.max(-maxTokenEvidence, Math.min(maxTokenEvidence, evidence));
     const weight = clipped * (KIND_WEIGHT[token[0] ?? ''] ?? 1);
     scored.push({ token, weight, spam: counts.spam, ham: counts.ham });
   }
@@ -239,10 +260,28 @@ export function classify(
   return { pSpam, logOdds, top: scored.slice(0, 8) };
 }
 
-/** Has the learner seen enough of both classes to be heard? */
-function learnerReady(totals: Pick<LearnerTotals, 'spam' | 'ham'>, settings: SpamSettings): boolean {
+/**
+ * Has the learner seen enough of both classes to be heard? With a prior, always: the prior stands
+ * for examples of both. Without, once the site has learnerMinExamples of each.
+ */
+function learnerReady(
+  totals: Pick<LearnerTotals, 'spam' | 'ham'>,
+  settings: SpamSettings,
+  prior: LearnerPrior | null = null,
+): boolean {
+  if (prior && prior.totals.spam > 0 && prior.totals.ham > 0 && settings.learnerPriorDocuments > 0) return true;
   return totals.spam >= settings.learnerMinExamples && totals.ham >= settings.learnerMinExamples;
 }
+
+/** Who spoke: the prior, the site's lessons, or both, with the prior's share of the documents. */
+const source = (priorShare: number | null) => {
+  if (priorShare === null || priorShare <= 0) return 'site lessons';
+  if (priorShare >= 0.995) return 'prior';
+  const share = Math.round(priorShare * 100);
+  return share >= 50
+    ? `prior ${share} %, site lessons ${100 - share} %`
+    : `site lessons ${100 - share} %, prior ${share} %`;
+};
 
 const readable = (token: string) => {
   const [kind, ...rest] = token.split(':');
@@ -270,10 +309,18 @@ export function learnerSignal(
   result: Classification,
   totals: Pick<LearnerTotals, 'spam' | 'ham'>,
   settings: SpamSettings,
+  priorShare: number | null = null,
 ): Signal[] {
-  if (!learnerReady(totals, settings)) return [];
+  if (priorShare === null && !learnerReady(totals, settings)) return [];
   const raw = settings.learnerScale * result.logOdds;
-  const score = Math.max(-settings.learnerHamWeight, Math.min(settings.learnerWeight, Number.isFinite(raw) ? raw : 0));
+  // The bounds move from the prior's (narrow: knowledge of other sites) to the site's own as its share grows.
+  const share = priorShare ?? 0;
+  const most =
+    settings.learnerWeight * (1 - share) + Math.min(settings.learnerWeight, settings.learnerPriorWeight) * share;
+  const least =
+    settings.learnerHamWeight * (1 - share) +
+    Math.min(settings.learnerHamWeight, settings.learnerPriorHamWeight) * share;
+  const score = Math.max(-least, Math.min(most, Number.isFinite(raw) ? raw : 0));
   const rounded = Math.round(score * 10) / 10;
   if (rounded === 0) return [];
   const telling = [
@@ -283,16 +330,40 @@ export function learnerSignal(
     {
       rule: 'learner',
       score: rounded,
-      detail: `p(spam) ${result.pSpam.toFixed(2)}${telling.length ? `: ${telling.join(', ')}` : ''}`,
+      detail: `p(spam) ${result.pSpam.toFixed(2)} (${source(priorShare)})${telling.length ? `: ${telling.join(', ')}` : ''}`,
     },
   ];
 }
 
-/** Runs the learner for runChecks: tokens (given or computed), classification, signal. */
+/**
+ * Runs the learner for runChecks: tokens (given or computed), classification, signal. With the
+ * prior (the `learnerPrior` setting; `input.prior`, else the one shipped with Tamis), the prior's
+ * evidence and the site's are mixed by the prior's share (prior.ts): the prior alone until the site
+ * has learnerMinExamples of each class, then less and less of it as the site's lessons grow. The
+ * site's lessons count by their scarcer class: two hundred ham and a dozen spam tell little of
+ * what this site's spam looks like (measured: with the total, such a site published a quarter of its spam).
+ */
 export function runLearner(features: Features, input: LearnerInput, settings: SpamSettings): Signal[] {
-  if (!learnerReady(input.totals, settings)) return [];
+  const prior = settings.learnerPrior ? (input.prior === undefined ? shippedPrior() : input.prior) : null;
+  if (!learnerReady(input.totals, settings, prior)) return [];
   const tokens = input.tokens ?? learnerTokens(features);
-  return learnerSignal(classify(tokens, input.stats, input.totals), input.totals, settings);
+  const site = learnerReady(input.totals, settings) ? classify(tokens, input.stats, input.totals) : null;
+  if (!prior) return site ? learnerSignal(site, input.totals, settings) : [];
+  const fromPrior = classify(tokens, prior.counts, prior.totals, PRIOR_TOKEN_EVIDENCE);
+  const share = site
+    ? priorShare(
+        2 * Math.min(input.totals.spam, input.totals.ham),
+        settings.learnerPriorDocuments,
+        settings.learnerPriorHalfLife,
+      )
+    : 1;
+  const logOdds = share * fromPrior.logOdds + (1 - share) * (site?.logOdds ?? 0);
+  const top = [
+    ...fromPrior.top.map((t) => ({ ...t, weight: t.weight * share })),
+    ...(site?.top ?? []).map((t) => ({ ...t, weight: t.weight * (1 - share) })),
+  ].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  const mixed: Classification = { logOdds, pSpam: 1 / (1 + Math.exp(-logOdds)), top };
+  return learnerSignal(mixed, input.totals, settings, share);
 }
 
 // Pruning ----------------------------------------------------------------------------------------

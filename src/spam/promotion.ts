@@ -85,7 +85,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'money offer',
-    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]*\s?(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d+\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [

@@ -1,3 +1,5 @@
+import type { LearnerPrior } from './prior';
+
 /**
  * The vocabulary of the spam checks. Checks are pure: they take plain values
  * (the submission's features, the context the service gathered, the settings)
@@ -119,4 +121,9 @@ export interface LearnerInput {
   /** Counts of (some of) the tokens; a token absent from the map was never trained. */
   stats: ReadonlyMap<string, TokenCounts>;
   totals: LearnerTotals;
+  /**
+   * The prior to blend with the site's counts when the `learnerPrior` setting is on: undefined for
+   * the one shipped with Tamis (spam/prior.ts), null for none (an evaluation that builds its own).
+   */
+  prior?: LearnerPrior | null;
 }

@@ -92,20 +92,32 @@ describe('invisible characters hiding words', () => {
     const { id } = ((await res.json()) as any).comment;
     const stored = (await adminCall(t, 'GET', `/comments/${id}`)).body.comment;
     expect(invisibleDetails(stored)).toEqual(['invisible characters (5) hiding words']);
-    expect(stored.status).toBe('pending');
+    // Held at least: with the prior (#18), which knows "viagra" from the first comment, judged spam.
+    expect(['pending', 'spam']).toContain(stored.status);
     expect(stored.content).toBe('Achetez du viagra pas cher, livraison rapide.');
   });
 });
 
 describe('POST /api/v1/admin/spam/feedback', () => {
-  it('trains the learner, which speaks only after 20 examples of each class', async () => {
+  it('trains the learner, which (the prior turned off) speaks only after 10 examples of each class', async () => {
     const t = await setup();
+    // #18: with the prior (the default) the learner speaks from the first comment; without it, the
+    // site's own learner waits for learnerMinExamples (10) of each class.
+    const first = (await (
+      await check(t, {
+        author: 'Max',
+        email: 'max@exemple.fr',
+        content: 'Earn money fast, click here to join our crypto casino program',
+      })
+    ).json()) as any;
+    expect(first.reasons.find((r: any) => r.rule === 'learner')?.detail).toMatch(/\(prior\)/);
+    expect((await adminCall(t, 'PATCH', '/settings', { spam: { learnerPrior: false } })).status).toBe(200);
     const probe = {
       author: 'Max',
       email: 'max@exemple.fr',
       content: 'Earn money fast, click here to join our crypto casino program',
     };
-    for (let i = 0; i < 19; i++) {
+    for (let i = 0; i < 9; i++) {
       expect(
         (
           await feedback(t, 'spam', {
@@ -123,13 +135,14 @@ describe('POST /api/v1/admin/spam/feedback', () => {
     const reasons = ((await (await check(t, probe)).json()) as any).reasons.map((r: any) => r.rule);
     expect(reasons).not.toContain('learner');
 
-    await feedback(t, 'spam', { author: 'Spammer 19', email: 's19@exemple.com', content: `${SPAM[3]} 19` });
-    await feedback(t, 'ham', { author: 'Reader 19', email: 'r19@exemple.fr', content: `${HAM[3]} 19` });
+    await feedback(t, 'spam', { author: 'Spammer 9', email: 's9@exemple.com', content: `${SPAM[1]} 9` });
+    await feedback(t, 'ham', { author: 'Reader 9', email: 'r9@exemple.fr', content: `${HAM[1]} 9` });
     const after = (await (await check(t, probe)).json()) as any;
     const learner = after.reasons.find((r: any) => r.rule === 'learner');
     expect(learner?.score).toBeGreaterThan(0);
     const s = await stats(t);
-    expect(s.learner.trained).toEqual({ spam: 20, ham: 20 });
+    expect(s.learner.trained).toEqual({ spam: 10, ham: 10 });
+    expect(learner?.detail).toMatch(/\(site lessons\)/);
     expect(s.learner.vocabulary).toBeGreaterThan(100);
     // The vocabulary counts tokens, not the rows holding the totals.
     const rows = await t.deps.db.select({ token: learnerCounts.token }).from(learnerCounts).all();

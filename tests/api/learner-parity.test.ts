@@ -36,6 +36,10 @@ const CURL = 'curl/8.5.0';
 describe('the SQL learner and the in-memory learner count alike', () => {
   it('the same decisions (marks, approvals, reversals, bulk, feedback) leave the same counts', async () => {
     const t = await setup();
+    // What this test needs of a verdict is only that it is not 'spam' (so that every decision below
+    // changes a status); the prior, which counts nothing in the table, would judge some of these
+    // spam from the first comment (#18). The counts are compared without it.
+    expect((await adminCall(t, 'PATCH', '/settings', { spam: { learnerPrior: false } })).status).toBe(200);
     const table = new Map<string, TokenCounts>();
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
     /** What the learner reads of a stored comment (services/lessons.ts storedFeatures): no IP. */

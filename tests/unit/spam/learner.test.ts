@@ -1,3 +1,4 @@
+import { priorShare } from '../../../src/spam/prior';
 import { describe, expect, it } from 'vitest';
 import {
   classify,
@@ -340,10 +341,12 @@ describe('user agent and author name', () => {
 
 describe('learner signal', () => {
   it.each<[number, number, boolean]>([
+    // Without the prior (learnerSignal is given none), the site's learner waits for
+    // learnerMinExamples of each class: 10 since #18 (20 before).
     [0, 0, false],
-    [19, 40, false],
-    [40, 19, false],
-    [20, 20, true],
+    [9, 40, false],
+    [40, 9, false],
+    [10, 10, true],
   ])('with %d spam and %d ham trained: contributes %s', (spam, ham, contributes) => {
     const signals = learnerSignal({ pSpam: 0.99, logOdds: 5, top: [] }, { spam, ham }, settings);
     expect(signals.length > 0).toBe(contributes);
@@ -373,14 +376,45 @@ describe('learner signal', () => {
       settings,
     );
     expect(signals[0]?.score).toBeGreaterThan(0);
-    expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d: .*"/);
+    // Who spoke: 25 lessons of each class against a prior worth learnerPriorDocuments.
+    expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d \(prior \d+ %, site lessons \d+ %\): .*"/);
+    const alone = runLearner(
+      features({ content: 'Subscribe to my channel, free gift cards' }),
+      { stats: table, totals },
+      withSettings({ learnerPrior: false }),
+    );
+    expect(alone[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d \(site lessons\): .*"/);
   });
 
-  it('waits for learnerMinExamples from the settings', () => {
-    const { table, totals } = trained(10);
+  it('waits for learnerMinExamples from the settings when the prior is off', () => {
+    const { table, totals } = trained(6);
     const f = features({ content: 'Subscribe to my channel, free gift cards' });
-    expect(runLearner(f, { stats: table, totals }, settings)).toEqual([]);
-    expect(runLearner(f, { stats: table, totals }, withSettings({ learnerMinExamples: 5 }))).toHaveLength(1);
+    const off = { learnerPrior: false };
+    expect(runLearner(f, { stats: table, totals }, withSettings(off))).toEqual([]);
+    expect(runLearner(f, { stats: table, totals }, withSettings({ ...off, learnerMinExamples: 5 }))).toHaveLength(1);
+  });
+
+  it('speaks from the first comment with the prior, which alone stays under the hold threshold', () => {
+    const empty = { stats: new Map<string, TokenCounts>(), totals: { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 } };
+    const spam = runLearner(
+      features({ content: 'Gagnez 500 € par jour depuis chez vous, contactez-moi sur WhatsApp' }),
+      empty,
+      settings,
+    );
+    expect(spam[0]?.score).toBeGreaterThan(0);
+    expect(spam[0]?.score).toBeLessThanOrEqual(settings.learnerPriorWeight);
+    expect(settings.learnerPriorWeight).toBeLessThan(settings.holdThreshold);
+    expect(spam[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d \(prior\)/);
+    expect(runLearner(features(), empty, withSettings({ learnerPrior: false }))).toEqual([]);
+    // An explicit prior (the evaluation's) replaces the shipped one; null is none.
+    expect(runLearner(features({ content: 'Gagnez 500 € par jour' }), { ...empty, prior: null }, settings)).toEqual([]);
+  });
+
+  it("weighs the site's lessons more as they accumulate, by their scarcer class", () => {
+    expect(priorShare(0, 200, 100)).toBe(1);
+    expect(priorShare(100, 200, 100)).toBeCloseTo(0.5, 5);
+    expect(priorShare(1000, 200, 100)).toBeLessThan(0.05);
+    expect(priorShare(50, 200, 100)).toBeGreaterThan(priorShare(100, 200, 100));
   });
 });
 

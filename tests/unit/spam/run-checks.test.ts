@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learnerTokens, runChecks, verdict, type LearnerTotals, type TokenCounts } from '../../../src/spam/index';
 import { train } from '../../../eval/memory-learner';
 import type { CheckContext, Features } from '../../../src/spam/types';
-import { context, features, settings } from './fixtures';
+import { context, features, settings, withSettings } from './fixtures';
 
 const trusted: Partial<CheckContext> = {
   memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 40 },
@@ -62,13 +62,14 @@ describe('runChecks + verdict', () => {
     expect(verdict(signals, settings).verdict).toBe(expected);
   });
 
-  it('adds the learner only when given its state, and only after 20/20 examples', () => {
+  it('adds the learner only when given its state; without the prior, only after 10/10 examples', () => {
     const table = new Map<string, TokenCounts>();
     const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
     const f = features({ content: 'Achetez nos montres de luxe pas chères' });
+    const noPrior = withSettings({ learnerPrior: false });
     const hasLearner = () =>
-      runChecks(f, context(), settings, { stats: table, totals }).some((s) => s.rule === 'learner');
-    for (let i = 0; i < 19; i++) {
+      runChecks(f, context(), noPrior, { stats: table, totals }).some((s) => s.rule === 'learner');
+    for (let i = 0; i < 9; i++) {
       train(table, totals, learnerTokens(features({ content: `montres de luxe pas chères, modèle ${i}` })), 'spam');
       train(table, totals, learnerTokens(features({ content: `le conseil municipal a voté, séance ${i}` })), 'ham');
     }
@@ -77,6 +78,11 @@ describe('runChecks + verdict', () => {
     train(table, totals, learnerTokens(features({ content: 'le conseil municipal a voté' })), 'ham');
     expect(hasLearner()).toBe(true);
     expect(runChecks(f, context(), settings).some((s) => s.rule === 'learner')).toBe(false);
+    // With the prior (the default), from the first comment (#18).
+    const empty: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    expect(
+      runChecks(f, context(), settings, { stats: new Map(), totals: empty }).some((s) => s.rule === 'learner'),
+    ).toBe(true);
   });
 
   it('is pure: same input, same signals, nothing mutated', () => {

@@ -11,7 +11,8 @@ describe('SpamSettingsSchema', () => {
     ['maxLinks', 2],
     ['siteLanguage', 'fr'],
     ['languageMinWords', 10],
-    ['learnerMinExamples', 20],
+    ['learnerMinExamples', 10],
+    ['learnerPrior', true],
     ['floodSeconds', 15],
     ['maxPerHourPerIp', 10],
   ] as const)('defaults %s to %s', (key, value) => {

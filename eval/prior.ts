@@ -1,0 +1,88 @@
+import { KIND_WEIGHT, learnerTokens } from '../src/spam/learner';
+import type { LearnerPrior, PriorData } from '../src/spam/prior';
+import type { TokenCounts } from '../src/spam/types';
+import type { EvalRow } from './evaluate';
+import { rowToFeatures } from './local-engine';
+import { train } from './memory-learner';
+
+/**
+ * The learner's prior, built from labelled corpora (their 'train' rows): what a site would have
+ * learned from those comments, pruned to the tokens that tell most. scripts/build-prior.ts writes
+ * the one shipped with Tamis (src/spam/prior.generated.ts); the evaluation builds others, leaving out the
+ * corpus it tests on.
+ */
+
+export interface PriorOptions {
+  /** How many tokens to keep. */
+  keep: number;
+  /** Fewest trained documents a token must appear in (so that no one's name or address is kept). */
+  minDocuments: number;
+  /**
+   * Tokens in more than this share of the ham documents are left out: common words and shapes
+   * ("my", "thanks", "je") lean one way on one site and the other way on the next.
+   */
+  maxHamShare: number;
+  /** Keep only tokens that lean towards spam: what ham looks like is each site's own. */
+  spamOnly: boolean;
+}
+
+export const DEFAULT_PRIOR_OPTIONS: PriorOptions = { keep: 1400, minDocuments: 3, maxHamShare: 0.02, spamOnly: false };
+
+/**
+ * Metadata that describes a site's habits rather than spam: how many links and of which kind, which
+ * domains and mail providers, how long, how many capitals, which browser. On YouTube a link is
+ * usually spam; under a news article it is often a source. Left out of the prior (each site's
+ * learner learns them from its own lessons); what the rules saw stays (promotion categories, a
+ * phone number, an address in the text, an obfuscated address, spintax).
+ */
+const siteHabit = (token: string) =>
+  /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua):?/.test(token) ||
+  token.startsWith('a:');
+
+/**
+ * Counts of every token of the rows (the same tokens and counts as the moderators' feedback would
+ * give), then the `keep` most telling: the log ratio of their share of spam and of ham documents,
+ * weighted as the learner weighs their kind, times the log of how often they were seen. The
+ * document totals stay those of all the rows; the token totals are those of the tokens kept.
+ */
+export function buildPrior(rows: readonly EvalRow[], overrides: Partial<PriorOptions> = {}): LearnerPrior {
+  const options = { ...DEFAULT_PRIOR_OPTIONS, ...overrides };
+  const table = new Map<string, TokenCounts>();
+  const totals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+  for (const row of rows) if (row.split === 'train') train(table, totals, learnerTokens(rowToFeatures(row)), row.label);
+  const ranked = [...table]
+    .filter(
+      ([token, c]) =>
+        c.spam + c.ham >= options.minDocuments && c.ham <= options.maxHamShare * totals.ham && !siteHabit(token),
+    )
+    .map(([token, c]) => {
+      const ratio = Math.log((c.spam + 1) / (totals.spam + 2)) - Math.log((c.ham + 1) / (totals.ham + 2));
+      if (options.spamOnly && ratio <= 0) return { token, c, usefulness: -1 };
+      const usefulness = Math.abs(ratio) * (KIND_WEIGHT[token[0] ?? ''] ?? 1) * Math.log2(1 + c.spam + c.ham);
+      return { token, c, usefulness };
+    })
+    .filter(({ usefulness }) => usefulness >= 0)
+    .sort((a, b) => b.usefulness - a.usefulness || (a.token < b.token ? -1 : 1))
+    .slice(0, options.keep);
+  // The token totals of what is kept: the prior's classifier normalizes by the mass it knows.
+  const kept = ranked.filter(({ token }) => !token.startsWith('a:') && !token.startsWith('m:ua:'));
+  return {
+    counts: new Map(ranked.map(({ token, c }) => [token, c])),
+    totals: {
+      spam: totals.spam,
+      ham: totals.ham,
+      spamTokens: kept.reduce((sum, { c }) => sum + c.spam, 0),
+      hamTokens: kept.reduce((sum, { c }) => sum + c.ham, 0),
+    },
+  };
+}
+
+/** The prior as prior.generated.ts stores it (tokens sorted, so that the file changes only with the corpora). */
+export function encodePrior(prior: LearnerPrior): PriorData {
+  const entries = [...prior.counts]
+    .filter(([token]) => !/[\t\n]/.test(token))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([token, c]) => `${token}\t${c.spam}\t${c.ham}`)
+    .join('\n');
+  return { totals: prior.totals, entries };
+}
