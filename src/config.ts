@@ -53,18 +53,9 @@ export const ConfigSchema = z.object({
     z
       .string()
       .transform(commaList)
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .regex(
-                /^((json|slack|discord):)?https?:\/\/[^\s,]+$/,
-                'must be http(s) URLs separated by commas, each optionally prefixed by slack:, discord: or json:',
-              ),
-          )
-          .min(1),
-      )
+      .refine((list) => list.length > 0 && list.every((u) => /^((json|slack|discord):)?https?:\/\/[^\s,]+$/.test(u)), {
+        message: 'must be http(s) URLs separated by commas, each optionally prefixed by slack:, discord: or json:',
+      })
       .optional(),
   ),
   WEBHOOK_SECRET: optionalString,
@@ -89,7 +80,9 @@ export const ConfigSchema = z.object({
       .string()
       .default('')
       .transform(commaList)
-      .pipe(z.array(z.email({ message: 'must be email addresses separated by commas' }))),
+      .refine((list) => list.every((e) => z.email().safeParse(e).success), {
+        message: 'must be email addresses separated by commas',
+      }),
   ),
   /** Failed deliveries are retried (exponential backoff, jitter) for this long, then marked dead. */
   OUTBOX_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(720).default(24)),

@@ -252,3 +252,12 @@ export function moveMarker(db: Db, key: string, expected: string | null, value: 
     expectChanges(db, 1),
   ];
 }
+
+/**
+ * Statements that take back the webhook events about these comments still in the outbox, sent or
+ * not (an erasure: they hold what is erased; the `comment.erased` events written after replace them).
+ */
+export const forgetEvents = (db: Db, commentIds: string[]): Statement[] =>
+  chunk([...new Set(commentIds)], 90).map((slice) =>
+    db.delete(outbox).where(and(inArray(outbox.ref, slice), sql`${outbox.type} LIKE 'comment.%'`)),
+  );

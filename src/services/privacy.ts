@@ -4,7 +4,7 @@ import { auditEntriesAbout, rewriteAuditEntry, type AuditRow } from '../db/audit
 import { runBatch, type Statement } from '../db/batch';
 import type { CommentRow } from '../db/comments';
 import { deleteEmailEntries, emailEntries } from '../db/lists';
-import { forgetSubscriber } from '../db/outbox';
+import { forgetEvents, forgetSubscriber } from '../db/outbox';
 import { commentsByEmailHash, commentsMentioning, updateComments, writeToThreads } from '../db/moderation';
 import { readCache } from '../db/read-cache';
 import { forgetSubmitter } from '../db/spam-memory';
@@ -170,8 +170,10 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   );
   await writeToThreads(db, threads, [
     ...statements,
-    // Their subscriptions go, with every email for them still in the outbox.
+    // Their subscriptions go, with every email for them still in the outbox, and the events that
+    // carried what is erased (the comment.erased events below replace them).
     ...forgetSubscriber(db, hash),
+    ...forgetEvents(db, [...own.map((r) => r.id), ...erased.map(({ row }) => row.id)]),
     ...outboxed,
     deleteEmailEntries(db, email),
     ...forgetSubmitter(db, hash, ipHashes),

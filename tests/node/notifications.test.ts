@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/deps';
 import { outboxTick } from '../../src/services/outbox';
-import { adminCall, comment, post, postOk } from '../harness/client';
+import { adminCall, comment, formPost, post, postOk } from '../harness/client';
 import { setup, type NodeHarness } from '../harness/node';
 import { smtpServer, type Received } from '../harness/smtp';
 
@@ -186,6 +186,19 @@ describe('reply notifications, double opt-in', () => {
     await postOk(off, 'a1', comment({ notify: true }));
     await off.settled();
     expect((await adminCall(off, 'GET', '/outbox?state=pending')).body.items).toEqual([]);
+  });
+
+  it('the form without JavaScript sends notify=on: the same opt-in', async () => {
+    const { t, smtp } = await withMail();
+    const email = 'sans.js@exemple.fr';
+    const res = await formPost(t, { ...comment({ email }), notify: 'on' } as Record<string, string>);
+    expect(res.status).toBe(201);
+    await t.settled();
+    expect(to(smtp.received, email).map((r) => r.mail.subject)).toEqual(['Confirmez les notifications de réponses']);
+    // Unticked (absent), nothing.
+    await formPost(t, comment({ email: 'pas.coche@exemple.fr' }) as Record<string, string>);
+    await t.settled();
+    expect(to(smtp.received, 'pas.coche@exemple.fr')).toEqual([]);
   });
 
   it('a privacy erasure removes the subscriptions and the emails still waiting', async () => {

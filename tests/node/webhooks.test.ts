@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { outbox } from '../../src/db/schema';
 import { dispatch, nextAttempt } from '../../src/services/outbox';
 import { BROWSER_UA, adminCall, comment, post, postOk } from '../harness/client';
 import { setup } from '../harness/node';
@@ -142,6 +143,9 @@ describe('webhooks against a real receiver', () => {
       comment: { author: { name: 'Camille Martin' }, content: 'Écrivez à [erased] pour en savoir plus.' },
     });
     for (const e of events) expect(e.data.by).toEqual({ type: 'moderator', name: 'ADMIN_TOKEN' });
+    // The outbox keeps no earlier event that carried what was erased (sent rows stay 7 days).
+    const kept = JSON.stringify(await t.deps.db.select().from(outbox).all());
+    for (const erased of ['Quastelbaum', 'zephyrin.q', 'quastelbaum.example.org']) expect(kept).not.toContain(erased);
     for (const r of hook.received) {
       expect(verify(r.headers['tamis-signature'] as string, r.raw)).not.toBeNull();
       for (const erased of ['Quastelbaum', 'zephyrin.q', 'quastelbaum.example.org'])

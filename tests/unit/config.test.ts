@@ -32,8 +32,33 @@ describe('parseConfig', () => {
     ['SECRET', 'short'],
     ['ADMIN_TOKEN', 'short'],
     ['WEBHOOK_URL', 'ftp://x'],
+    ['WEBHOOK_URL', 'teams:https://x.example'],
+    ['WEBHOOK_FORMAT', 'teams'],
+    ['SMTP_URL', 'https://mail.example'],
+    ['PUBLIC_URL', 'comments.example.fr'],
+    ['MODERATOR_EMAILS', 'a@b.fr, not-an-address'],
+    ['OUTBOX_RETRY_HOURS', '0'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
+  });
+
+  it('reads the notification settings: webhooks with their formats, SMTP with its sender, moderators', () => {
+    const config = parseConfig({
+      WEBHOOK_URL: 'https://a.example/hook, slack:https://hooks.slack.com/services/T/B/x,,',
+      SMTP_URL: 'smtps://user:p%40ss@mail.example:465',
+      MAIL_FROM: 'Commentaires <tamis@exemple.fr>',
+      PUBLIC_URL: 'https://commentaires.exemple.fr/',
+      MODERATOR_EMAILS: ' a@exemple.fr ,b@exemple.fr',
+    });
+    expect(config).toMatchObject({
+      WEBHOOK_URL: ['https://a.example/hook', 'slack:https://hooks.slack.com/services/T/B/x'],
+      WEBHOOK_FORMAT: 'json',
+      PUBLIC_URL: 'https://commentaires.exemple.fr',
+      MODERATOR_EMAILS: ['a@exemple.fr', 'b@exemple.fr'],
+      OUTBOX_RETRY_HOURS: 24,
+    });
+    expect(parseConfig({}).MODERATOR_EMAILS).toEqual([]);
+    expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example' })).toThrow(/MAIL_FROM: required with SMTP_URL/);
   });
 
   it('reads a list of origins', () => {
