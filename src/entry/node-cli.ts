@@ -26,6 +26,9 @@ Commands:
   token create <name>   create an admin token and print it, once
   rotate-secret         encrypt the stored emails and IPs again under a new secret
   backup <file>         copy the database file, consistently, while the server runs
+  import <file> --from wordpress|disqus|tamis
+                        import comments from WordPress, Disqus or a Tamis export
+  export                write everything (settings, lists, articles, comments) as NDJSON to standard output
 
 Options:
   -h, --help            this help; "tamis <command> --help" for a command's
@@ -175,6 +178,76 @@ ${ENVIRONMENT}
           ? `The key file ${backup.keyFile} is not in the copy, which cannot be read without it: keep a copy of the key file apart from the backups.`
           : 'The secret the server runs with (SECRET, or its key file) is not in the copy, which cannot be read without it: keep it apart from the backups.',
       );
+      return 0;
+    },
+  },
+
+  import: {
+    positionals: ['file'],
+    options: {
+      from: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'article-id': { type: 'string' },
+    },
+    help: `Usage: tamis import <file> --from wordpress|disqus|tamis [--dry-run] [--article-id=path|slug|id|url]
+
+Imports the comments of <file> into the database at DATABASE_URL, as it reads it (a file of several
+hundred MB takes little memory):
+
+  --from wordpress   a WordPress export (Tools → Export, WXR): every post with comments
+  --from disqus      a Disqus XML export: every thread with posts
+  --from tamis       a Tamis export (tamis export, GET /api/v1/admin/export): everything, as it was
+  --dry-run          read and check everything, write nothing
+  --article-id=K     how article ids are made from WordPress posts and Disqus threads: the
+                     permalink's path (path, the default: "/2019/03/my-post/"), the slug, the post or
+                     thread id, or the full URL. Set the widget's data-article the same way.
+
+Comments keep their status, date, author, thread and text (HTML made plain text, links with their
+address); emails and IPs are encrypted like new comments', and IPs older than the retention period
+are dropped. Pingbacks and trackbacks are skipped. A reply whose parent is not in the file becomes a
+top-level comment. Imported spam and approved comments train the spam learner. No webhook fires.
+Running the same import again changes nothing (each comment remembers its source id): an import
+stopped half way is finished by running it again. A progress bar on a terminal; a JSON summary on
+standard output at the end (articles, comments by status, replies, skipped by reason, errors by line).
+The audit log records the run under "command line".
+
+${ENVIRONMENT}
+`,
+    async run(config, { positionals, values }) {
+      const from = values.from;
+      if (from !== 'wordpress' && from !== 'disqus' && from !== 'tamis')
+        throw new UsageError('--from must be wordpress, disqus or tamis.', 'tamis import');
+      const articleId = values['article-id'];
+      if (articleId !== undefined && !['path', 'slug', 'id', 'url'].includes(articleId as string))
+        throw new UsageError('--article-id must be path, slug, id or url.', 'tamis import');
+      const { importCommand } = await import('./node-transfer');
+      const summary = await importCommand(
+        config,
+        positionals[0]!,
+        { from, articleId: articleId as 'path' | undefined, dryRun: values['dry-run'] === true },
+        tell,
+        process.stderr.isTTY ? (text) => process.stderr.write(text) : undefined,
+      );
+      print(JSON.stringify(summary, null, 2));
+      return 0;
+    },
+  },
+
+  export: {
+    help: `Usage: tamis export > backup.ndjson
+
+Writes everything the database at DATABASE_URL holds to standard output as NDJSON: a line for the
+site (its settings and lists), one per article, one per comment with every field the admin API shows
+(emails and IPs in clear: keep the file as safe as the database and its key). The same as GET
+/api/v1/admin/export; read back with "tamis import <file> --from tamis". Safe while the server runs:
+comments written meanwhile are left for the next export.
+
+${ENVIRONMENT}
+`,
+    async run(config) {
+      const { exportCommand } = await import('./node-transfer');
+      const { lines } = await exportCommand(config, process.stdout, tell);
+      tell(`Exported ${lines} lines from ${redacted(config.DATABASE_URL)}.`);
       return 0;
     },
   },

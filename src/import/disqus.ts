@@ -1,5 +1,5 @@
 import { htmlToText } from './html-text';
-import { articleIds, parseDate, type ArticleRecord, type ByteSource, type ImportRecord } from './records';
+import { articleIds, detached, parseDate, type ArticleRecord, type ByteSource, type ImportRecord } from './records';
 import { readXml, type XmlReader } from './xml';
 
 /**
@@ -42,14 +42,17 @@ export function readDisqus(source: ByteSource, onBytes?: (n: number) => void): A
         if (!id) return [{ kind: 'error', line, message: 'a thread without dsq:id' }];
         const link = fields.link?.trim() || null;
         const pathname = link ? safePath(link) : null;
-        threads.set(id, {
-          kind: 'article',
-          key: `thread:${id}`,
-          ids: { ...articleIds(link, pathname?.split('/').filter(Boolean).at(-1) ?? null, fields.id?.trim() || id) },
-          title: fields.title?.trim() || null,
-          url: link,
-          line,
-        });
+        threads.set(
+          id,
+          detached({
+            kind: 'article',
+            key: `thread:${id}`,
+            ids: { ...articleIds(link, pathname?.split('/').filter(Boolean).at(-1) ?? null, fields.id?.trim() || id) },
+            title: fields.title?.trim() || null,
+            url: link,
+            line,
+          }),
+        );
       } else if (path.length === 1 && name === 'post' && post) {
         const done = post;
         post = null;

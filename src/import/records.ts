@@ -128,6 +128,13 @@ export async function* textOf(source: ByteSource, onBytes?: (n: number) => void)
   if (rest) yield rest;
 }
 
+/**
+ * A copy of a value whose strings share no memory with the file's text. A parser's strings are
+ * often slices of the chunk they were read from, and keep the whole chunk alive (64 KiB or more)
+ * for as long as they live: what is kept for the whole import (articles, errors) is copied.
+ */
+export const detached = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /** Dates as files write them: ISO 8601, or WordPress's "YYYY-MM-DD HH:MM:SS" (UTC when `utc`). Null when unreadable. */
 export function parseDate(text: string | undefined | null): number | null {
   const value = (text ?? '').trim();

@@ -1,6 +1,6 @@
 import type { CommentStatus } from '../db/schema';
 import { htmlToText } from './html-text';
-import { articleIds, parseDate, type ByteSource, type CommentRecord, type ImportRecord } from './records';
+import { articleIds, detached, parseDate, type ByteSource, type CommentRecord, type ImportRecord } from './records';
 import { readXml, type XmlReader } from './xml';
 
 /**
@@ -69,7 +69,8 @@ export function readWordPress(source: ByteSource, onBytes?: (n: number) => void)
     },
     close({ name, path, text }) {
       const parent = path.at(-1);
-      if (parent === 'channel' && (name === 'wp:base_blog_url' || (name === 'link' && !site))) site = text.trim();
+      if (parent === 'channel' && (name === 'wp:base_blog_url' || (name === 'link' && !site)))
+        site = detached(text.trim());
       else if (parent === 'item' && item && ITEM_FIELDS.has(name)) item.fields[name] = text;
       else if (parent === 'wp:comment' && comment) comment.fields[name] = text;
       else if (name === 'wp:comment' && comment && item) {

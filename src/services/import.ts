@@ -17,6 +17,7 @@ import { writeOverrides } from '../db/settings';
 import { runBatch } from '../db/batch';
 import { readCache } from '../db/read-cache';
 import {
+  detached,
   READERS,
   type ArticleIdFrom,
   type ArticleRecord,
@@ -64,7 +65,8 @@ export interface ImportOptions {
   dryRun?: boolean | undefined;
   /** The file's name, for the audit log. */
   fileName?: string | null | undefined;
-  actor: Actor;
+  /** Who runs it, for the audit log (the command line has no token, so no id). */
+  actor: Actor | { id: null; name: string };
   /** Called after each batch and at the end. */
   onProgress?: ((progress: { comments: number; bytes: number }) => void) | undefined;
   /**
@@ -140,7 +142,7 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
   };
   const error = (line: number, message: string) => {
     summary.errors.count++;
-    if (summary.errors.list.length < MAX_LISTED_ERRORS) summary.errors.list.push({ line, message });
+    if (summary.errors.list.length < MAX_LISTED_ERRORS) summary.errors.list.push(detached({ line, message }));
   };
   const skip = (reason: string) => {
     summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
@@ -153,7 +155,8 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
   const written = new Set<string>();
   /** In a dry run nothing is stored, so the keys met are remembered to place replies. */
   const seen = dryRun ? new Map<string, Placed>() : null;
-  let pending: Pending[] = [];
+  let pending: CommentRecord[] = [];
+  const keyFor = (row: NewComment) => (byId ? row.id! : row.sourceId!);
   const budget = options.statementBudget ?? Number.POSITIVE_INFINITY;
 
   const articleOf = (record: ArticleRecord) => {
@@ -167,7 +170,7 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
     }
     const title = record.title ? normalizeLine(record.title).slice(0, 300) || null : null;
     const url = record.url && record.url.length <= 2000 && isHttpUrl(record.url) ? record.url : null;
-    articles.set(record.key, { id, title, url, record });
+    articles.set(record.key, detached({ id, title, url, record }));
   };
 
   const prepare = async (record: CommentRecord): Promise<Pending | null> => {
@@ -253,18 +256,8 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
     return { record, row, label, tokens, memory: { email: hashOfEmail, ip: ipHash, host } };
   };
 
-  /** Places the batch's comments (skipping those stored already) and writes them. */
-  const flush = async (attempt = 0): Promise<void> => {
-    if (pending.length === 0 && !site && ![...articles.values()].some((a) => a.record.settings && !written.has(a.id)))
-      return;
-    const keyOf = (p: Pending) => p.record.sourceId;
-    const keyFor = (row: NewComment) => (byId ? row.id! : row.sourceId!);
-    const wanted = pending.flatMap((p) => [keyOf(p), ...(p.record.parentSourceId ? [p.record.parentSourceId] : [])]);
-    const stored = dryRun ? [] : await findImported(db, from, wanted, byId);
-    const placed = new Map<string, Placed>(stored.map((s) => [s.key, s]));
-    if (seen) for (const key of wanted) if (seen.has(key)) placed.set(key, seen.get(key)!);
-    summary.statements += dryRun ? 0 : 1;
-    const orphaned: { line: number; message: string }[] = [];
+  /** Places prepared comments in their threads (under `placed`, the comments stored or met already): the batch to write. */
+  const place = (prepared: Pending[], placed: Map<string, Placed>) => {
     const batch: ImportBatch = {
       articles: [],
       comments: [],
@@ -273,18 +266,11 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
       now,
     };
     const counted = structuredClone({ comments: summary.comments, orphans: summary.orphans, lessons: summary.lessons });
+    const orphaned: { line: number; message: string }[] = [];
     const touched = new Map<string, ImportedArticle>();
-    const newArticles = new Set<string>();
-    let already = 0;
-    for (const p of pending) {
-      const key = keyOf(p);
-      // Stored by an earlier run, or met earlier in this file.
-      if (placed.has(key)) {
-        already++;
-        continue;
-      }
-      const { row, record } = p;
-      const parent = record.parentSourceId ? placed.get(record.parentSourceId) : undefined;
+    const met = new Map(placed);
+    for (const { row, record, label, tokens, memory } of prepared) {
+      const parent = record.parentSourceId ? met.get(record.parentSourceId) : undefined;
       if (record.tamis) {
         // As exported: its place in the thread is kept as it was.
         Object.assign(row, { parentId: record.parentSourceId, rootId: record.tamis.rootId, depth: record.tamis.depth });
@@ -295,25 +281,30 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
           counted.orphans++;
           orphaned.push({
             line: record.line,
-            message: `comment ${key}: its parent ${record.parentSourceId} is not in the file (or not on the same article): imported as a top-level comment`,
+            message: `comment ${record.sourceId}: its parent ${record.parentSourceId} is not in the file (or not on the same article): imported as a top-level comment`,
           });
         }
         Object.assign(row, { parentId: null, rootId: row.id, depth: 1 });
       }
-      const here = { id: row.id!, articleId: row.articleId, rootId: row.rootId!, depth: row.depth!, key };
-      placed.set(key, here);
+      met.set(record.sourceId, {
+        id: row.id!,
+        articleId: row.articleId,
+        rootId: row.rootId!,
+        depth: row.depth!,
+        key: record.sourceId,
+      });
       batch.comments.push(row);
       counted.comments.total++;
       counted.comments[row.status!]++;
       if (row.parentId) counted.comments.replies++;
-      if (p.label) {
-        counted.lessons[p.label]++;
-        batch.learner[p.label].add(p.tokens, 1, true);
+      if (label) {
+        counted.lessons[label]++;
+        batch.learner[label].add(tokens, 1, true);
         for (const kind of ['email', 'ip', 'host'] as const) {
-          const hash = p.memory[kind];
+          const hash = memory[kind];
           if (!hash) continue;
           const entry = batch.memory.get(`${kind}:${hash}`) ?? { kind, hash, spam: 0, ham: 0 };
-          entry[p.label]++;
+          entry[label]++;
           batch.memory.set(`${kind}:${hash}`, entry);
         }
       }
@@ -322,33 +313,77 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
       entry.firstCommentAt = Math.min(entry.firstCommentAt ?? row.createdAt!, row.createdAt!);
       entry.visible ||= row.status === 'approved';
       touched.set(article.id, entry);
-      if (!written.has(article.id)) newArticles.add(article.id);
     }
     // Articles of a Tamis export are restored even without a comment (settings made before one).
     for (const article of articles.values()) {
-      if (article.record.settings && !written.has(article.id) && !touched.has(article.id)) {
+      if (article.record.settings && !written.has(article.id) && !touched.has(article.id))
         touched.set(article.id, articleRow(article, null));
-        newArticles.add(article.id);
-      }
     }
     batch.articles = [...touched.values()];
-    if (!dryRun && (batch.comments.length > 0 || batch.articles.length > 0 || site)) {
-      try {
-        summary.statements += await writeImportBatch(db, batch, site ? restoreSite(site) : []);
-      } catch (e) {
-        // Another import stored some of these meanwhile: read again, once.
-        if (attempt === 0 && (e instanceof WriteConflict || isUniqueViolation(e))) return flush(1);
-        throw e;
-      }
-      site = null;
+    return { batch, counted, orphaned, met };
+  };
+
+  /** The comments stored (or, in a dry run, met) under these records' keys and their parents'. */
+  const lookup = async (records: CommentRecord[]) => {
+    const keys = records.flatMap((r) => [r.sourceId, ...(r.parentSourceId ? [r.parentSourceId] : [])]);
+    const placed = new Map<string, Placed>();
+    if (seen) {
+      for (const key of keys) if (seen.has(key)) placed.set(key, seen.get(key)!);
+      return placed;
     }
-    if (seen) for (const row of batch.comments) seen.set(keyFor(row), placed.get(keyFor(row))!);
-    for (const o of orphaned) error(o.line, o.message);
-    if (already > 0) summary.skipped.already_imported = (summary.skipped.already_imported ?? 0) + already;
-    Object.assign(summary, counted);
-    for (const id of newArticles) written.add(id);
-    summary.articles = written.size;
+    summary.statements++;
+    for (const stored of await findImported(db, from, keys, byId)) placed.set(stored.key, stored);
+    return placed;
+  };
+
+  /**
+   * Writes the comments waiting: those stored already (an earlier run) or met already (earlier in
+   * the file) are skipped before any work; the others are checked, sealed, placed and written in one
+   * batch with their articles and lessons.
+   */
+  const flush = async (): Promise<void> => {
+    const records = pending;
     pending = [];
+    const restoring = [...articles.values()].some((a) => a.record.settings && !written.has(a.id));
+    if (records.length === 0 && !site && !restoring) return;
+    let placed = await lookup(records);
+    let already = 0;
+    const fresh: CommentRecord[] = [];
+    const inBatch = new Set<string>();
+    for (const record of records) {
+      if (placed.has(record.sourceId) || inBatch.has(record.sourceId)) already++;
+      else {
+        inBatch.add(record.sourceId);
+        fresh.push(record);
+      }
+    }
+    let prepared = (await Promise.all(fresh.map(prepare))).filter((p): p is Pending => p !== null);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = place(prepared, placed);
+      const { batch } = outcome;
+      if (!dryRun && (batch.comments.length > 0 || batch.articles.length > 0 || site)) {
+        try {
+          summary.statements += await writeImportBatch(db, batch, site ? restoreSite(site) : []);
+        } catch (e) {
+          if (attempt > 0 || !(e instanceof WriteConflict || isUniqueViolation(e))) throw e;
+          // Another import stored some of these meanwhile: read again, and skip those.
+          placed = await lookup(prepared.map((p) => p.record));
+          const before = prepared.length;
+          prepared = prepared.filter((p) => !placed.has(p.record.sourceId));
+          already += before - prepared.length;
+          continue;
+        }
+        site = null;
+      }
+      Object.assign(summary, outcome.counted);
+      for (const o of outcome.orphaned) error(o.line, o.message);
+      for (const a of batch.articles) written.add(a.id);
+      if (seen)
+        for (const row of batch.comments) seen.set(detached(keyFor(row)), detached(outcome.met.get(keyFor(row))!));
+      break;
+    }
+    if (already > 0) summary.skipped.already_imported = (summary.skipped.already_imported ?? 0) + already;
+    summary.articles = written.size;
     options.onProgress?.({ comments: summary.comments.total + (summary.skipped.already_imported ?? 0), bytes });
   };
 
@@ -393,8 +428,7 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
     else if (record.kind === 'skip') skip(record.reason);
     else if (record.kind === 'error') error(record.line, record.message);
     else {
-      const prepared = await prepare(record);
-      if (prepared) pending.push(prepared);
+      pending.push(record);
       if (pending.length >= batchSize) {
         await flush();
         if (summary.statements >= budget) {
@@ -422,7 +456,7 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
     if (summary.lessons.spam + summary.lessons.ham > 0) await pruneLearner(deps);
     await runBatch(
       db,
-      audit(deps, options.actor, [
+      audit(deps, options.actor as Actor, [
         {
           action: 'import.run',
           target: 'import',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { allRecords, FIXTURES, importFile } from '../fixtures/import';
+import { count } from 'drizzle-orm';
+import { outbox } from '../../src/db/schema';
 import { adminCall, path, thread, type ThreadNode } from '../harness/client';
 
 const WP_ARTICLE = '/2019/03/le-marche-du-samedi/';
@@ -156,6 +158,16 @@ describe('POST /api/v1/admin/import?from=wordpress', () => {
     expect(bad.status).toBe(422);
     const anonymous = await t.request('/api/v1/admin/import?from=wordpress', { method: 'POST', body: '<rss/>' });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('imports fire no webhooks', () => {
+  it('writes no outbox row (notifications and webhook events), a webhook being configured', async () => {
+    const t = await setup({ WEBHOOK_URL: 'http://127.0.0.1:9/hook' });
+    const outboxRows = async () => (await t.deps.db.select({ n: count() }).from(outbox).get())!.n;
+    await importFile(t, 'from=wordpress', FIXTURES.wordpress);
+    await importFile(t, 'from=disqus', FIXTURES.disqus);
+    expect(await outboxRows()).toBe(0);
   });
 });
 
