@@ -55,19 +55,19 @@ function html(lang: MailLang, blocks: Array<string | { quote: string } | { link:
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.5">\n${body}\n</body></html>`;
 }
 
-function text(blocks: Array<string | { quote: string } | { link: string; label?: string }>): string {
+function text(lang: MailLang, blocks: Array<string | { quote: string } | { link: string; label?: string }>): string {
   return blocks
     .map((b) => {
       if (typeof b === 'string') return b;
       if ('quote' in b) return b.quote.replace(/^/gm, '> ');
-      return b.label ? `${b.label}: ${b.link}` : b.link;
+      return b.label ? `${b.label}${lang === 'fr' ? ' : ' : ': '}${b.link}` : b.link;
     })
     .join('\n\n');
 }
 
-const render = (lang: MailLang, subject: string, blocks: Parameters<typeof text>[0]): RenderedMail => ({
+const render = (lang: MailLang, subject: string, blocks: Parameters<typeof text>[1]): RenderedMail => ({
   subject,
-  text: `${text(blocks)}\n`,
+  text: `${text(lang, blocks)}\n`,
   html: html(lang, blocks),
 });
 

@@ -46,7 +46,16 @@ export const articleRef = (id: string, article: Pick<ArticleRow, 'title' | 'url'
 const langOf = (settings: SiteSettings, article?: Pick<ArticleRow, 'language'> | null): MailLang =>
   mailLang(article?.language ?? settings.spam.siteLanguage);
 
-/** A held comment as the moderators' email shows it (the reasons with their detail: moderators see them anyway). */
+/**
+ * Addresses and IPs that a reason's detail may quote (a list entry that matched): an email travels
+ * through mail servers, so they stay in the desk.
+ */
+const unquoted = (detail: string) =>
+  detail
+    .replace(/[^\s'"<>()]+@[^\s'"<>()]+/g, '[address]')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?\b|\b[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(\/\d{1,3})?/gi, '[IP]');
+
+/** A held comment as the moderators' email shows it: the reasons with their detail, addresses and IPs left out. */
 export const heldComment = (row: CommentRow, article: ArticleRef): HeldComment => ({
   id: row.id,
   articleId: row.articleId,
@@ -54,7 +63,7 @@ export const heldComment = (row: CommentRow, article: ArticleRef): HeldComment =
   content: row.content,
   verdict: row.verdict,
   score: row.score,
-  reasons: row.reasons.map((r) => ({ rule: r.rule, detail: r.detail })),
+  reasons: row.reasons.map((r) => ({ rule: r.rule, detail: unquoted(r.detail) })),
   article,
 });
 

@@ -221,10 +221,13 @@ describe('moderators', () => {
   it('an email to MODERATOR_EMAILS when a comment is held: author, article, text, reasons, links', async () => {
     const { t, smtp } = await withMail();
     expect((await adminCall(t, 'PUT', '/articles/a1', { moderation: 'all' })).status).toBe(200);
+    // A moderation list entry matches the sender's IP: the reason says so, without the IP.
+    await adminCall(t, 'POST', '/lists', { list: 'moderation', kind: 'ip', value: '192.0.2.77' });
     const held = await postOk(
       t,
       'a1',
       comment({ author: 'Marc <Dupont>', content: 'Texte à relire & <script>x</script>.' }),
+      { ip: '192.0.2.77' },
     );
     await postOk(t, 'a2', comment()); // approved on an article moderated as usual: no email
     await t.settled();
@@ -233,8 +236,9 @@ describe('moderators', () => {
     expect(mail!.to.sort()).toEqual([...MODS].sort());
     expect(mail!.mail.subject).toBe(`Commentaire en attente : Marc <Dupont> sur « ${ARTICLE.title} »`);
     expect(mail!.mail.text).toContain('> Texte à relire & <script>x</script>.');
-    expect(mail!.mail.text).toContain('Verdict : approve');
-    expect(mail!.mail.text).toContain(`${ARTICLE.url}#comment-${held.comment.id}`);
+    expect(mail!.mail.text).toMatch(/Verdict : hold .*Raisons : moderation_list \(ip "\[IP\]" in ip\)/);
+    expect(mail!.raw).not.toContain('192.0.2.77');
+    expect(mail!.mail.text).toContain(`Article : ${ARTICLE.url}#comment-${held.comment.id}`);
     expect(mail!.mail.text).toContain(`${PUBLIC}/admin#queue`);
     expect(mail!.mail.html).toContain('Texte à relire &amp; &lt;script&gt;x&lt;/script&gt;.');
     expect(mail!.mail.html).not.toContain('<script>');
