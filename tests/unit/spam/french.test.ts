@@ -33,6 +33,12 @@ describe('French in the same promotion categories as English', () => {
     ['contact me on WhatsApp', 'Contactez-moi par WhatsApp au +33 6 12 34 56 78', 'contact solicitation'],
     ['Telegram @handle', 'Écrivez-nous sur Telegram @RecupFondsExpert', 'contact solicitation'],
     ['Join my group: t.me/pronos_vip', 'Rejoignez le groupe : t.me/pronos_vip', 'contact solicitation'],
+    ['go to my channel', 'Passez sur ma chaîne YouTube', 'self-promotion'],
+    ['subscribe to me', 'Lâchez un abonnement, ça m’aiderait', 'subscription begging'],
+    ['make money from home', 'Je touche 800 € par semaine de rendement', 'money offer'],
+    ['online casino', 'Je gagne ma vie avec les paris sur le foot et des matchs sûrs', 'commercial spam'],
+    ['contact me on WhatsApp', 'Demandez-moi son contact en commentaire', 'contact solicitation'],
+    ['Thanks to Dr Ekpen the great spell caster', 'Je tiens à remercier publiquement M. Bernard', 'scam services'],
     [
       'I found your blog via google while searching',
       'Je suis tombée sur votre blog en cherchant sur Google',
