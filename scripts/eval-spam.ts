@@ -190,14 +190,14 @@ for (const { name, rows } of corpora) {
     print(
       `${name}: official split, trained (feedback on the train rows, then check on the test rows)`,
       await run(
-        'official, trained',
+        `${name}: official, trained`,
         evaluate(rows, (s, r) => adminEngine(s, r), { train: true }),
       ),
     );
     print(
       `${name}: cold start, nothing trained (rules and the shipped prior)`,
       await run(
-        'cold start (admin check)',
+        `${name}: cold start (admin check)`,
         evaluate(rows, (s, r) => adminEngine(s, r), { train: false }),
       ),
     );
