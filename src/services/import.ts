@@ -157,6 +157,8 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
   const seen = dryRun ? new Map<string, Placed>() : null;
   let pending: CommentRecord[] = [];
   const keyFor = (row: NewComment) => (byId ? row.id! : row.sourceId!);
+  /** Per article, the last date met and how many comments had it. */
+  const lastDated = new Map<string, { at: number; n: number }>();
   const budget = options.statementBudget ?? Number.POSITIVE_INFINITY;
 
   const articleOf = (record: ArticleRecord) => {
@@ -192,7 +194,10 @@ export async function importComments(deps: Deps, source: ByteSource, options: Im
       error(record.line, `comment ${record.sourceId}: no readable date`);
       return null;
     }
-    const createdAt = record.createdAt;
+    // Comments of one article dated the same second (dates are to the second) keep the file's order.
+    const last = lastDated.get(article.id);
+    const createdAt = last && record.createdAt === last.at ? record.createdAt + ++last.n : record.createdAt;
+    if (!last || record.createdAt !== last.at) lastDated.set(article.id, { at: record.createdAt, n: 0 });
     const author = (normalizeLine(record.author) || 'Anonymous').slice(0, LENGTH_CAPS.maxAuthorLength);
     const email = record.email?.trim() || null;
     const website = record.website && record.website.length <= 200 && isHttpUrl(record.website) ? record.website : null;

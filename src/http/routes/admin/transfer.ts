@@ -64,6 +64,17 @@ const ImportSummary = z
   })
   .meta({ id: 'ImportSummary' });
 
+/** The media types the import reads (curl sends a file as application/x-www-form-urlencoded unless told). */
+const ACCEPTED = ['application/xml', 'text/xml', 'application/x-ndjson', 'application/octet-stream'];
+
+const WXR_EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:base_blog_url>https://journal.example.fr</wp:base_blog_url>
+<item><title>Le budget 2027</title><link>https://journal.example.fr/2026/12/budget/</link><wp:post_id>12</wp:post_id><wp:post_name>budget</wp:post_name>
+<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_author><![CDATA[Camille]]></wp:comment_author><wp:comment_author_email>camille@exemple.fr</wp:comment_author_email><wp:comment_date_gmt>2026-12-01 09:30:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Merci pour <strong>ces chiffres</strong>.]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>
+</item></channel></rss>`;
+const NDJSON_EXAMPLE = `{"type":"site","format":"tamis-export","version":1,"settings":{},"lists":[]}
+{"type":"article","id":"2026/12/budget","title":"Le budget 2027","url":"https://journal.example.fr/2026/12/budget/","closed":false,"language":null,"moderation":null,"createdAt":"2026-12-01T09:00:00.000Z","firstCommentAt":null}`;
+
 const importRoute = createRoute(
   adminRoute({
     method: 'post',
@@ -73,7 +84,9 @@ const importRoute = createRoute(
     description: `The file is the request body (up to ${IMPORT_MAX_BYTES / 1024 / 1024} MiB, read as it streams): a WordPress export (WXR), a Disqus XML export, or a Tamis export (NDJSON). The same importer as \`tamis import\`: comments keep their status, dates, authors and threads; emails and IPs are stored encrypted (IPs older than the retention period are dropped); no webhook fires. Idempotent: a comment imported already is skipped, so a request that stopped (or answered \`complete: false\`, after ${IMPORT_STATEMENT_BUDGET} statements) is finished by sending the same file again. One audit entry per request. \`dryRun=true\` reads and checks everything and writes nothing.`,
     request: {
       query: z.object({
-        from: z.preprocess(firstValue, z.enum(IMPORT_SOURCES)).describe('The kind of file.'),
+        from: z
+          .preprocess(firstValue, z.enum(IMPORT_SOURCES))
+          .describe('The kind of file: wordpress and disqus are XML, tamis is NDJSON.'),
         dryRun: enumQuery(['true', 'false'], 'false').describe('true: check the file, write nothing.'),
         articleId: optionalQuery(z.enum(ARTICLE_ID_FROM)).describe(
           "How article ids are made (WordPress, Disqus): the permalink's path (default), the slug, the post or thread id, or the full URL.",
@@ -82,9 +95,12 @@ const importRoute = createRoute(
       }),
       body: {
         content: {
-          'application/xml': { schema: z.string().openapi({ format: 'binary' }) },
-          'application/x-ndjson': { schema: z.string().openapi({ format: 'binary' }) },
-          'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+          'application/xml': {
+            schema: z.string().openapi({ format: 'binary', example: WXR_EXAMPLE }),
+          },
+          'application/x-ndjson': {
+            schema: z.string().openapi({ format: 'binary', example: NDJSON_EXAMPLE }),
+          },
         },
       },
     },
@@ -92,6 +108,7 @@ const importRoute = createRoute(
       200: json(z.object({ import: ImportSummary })),
       400: problems[400],
       413: problem413(),
+      415: { ...problems[415], description: `The body is not one of ${ACCEPTED.join(', ')}` },
       422: problems[422],
     },
   }),
@@ -103,6 +120,11 @@ function problem413() {
 
 adminTransfer.openapi(importRoute, async (c) => {
   const { from, dryRun, articleId, file } = c.req.valid('query');
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!ACCEPTED.includes(type))
+    throw new ApiError(415, 'unsupported_media_type', {
+      detail: `Send the file as ${ACCEPTED.join(', ')} (with curl: -H 'Content-Type: application/xml' --data-binary @export.xml).`,
+    });
   const length = c.req.header('content-length');
   if (length !== undefined && /^\d+$/.test(length) && Number(length) > IMPORT_MAX_BYTES) throw tooLarge();
   const body = c.req.raw.body;
