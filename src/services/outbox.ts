@@ -192,9 +192,16 @@ export async function drainOutbox(deps: Deps) {
   }
 }
 
-/** After a write that queued rows: the dispatcher runs after the response (Node: now; Workers: waitUntil). */
+/**
+ * After a write that queued rows: the dispatcher runs after the response (Workers: waitUntil; Node: a
+ * macrotask later, once the answer is written), so that no answer waits for, or tells of, what was
+ * queued (whether a confirmation email went, for one).
+ */
 export function wakeOutbox(deps: Deps) {
-  deps.defer(() => drainOutbox(deps));
+  deps.defer(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await drainOutbox(deps);
+  });
 }
 
 /**
