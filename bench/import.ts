@@ -92,7 +92,12 @@ export async function writeWxr(file: string, total: number, posts = 1000, end = 
 export interface ImportRun {
   seconds: number;
   peakRssMiB: number;
-  summary: { comments: { total: number }; skipped: Record<string, number>; errors: { count: number } };
+  summary: {
+    comments: { total: number };
+    skipped: Record<string, number>;
+    errors: { count: number };
+    statements: number;
+  };
 }
 
 /** The heap limits `npm start` gives the server, given to the command as well. */
@@ -160,6 +165,7 @@ async function main() {
         imported,
         skipped: first.summary.skipped,
         errors: first.summary.errors.count,
+        statements: first.summary.statements,
         seconds: +first.seconds.toFixed(1),
         commentsPerSecond: Math.round(imported / first.seconds),
         peakRssMiB: +first.peakRssMiB.toFixed(0),

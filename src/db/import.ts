@@ -16,7 +16,10 @@ import { articles, comments, learnerCounts, listEntries, spamMemory } from './sc
  * is written whole or not at all, with its articles, lessons and local memory.
  */
 
-/** Rows per INSERT … SELECT, and the JSON text one statement binds at most. */
+/**
+ * Comments per INSERT … SELECT (learner tokens and memory keys, small rows, go by size alone), and
+ * the JSON text one statement binds at most.
+ */
 const ROWS_PER_INSERT = 250;
 const BYTES_PER_INSERT = 900_000;
 
@@ -45,14 +48,14 @@ function insertJsonRows<T extends SQLiteTable>(db: Db, table: T, rows: Record<st
   return db.insert(table).select(sql`SELECT ${select} FROM json_each(${json}) WHERE true`);
 }
 
-/** Slices of rows whose JSON stays under BYTES_PER_INSERT (and ROWS_PER_INSERT rows). */
-function slices<T>(rows: T[], size: (row: T) => number): T[][] {
+/** Slices of rows whose JSON stays under BYTES_PER_INSERT (and `most` rows). */
+function slices<T>(rows: T[], size: (row: T) => number, most = Number.POSITIVE_INFINITY): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const row of rows) {
     const n = size(row);
-    if (current.length > 0 && (current.length >= ROWS_PER_INSERT || bytes + n > BYTES_PER_INSERT)) {
+    if (current.length > 0 && (current.length >= most || bytes + n > BYTES_PER_INSERT)) {
       out.push(current);
       current = [];
       bytes = 0;
@@ -144,7 +147,7 @@ export function importStatements(db: Db, batch: ImportBatch): Statement[] {
   }
   // Each slice must insert all its rows: a comment stored meanwhile by another import (the same
   // file sent twice at once) fails the batch, which the importer then reads again and retries.
-  for (const slice of slices(batch.comments, (c) => c.content.length * 2 + 600)) {
+  for (const slice of slices(batch.comments, (c) => c.content.length * 2 + 600, ROWS_PER_INSERT)) {
     statements.push(insertJsonRows(db, comments, slice), expectChanges(db, slice.length));
   }
   const sums = new Map<string, { spam: number; ham: number }>();
