@@ -141,11 +141,25 @@ describe('POST /api/v1/admin/import?from=wordpress', () => {
     expect((await thread(t, WP_ARTICLE)).total).toBe(0);
   });
 
-  it('ETags change, and imported commenters with approved comments are trusted', async () => {
+  it('ETags change; the learner is taught, imported commenters are trusted and spammers remembered', async () => {
     const t = await setup();
     const etag = (await t.request(path(WP_ARTICLE))).headers.get('etag');
     await importFile(t, 'from=wordpress', FIXTURES.wordpress);
     expect((await t.request(path(WP_ARTICLE))).headers.get('etag')).not.toBe(etag);
+    const stats = (await adminCall(t, 'GET', '/spam/stats')).body;
+    expect(stats.learner.trained).toEqual({ spam: 1, ham: 5 });
+    const rules = async (email: string) =>
+      (
+        await adminCall(t, 'POST', '/spam/check', {
+          author: 'Quelqu’un',
+          email,
+          content: 'Merci pour ces nouvelles du quartier.',
+          articleId: WP_ARTICLE,
+        })
+      ).body.reasons.map((r: { rule: string }) => r.rule);
+    expect(await rules('paul@exemple.fr')).toContain('trusted');
+    expect(await rules('inconnu@exemple.fr')).not.toContain('trusted');
+    expect(await rules('deals@pills.example.com')).toContain('memory');
   });
 
   it('422 for an unknown source; 401 without the admin token', async () => {
