@@ -84,16 +84,16 @@ export async function listReplies(db: Db, rootIds: string[]): Promise<ThreadRow[
  */
 export async function countApproved(db: Db, articleIds: string[]): Promise<Map<string, number>> {
   // Each approved top-level comment with the approved comments of its sub-thread (itself included,
-  // its root being itself): two index ranges, no row read.
-  const sub = alias(comments, 'sub');
-  const rows = await db
-    .select({ articleId: comments.articleId, n: count() })
-    .from(comments)
-    .innerJoin(sub, and(eq(sub.rootId, comments.id), eq(sub.status, 'approved')))
-    .where(and(inArray(comments.articleId, articleIds), APPROVED, eq(comments.depth, 1)))
-    .groupBy(comments.articleId)
-    .all();
-  return new Map(rows.map((r) => [r.articleId, r.n]));
+  // its root being itself): two index ranges, no row read. Written as SQL rather than with the query
+  // builder, which took longer to build this join than SQLite took to run it (npm run bench, counts);
+  // the ids go as one JSON parameter, so that 100 of them fit in D1's 100 bound parameters.
+  const rows = await db.all<{ articleId: string; n: number }>(sql`
+    SELECT t.article_id AS articleId, count(*) AS n FROM comments t
+    JOIN comments sub ON sub.root_id = t.id AND sub.status = 'approved'
+    WHERE t.article_id IN (SELECT value FROM json_each(${JSON.stringify(articleIds)}))
+      AND t.status = 'approved' AND t.depth = 1
+    GROUP BY t.article_id`);
+  return new Map(rows.map((r) => [r.articleId, Number(r.n)]));
 }
 
 /**

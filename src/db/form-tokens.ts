@@ -23,18 +23,27 @@ export async function formTokenUsed(db: Db, id: string): Promise<boolean> {
  * after its insert: the token's row is written only if the comment was (an insert that a guard
  * skipped uses nothing), and without ON CONFLICT, so that of two posts sent at once with one token,
  * the second fails its whole batch ("UNIQUE constraint failed: used_form_tokens.id", answered 409
- * form_token_used) instead of being stored too. Rows of expired tokens go in the same batch.
+ * form_token_used) instead of being stored too. Rows of expired tokens go with the hourly purge
+ * (forgetExpiredFormTokens): an expired token weighs as used whether or not its row is still there.
  */
-export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: string, now: number): Statement[] {
+export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: string): Statement[] {
   if (!use) return [];
   return [
-    db.delete(usedFormTokens).where(lt(usedFormTokens.expiresAt, now)),
     db
       .insert(usedFormTokens)
       .select(
         sql`SELECT ${use.id}, ${use.expiresAt} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${commentId})`,
       ),
   ];
+}
+
+/** Deletes the rows of tokens expired before `now` (the retention purge's turn, hourly); returns how many went. */
+export async function forgetExpiredFormTokens(db: Db, now: number): Promise<number> {
+  const gone = await db
+    .delete(usedFormTokens)
+    .where(lt(usedFormTokens.expiresAt, now))
+    .returning({ id: usedFormTokens.id });
+  return gone.length;
 }
 
 /** True for the error of a batch that lost the race for its form token (see useFormToken). */

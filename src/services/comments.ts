@@ -200,7 +200,7 @@ export async function createComment(
     ],
   );
   await conflictAs(
-    insertComment(db, row, [...useFormToken(db, assessment.formTokenUse, id, now), ...outboxed]),
+    insertComment(db, row, [...useFormToken(db, assessment.formTokenUse, id), ...outboxed]),
     () => new DomainError('not_found', 'parent_not_found'),
   ).catch((error: unknown) => {
     // Sent twice at once with one form token: the other copy was stored.

@@ -1,5 +1,6 @@
 import { DAY, HOUR, scrubDeleted, type Db, type Deps } from '../deps';
 import { runBatch } from '../db/batch';
+import { forgetExpiredFormTokens } from '../db/form-tokens';
 import { compareAndSetMeta, getMeta } from '../db/meta';
 import { updateComments } from '../db/moderation';
 import { clearTaughtIps, clearUntaughtClientData, CLIENT_DATA_CLEARED, taughtAgents } from '../db/retention';
@@ -90,6 +91,8 @@ export async function purgeIfDue(deps: Deps, trigger: 'submission' | 'schedule' 
   // Spam memory keeps keyed hashes of IPs that moderators marked (or cleared): an IP not marked again
   // within the retention is forgotten too (addresses change hands). Emails and hosts stay.
   const forgotten = await forgetIpsBefore(deps.db, now - ipRetentionDays * DAY);
+  // The record of used form tokens keeps tokens that have not expired: the others are refused anyway.
+  await forgetExpiredFormTokens(deps.db, now);
   // What went must not stay in the -wal or in the file's free space (deps.scrubStorage).
   if (purged + forgotten > 0) await scrubDeleted(deps, 'retention.purge');
   deps.logger.info('retention.purged', { comments: purged, spamMemoryIps: forgotten, retentionDays: ipRetentionDays });
