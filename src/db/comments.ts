@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { expectChanges, failUnless, runBatch, type Statement } from './batch';
 import { writeArticle } from './articles';
@@ -22,6 +22,13 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+/**
+ * `column IN (values)` with the list bound as one JSON parameter: one statement for any number of
+ * values (D1 binds at most 100 parameters), each looked up by the column's index.
+ */
+export const inJsonList = (column: AnySQLiteColumn, values: readonly unknown[]) =>
+  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
 /** Written as a literal, so that a list of 100 ids still fits in D1's 100 parameters. */
 const APPROVED = sql`${comments.status} = 'approved'`;
 

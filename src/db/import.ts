@@ -3,7 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { LABELS, type Label } from '../spam/types';
 import { runBatch, expectChanges, type Statement } from './batch';
-import { chunk, type NewComment } from './comments';
+import { chunk, inJsonList, type NewComment } from './comments';
 import type { CountDeltas } from './learner';
 import type { ListEntryRow } from './lists';
 import { readCache } from './read-cache';
@@ -83,7 +83,7 @@ export interface Placed {
  */
 export async function findImported(db: Db, source: string, keys: string[], byId: boolean): Promise<Placed[]> {
   if (keys.length === 0) return [];
-  const list = sql`(SELECT value FROM json_each(${JSON.stringify([...new Set(keys)])}))`;
+  const list = [...new Set(keys)];
   const rows = await db
     .select({
       id: comments.id,
@@ -94,7 +94,9 @@ export async function findImported(db: Db, source: string, keys: string[], byId:
     })
     .from(comments)
     .where(
-      byId ? sql`${comments.id} IN ${list}` : sql`${comments.source} = ${source} AND ${comments.sourceId} IN ${list}`,
+      byId
+        ? inJsonList(comments.id, list)
+        : sql`${comments.source} = ${source} AND ${inJsonList(comments.sourceId, list)}`,
     )
     .all();
   return rows.map(({ sourceId, ...r }) => ({ ...r, key: byId ? r.id : sourceId! }));

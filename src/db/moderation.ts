@@ -3,7 +3,7 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
-import { chunk, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
+import { chunk, inJsonList, MAX_PARAMS, type CommentRow, type Cursor } from './comments';
 import { articles, comments, type CommentStatus } from './schema';
 
 /** Queries of the moderators' queue: every status, every column. */
@@ -69,37 +69,32 @@ export async function getCommentsByIds(db: Db, ids: string[]): Promise<CommentRo
   return parts.flat();
 }
 
-/** What the queue shows of the comments being answered: id, author, status and the start of the text. */
+/** What the queue shows of the comments being answered: id, author, status and the start of the text (one statement). */
 export async function parentExcerpts(db: Db, ids: string[], length: number) {
-  const parts = await Promise.all(
-    chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
-      db
-        .select({
-          id: comments.id,
-          author: comments.author,
-          status: comments.status,
-          content: sql<string>`substr(${comments.content}, 1, ${length + 1})`,
-        })
-        .from(comments)
-        .where(inArray(comments.id, slice))
-        .all(),
-    ),
-  );
-  return new Map(parts.flat().map((p) => [p.id, p]));
+  if (ids.length === 0)
+    return new Map<string, { id: string; author: string; status: CommentStatus; content: string }>();
+  const rows = await db
+    .select({
+      id: comments.id,
+      author: comments.author,
+      status: comments.status,
+      content: sql<string>`substr(${comments.content}, 1, ${length + 1})`,
+    })
+    .from(comments)
+    .where(inJsonList(comments.id, [...new Set(ids)]))
+    .all();
+  return new Map(rows.map((p) => [p.id, p]));
 }
 
-/** The title and address of each of these articles that has a row (read in slices for D1). */
+/** The title and address of each of these articles that has a row (one statement). */
 export async function articleLabels(db: Db, ids: string[]) {
-  const parts = await Promise.all(
-    chunk([...new Set(ids)], MAX_PARAMS).map((slice) =>
-      db
-        .select({ id: articles.id, title: articles.title, url: articles.url })
-        .from(articles)
-        .where(inArray(articles.id, slice))
-        .all(),
-    ),
-  );
-  return new Map(parts.flat().map((a) => [a.id, a]));
+  if (ids.length === 0) return new Map<string, { id: string; title: string | null; url: string | null }>();
+  const rows = await db
+    .select({ id: articles.id, title: articles.title, url: articles.url })
+    .from(articles)
+    .where(inJsonList(articles.id, [...new Set(ids)]))
+    .all();
+  return new Map(rows.map((a) => [a.id, a]));
 }
 
 /** Comments by others (not written with `emailHash`) whose text or reasons hold `text` (an address). */

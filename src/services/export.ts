@@ -12,8 +12,9 @@ import { adminViews } from './moderation';
  * ones are left for the next export), oldest first. `tamis import --from tamis` reads it back.
  */
 
-const ARTICLES_PER_PAGE = 500;
-const COMMENTS_PER_PAGE = 200;
+/** Per page: one read of the articles; three of the comments (them, their parents' excerpts, their articles). */
+const ARTICLES_PER_PAGE = 1000;
+const COMMENTS_PER_PAGE = 500;
 
 export async function* exportLines(deps: Deps): AsyncGenerator<string> {
   const { db } = deps;
