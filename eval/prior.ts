@@ -18,8 +18,9 @@ export interface PriorOptions {
   /** Fewest trained documents a token must appear in (so that no one's name or address is kept). */
   minDocuments: number;
   /**
-   * Tokens in more than this share of the ham documents are left out: common words and shapes
-   * ("my", "thanks", "je") lean one way on one site and the other way on the next.
+   * Tokens in more than this share of the ham documents, of all the corpora or of any one site with
+   * 30 ham or more, are left out: common words and shapes ("my", "thanks", "moi") lean one way on one
+   * site and the other way on the next.
    */
   maxHamShare: number;
   /** Keep only tokens that lean towards spam: what ham looks like is each site's own. */
@@ -33,11 +34,15 @@ export const DEFAULT_PRIOR_OPTIONS: PriorOptions = { keep: 1400, minDocuments: 3
  * domains and mail providers, how long, how many capitals, which browser. On YouTube a link is
  * usually spam; under a news article it is often a source. Left out of the prior (each site's
  * learner learns them from its own lessons); what the rules saw stays (promotion categories, a
- * phone number, an address in the text, an obfuscated address, spintax).
+ * phone number, an address in the text, an obfuscated address, spintax). Character n-grams too:
+ * they follow a corpus's language and style, and the dozen a word gives made one word of the
+ * corpora ("bonjour", which their spam says more than their readers) worth the prior's whole
+ * score; words and word pairs stay.
  */
 const siteHabit = (token: string) =>
   /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua):?/.test(token) ||
-  token.startsWith('a:');
+  token.startsWith('a:') ||
+  token.startsWith('c:');
 
 /**
  * Counts of every token of the rows (the same tokens and counts as the moderators' feedback would
@@ -49,11 +54,30 @@ export function buildPrior(rows: readonly EvalRow[], overrides: Partial<PriorOpt
   const options = { ...DEFAULT_PRIOR_OPTIONS, ...overrides };
   const table = new Map<string, TokenCounts>();
   const totals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
-  for (const row of rows) if (row.split === 'train') train(table, totals, learnerTokens(rowToFeatures(row)), row.label);
+  // Ham documents per site, and in how many of them each token appears: a word common in any one
+  // site's ham ("moi" under French articles) is common, however rare across all the corpora together.
+  const hamBySite = new Map<string, { documents: number; tokens: Map<string, number> }>();
+  for (const row of rows) {
+    if (row.split !== 'train') continue;
+    const tokens = learnerTokens(rowToFeatures(row));
+    train(table, totals, tokens, row.label);
+    if (row.label !== 'ham') continue;
+    const site = hamBySite.get(row.site) ?? { documents: 0, tokens: new Map<string, number>() };
+    site.documents++;
+    for (const token of new Set(tokens)) site.tokens.set(token, (site.tokens.get(token) ?? 0) + 1);
+    hamBySite.set(row.site, site);
+  }
+  const common = (token: string) =>
+    [...hamBySite.values()].some(
+      (site) => site.documents >= 30 && (site.tokens.get(token) ?? 0) > options.maxHamShare * site.documents,
+    );
   const ranked = [...table]
     .filter(
       ([token, c]) =>
-        c.spam + c.ham >= options.minDocuments && c.ham <= options.maxHamShare * totals.ham && !siteHabit(token),
+        c.spam + c.ham >= options.minDocuments &&
+        c.ham <= options.maxHamShare * totals.ham &&
+        !common(token) &&
+        !siteHabit(token),
     )
     .map(([token, c]) => {
       const ratio = Math.log((c.spam + 1) / (totals.spam + 2)) - Math.log((c.ham + 1) / (totals.ham + 2));

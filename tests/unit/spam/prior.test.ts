@@ -22,7 +22,7 @@ describe('the shipped prior', () => {
     const prior = decodePrior(PRIOR_DATA);
     expect(prior.counts.size).toBeGreaterThan(500);
     for (const [token, counts] of prior.counts) {
-      expect(token).not.toMatch(/^(?:a:|m:(?:links|kind|site|tld|email:|etld|ua|words|caps))/);
+      expect(token).not.toMatch(/^(?:a:|c:|m:(?:links|kind|site|tld|email:|etld|ua|words|caps))/);
       expect(counts.spam + counts.ham, token).toBeGreaterThanOrEqual(3);
     }
     expect(prior.totals.spam).toBeGreaterThan(300);
