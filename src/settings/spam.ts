@@ -145,10 +145,9 @@ export const SpamSettingsSchema = z
     /** The site's lesson count at which the prior's worth is halved (a third at twice as many, and so on). */
     learnerPriorHalfLife: z.number().min(1).max(100_000).default(100),
     /**
-     * Bounds of the learner's score while the prior speaks alone (a new site): what other sites
-     * taught holds a comment only with a rule's help (at most 4 points), and never clears one a
-     * rule holds (0 towards ham: how ham looks is each site's own). They widen
-     * to learnerWeight and learnerHamWeight as the site's lessons outweigh the prior.
+     * Bounds of the prior's points (its evidence times its share, added to the site learner's):
+     * what other sites taught holds a comment only with a rule's help (at most 4 points), and never
+     * clears one a rule holds (0 towards ham: how ham looks is each site's own).
      */
     learnerPriorWeight: weight(4),
     learnerPriorHamWeight: weight(0),

@@ -273,16 +273,6 @@ function learnerReady(
   return totals.spam >= settings.learnerMinExamples && totals.ham >= settings.learnerMinExamples;
 }
 
-/** Who spoke: the prior, the site's lessons, or both, with the prior's share of the documents. */
-const source = (priorShare: number | null) => {
-  if (priorShare === null || priorShare <= 0) return 'site lessons';
-  if (priorShare >= 0.995) return 'prior';
-  const share = Math.round(priorShare * 100);
-  return share >= 50
-    ? `prior ${share} %, site lessons ${100 - share} %`
-    : `site lessons ${100 - share} %, prior ${share} %`;
-};
-
 const readable = (token: string) => {
   const [kind, ...rest] = token.split(':');
   const value = rest.join(':');
@@ -309,18 +299,10 @@ export function learnerSignal(
   result: Classification,
   totals: Pick<LearnerTotals, 'spam' | 'ham'>,
   settings: SpamSettings,
-  priorShare: number | null = null,
 ): Signal[] {
-  if (priorShare === null && !learnerReady(totals, settings)) return [];
+  if (!learnerReady(totals, settings)) return [];
   const raw = settings.learnerScale * result.logOdds;
-  // The bounds move from the prior's (narrow: knowledge of other sites) to the site's own as its share grows.
-  const share = priorShare ?? 0;
-  const most =
-    settings.learnerWeight * (1 - share) + Math.min(settings.learnerWeight, settings.learnerPriorWeight) * share;
-  const least =
-    settings.learnerHamWeight * (1 - share) +
-    Math.min(settings.learnerHamWeight, settings.learnerPriorHamWeight) * share;
-  const score = Math.max(-least, Math.min(most, Number.isFinite(raw) ? raw : 0));
+  const score = Math.max(-settings.learnerHamWeight, Math.min(settings.learnerWeight, Number.isFinite(raw) ? raw : 0));
   const rounded = Math.round(score * 10) / 10;
   if (rounded === 0) return [];
   const telling = [
@@ -330,7 +312,7 @@ export function learnerSignal(
     {
       rule: 'learner',
       score: rounded,
-      detail: `p(spam) ${result.pSpam.toFixed(2)} (${source(priorShare)})${telling.length ? `: ${telling.join(', ')}` : ''}`,
+      detail: `p(spam) ${result.pSpam.toFixed(2)} (site lessons)${telling.length ? `: ${telling.join(', ')}` : ''}`,
     },
   ];
 }
@@ -338,10 +320,10 @@ export function learnerSignal(
 /**
  * Runs the learner for runChecks: tokens (given or computed), classification, signal. With the
  * prior (the `learnerPrior` setting; `input.prior`, else the one shipped with Tamis), the prior's
- * evidence and the site's are mixed by the prior's share (prior.ts): the prior alone until the site
- * has learnerMinExamples of each class, then less and less of it as the site's lessons grow. The
+ * points are added to the site's (withPrior): the prior alone until the site has learnerMinExamples
+ * of each class, then less and less of it as the site's lessons grow (its share, prior.ts). The
  * site's lessons count by their scarcer class: two hundred ham and a dozen spam tell little of
- * what this site's spam looks like (measured: with the total, such a site published a quarter of its spam).
+ * what this site's spam looks like.
  */
 export function runLearner(features: Features, input: LearnerInput, settings: SpamSettings): Signal[] {
   const prior = settings.learnerPrior ? (input.prior === undefined ? shippedPrior() : input.prior) : null;
@@ -357,13 +339,52 @@ export function runLearner(features: Features, input: LearnerInput, settings: Sp
         settings.learnerPriorHalfLife,
       )
     : 1;
-  const logOdds = share * fromPrior.logOdds + (1 - share) * (site?.logOdds ?? 0);
-  const top = [
-    ...fromPrior.top.map((t) => ({ ...t, weight: t.weight * share })),
-    ...(site?.top ?? []).map((t) => ({ ...t, weight: t.weight * (1 - share) })),
-  ].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
-  const mixed: Classification = { logOdds, pSpam: 1 / (1 + Math.exp(-logOdds)), top };
-  return learnerSignal(mixed, input.totals, settings, share);
+  return withPrior(site, fromPrior, share, settings);
+}
+
+/**
+ * The learner's signal with the prior: the site's points (its evidence, bounded by learnerWeight and
+ * learnerHamWeight, once it has learnerMinExamples of each class) plus the prior's, its evidence
+ * times its share, bounded by learnerPriorWeight and learnerPriorHamWeight. Added rather than
+ * averaged: a site with a dozen spam examples still speaks with its own voice (averaged by the
+ * share, its evidence was muffled and it judged less of its spam), and the prior's voice fades as
+ * the site's lessons grow. The detail says who spoke.
+ */
+function withPrior(
+  site: Classification | null,
+  fromPrior: Classification,
+  share: number,
+  settings: SpamSettings,
+): Signal[] {
+  const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Number.isFinite(x) ? x : 0));
+  const sitePoints = site
+    ? clamp(settings.learnerScale * site.logOdds, -settings.learnerHamWeight, settings.learnerWeight)
+    : 0;
+  const priorPoints = clamp(
+    settings.learnerScale * share * fromPrior.logOdds,
+    -Math.min(settings.learnerHamWeight, settings.learnerPriorHamWeight),
+    Math.min(settings.learnerWeight, settings.learnerPriorWeight),
+  );
+  const score = clamp(sitePoints + priorPoints, -settings.learnerHamWeight, settings.learnerWeight);
+  const rounded = Math.round(score * 10) / 10;
+  if (rounded === 0) return [];
+  const top = [...fromPrior.top, ...(site?.top ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  const telling = [
+    ...new Set(top.filter((t) => (rounded > 0 ? t.weight > 0 : t.weight < 0)).map((t) => readable(t.token))),
+  ].slice(0, 5);
+  const logOdds = score / (settings.learnerScale || 1);
+  const spoke = !site
+    ? 'prior'
+    : Math.abs(priorPoints) < 0.05
+      ? 'site lessons'
+      : `site lessons ${sitePoints.toFixed(1)}, prior ${priorPoints.toFixed(1)}`;
+  return [
+    {
+      rule: 'learner',
+      score: rounded,
+      detail: `p(spam) ${(1 / (1 + Math.exp(-logOdds))).toFixed(2)} (${spoke})${telling.length ? `: ${telling.join(', ')}` : ''}`,
+    },
+  ];
 }
 
 // Pruning ----------------------------------------------------------------------------------------

@@ -376,8 +376,8 @@ describe('learner signal', () => {
       settings,
     );
     expect(signals[0]?.score).toBeGreaterThan(0);
-    // Who spoke: 25 lessons of each class against a prior worth learnerPriorDocuments.
-    expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d \(prior \d+ %, site lessons \d+ %\): .*"/);
+    // Who spoke: the site's 25 lessons of each class, and the prior (its points fading with them).
+    expect(signals[0]?.detail).toMatch(/^p\(spam\) [01]\.\d\d \(site lessons -?\d+\.\d, prior -?\d+\.\d\): .*"/);
     const alone = runLearner(
       features({ content: 'Subscribe to my channel, free gift cards' }),
       { stats: table, totals },
