@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { expectChanges, failUnless, runBatch, type Statement } from './batch';
 import { writeArticle } from './articles';
@@ -95,11 +95,11 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
   // builder, which took longer to build this join than SQLite took to run it (npm run bench, counts);
   // the ids go as one JSON parameter, so that 100 of them fit in D1's 100 bound parameters.
   const rows = await db.all<{ articleId: string; n: number }>(sql`
-    SELECT t.article_id AS articleId, count(*) AS n FROM comments t
-    JOIN comments sub ON sub.root_id = t.id AND sub.status = 'approved'
-    WHERE t.article_id IN (SELECT value FROM json_each(${JSON.stringify(articleIds)}))
-      AND t.status = 'approved' AND t.depth = 1
-    GROUP BY t.article_id`);
+    SELECT comments.article_id AS articleId, count(*) AS n FROM comments
+    JOIN comments AS sub ON sub.root_id = comments.id AND sub.status = 'approved'
+    WHERE comments.article_id IN (SELECT value FROM json_each(${JSON.stringify(articleIds)}))
+      AND comments.status = 'approved' AND comments.depth = 1
+    GROUP BY comments.article_id`);
   return new Map(rows.map((r) => [r.articleId, Number(r.n)]));
 }
 
