@@ -1,109 +1,99 @@
 /**
- * npm run bench: the Node server on a database file with production settings, under load.
+ * npm run bench: the Node server on a database file with production settings, under load from
+ * wrk (2 threads, 32 connections, a warm-up then BENCH_SECONDS measured), BENCH_RUNS rounds.
  * Scenarios: thread GET, the same from a page on another origin (Origin header), the same with
- * If-None-Match (304), POST, counts, a 95/5 read/post mix;
- * beside them the ceilings: a bare Hono route serving the same bytes, and a raw libSQL insert loop.
- * Results: a table on stdout and JSON under bench/results/.
+ * If-None-Match (304), POST, counts, a 95/5 read/post mix; beside them the ceilings of the same
+ * round: a bare Hono route serving the same bytes (measured before and after the scenarios), and a
+ * raw libSQL insert loop. Each figure has the client's CPU beside the server's, so that a figure the
+ * client held down shows as such. Results: medians with their spread on stdout, JSON under bench/results/.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { DAY } from '../src/deps';
 import { openDatabase, PRAGMAS } from '../src/entry/node-db';
 import {
-  BROWSER_UA,
+  CONNECTIONS,
+  ensureWrk,
   insertRows,
   load,
+  type LoadOptions,
   machine,
   peakRss,
   seeder,
   startFlags,
   startProcess,
   startTamis,
+  THREADS,
   type Figures,
 } from './lib';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-export interface Scenario extends Figures {
-  name: string;
-  ceiling: string;
-  ratio: number;
+/** Form tokens for the posting scenarios: one per comment, fetched beforehand as a browser fetches one per form. */
+async function fetchTokens(api: string, count: number, file: string) {
+  const articles = Array.from({ length: 100 }, (_, i) => `bench-post-${i}`);
+  const lines: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const article = articles[next++ % articles.length]!;
+      const { token } = (await (await fetch(`${api}/articles/${article}/form`)).json()) as { token: string };
+      lines.push(`${article} ${token}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-/** The five scenarios against a running server; `thread` is the article with 50 comments. */
+/** The scenarios against a running server; `thread` is the article with 50 comments. */
 export async function scenarios(url: string, pid: number, thread: string, countIds: string[], only?: string[]) {
   const api = `${url}/api/v1`;
   const threadUrl = `${api}/articles/${encodeURIComponent(thread)}/comments?limit=100`;
   const out: Record<string, Figures> = {};
-  const run = async (name: string, target: string, options: Parameters<typeof load>[1]) => {
-    if (only && !only.includes(name)) return;
-    const { result, peakRssMB } = await peakRss(pid, () => load(target, options, SECONDS));
-    out[name] = { ...result, peakRssMB };
+  const wanted = (name: string) => !only || only.includes(name);
+  let offset = 0; // tokens used so far
+  const run = async (name: string, target: string, options: LoadOptions) => {
+    if (!wanted(name)) return;
+    const { result, peakRssMB } = await peakRss(pid, () => load(target, options, SECONDS, { serverPid: pid, offset }));
+    offset += result.used;
+    const { used, ...figures } = result;
+    out[name] = { ...figures, peakRssMB };
     console.error(
-      `  ${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${peakRssMB} MB`,
+      `  ${name}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50ms} ms, p99 ${figures.p99ms} ms, errors ${figures.errors}, CPU client ${figures.clientCpu} % server ${figures.serverCpu} %, peak RSS ${peakRssMB} MB`,
     );
   };
 
-  // Posting like a browser: a form token per article fetched beforehand, a unique text, email and IP per request.
-  const articles = Array.from({ length: 100 }, (_, i) => `bench-post-${i}`);
-  // A form token serves one comment, as a browser fetches one per form: enough for every post of
-  // the POST and mix scenarios (about 1,000 a second), fetched beforehand.
-  const perArticle = Number(process.env.BENCH_TOKENS_PER_ARTICLE ?? Math.ceil((SECONDS + 4) * 15));
-  const fetchToken = async (a: string) =>
-    ((await (await fetch(`${api}/articles/${a}/form`)).json()) as { token: string }).token;
-  const tokens: string[][] = articles.map(() => []);
-  for (let round = 0; round < perArticle; round++) {
-    const fresh = await Promise.all(articles.map(fetchToken));
-    for (const [i, token] of fresh.entries()) tokens[i]!.push(token);
+  const tokens = join(mkdtempSync(join(tmpdir(), 'tamis-tokens-')), 'tokens.txt');
+  if (wanted('post') || wanted('mix')) {
+    // Enough for about 2,500 posts a second (a warm-up and the measured run) and the mix's 5 %.
+    await fetchTokens(api, Number(process.env.BENCH_TOKENS ?? (SECONDS + 2) * 3_000), tokens);
+    await new Promise((r) => setTimeout(r, 3_200)); // past minSeconds
   }
-  await new Promise((r) => setTimeout(r, 3_200)); // past minSeconds
-  let n = 0;
-  const postRequest = (req: Record<string, unknown>) => {
-    n++;
-    const i = n % articles.length;
-    return {
-      ...req,
-      method: 'POST',
-      path: `/api/v1/articles/${articles[i]}/comments`,
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': BROWSER_UA,
-        'X-Forwarded-For': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-      },
-      body: JSON.stringify({
-        author: `Lecteur ${n}`,
-        email: `lecteur.${n}.${process.pid}@exemple.fr`,
-        content: `Commentaire numéro ${n} : je trouve cet article très juste, merci pour le travail de fond (${process.pid}).`,
-        token: tokens[i]![Math.floor(n / articles.length) % perArticle],
-      }),
-    };
-  };
+  const runId = `${process.pid}-${Date.now()}`;
+  const posting = (readShare = 0) => ({
+    file: 'bench/wrk/post.lua',
+    args: (from: number) => [
+      tokens,
+      String(from),
+      runId,
+      String(THREADS),
+      String(readShare),
+      new URL(threadUrl).pathname + new URL(threadUrl).search,
+    ],
+  });
 
   await run('thread', threadUrl, {});
   // As a browser on the article's page asks: cross-origin, with an Origin header.
   await run('threadOrigin', threadUrl, { headers: { Origin: 'https://journal.example' } });
   const etag = (await fetch(threadUrl)).headers.get('etag')!;
-  await run('thread304', threadUrl, { headers: { 'If-None-Match': etag }, expect: [304] });
-  await run('post', `${api}/articles/x/comments`, {
-    requests: [{ setupRequest: postRequest as never }],
-    expect: [201],
-  });
+  await run('thread304', threadUrl, { headers: { 'If-None-Match': etag } });
+  await run('post', `${url}/`, { script: posting() });
   await run('counts', `${api}/counts?${countIds.map((id) => `article=${id}`).join('&')}`, {});
-  const threadPath = `${new URL(threadUrl).pathname}?limit=100`;
-  await run('mix', threadUrl, {
-    requests: [
-      {
-        setupRequest: ((req: Record<string, unknown>) =>
-          Math.random() < 0.05
-            ? postRequest(req)
-            : { ...req, method: 'GET', path: threadPath, headers: {}, body: undefined }) as never,
-      },
-    ],
-    expect: [200, 201],
-  });
+  await run('mix', `${url}/`, { script: posting(0.95) });
+  rmSync(dirname(tokens), { recursive: true, force: true });
   return out;
 }
 
@@ -194,28 +184,68 @@ export async function seedSmall(file: string) {
   return { thread: 'bench-thread', countIds: Array.from({ length: 20 }, (_, i) => `bench-count-${i}`) };
 }
 
-export function report(figures: Record<string, Figures>, ceilings: { hono: number; insert: number }) {
-  const ceilingOf: Record<string, [string, number]> = {
-    thread: ['bare Hono', ceilings.hono],
-    threadOrigin: ['bare Hono', ceilings.hono],
-    thread304: ['bare Hono', ceilings.hono],
-    post: ['raw insert', ceilings.insert],
-    counts: ['bare Hono', ceilings.hono],
-    mix: ['bare Hono', ceilings.hono],
-  };
-  const rows: Scenario[] = Object.entries(figures).map(([name, f]) => {
-    const [ceiling, value] = ceilingOf[name]!;
-    return { name, ...f, ceiling, ratio: Math.round((f.requestsPerSecond / value) * 100) / 100 };
+const CEILING_OF: Record<string, 'hono' | 'insert'> = {
+  thread: 'hono',
+  threadOrigin: 'hono',
+  thread304: 'hono',
+  post: 'insert',
+  counts: 'hono',
+  mix: 'hono',
+};
+
+export interface Round {
+  figures: Record<string, Figures>;
+  /** The bare Hono ceiling before and after the scenarios, and the raw insert loop. */
+  ceilings: { honoBefore: number; honoAfter: number; insert: number };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : Math.round(((s[mid - 1]! + s[mid]!) / 2) * 100) / 100;
+};
+const spread = (xs: number[]) => (xs.length > 1 ? `${Math.min(...xs)}–${Math.max(...xs)}` : '');
+
+/** Medians over the rounds, with their spread; each ratio is against the ceiling of its own round. */
+export function report(rounds: Round[]) {
+  const hono = (r: Round) => (r.ceilings.honoBefore + r.ceilings.honoAfter) / 2;
+  const rows = Object.keys(rounds[0]!.figures).map((name) => {
+    const of = (f: (x: Figures) => number | undefined) => rounds.map((r) => f(r.figures[name]!) ?? 0);
+    const ratios = rounds.map((r) => {
+      const ceiling = CEILING_OF[name] === 'hono' ? hono(r) : r.ceilings.insert;
+      return Math.round((r.figures[name]!.requestsPerSecond / ceiling) * 100) / 100;
+    });
+    return {
+      name,
+      requestsPerSecond: median(of((x) => x.requestsPerSecond)),
+      requestsPerSecondSpread: spread(of((x) => x.requestsPerSecond)),
+      p50ms: median(of((x) => x.p50ms)),
+      p99ms: median(of((x) => x.p99ms)),
+      p99msSpread: spread(of((x) => x.p99ms)),
+      errors: Math.max(...of((x) => x.errors)),
+      clientCpu: median(of((x) => x.clientCpu)),
+      serverCpu: median(of((x) => x.serverCpu)),
+      peakRssMB: Math.max(...of((x) => x.peakRssMB)),
+      ceiling: CEILING_OF[name] === 'hono' ? 'bare Hono' : 'raw insert',
+      ratio: median(ratios),
+      ratioSpread: spread(ratios),
+    };
   });
-  console.log('| scenario | req/s | p50 ms | p99 ms | errors | peak RSS MB | ceiling | ratio |');
+  console.log(
+    '| scenario | req/s (median, spread) | p50 ms | p99 ms (spread) | errors | CPU client / server | peak RSS MB | ratio to ceiling (spread) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.peakRssMB} | ${r.ceiling} | ${Math.round(r.ratio * 100)} % |`,
+      `| ${r.name} | ${r.requestsPerSecond} (${r.requestsPerSecondSpread}) | ${r.p50ms} | ${r.p99ms} (${r.p99msSpread}) | ${r.errors} | ${r.clientCpu} % / ${r.serverCpu} % | ${r.peakRssMB} | ${r.ratio}× ${r.ceiling} (${r.ratioSpread}) |`,
     );
   }
-  console.log(`| ceiling: bare Hono, same bytes | ${ceilings.hono} | | | | | | |`);
-  console.log(`| ceiling: raw libSQL insert loop | ${ceilings.insert} | | | | | | |`);
+  const honos = rounds.flatMap((r) => [r.ceilings.honoBefore, r.ceilings.honoAfter]);
+  const inserts = rounds.map((r) => r.ceilings.insert);
+  console.log(
+    `| ceiling: bare Hono, same bytes (before and after, each round) | ${median(honos)} (${spread(honos)}) | | | | | | |`,
+  );
+  console.log(`| ceiling: raw libSQL insert loop | ${median(inserts)} (${spread(inserts)}) | | | | | | |`);
   return rows;
 }
 
@@ -227,42 +257,56 @@ export function save(name: string, data: unknown) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureWrk();
+  const RUNS = Number(process.env.BENCH_RUNS ?? 3);
   const dir = mkdtempSync(join(tmpdir(), 'tamis-bench-'));
   try {
-    console.error(`Seeding ${dir} …`);
-    const { thread, countIds } = await seedSmall(join(dir, 'tamis.db'));
-    const server = await startTamis(join(dir, 'tamis.db'), 18787);
-    console.error(`Tamis on ${server.url}, ${SECONDS} s per scenario after a warm-up`);
-    const figures = await scenarios(server.url, server.pid, thread, countIds);
-    const body = Buffer.from(
-      await (await fetch(`${server.url}/api/v1/articles/${thread}/comments?limit=100`)).arrayBuffer(),
-    );
-    await server.stop();
-
-    writeFileSync(join(dir, 'thread.json'), body);
     execSync(
       'npx esbuild bench/ceiling-server.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/bench/ceiling-server.js --log-level=warning',
     );
-    // The same node flags as the server: the same stack, only without Tamis.
-    const bare = await startProcess(
-      'dist/bench/ceiling-server.js',
-      { BODY_FILE: join(dir, 'thread.json') },
-      18788,
-      startFlags(),
-    );
-    const hono = (await load(`${bare.url}/thread`, {}, SECONDS)).requestsPerSecond;
-    await bare.stop();
-    const insert = await rawInsertCeiling(join(dir, 'raw.db'), SECONDS);
-    console.error(`  ceilings: bare Hono ${hono} req/s, raw insert ${insert} rows/s`);
+    const rounds: Round[] = [];
+    let threadBytes = 0;
+    for (let round = 1; round <= RUNS; round++) {
+      const file = join(dir, `tamis-${round}.db`);
+      console.error(`Round ${round} of ${RUNS}: seeding ${file} …`);
+      const { thread, countIds } = await seedSmall(file);
+      const server = await startTamis(file, 18787);
+      const body = Buffer.from(
+        await (await fetch(`${server.url}/api/v1/articles/${thread}/comments?limit=100`)).arrayBuffer(),
+      );
+      threadBytes = body.length;
+      writeFileSync(join(dir, 'thread.json'), body);
+      // The same node flags as the server: the same stack, only without Tamis.
+      const bare = await startProcess(
+        'dist/bench/ceiling-server.js',
+        { BODY_FILE: join(dir, 'thread.json') },
+        18788,
+        startFlags(),
+      );
+      const ceiling = async () =>
+        (await load(`${bare.url}/thread`, {}, SECONDS, { serverPid: bare.pid })).requestsPerSecond;
+      const honoBefore = await ceiling();
+      console.error(
+        `Tamis on ${server.url}, ${SECONDS} s per scenario after a warm-up; bare Hono before: ${honoBefore} req/s`,
+      );
+      const figures = await scenarios(server.url, server.pid, thread, countIds, process.env.BENCH_ONLY?.split(','));
+      await server.stop();
+      const honoAfter = await ceiling();
+      await bare.stop();
+      const insert = await rawInsertCeiling(join(dir, `raw-${round}.db`), SECONDS);
+      console.error(`  ceilings: bare Hono ${honoBefore} then ${honoAfter} req/s, raw insert ${insert} rows/s`);
+      rounds.push({ figures, ceilings: { honoBefore, honoAfter, insert } });
+    }
 
-    const rows = report(figures, { hono, insert });
+    const rows = report(rounds);
     save('bench', {
       machine: machine(),
       seconds: SECONDS,
+      client: { tool: 'wrk', threads: THREADS, connections: CONNECTIONS },
       date: new Date().toISOString(),
-      threadBytes: body.length,
-      ceilings: { hono, insert },
+      threadBytes,
       scenarios: rows,
+      rounds,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
