@@ -29,6 +29,8 @@ export default defineConfig({
           include: ['tests/api/**/*.test.ts', 'tests/workers/**/*.test.ts'],
           // A webhook receiver and an SMTP server in Node, for the Worker's outbox and email.
           globalSetup: [here('./tests/workers/peers.global.ts')],
+          // Fails a test whose requests cross a D1 limit of the Paid plan (statements, parameters, SQL size).
+          setupFiles: [here('./tests/workers/limits.setup.ts')],
           // A request costs 2-3 times as much here (each D1 query is a call to miniflare's D1 object):
           // the property-based suites need more than the default 5 s when both projects share 2 cores.
           testTimeout: 20_000,

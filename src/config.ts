@@ -43,6 +43,17 @@ export const ConfigSchema = z.object({
   ),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['none', 'x-forwarded-for', 'cf-connecting-ip']).default('none')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  /**
+   * Workers only (wrangler dev): measure each request against D1's and Workers' limits and log it
+   * (`limits` lines: statements, bound parameters, SQL size, time; src/entry/worker-limits.ts).
+   */
+  DEBUG_LIMITS: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['0', '1', 'false', 'true'])
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
+  ),
   AVATARS: z.preprocess(emptyToUndefined, z.enum(['none', 'gravatar']).default('none')),
   /**
    * Where events are POSTed: one URL, or several separated by commas; each may start with `slack:`,

@@ -10,6 +10,7 @@ import { systemClock, type Db, type Deps } from '../deps';
 import { createLogger, describeError, logFailure, type Logger } from '../logger';
 import { outboxTick } from '../services/outbox';
 import { purgeIfDue } from '../services/retention';
+import { crossed, Meter, meteredD1 } from './worker-limits';
 import { workerMailer } from './worker-mail';
 
 /**
@@ -27,8 +28,8 @@ export type WorkerEnv = Partial<Env> & Partial<Record<keyof Config, string>>;
  * The database: the D1 binding `DB` when there is one, else libSQL over HTTP (Turso). Both are a
  * `Db` (db/database.ts): the same query builder and `batch()`.
  */
-function openWorkerDatabase(env: WorkerEnv, config: Config): Db {
-  if (env.DB) return drizzleD1(env.DB, { schema });
+function openWorkerDatabase(env: WorkerEnv, config: Config, meters: Set<Meter> | null): Db {
+  if (env.DB) return drizzleD1(meters ? meteredD1(env.DB, meters) : env.DB, { schema });
   if (!/^(libsql|https?):\/\//.test(config.DATABASE_URL)) {
     throw new ConfigError(
       'Invalid configuration:\n  DB: no D1 binding, and DATABASE_URL is not a libsql:// or https:// URL (Turso); see docs/edge.md',
@@ -77,9 +78,9 @@ class Unavailable extends Error {}
  * request of an isolate), keys from the bootstrap. What belongs to one request, deferring work to
  * its waitUntil, is given per request.
  */
-async function isolateDeps(env: WorkerEnv): Promise<Deps> {
+async function isolateDeps(env: WorkerEnv, meters: Set<Meter>): Promise<Deps> {
   const config = workerConfig(env);
-  const db = openWorkerDatabase(env, config);
+  const db = openWorkerDatabase(env, config, config.DEBUG_LIMITS ? meters : null);
   const logger = createLogger(config.LOG_LEVEL);
   const keys = await keysFor(db, config, logger, env.DB ? 'd1' : 'libsql').catch((error: unknown) => {
     logger.error('bootstrap.failed', { error: describeError(error) });
@@ -103,14 +104,19 @@ const deferTo =
   (ctx: { waitUntil(promise: Promise<unknown>): void }, logger: Logger) => (task: () => Promise<unknown>) =>
     ctx.waitUntil(logFailure(logger, task));
 
-/** One app per isolate and env (its caches of settings and thread pages live as long). */
-const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp> }>>();
+/**
+ * One app per isolate and env (its caches of settings and thread pages live as long). `meters`: the
+ * requests being measured, with DEBUG_LIMITS.
+ */
+const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp>; meters: Set<Meter> }>>();
 
 function appFor(env: WorkerEnv) {
   let built = apps.get(env);
   if (!built) {
-    built = isolateDeps(env).then((deps) => ({
+    const meters = new Set<Meter>();
+    built = isolateDeps(env, meters).then((deps) => ({
       deps,
+      meters,
       app: createApp(deps, (c) => ({ defer: deferTo(c.executionCtx, deps.logger) })),
     }));
     built.catch(() => apps.delete(env));
@@ -126,17 +132,58 @@ function problem(status: number, title: string): Response {
   });
 }
 
+/**
+ * With DEBUG_LIMITS (wrangler dev): the request through a meter of its D1 statements and time, its
+ * waitUntil work included, logged as one `limits` line when all is over (with what it crossed).
+ */
+function measured(
+  app: ReturnType<typeof createApp>,
+  { deps, meters }: { deps: Deps; meters: Set<Meter> },
+  request: Request,
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+) {
+  const meter = new Meter(meters);
+  const url = new URL(request.url);
+  void meter.cost.then((cost) =>
+    deps.logger.warn('limits', {
+      method: request.method,
+      route: url.pathname,
+      ...cost,
+      overFree: crossed(cost, 'free'),
+      overPaid: crossed(cost, 'paid'),
+    }),
+  );
+  const held: ExecutionContext = {
+    waitUntil: (work) => {
+      meter.hold(work);
+      ctx.waitUntil(work);
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+    get props() {
+      return ctx.props;
+    },
+    get exports() {
+      return ctx.exports;
+    },
+  };
+  return Promise.resolve(app.fetch(request, env, held)).finally(() => meter.close());
+}
+
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     let app: ReturnType<typeof createApp>;
+    let built: Awaited<ReturnType<typeof appFor>>;
     try {
-      ({ app } = await appFor(env));
+      built = await appFor(env);
+      ({ app } = built);
     } catch (error) {
       if (error instanceof Unavailable) return problem(503, 'Unavailable');
       // A bad setting: say which one in the logs, not to the client.
       console.error(error instanceof ConfigError ? error.message : describeError(error));
       return problem(500, 'Misconfigured');
     }
+    if (built.deps.config.DEBUG_LIMITS) return measured(app, built, request, env, ctx);
     return app.fetch(request, env, ctx);
   },
 

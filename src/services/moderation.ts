@@ -3,16 +3,16 @@ import { iso, type Deps } from '../deps';
 import { randomId } from '../crypto';
 import { getArticle } from '../db/articles';
 import type { Statement } from '../db/batch';
-import { getComment, insertComment, removeComment, updateSeen, type CommentRow } from '../db/comments';
+import { getComment, insertComment, MAX_PARAMS, removeComment, updateSeen, type CommentRow } from '../db/comments';
 import { articleLabels, getCommentsByIds, listQueue, parentExcerpts, writeToThreads } from '../db/moderation';
-import type { CommentStatus } from '../db/schema';
-import { DomainError } from '../errors';
+import { COMMENT_STATUSES, type CommentStatus } from '../db/schema';
+import { DomainError, invalid } from '../errors';
 import { renderHtml } from '../render';
 import { loadSettings } from '../settings';
 import { parseIp } from '../spam/net';
 import { audit, commentSnapshot, type Actor, type AuditInput } from './audit';
 import { conflictAs, contentHash, placeUnder } from './comments';
-import { encodeCursor, type Cursor } from './cursor';
+import { decodeContinuation, encodeContinuation, encodeCursor, type Cursor } from './cursor';
 import { authorText, checkLengths, contentText } from './limits';
 import { emailHash } from './keys';
 import { decisionLesson, editLesson, pruneLearner } from './lessons';
@@ -158,6 +158,31 @@ export interface ModerationChange {
  * transitions first. Returns the rows as they are now.
  */
 export async function applyDecisions(deps: Deps, actor: Actor, changes: ModerationChange[]): Promise<CommentRow[]> {
+  const plan = await planDecisions(deps, actor, changes);
+  await writeDecisions(deps, plan);
+  if (plan.learned) deps.defer(() => pruneLearner(deps));
+  return plan.result;
+}
+
+/** Decisions ready to write: their statements (one batch), the threads they change, the rows as they will be. */
+interface DecisionPlan {
+  statements: Statement[];
+  touched: string[];
+  result: CommentRow[];
+  learned: boolean;
+  outboxed: boolean;
+}
+
+/** The statements a plan's batch holds, the bumps of its articles' versions (writeToThreads) included. */
+const planSize = (plan: DecisionPlan) => plan.statements.length + Math.ceil(new Set(plan.touched).size / MAX_PARAMS);
+
+/** Writes a plan in one batch: all or nothing (409 `decision_conflict` if a comment changed since it was read). */
+async function writeDecisions(deps: Deps, plan: DecisionPlan) {
+  await conflictAs(writeToThreads(deps.db, plan.touched, plan.statements), decisionConflict);
+  if (plan.outboxed) wakeOutbox(deps);
+}
+
+async function planDecisions(deps: Deps, actor: Actor, changes: ModerationChange[]): Promise<DecisionPlan> {
   const now = deps.clock.now();
   const statements: Statement[] = [];
   const entries: AuditInput[] = [];
@@ -245,13 +270,13 @@ export async function applyDecisions(deps: Deps, actor: Actor, changes: Moderati
     ),
     approved.flatMap(({ updated }) => replyStatements(deps, updated, titles.get(updated.articleId))),
   );
-  await conflictAs(
-    writeToThreads(deps.db, touched, [...statements, ...outboxed, ...audit(deps, actor, entries, now)]),
-    decisionConflict,
-  );
-  if (learned) deps.defer(() => pruneLearner(deps));
-  if (outboxed.length) wakeOutbox(deps);
-  return result;
+  return {
+    statements: [...statements, ...outboxed, ...audit(deps, actor, entries, now)],
+    touched,
+    result,
+    learned,
+    outboxed: outboxed.length > 0,
+  };
 }
 
 /**
@@ -276,7 +301,35 @@ export type BulkResult =
   | { id: string; ok: true; status: CommentStatus }
   | { id: string; ok: false; code: 'comment_not_found' | 'invalid_transition' };
 
-/** One status for many comments (repeated ids count once): a result per id; those that can move move together. */
+/**
+ * The statements one bulk request writes at most. D1 runs 1,000 per request on the Paid plan (50
+ * on Free); the reads, the learner's upkeep and the outbox's first run after the answer (waitUntil,
+ * the same invocation) take the rest. Worst case about 35 a comment (a reversed lesson of a long
+ * comment), 7 to 10 for most: 500 comments take 4 to 10 requests.
+ */
+export const BULK_STATEMENTS = 700;
+/** Comments planned at once, halved while their batch would cross what is left of the budget. */
+const BULK_SLICE = 50;
+
+const BulkRest = z.object({
+  status: z.enum(COMMENT_STATUSES),
+  ids: z.array(z.string().min(1).max(64)).min(1).max(500),
+});
+
+/** What a bulk decision's `continuation` token holds: the status and the ids not yet decided. */
+export function bulkRest(token: string) {
+  const rest = decodeContinuation(token, BulkRest);
+  if (!rest) throw invalid({ continuation: { key: 'invalid_continuation' } });
+  return rest;
+}
+
+/**
+ * One status for many comments (repeated ids count once): a result per id; those that can move move
+ * together, one batch per slice of comments, until the request's statement budget is spent. The
+ * rest is named by `continuation` (`complete: false`): the caller sends it back and the next request
+ * reads those comments again and goes on. A conflict on a slice after others were written stops
+ * there, and the rest (that slice included) is left to the continuation.
+ */
 export async function decideMany(deps: Deps, actor: Actor, ids: string[], status: CommentStatus) {
   const unique = [...new Set(ids)];
   const rows = new Map((await getCommentsByIds(deps.db, unique)).map((r) => [r.id, r]));
@@ -286,13 +339,41 @@ export async function decideMany(deps: Deps, actor: Actor, ids: string[], status
     const row = rows.get(id);
     if (!row) results.push({ id, ok: false, code: 'comment_not_found' });
     else if (transitionProblem(row, status)) results.push({ id, ok: false, code: 'invalid_transition' });
-    else {
-      results.push({ id, ok: true, status });
-      changes.push({ row, status });
-    }
+    else changes.push({ row, status });
   }
-  await applyDecisions(deps, actor, changes);
-  return { results, updated: changes.length, failed: results.length - changes.length };
+  const failed = results.length;
+  let done = 0;
+  let used = 0;
+  let learned = false;
+  while (done < changes.length) {
+    let size = Math.min(BULK_SLICE, changes.length - done);
+    let plan = await planDecisions(deps, actor, changes.slice(done, done + size));
+    while (size > 1 && used + planSize(plan) > BULK_STATEMENTS) {
+      size = Math.ceil(size / 2);
+      plan = await planDecisions(deps, actor, changes.slice(done, done + size));
+    }
+    if (done > 0 && used + planSize(plan) > BULK_STATEMENTS) break;
+    try {
+      await writeDecisions(deps, plan);
+    } catch (error) {
+      if (done > 0 && error instanceof DomainError && error.code === 'decision_conflict') break;
+      throw error;
+    }
+    used += planSize(plan);
+    learned ||= plan.learned;
+    for (const { row } of changes.slice(done, done + size)) results.push({ id: row.id, ok: true, status });
+    done += size;
+  }
+  if (learned) deps.defer(() => pruneLearner(deps));
+  const rest = changes.slice(done).map(({ row }) => row.id);
+  const order = new Map(unique.map((id, i) => [id, i]));
+  return {
+    results: results.sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+    updated: done,
+    failed,
+    complete: rest.length === 0,
+    continuation: rest.length ? encodeContinuation({ status, ids: rest }) : null,
+  };
 }
 
 /** Deletes for good; replies move up to the deleted comment's parent (see `removeComment`). */

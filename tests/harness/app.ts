@@ -14,6 +14,14 @@ export interface AppHarness extends Harness {
 }
 
 /**
+ * Measures each request (tests/harness/worker.ts, with the metered D1 binding): `open` when it starts;
+ * the meter it gives holds its background work and closes after the answer.
+ */
+export interface RequestMeter {
+  open(request: Request): { hold(work: Promise<unknown>): void; close(): void };
+}
+
+/**
  * The part both runtimes share: the app built with createApp on a fresh, migrated database that the
  * runtime's harness opened (libSQL in node.ts, D1 in worker.ts), a test clock and the test config;
  * `platform`: what the runtime's entry adds (the Node entry's storage scrub on a database file).
@@ -22,6 +30,7 @@ export async function harnessOn(
   db: Db,
   env: Record<string, string> = {},
   platform: Pick<Deps, 'scrubStorage' | 'mailer'> = {},
+  meter?: RequestMeter,
 ): Promise<AppHarness> {
   const config = parseConfig({ ...TEST_ENV, ...env });
   const clock = testClock();
@@ -40,9 +49,37 @@ export async function harnessOn(
     },
     ...platform,
   };
-  const app = createApp(deps);
+  // A request's background work is held by its meter, found by its Request object.
+  const meters = new WeakMap<Request, ReturnType<RequestMeter['open']>>();
+  const app = createApp(deps, (c) => {
+    const m = meters.get(c.req.raw);
+    return m ? { defer: (task) => deps.defer(() => held(m, task())) } : {};
+  });
+  const held = (m: ReturnType<RequestMeter['open']>, work: Promise<unknown>) => {
+    m.hold(work);
+    return work;
+  };
   return {
-    request: async (path, init) => app.request(path, init),
+    request: async (path, init) => {
+      if (!meter) return app.request(path, init);
+      const request = new Request(new URL(path, 'http://localhost'), init);
+      const m = meter.open(request);
+      meters.set(request, m);
+      let res: Response;
+      try {
+        res = await app.request(request);
+      } catch (error) {
+        m.close();
+        throw error;
+      }
+      // A streamed export runs its queries while the body is read: the meter closes at its end.
+      if (!res.body || !res.headers.get('content-type')?.startsWith('application/x-ndjson')) {
+        m.close();
+        return res;
+      }
+      const body = res.body.pipeThrough(new TransformStream({ flush: () => m.close() }));
+      return new Response(body, res);
+    },
     app,
     clock,
     adminToken: config.ADMIN_TOKEN!,

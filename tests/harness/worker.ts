@@ -2,6 +2,7 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from '../../src/db/schema';
+import { crossed, Meter, meteredD1, type Cost } from '../../src/entry/worker-limits';
 import { harnessOn, type AppHarness } from './app';
 
 export type WorkerHarness = AppHarness;
@@ -27,8 +28,54 @@ export async function resetDatabase(db: D1Database = bindings.DB): Promise<void>
   await applyD1Migrations(db, bindings.TEST_MIGRATIONS);
 }
 
-/** A fresh app on a fresh, migrated D1 database, inside workerd. Same contract as the Node harness. */
+/** A request the harness sent, and what it cost once it and its background work were over. */
+export interface Measured {
+  method: string;
+  path: string;
+  cost: Cost;
+}
+
+/** Every request of the current test, measured (tests/workers/limits.setup.ts checks them against the Paid limits). */
+export const measured: Measured[] = [];
+const pending = new Set<Promise<unknown>>();
+
+/** Waits for the meters still open (background work), then gives what they measured and forgets it. */
+export async function takeMeasured(): Promise<Measured[]> {
+  while (pending.size) await Promise.all([...pending]);
+  return measured.splice(0);
+}
+
+/** The Paid limits a measured request crossed, one line per request. */
+export const overPaid = (list: Measured[]) =>
+  list.flatMap((m) => {
+    const over = crossed(m.cost, 'paid');
+    return over.length ? [`${m.method} ${m.path}: ${over.join(', ')}`] : [];
+  });
+
+const meters = new Set<Meter>();
+const metered = meteredD1(bindings.DB, meters);
+
+/**
+ * A fresh app on a fresh, migrated D1 database, inside workerd. Same contract as the Node harness.
+ * Its D1 binding is metered (src/entry/worker-limits.ts): each request's statements, bound
+ * parameters, SQL length and time go to `measured`.
+ */
 export async function setup(env: Record<string, string> = {}): Promise<WorkerHarness> {
   await resetDatabase(bindings.DB);
-  return harnessOn(drizzle(bindings.DB, { schema }), env);
+  return harnessOn(
+    drizzle(metered, { schema }),
+    env,
+    {},
+    {
+      open(request) {
+        const meter = new Meter(meters);
+        const url = new URL(request.url);
+        const entry = { method: request.method, path: url.pathname + url.search };
+        const done = meter.cost.then((cost) => void measured.push({ ...entry, cost }));
+        pending.add(done);
+        void done.finally(() => pending.delete(done));
+        return meter;
+      },
+    },
+  );
 }

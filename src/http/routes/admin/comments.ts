@@ -3,6 +3,7 @@ import {
   adminViews,
   COMMENT_STATUSES,
   decide,
+  bulkRest,
   decideMany,
   deleteComment,
   findComment,
@@ -98,11 +99,23 @@ adminComments.openapi(
 );
 
 const BulkBody = z
-  .object({
-    ids: z.array(CommentId).min(1).max(500).describe('Up to 500 comment ids; repeated ids count once.'),
-    status: Status,
-  })
-  .strict()
+  .union([
+    z
+      .object({
+        ids: z.array(CommentId).min(1).max(500).describe('Up to 500 comment ids; repeated ids count once.'),
+        status: Status,
+      })
+      .strict(),
+    z
+      .object({
+        continuation: z
+          .string()
+          .min(1)
+          .max(20_000)
+          .describe('The `continuation` of the previous answer: goes on with the comments it left.'),
+      })
+      .strict(),
+  ])
   .openapi({ example: { ids: ['pQx0sK3mLr2vT8wYb1nZcA'], status: 'spam' } });
 
 const BulkResult = z.object({
@@ -119,18 +132,29 @@ const bulk = createRoute(
     tags,
     summary: 'One status for many comments',
     description:
-      'A result per id: ok, or the code of the refusal (comment_not_found, invalid_transition). The others are applied together: all or nothing if one of them changed meanwhile (409 `decision_conflict`).',
+      'A result per id: ok, or the code of the refusal (comment_not_found, invalid_transition). The others are applied together, in batches of comments, each all or nothing (409 `decision_conflict` if one of the first batch changed meanwhile). A request writes at most about 700 statements (D1 runs 1,000 a request on the Paid plan; the learner takes several per comment): when comments are left, the answer says `complete: false` with a `continuation` to send back as `{ "continuation": … }`, and the next answer gives their results. The desk follows it.',
     middleware: [jsonBody] as const,
     request: { body: body(BulkBody) },
     responses: {
-      200: json(z.object({ results: z.array(BulkResult), updated: z.number().int(), failed: z.number().int() })),
+      200: json(
+        z.object({
+          results: z
+            .array(BulkResult)
+            .describe('One per id decided by this request (not those left to the continuation).'),
+          updated: z.number().int(),
+          failed: z.number().int(),
+          complete: z.boolean().describe('false: comments are left; send `{ "continuation": … }` to go on.'),
+          continuation: z.string().nullable().describe('What to send back to go on, when not complete; else null.'),
+        }),
+      ),
       ...bodyProblems,
       409: problems[409],
     },
   }),
 );
 adminComments.openapi(bulk, async (c) => {
-  const { ids, status } = c.req.valid('json');
+  const sent = c.req.valid('json');
+  const { ids, status } = 'continuation' in sent ? bulkRest(sent.continuation) : sent;
   return c.json(await decideMany(c.var.deps, actorOf(c), ids, status), 200);
 });
 

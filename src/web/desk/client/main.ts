@@ -600,6 +600,22 @@ function move(q: QueueState, placed: Placed[], from: Status, to: Status, out: bo
 }
 
 /**
+ * One status for many comments, through as many requests as the API asks (a request writes a bounded
+ * number of statements: it answers `complete: false` with a `continuation` for the rest). The ids moved.
+ */
+async function bulk(ids: string[], status: Status): Promise<Set<string>> {
+  type Answer = { results: { id: string; ok: boolean }[]; complete: boolean; continuation: string | null };
+  const moved = new Set<string>();
+  let body: object = { ids, status };
+  for (;;) {
+    const answer = await api<Answer>('POST', '/comments/bulk', body);
+    for (const r of answer.results) if (r.ok) moved.add(r.id);
+    if (answer.complete || !answer.continuation) return moved;
+    body = { continuation: answer.continuation };
+  }
+}
+
+/**
  * A decision: the comments leave the tab at once (so that the next key acts on the next comment),
  * and come back in their places if the API refuses them. Then "Undo" for a few seconds.
  */
@@ -615,11 +631,10 @@ async function decide(ids: string[], status: Status) {
   try {
     if (placed.length === 1) await api('PATCH', `/comments/${encodeURIComponent(placed[0]![1].id)}`, { status });
     else {
-      const result = await api<{ results: { id: string; ok: boolean }[] }>('POST', '/comments/bulk', {
-        ids: placed.map(([, c]) => c.id),
+      done = await bulk(
+        placed.map(([, c]) => c.id),
         status,
-      });
-      done = new Set(result.results.filter((r) => r.ok).map((r) => r.id));
+      );
     }
   } catch (e) {
     move(q, placed, from, status, false);
@@ -645,7 +660,7 @@ async function undo(placed: Placed[], from: Status, to: Status) {
   const ids = placed.map(([, c]) => c.id);
   try {
     if (ids.length === 1) await api('PATCH', `/comments/${encodeURIComponent(ids[0]!)}`, { status: from });
-    else await api('POST', '/comments/bulk', { ids, status: from });
+    else await bulk(ids, from);
   } catch (e) {
     desk.fail(e);
     return;

@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/entry/worker-limits';
+import { admin, BROWSER_UA, comment, nextIp, path, thread } from '../harness/client';
+import { setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
+
+/**
+ * Each path's cost in workerd on D1, through the metered binding (src/entry/worker-limits.ts):
+ * the public paths within the Free plan (50 statements, 100 bound parameters), the admin paths that
+ * scale with their input split into requests within the Paid plan (1,000 statements; every test of
+ * the workers project checks that: tests/workers/limits.setup.ts). The figures printed (`LIMITS`
+ * lines) are the table of docs/edge.md.
+ */
+
+const WORDS =
+  'marché commune budget école route travaux mairie conseil vote projet quartier parking vélo bus gare piscine forêt rivière pont église fête musique théâtre stade club jeunes retraités emploi usine commerce boulangerie'.split(
+    ' ',
+  );
+
+/** A text of `n` words, different for each seed. */
+function text(seed: number, n = 40) {
+  const words: string[] = [];
+  for (let i = 0; i < n; i++)
+    words.push(`${WORDS[(seed * 7 + i * 13) % WORDS.length]}${(seed + i) % 5 === 0 ? seed : ''}`);
+  return `${words.join(' ')}.`;
+}
+
+let serial = 0;
+/** NDJSON lines of a Tamis export: `n` comments on `articleId`. */
+function commentLines(
+  articleId: string,
+  n: number,
+  over: (i: number) => Partial<{ status: string; trained: string | null; email: string; name: string }> = () => ({}),
+) {
+  const at = new Date('2026-11-01T10:00:00Z').getTime();
+  const lines = [
+    JSON.stringify({
+      type: 'article',
+      id: articleId,
+      title: `Article ${articleId}`,
+      url: null,
+      closed: false,
+      language: 'fr',
+      moderation: null,
+      createdAt: new Date(at).toISOString(),
+      firstCommentAt: null,
+    }),
+  ];
+  for (let i = 0; i < n; i++) {
+    const id = `lim${(serial++).toString(36).padStart(6, '0')}`;
+    const o = over(i);
+    lines.push(
+      JSON.stringify({
+        type: 'comment',
+        id,
+        articleId,
+        parentId: null,
+        rootId: id,
+        depth: 1,
+        status: o.status ?? 'approved',
+        author: { name: o.name ?? `Lecteur ${i}`, email: o.email ?? `lecteur${serial}@exemple.fr`, website: null },
+        ip: `198.51.100.${i % 250}`,
+        userAgent: BROWSER_UA,
+        content: text(serial),
+        verdict: o.status === 'approved' ? 'approve' : 'hold',
+        score: 0,
+        reasons: [],
+        trained: o.trained ?? null,
+        staff: false,
+        createdAt: new Date(at + i * 60_000).toISOString(),
+        updatedAt: new Date(at + i * 60_000).toISOString(),
+        editedAt: null,
+      }),
+    );
+  }
+  return lines;
+}
+
+/** Imports the lines, following `complete: false` as the caller of the endpoint does. */
+async function importLines(t: WorkerHarness, lines: string[]) {
+  const file = `${lines.join('\n')}\n`;
+  for (let round = 0; round < 50; round++) {
+    const res = await admin(t, '/import?from=tamis', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: file,
+    });
+    expect(res.status).toBe(200);
+    if (((await res.json()) as { import: { complete: boolean } }).import.complete) return;
+  }
+  throw new Error('the import never completed');
+}
+
+/** The cost of the one request `send` makes (waiting for its background work). */
+async function costOf(send: () => Promise<Response>, status: number): Promise<Measured> {
+  await takeMeasured();
+  const res = await send();
+  if (res.status !== status) throw new Error(`${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+  const [measured, ...more] = await takeMeasured();
+  expect(more).toEqual([]);
+  return measured!;
+}
+
+const table: string[] = [];
+function report(label: string, m: Measured, plan: 'free' | 'paid') {
+  const c = m.cost;
+  table.push(
+    `LIMITS | ${label} | ${c.statements} | ${c.calls} | ${c.maxParams} | ${c.maxSqlBytes} | ${c.cpuMs.toFixed(0)} | ${c.wallMs.toFixed(0)} | ${plan}`,
+  );
+  console.log(table.at(-1));
+  expect(c.statements, `${label}: statements`).toBeLessThanOrEqual(LIMITS[plan].statements);
+  expect(c.maxParams, `${label}: bound parameters`).toBeLessThanOrEqual(LIMITS[plan].params);
+}
+
+describe('public paths within the Free plan (50 statements a request)', () => {
+  it('form token, post with every check and the learner, thread pages, counts of 100 articles, edit, withdrawal', async () => {
+    const t = await setup();
+    // A trained learner (imported spam and approved comments teach it) and a full thread of 120.
+    await importLines(t, [
+      ...commentLines('hot', 120),
+      ...commentLines('other', 40, (i) => ({ status: i % 2 ? 'spam' : 'approved', trained: i % 2 ? 'spam' : 'ham' })),
+    ]);
+    const lists = await admin(t, '/lists', {
+      method: 'POST',
+      body: JSON.stringify({ list: 'moderation', kind: 'word', value: 'casino' }),
+    });
+    expect(lists.status).toBeLessThan(300);
+
+    report('GET form token', await costOf(() => t.request('/api/v1/articles/hot/form'), 200), 'free');
+    const token = ((await (await t.request('/api/v1/articles/hot/form')).json()) as { token: string }).token;
+    t.clock.advance(5_000);
+    await takeMeasured();
+    let posted: { comment: { id: string }; editToken: string } | undefined;
+    report(
+      'POST comment (every check, learner)',
+      await costOf(async () => {
+        const res = await t.request(path('hot'), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
+          body: JSON.stringify({ token, ...comment({ content: text(9999, 60) }) }),
+        });
+        posted = (await res.clone().json()) as typeof posted;
+        return res;
+      }, 201),
+      'free',
+    );
+    t.clock.advance(2_000);
+    report('GET thread, page 1', await costOf(() => t.request(path('hot')), 200), 'free');
+    const first = await thread(t, 'hot');
+    await takeMeasured();
+    t.clock.advance(2_000);
+    report(
+      'GET thread, page 2',
+      await costOf(() => t.request(`${path('hot')}?cursor=${encodeURIComponent(first.nextCursor!)}`), 200),
+      'free',
+    );
+    const etag = (await t.request(path('hot'))).headers.get('etag')!;
+    await takeMeasured();
+    t.clock.advance(2_000);
+    report(
+      'GET thread, If-None-Match (304)',
+      await costOf(() => t.request(path('hot'), { headers: { 'If-None-Match': etag } }), 304),
+      'free',
+    );
+    const ids = Array.from({ length: 100 }, (_, i) => (i === 0 ? 'hot' : `article-${i}`));
+    report(
+      'GET counts, 100 articles',
+      await costOf(() => t.request(`/api/v1/counts?${ids.map((id) => `article=${id}`).join('&')}`), 200),
+      'free',
+    );
+    t.clock.advance(6_000);
+    report(
+      'PATCH own comment (edit)',
+      await costOf(
+        () =>
+          t.request(`/api/v1/comments/${posted!.comment.id}`, {
+            method: 'PATCH',
+            headers: {
+              'Content-Type': 'application/json',
+              'User-Agent': BROWSER_UA,
+              Authorization: `Bearer ${posted!.editToken}`,
+            },
+            body: JSON.stringify({ content: text(4242, 50) }),
+          }),
+        200,
+      ),
+      'free',
+    );
+    t.clock.advance(6_000);
+    report(
+      'DELETE own comment (withdrawal)',
+      await costOf(
+        () =>
+          t.request(`/api/v1/comments/${posted!.comment.id}`, {
+            method: 'DELETE',
+            headers: { 'User-Agent': BROWSER_UA, Authorization: `Bearer ${posted!.editToken}` },
+          }),
+        204,
+      ),
+      'free',
+    );
+  });
+});
+
+async function pendingIds(t: WorkerHarness) {
+  const ids: string[] = [];
+  for (let cursor = ''; ; ) {
+    const page = (await (await admin(t, `/comments?status=pending&limit=100${cursor}`)).json()) as {
+      comments: { id: string }[];
+      nextCursor: string | null;
+    };
+    ids.push(...page.comments.map((c) => c.id));
+    if (!page.nextCursor) return ids;
+    cursor = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+  }
+}
+
+describe('admin paths that scale with their input, split within the Paid plan (1,000 statements a request)', () => {
+  it('a bulk decision on 500 comments completes through its continuations and says what was done', async () => {
+    const t = await setup();
+    await importLines(
+      t,
+      commentLines('bulk', 500, () => ({ status: 'pending' })),
+    );
+    const ids = await pendingIds(t);
+    expect(ids).toHaveLength(500);
+    await takeMeasured();
+    let body: object = { ids, status: 'spam' };
+    const decided: { id: string; ok: boolean }[] = [];
+    let updated = 0;
+    let failed = 0;
+    let requests = 0;
+    for (;;) {
+      const res = await admin(t, '/comments/bulk', { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as {
+        results: { id: string; ok: boolean }[];
+        updated: number;
+        failed: number;
+        complete: boolean;
+        continuation: string | null;
+      };
+      requests++;
+      decided.push(...answer.results);
+      updated += answer.updated;
+      failed += answer.failed;
+      if (answer.complete) {
+        expect(answer.continuation).toBeNull();
+        break;
+      }
+      body = { continuation: answer.continuation };
+    }
+    const costs = await takeMeasured();
+    expect(costs).toHaveLength(requests);
+    for (const [i, m] of costs.entries())
+      report(`POST bulk, 500 comments to spam: request ${i + 1}/${requests}`, m, 'paid');
+    expect(requests).toBeGreaterThan(1);
+    // A result for every id, once; every comment is spam, and the learner was taught by all.
+    expect(decided.filter((r) => r.ok)).toHaveLength(500);
+    expect(new Set(decided.map((r) => r.id))).toEqual(new Set(ids));
+    expect({ updated, failed }).toEqual({ updated: 500, failed: 0 });
+    expect(await pendingIds(t)).toEqual([]);
+    const spam = (await (await admin(t, '/spam/stats')).json()) as Record<string, unknown>;
+    console.log(JSON.stringify(spam).slice(0, 300));
+  });
+
+  it('refuses a continuation token it did not write', async () => {
+    const t = await setup();
+    const res = await admin(t, '/comments/bulk', {
+      method: 'POST',
+      body: JSON.stringify({ continuation: 'bm90LWEtdG9rZW4' }),
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { code: string }).code).toBe('validation_failed');
+  });
+});
