@@ -64,29 +64,73 @@ async function scrubComment(keys: Keys, row: Pick<CommentRow, 'content' | 'reaso
 }
 
 /**
+ * The statements one erasure request writes at most: D1 runs 1,000 a request on the Paid plan; the
+ * reads and the outbox's first run after the answer (waitUntil) take the rest. A person with more
+ * than fits is erased over several requests (`complete: false`: send the same request again); each
+ * request is one batch, all or nothing, and finds only what is left (an erased comment no longer
+ * carries the address's hash, a scrubbed text no longer quotes it, a rewritten audit entry has no
+ * subject).
+ */
+export const ERASE_STATEMENTS = 700;
+
+/**
  * Erases a person, found by the keyed hash of their address. On each of their comments: the
  * address, IP, user agent and website are removed and the author becomes "Anonyme"/"Anonymous";
  * the text stays, except the address and their IPs wherever quoted. Elsewhere: the address is
  * scrubbed from other comments and from the audit log (where their name and website are replaced
  * too), removed from the email lists, and local memory forgets the address and their IPs (not the
  * host of their website, which others may link to). The learner's lessons from these comments are
- * revised to what the comments now say (lessonRevision). One batch: all or nothing. Then the
- * storage is scrubbed of the old copies (Deps.scrubStorage), and the webhook receiver gets a
+ * revised to what the comments now say (lessonRevision). One batch per request, all or nothing,
+ * within ERASE_STATEMENTS: what does not fit is left to the next request (`complete: false`). Then
+ * the storage is scrubbed of the old copies (Deps.scrubStorage), and the webhook receiver gets a
  * `comment.erased` event for each comment changed, so that it replaces its copies.
  */
 export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
   const { db, keys } = deps;
   const email = normalizeEmail(rawEmail);
-  const now = deps.clock.now();
   const [hash, settings] = await Promise.all([emailHash(keys, email), loadSettings(deps)]);
-  const anonymous = anonymousName(settings.spam.siteLanguage);
-
-  const [own, mentions, auditRows, listed] = await Promise.all([
+  const found = await Promise.all([
     commentsByEmailHash(db, hash),
     commentsMentioning(db, email, hash),
     auditEntriesAbout(db, hash, email),
     emailEntries(db, email),
   ]);
+  const person: Person = { email, hash, anonymous: anonymousName(settings.spam.siteLanguage) };
+  // All of it when it fits; else the same share of each kind, halved until it fits.
+  let share = 1;
+  let plan = await erasePlan(deps, actor, person, sliced(found, share));
+  while (plan.statements.length > ERASE_STATEMENTS && share > 1 / 4096) {
+    share /= 2;
+    plan = await erasePlan(deps, actor, person, sliced(found, share));
+  }
+  const complete = share === 1;
+  await writeToThreads(db, plan.threads, plan.statements);
+  readCache(db).forgetLists();
+  // SQL no longer finds them; the old page images in the -wal and the file would (deps.scrubStorage).
+  await scrubDeleted(deps, 'privacy.erase');
+  if (plan.outboxed) wakeOutbox(deps);
+  return { ...plan.counts, complete };
+}
+
+interface Person {
+  email: string;
+  hash: string;
+  anonymous: string;
+}
+
+type Found = [CommentRow[], CommentRow[], AuditRow[], Awaited<ReturnType<typeof emailEntries>>];
+
+/** The first `share` of each kind of what an erasure found (at least one of each that has any). */
+const sliced = ([own, mentions, auditRows, listed]: Found, share: number): Found => {
+  const first = <T>(list: T[]) => (share === 1 ? list : list.slice(0, Math.ceil(list.length * share)));
+  return [first(own), first(mentions), first(auditRows), listed];
+};
+
+/** The batch that erases what `found` holds of a person. */
+async function erasePlan(deps: Deps, actor: Actor, { email, hash, anonymous }: Person, found: Found) {
+  const { db, keys } = deps;
+  const now = deps.clock.now();
+  const [own, mentions, auditRows, listed] = found;
   const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter(
     (ip): ip is string => !!ip,
   );
@@ -158,7 +202,6 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     auditEntries: auditRows.length,
     listEntries: listed.length,
   };
-  const threads = [...own.map((r) => r.articleId), ...mentioned];
   // Copies sent to the webhook receiver are replaced too (one event per comment changed).
   const by = { type: 'moderator' as const, name: actor.name };
   const outboxed = outboxStatements(
@@ -168,21 +211,21 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
       erased.map(({ row, part }) => erasedEvent(deps, row, part, by)),
     ),
   );
-  await writeToThreads(db, threads, [
-    ...statements,
-    // Their subscriptions go, with every email for them still in the outbox, and the events that
-    // carried what is erased (the comment.erased events below replace them).
-    ...forgetSubscriber(db, hash),
-    ...forgetEvents(db, [...own.map((r) => r.id), ...erased.map(({ row }) => row.id)]),
-    ...outboxed,
-    deleteEmailEntries(db, email),
-    ...forgetSubmitter(db, hash, ipHashes),
-    // Recorded without the address (nor its hash): only how much was erased.
-    ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
-  ]);
-  readCache(db).forgetLists();
-  // SQL no longer finds them; the old page images in the -wal and the file would (deps.scrubStorage).
-  await scrubDeleted(deps, 'privacy.erase');
-  if (outboxed.length) wakeOutbox(deps);
-  return counts;
+  return {
+    threads: [...own.map((r) => r.articleId), ...mentioned],
+    counts,
+    outboxed: outboxed.length > 0,
+    statements: [
+      ...statements,
+      // Their subscriptions go, with every email for them still in the outbox, and the events that
+      // carried what is erased (the comment.erased events below replace them).
+      ...forgetSubscriber(db, hash),
+      ...forgetEvents(db, [...own.map((r) => r.id), ...erased.map(({ row }) => row.id)]),
+      ...outboxed,
+      deleteEmailEntries(db, email),
+      ...forgetSubmitter(db, hash, ipHashes),
+      // Recorded without the address (nor its hash): only how much was erased (by this request).
+      ...audit(deps, actor, [{ action: 'privacy.erase', target: 'privacy', after: counts }], now),
+    ],
+  };
 }

@@ -55,6 +55,19 @@ export const overPaid = (list: Measured[]) =>
 const meters = new Set<Meter>();
 const metered = meteredD1(bindings.DB, meters);
 
+/** What `task` (a cron run, a service called directly) cost, measured as a request is. */
+export async function costOfTask<T>(task: () => Promise<T>): Promise<{ result: T; cost: Cost }> {
+  const meter = new Meter(meters);
+  try {
+    const result = await task();
+    meter.close();
+    return { result, cost: await meter.cost };
+  } catch (error) {
+    meter.close();
+    throw error;
+  }
+}
+
 /**
  * A fresh app on a fresh, migrated D1 database, inside workerd. Same contract as the Node harness.
  * Its D1 binding is metered (src/entry/worker-limits.ts): each request's statements, bound

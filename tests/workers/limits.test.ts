@@ -274,3 +274,56 @@ describe('admin paths that scale with their input, split within the Paid plan (1
     expect(((await res.json()) as { code: string }).code).toBe('validation_failed');
   });
 });
+
+describe('privacy erasure of a person with many comments', () => {
+  it('erases 900 comments and the mentions of the address over several requests, each within the Paid plan', async () => {
+    const t = await setup();
+    const email = 'prolixe@exemple.fr';
+    await importLines(t, [
+      ...commentLines('erase-1', 450, () => ({ email, name: 'Prolixe Dupont' })),
+      ...commentLines('erase-2', 450, () => ({ email, name: 'Prolixe Dupont' })),
+      ...commentLines('erase-3', 5),
+    ]);
+    // Quoted by others: through the API, as readers quote.
+    for (let i = 0; i < 3; i++) await postOkQuoting(t, email);
+    await takeMeasured();
+    const answers: { erased: Record<string, number>; complete: boolean }[] = [];
+    for (let round = 0; round < 20; round++) {
+      const res = await admin(t, '/privacy/erase', { method: 'POST', body: JSON.stringify({ email }) });
+      expect(res.status).toBe(200);
+      answers.push((await res.json()) as (typeof answers)[number]);
+      if (answers.at(-1)!.complete) break;
+    }
+    const costs = await takeMeasured();
+    for (const [i, m] of costs.entries())
+      report(`POST privacy/erase, 900 comments: request ${i + 1}/${costs.length}`, m, 'paid');
+    expect(answers.length).toBeGreaterThan(1);
+    expect(answers.at(-1)!.complete).toBe(true);
+    const sum = (key: string) => answers.reduce((n, a) => n + a.erased[key]!, 0);
+    expect(sum('comments')).toBe(900);
+    expect(sum('mentions')).toBe(3);
+    // Nothing is left to find: the next request erases nothing.
+    const again = (await (
+      await admin(t, '/privacy/erase', { method: 'POST', body: JSON.stringify({ email }) })
+    ).json()) as {
+      erased: Record<string, number>;
+      complete: boolean;
+    };
+    expect(again).toMatchObject({ erased: { comments: 0, mentions: 0 }, complete: true });
+    const search = (await (await admin(t, `/comments?q=${encodeURIComponent(email)}`)).json()) as {
+      comments: unknown[];
+    };
+    expect(search.comments).toEqual([]);
+  });
+});
+
+async function postOkQuoting(t: WorkerHarness, email: string) {
+  const token = ((await (await t.request('/api/v1/articles/erase-3/form')).json()) as { token: string }).token;
+  t.clock.advance(5_000);
+  const res = await t.request(path('erase-3'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'X-Forwarded-For': nextIp() },
+    body: JSON.stringify({ token, ...comment({ content: `Écrivez-lui à ${email} pour le compte rendu du conseil.` }) }),
+  });
+  expect([201]).toContain(res.status);
+}

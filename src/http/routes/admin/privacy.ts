@@ -50,7 +50,7 @@ const eraseRoute = createRoute(
     tags,
     summary: "Erase a person's data",
     description:
-      'Their comments stay (threads remain readable) but lose the address, IP, user agent and website, and are signed "Anonyme" (French sites) or "Anonymous". The address (and their IPs in their own comments) is replaced by "[erased]" wherever quoted: comment texts, spam reasons, the audit log, where their name and website are replaced too. Email list entries with the address are removed and local spam memory forgets it. Recorded in the audit log without the address. Erasing an address with no data answers zeros.',
+      'Their comments stay (threads remain readable) but lose the address, IP, user agent and website, and are signed "Anonyme" (French sites) or "Anonymous". The address (and their IPs in their own comments) is replaced by "[erased]" wherever quoted: comment texts, spam reasons, the audit log, where their name and website are replaced too. Email list entries with the address are removed and local spam memory forgets it. Recorded in the audit log without the address. Erasing an address with no data answers zeros. A person with more than one request can write (about 700 statements: some 300 comments) is erased over several: `complete: false` says to send the same request again, each request erasing what is left, all or nothing.',
     middleware: [jsonBody] as const,
     request: { body: body(EraseBody) },
     responses: {
@@ -62,12 +62,18 @@ const eraseRoute = createRoute(
             auditEntries: z.number().int(),
             listEntries: z.number().int(),
           }),
+          complete: z
+            .boolean()
+            .describe(
+              'false: more than one request writes (D1 runs at most 1,000 statements a request); send the same request again to go on. The figures are those of this request.',
+            ),
         }),
       ),
       ...bodyProblems,
     },
   }),
 );
-adminPrivacy.openapi(eraseRoute, async (c) =>
-  c.json({ erased: await erase(c.var.deps, actorOf(c), c.req.valid('json').email) }, 200),
-);
+adminPrivacy.openapi(eraseRoute, async (c) => {
+  const { complete, ...erased } = await erase(c.var.deps, actorOf(c), c.req.valid('json').email);
+  return c.json({ erased, complete }, 200);
+});
