@@ -65,7 +65,10 @@ const CommentLine = z.object({
   sourceId: z.string().nullable().optional(),
 });
 
-const Line = z.discriminatedUnion('type', [SiteLine, ArticleLine, CommentLine]);
+/** The end of one part of an export answered in several (services/export.ts): nothing to import. */
+const ContinuationLine = z.object({ type: z.literal('continuation'), continuation: z.string() });
+
+const Line = z.discriminatedUnion('type', [SiteLine, ArticleLine, CommentLine, ContinuationLine]);
 
 /** The records of one line of an export. */
 function lineRecords(text: string, line: number): ImportRecord[] {
@@ -83,6 +86,7 @@ function lineRecords(text: string, line: number): ImportRecord[] {
     ];
   }
   const v = parsed.data;
+  if (v.type === 'continuation') return [];
   if (v.type === 'site') return [{ kind: 'site', settings: v.settings, lists: v.lists, line }];
   if (v.type === 'article')
     return [

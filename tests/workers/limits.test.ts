@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/entry/worker-limits';
+import { exportCursor, exportLines, type ExportCursor } from '../../src/services/export';
 import { admin, BROWSER_UA, comment, nextIp, path, thread } from '../harness/client';
 import { setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
 
@@ -327,3 +328,46 @@ async function postOkQuoting(t: WorkerHarness, email: string) {
   });
   expect([201]).toContain(res.status);
 }
+
+/** An NDJSON body as text (workerd warns on .text() for a type it does not know as text). */
+const textOf = async (res: Response) => new TextDecoder().decode(await res.arrayBuffer());
+
+describe('the export', () => {
+  it('streams within the budget; a bigger export is answered in parts that continuation lines link', async () => {
+    const t = await setup();
+    await importLines(t, [...commentLines('exp-1', 700), ...commentLines('exp-2', 500)]);
+    await takeMeasured();
+    const whole = await admin(t, '/export');
+    expect(whole.status).toBe(200);
+    const wholeLines = (await textOf(whole)).trim().split('\n');
+    const [measured] = await takeMeasured();
+    report('GET export, 1,200 comments', measured!, 'paid');
+    expect(wholeLines.filter((l) => l.includes('"type":"comment"'))).toHaveLength(1200);
+    expect(wholeLines.some((l) => l.includes('"type":"continuation"'))).toBe(false);
+
+    // The same export in parts of at most 8 reads (100 comments a page): each part ends with where to go on.
+    const parts: string[][] = [];
+    let from: ExportCursor | null = null;
+    for (let part = 0; part < 20; part++) {
+      const lines: string[] = [];
+      for await (const chunk of exportLines(t.deps, { from, statements: 8, commentsPerPage: 100 }))
+        lines.push(...chunk.trim().split('\n'));
+      parts.push(lines);
+      const last = JSON.parse(lines.at(-1)!) as { type: string; continuation?: string };
+      if (last.type !== 'continuation') break;
+      from = exportCursor(last.continuation!);
+      // The token goes through the endpoint too, which answers the next part.
+      if (part === 0) {
+        const next = await admin(t, `/export?continuation=${encodeURIComponent(last.continuation!)}`);
+        expect(next.status).toBe(200);
+        const nextLines = (await textOf(next)).trim().split('\n');
+        expect(nextLines.filter((l) => l.includes('"type":"comment"'))).toHaveLength(1200 - 100);
+        expect(nextLines[0]).toContain('"type":"comment"');
+      }
+    }
+    expect(parts.length).toBeGreaterThan(3);
+    const joined = parts.flat().filter((l) => !l.includes('"type":"continuation"'));
+    expect(joined).toEqual(wholeLines);
+    expect((await admin(t, '/export?continuation=bm9wZQ')).status).toBe(422);
+  });
+});

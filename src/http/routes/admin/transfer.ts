@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ARTICLE_ID_FROM, chunksOf, IMPORT_SOURCES } from '../../../import';
-import { exportStream } from '../../../services/export';
+import { EXPORT_STATEMENTS, exportCursor, exportStream } from '../../../services/export';
 import { importComments } from '../../../services/import';
 import { ApiError } from '../../errors';
 import { adminRoute, json, problems, router } from '../../openapi';
@@ -140,14 +140,28 @@ adminTransfer.openapi(importRoute, async (c) => {
   return c.json({ import: summary }, 200);
 });
 
+const ExportQuery = z.object({
+  continuation: optionalQuery(
+    z
+      .string()
+      .max(1000)
+      .transform((text, ctx) => {
+        const cursor = exportCursor(text);
+        if (cursor) return cursor;
+        ctx.addIssue({ code: 'custom', params: { key: 'invalid_continuation' } });
+        return z.NEVER;
+      }),
+  ).describe("The `continuation` of the previous part's last line: the next part."),
+});
+
 const exportRoute = createRoute(
   adminRoute({
     method: 'get',
     path: '/export',
     tags,
     summary: 'Everything, as NDJSON: settings, lists, articles, comments',
-    description:
-      'A line for the site (settings and lists), then one per article, then one per comment with every field the admin API shows (email and IP decrypted: this is the owner’s backup) and its import source. Streamed page by page; the comments are those written when the export began. `Cache-Control: no-store`. `POST /api/v1/admin/import?from=tamis` (or `tamis import --from tamis`) reads it back.',
+    request: { query: ExportQuery },
+    description: `A line for the site (settings and lists), then one per article, then one per comment with every field the admin API shows (email and IP decrypted: this is the owner’s backup) and its import source. Streamed page by page; the comments are those written when the export began. An answer reads at most ${EXPORT_STATEMENTS} times (D1 runs 1,000 statements a request; three reads per 500 comments: some 100,000 comments): a bigger export ends with a line \`{"type":"continuation","continuation":"…"}\`, and \`?continuation=…\` gives the next part (its comments). The parts put end to end are one export. \`Cache-Control: no-store\`. \`POST /api/v1/admin/import?from=tamis\` (or \`tamis import --from tamis\`) reads it back.`,
     responses: {
       200: {
         description: 'NDJSON, one JSON object per line',
@@ -157,7 +171,8 @@ const exportRoute = createRoute(
   }),
 );
 adminTransfer.openapi(exportRoute, (c) => {
+  const { continuation } = c.req.valid('query');
   c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
   c.header('Content-Disposition', 'attachment; filename="tamis-export.ndjson"');
-  return c.body(exportStream(c.var.deps), 200) as never;
+  return c.body(exportStream(c.var.deps, { from: continuation, statements: EXPORT_STATEMENTS }), 200) as never;
 });
