@@ -142,7 +142,10 @@ export const SpamSettingsSchema = z
     learnerPrior: z.boolean().default(true),
     /** How many of the site's lessons the prior is worth on a new site. */
     learnerPriorDocuments: z.number().min(0).max(100_000).default(200),
-    /** The site's lesson count at which the prior's worth is halved (a third at twice as many, and so on). */
+    /**
+     * The site's lesson count, counted as twice those of its scarcer class, at which the prior's
+     * worth is halved (a third at twice as many, and so on).
+     */
     learnerPriorHalfLife: z.number().min(1).max(100_000).default(100),
     /**
      * Bounds of the prior's points (its evidence times its share, added to the site learner's):
