@@ -37,12 +37,14 @@ export async function startProcess(
   env: Record<string, string>,
   port: number,
   nodeArgs: string[] = [],
+  cwd = process.cwd(),
 ): Promise<Server> {
   const ready = '/healthz';
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    cwd,
   });
   // A bench that fails half way must not leave its servers running (and holding its output).
   const orphan = () => child.kill('SIGKILL');
@@ -69,9 +71,16 @@ export async function startProcess(
   };
 }
 
-/** The production server (built as `npm start` builds it) on a database file, every check and flood control on. */
+/**
+ * The production server (built as `npm start` builds it) on a database file, every check and flood
+ * control on. BENCH_TAMIS_DIR: another checkout's server instead (its `npm run build`, or
+ * `build:node` in older trees), to compare two commits with the same client in one sitting.
+ */
 export function startTamis(databaseFile: string, port: number, nodeArgs: string[] = []) {
-  execSync('npm run -s build', { stdio: 'inherit' });
+  const dir = process.env.BENCH_TAMIS_DIR ?? process.cwd();
+  const scripts = (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+  execSync(`npm run -s ${scripts.build ? 'build' : 'build:node'}`, { stdio: 'inherit', cwd: dir });
   const env = {
     DATABASE_URL: `file:${databaseFile}`,
     SECRET,
@@ -79,13 +88,14 @@ export function startTamis(databaseFile: string, port: number, nodeArgs: string[
     TRUST_PROXY: 'x-forwarded-for',
     LOG_LEVEL: 'warn',
   };
-  return startProcess('dist/entry/node.js', env, port, [...startFlags(), ...nodeArgs]);
+  return startProcess('dist/entry/node.js', env, port, [...startFlags(dir), ...nodeArgs], dir);
 }
 
 /** The node flags `npm start` uses (its heap limits), read from package.json so both stay one. */
-export function startFlags(): string[] {
+export function startFlags(dir = process.cwd()): string[] {
   const start =
-    (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+    (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ??
+    '';
   return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\//.exec(start)?.[1]?.trim().split(/\s+/) ?? [];
 }
 
@@ -125,7 +135,7 @@ export interface Figures {
 
 /** wrk's shape of the load: two client threads, 32 connections (the issue's measurement from outside). */
 export const THREADS = 2;
-export const CONNECTIONS = 32;
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 /**
  * The load generator: wrk (Debian's package; a C client that drives the ceiling's 30 KB answers far
@@ -192,6 +202,7 @@ function wrk(url: string, options: LoadOptions, seconds: number, offset: number,
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${out}`));
+      if (process.env.BENCH_DEBUG) console.error(out);
       const server = serverPid ? processCpuMs(serverPid) - before : 0;
       const latency = (p: string) => {
         const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
