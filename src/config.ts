@@ -13,6 +13,16 @@ const commaList = (s: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/** An on/off setting: 1 or true, 0 or false. */
+const flag = (fallback: '0' | '1') =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['0', '1', 'false', 'true'])
+      .default(fallback)
+      .transform((v) => v === '1' || v === 'true'),
+  );
+
 export const ConfigSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8787)),
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
@@ -47,13 +57,12 @@ export const ConfigSchema = z.object({
    * Workers only (wrangler dev): measure each request against D1's and Workers' limits and log it
    * (`limits` lines: statements, bound parameters, SQL size, time; src/entry/worker-limits.ts).
    */
-  DEBUG_LIMITS: z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['0', '1', 'false', 'true'])
-      .default('0')
-      .transform((v) => v === '1' || v === 'true'),
-  ),
+  DEBUG_LIMITS: flag('0'),
+  /**
+   * Workers only: thread reads answered from the Cache API of the location while the article has not
+   * changed (src/entry/worker-cache.ts). 0 sends every read to the app (and D1).
+   */
+  EDGE_CACHE: flag('1'),
   AVATARS: z.preprocess(emptyToUndefined, z.enum(['none', 'gravatar']).default('none')),
   /**
    * Where events are POSTed: one URL, or several separated by commas; each may start with `slack:`,

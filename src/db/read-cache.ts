@@ -121,13 +121,22 @@ class ReadCache {
     this.settingsHeld.keep(settings, now);
   }
 
+  /**
+   * Told the articles whose public thread this process just wrote to (the Worker entry forgets their
+   * entries in the Cache API: src/entry/worker-cache.ts).
+   */
+  onWrite: ((articleIds: string[]) => void) | null = null;
+
   /** An article row just written by this process, as the write returned it. */
   keepArticle(row: ArticleRow, now: number) {
     this.remember(row.id, row, now);
+    this.onWrite?.([row.id]);
   }
 
   forget(articleIds: Iterable<string>) {
-    for (const id of articleIds) this.articles.delete(id);
+    const ids = [...articleIds];
+    for (const id of ids) this.articles.delete(id);
+    this.onWrite?.(ids);
   }
 }
 

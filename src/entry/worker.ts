@@ -10,6 +10,8 @@ import { systemClock, type Db, type Deps } from '../deps';
 import { createLogger, describeError, logFailure, type Logger } from '../logger';
 import { outboxTick } from '../services/outbox';
 import { purgeIfDue } from '../services/retention';
+import { readCache } from '../db/read-cache';
+import { cachedThread, forgetThreads, threadArticle } from './worker-cache';
 import { crossed, Meter, meteredD1 } from './worker-limits';
 import { workerMailer } from './worker-mail';
 
@@ -108,17 +110,34 @@ const deferTo =
  * One app per isolate and env (its caches of settings and thread pages live as long). `meters`: the
  * requests being measured, with DEBUG_LIMITS.
  */
-const apps = new WeakMap<WorkerEnv, Promise<{ deps: Deps; app: ReturnType<typeof createApp>; meters: Set<Meter> }>>();
+const apps = new WeakMap<WorkerEnv, Promise<Isolate>>();
+
+interface Isolate {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  meters: Set<Meter>;
+  /** With EDGE_CACHE: the location's cache, and the articles written since the last answer. */
+  edge: { cache: Cache; written: string[] } | null;
+}
+
+/** The Cache API's default cache, where the platform has one (workerd; not Node). */
+const defaultCache = () => (globalThis as { caches?: { default?: Cache } }).caches?.default ?? null;
 
 function appFor(env: WorkerEnv) {
   let built = apps.get(env);
   if (!built) {
     const meters = new Set<Meter>();
-    built = isolateDeps(env, meters).then((deps) => ({
-      deps,
-      meters,
-      app: createApp(deps, (c) => ({ defer: deferTo(c.executionCtx, deps.logger) })),
-    }));
+    built = isolateDeps(env, meters).then((deps) => {
+      const cache = deps.config.EDGE_CACHE ? defaultCache() : null;
+      const edge = cache ? { cache, written: [] as string[] } : null;
+      if (edge) readCache(deps.db).onWrite = (ids) => edge.written.push(...ids);
+      return {
+        deps,
+        meters,
+        edge,
+        app: createApp(deps, (c) => ({ defer: deferTo(c.executionCtx, deps.logger) })),
+      };
+    });
     built.catch(() => apps.delete(env));
     apps.set(env, built);
   }
@@ -136,17 +155,11 @@ function problem(status: number, title: string): Response {
  * With DEBUG_LIMITS (wrangler dev): the request through a meter of its D1 statements and time, its
  * waitUntil work included, logged as one `limits` line when all is over (with what it crossed).
  */
-function measured(
-  app: ReturnType<typeof createApp>,
-  { deps, meters }: { deps: Deps; meters: Set<Meter> },
-  request: Request,
-  env: WorkerEnv,
-  ctx: ExecutionContext,
-) {
-  const meter = new Meter(meters);
+function measured(isolate: Isolate, request: Request, env: WorkerEnv, ctx: ExecutionContext) {
+  const meter = new Meter(isolate.meters);
   const url = new URL(request.url);
   void meter.cost.then((cost) =>
-    deps.logger.warn('limits', {
+    isolate.deps.logger.warn('limits', {
       method: request.method,
       route: url.pathname,
       ...cost,
@@ -167,24 +180,36 @@ function measured(
       return ctx.exports;
     },
   };
-  return Promise.resolve(app.fetch(request, env, held)).finally(() => meter.close());
+  return served(isolate, request, env, held).finally(() => meter.close());
+}
+
+/**
+ * The app's answer; with the edge cache, a thread read from the location's cache when it can, and
+ * after any other request the cache entries of the threads it wrote to forgotten before it answers.
+ */
+async function served({ app, edge }: Isolate, request: Request, env: WorkerEnv, ctx: ExecutionContext) {
+  const answer = async () => app.fetch(request, env, ctx);
+  if (!edge) return answer();
+  const articleId = threadArticle(request);
+  if (articleId !== null) return cachedThread(edge.cache, request, articleId, answer, (work) => ctx.waitUntil(work));
+  const res = await answer();
+  if (edge.written.length) await forgetThreads(edge.cache, edge.written.splice(0));
+  return res;
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    let app: ReturnType<typeof createApp>;
-    let built: Awaited<ReturnType<typeof appFor>>;
+    let built: Isolate;
     try {
       built = await appFor(env);
-      ({ app } = built);
     } catch (error) {
       if (error instanceof Unavailable) return problem(503, 'Unavailable');
       // A bad setting: say which one in the logs, not to the client.
       console.error(error instanceof ConfigError ? error.message : describeError(error));
       return problem(500, 'Misconfigured');
     }
-    if (built.deps.config.DEBUG_LIMITS) return measured(app, built, request, env, ctx);
-    return app.fetch(request, env, ctx);
+    if (built.deps.config.DEBUG_LIMITS) return measured(built, request, env, ctx);
+    return served(built, request, env, ctx);
   },
 
   /**
