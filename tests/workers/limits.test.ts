@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it, vi } from 'vitest';
+import worker, { type WorkerEnv } from '../../src/entry/worker';
 import { LIMITS } from '../../src/entry/worker-limits';
 import { exportCursor, exportLines, type ExportCursor } from '../../src/services/export';
 import { pruneLearner } from '../../src/services/lessons';
 import { purgeIfDue } from '../../src/services/retention';
 import { admin, BROWSER_UA, comment, nextIp, path } from '../harness/client';
-import { costOfTask, setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
+import { TEST_ENV } from '../harness/types';
+import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
 
 /**
  * Each path's cost in workerd on D1, through the metered binding (src/entry/worker-limits.ts):
@@ -423,5 +427,42 @@ describe("the import, the retention purge and the learner's pruning", () => {
     }
     const left = (await (await admin(t, '/comments?limit=100')).json()) as { comments: { ip: string | null }[] };
     expect(left.comments.every((c) => c.ip === null)).toBe(true);
+  });
+});
+
+describe('DEBUG_LIMITS in the Workers entry (wrangler dev)', () => {
+  it("logs each request's cost, its waitUntil work included, and the limits it crossed", async () => {
+    await resetDatabase();
+    const bindings: WorkerEnv = {
+      ...env,
+      ADMIN_TOKEN: TEST_ENV.ADMIN_TOKEN,
+      SECRET: TEST_ENV.SECRET,
+      LOG_LEVEL: 'warn',
+      DEBUG_LIMITS: '1',
+    };
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`https://tamis.example.com${path('debug-limits')}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA, 'CF-Connecting-IP': '203.0.113.77' },
+          body: JSON.stringify(comment()),
+        }),
+        bindings,
+        ctx,
+      );
+      expect(res.status).toBe(201);
+      await waitOnExecutionContext(ctx);
+      await vi.waitFor(() => expect(lines.some((l) => l.includes('"limits"'))).toBe(true));
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = JSON.parse(lines.find((l) => l.includes('"limits"'))!) as Record<string, unknown>;
+    expect(logged).toMatchObject({ method: 'POST', route: path('debug-limits'), overPaid: [] });
+    expect(logged.statements).toBeGreaterThan(3);
+    expect(logged.maxParams).toBeGreaterThan(0);
+    expect(typeof logged.cpuMs).toBe('number');
   });
 });

@@ -99,23 +99,24 @@ adminComments.openapi(
 );
 
 const BulkBody = z
-  .union([
-    z
-      .object({
-        ids: z.array(CommentId).min(1).max(500).describe('Up to 500 comment ids; repeated ids count once.'),
-        status: Status,
-      })
-      .strict(),
-    z
-      .object({
-        continuation: z
-          .string()
-          .min(1)
-          .max(20_000)
-          .describe('The `continuation` of the previous answer: goes on with the comments it left.'),
-      })
-      .strict(),
-  ])
+  .object({
+    ids: z.array(CommentId).min(1).max(500).optional().describe('Up to 500 comment ids; repeated ids count once.'),
+    status: Status.optional(),
+    continuation: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .describe(
+        'Instead of ids and status: the `continuation` of the previous answer, to go on with the comments it left.',
+      ),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.continuation !== undefined) return;
+    for (const field of ['ids', 'status'] as const)
+      if (b[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], params: { key: 'required' } });
+  })
   .openapi({ example: { ids: ['pQx0sK3mLr2vT8wYb1nZcA'], status: 'spam' } });
 
 const BulkResult = z.object({
@@ -154,7 +155,8 @@ const bulk = createRoute(
 );
 adminComments.openapi(bulk, async (c) => {
   const sent = c.req.valid('json');
-  const { ids, status } = 'continuation' in sent ? bulkRest(sent.continuation) : sent;
+  // Without a continuation, the schema has required ids and status.
+  const { ids, status } = sent.continuation ? bulkRest(sent.continuation) : { ids: sent.ids!, status: sent.status! };
   return c.json(await decideMany(c.var.deps, actorOf(c), ids, status), 200);
 });
 
