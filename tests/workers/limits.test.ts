@@ -7,6 +7,7 @@ import { exportCursor, exportLines, type ExportCursor } from '../../src/services
 import { pruneLearner } from '../../src/services/lessons';
 import { purgeIfDue } from '../../src/services/retention';
 import { admin, BROWSER_UA, comment, nextIp, path } from '../harness/client';
+import { commentLines, text } from '../harness/seed';
 import { TEST_ENV } from '../harness/types';
 import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
 
@@ -17,70 +18,6 @@ import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type Wor
  * the workers project checks that: tests/workers/limits.setup.ts). The figures printed (`LIMITS`
  * lines) are the table of docs/edge.md.
  */
-
-const WORDS =
-  'marché commune budget école route travaux mairie conseil vote projet quartier parking vélo bus gare piscine forêt rivière pont église fête musique théâtre stade club jeunes retraités emploi usine commerce boulangerie'.split(
-    ' ',
-  );
-
-/** A text of `n` words, different for each seed. */
-function text(seed: number, n = 40) {
-  const words: string[] = [];
-  for (let i = 0; i < n; i++)
-    words.push(`${WORDS[(seed * 7 + i * 13) % WORDS.length]}${(seed + i) % 5 === 0 ? seed : ''}`);
-  return `${words.join(' ')}.`;
-}
-
-let serial = 0;
-/** NDJSON lines of a Tamis export: `n` comments on `articleId`. */
-function commentLines(
-  articleId: string,
-  n: number,
-  over: (i: number) => Partial<{ status: string; trained: string | null; email: string; name: string }> = () => ({}),
-) {
-  const at = new Date('2026-11-01T10:00:00Z').getTime();
-  const lines = [
-    JSON.stringify({
-      type: 'article',
-      id: articleId,
-      title: `Article ${articleId}`,
-      url: null,
-      closed: false,
-      language: 'fr',
-      moderation: null,
-      createdAt: new Date(at).toISOString(),
-      firstCommentAt: null,
-    }),
-  ];
-  for (let i = 0; i < n; i++) {
-    const id = `lim${(serial++).toString(36).padStart(6, '0')}`;
-    const o = over(i);
-    lines.push(
-      JSON.stringify({
-        type: 'comment',
-        id,
-        articleId,
-        parentId: null,
-        rootId: id,
-        depth: 1,
-        status: o.status ?? 'approved',
-        author: { name: o.name ?? `Lecteur ${i}`, email: o.email ?? `lecteur${serial}@exemple.fr`, website: null },
-        ip: `198.51.100.${i % 250}`,
-        userAgent: BROWSER_UA,
-        content: text(serial),
-        verdict: o.status === 'approved' ? 'approve' : 'hold',
-        score: 0,
-        reasons: [],
-        trained: o.trained ?? null,
-        staff: false,
-        createdAt: new Date(at + i * 60_000).toISOString(),
-        updatedAt: new Date(at + i * 60_000).toISOString(),
-        editedAt: null,
-      }),
-    );
-  }
-  return lines;
-}
 
 /** Imports the lines, following `complete: false` as the caller of the endpoint does. */
 async function importLines(t: WorkerHarness, lines: string[], label?: string) {
