@@ -1,4 +1,5 @@
-import { BROWSER_UA } from './client';
+import { admin, BROWSER_UA } from './client';
+import type { Harness } from './types';
 
 /**
  * Many comments at once, as a Tamis export (NDJSON) for POST /api/v1/admin/import?from=tamis: the
@@ -67,4 +68,28 @@ export function commentLines(
     );
   }
   return lines;
+}
+
+/**
+ * Imports the lines through the endpoint, sending the file again while it answers `complete: false`
+ * (as its callers do); `answered` is told after each request.
+ */
+export async function importAll(
+  t: Harness,
+  lines: string[],
+  answered: (round: number) => Promise<void> = async () => {},
+) {
+  const file = `${lines.join('\n')}\n`;
+  for (let round = 0; round < 50; round++) {
+    const res = await admin(t, '/import?from=tamis', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: file,
+    });
+    if (res.status !== 200) throw new Error(`import: ${res.status} ${await res.text()}`);
+    const complete = ((await res.json()) as { import: { complete: boolean } }).import.complete;
+    await answered(round);
+    if (complete) return;
+  }
+  throw new Error('the import never completed');
 }

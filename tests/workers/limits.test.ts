@@ -7,7 +7,7 @@ import { exportCursor, exportLines, type ExportCursor } from '../../src/services
 import { pruneLearner } from '../../src/services/lessons';
 import { purgeIfDue } from '../../src/services/retention';
 import { admin, BROWSER_UA, comment, nextIp, path } from '../harness/client';
-import { commentLines, text } from '../harness/seed';
+import { commentLines, importAll, text } from '../harness/seed';
 import { TEST_ENV } from '../harness/types';
 import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
 
@@ -19,22 +19,11 @@ import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type Wor
  * lines) are the table of docs/edge.md.
  */
 
-/** Imports the lines, following `complete: false` as the caller of the endpoint does. */
-async function importLines(t: WorkerHarness, lines: string[], label?: string) {
-  const file = `${lines.join('\n')}\n`;
-  for (let round = 0; round < 50; round++) {
-    const res = await admin(t, '/import?from=tamis', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-ndjson' },
-      body: file,
-    });
-    expect(res.status).toBe(200);
-    const complete = ((await res.json()) as { import: { complete: boolean } }).import.complete;
+/** Imports the lines, following `complete: false`; with a label, each request's cost goes in the table. */
+const importLines = (t: WorkerHarness, lines: string[], label?: string) =>
+  importAll(t, lines, async (round) => {
     if (label) for (const m of await takeMeasured()) report(`${label}: request ${round + 1}`, m, 'paid');
-    if (complete) return;
-  }
-  throw new Error('the import never completed');
-}
+  });
 
 /** The cost of the one request `send` makes (waiting for its background work). */
 async function costOf(send: () => Promise<Response>, status: number): Promise<Measured> {
