@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '@harness';
 import { adminCall } from '../harness/client';
-import { commentLines, importAll } from '../harness/seed';
-import type { Harness } from '../harness/types';
+import { commentLines, importAll, pendingIds } from '../harness/seed';
 
 /**
  * Admin operations that grow with their input are split into requests of a bounded number of
  * statements (D1 runs 1,000 a request on the Paid plan): the same chunks on Node and on Workers.
  */
-
-async function pending(t: Harness) {
-  const ids: string[] = [];
-  for (let cursor = ''; ; ) {
-    const { body } = await adminCall(t, 'GET', `/comments?status=pending&limit=100${cursor}`);
-    ids.push(...(body.comments as { id: string }[]).map((c) => c.id));
-    if (!body.nextCursor) return ids;
-    cursor = `&cursor=${encodeURIComponent(body.nextCursor)}`;
-  }
-}
 
 describe('POST /api/v1/admin/comments/bulk: continuations', () => {
   it('decides a large selection over several requests; the continuation reads the comments again', async () => {
@@ -26,7 +15,7 @@ describe('POST /api/v1/admin/comments/bulk: continuations', () => {
       t,
       commentLines('cont', 120, () => ({ status: 'pending' })),
     );
-    const ids = await pending(t);
+    const ids = await pendingIds(t);
     expect(ids).toHaveLength(120);
     const first = await adminCall(t, 'POST', '/comments/bulk', { ids, status: 'spam' });
     expect(first.status).toBe(200);
@@ -49,7 +38,7 @@ describe('POST /api/v1/admin/comments/bulk: continuations', () => {
     expect(answer.body.continuation).toBeNull();
     expect(results.filter((r) => r.ok)).toHaveLength(119);
     expect(results.filter((r) => !r.ok)).toEqual([{ id: gone, ok: false, code: 'comment_not_found' }]);
-    expect(await pending(t)).toEqual([]);
+    expect(await pendingIds(t)).toEqual([]);
   });
 
   it('422 for a continuation it did not write, naming the field', async () => {

@@ -1,4 +1,4 @@
-import { admin, BROWSER_UA } from './client';
+import { admin, adminCall, BROWSER_UA } from './client';
 import type { Harness } from './types';
 
 /**
@@ -92,4 +92,15 @@ export async function importAll(
     if (complete) return;
   }
   throw new Error('the import never completed');
+}
+
+/** The ids of every held comment (the moderation queue's pending tab, page after page). */
+export async function pendingIds(t: Harness) {
+  const ids: string[] = [];
+  for (let cursor = ''; ; ) {
+    const { body } = await adminCall(t, 'GET', `/comments?status=pending&limit=100${cursor}`);
+    ids.push(...(body.comments as { id: string }[]).map((c) => c.id));
+    if (!body.nextCursor) return ids;
+    cursor = `&cursor=${encodeURIComponent(body.nextCursor)}`;
+  }
 }

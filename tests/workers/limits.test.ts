@@ -7,7 +7,7 @@ import { exportCursor, exportLines, type ExportCursor } from '../../src/services
 import { pruneLearner } from '../../src/services/lessons';
 import { purgeIfDue } from '../../src/services/retention';
 import { admin, BROWSER_UA, comment, nextIp, path } from '../harness/client';
-import { commentLines, importAll, text } from '../harness/seed';
+import { commentLines, importAll, pendingIds, text } from '../harness/seed';
 import { TEST_ENV } from '../harness/types';
 import { costOfTask, resetDatabase, setup, takeMeasured, type Measured, type WorkerHarness } from '../harness/worker';
 
@@ -160,19 +160,6 @@ describe('public paths within the Free plan (50 statements a request)', () => {
     }
   });
 });
-
-async function pendingIds(t: WorkerHarness) {
-  const ids: string[] = [];
-  for (let cursor = ''; ; ) {
-    const page = (await (await admin(t, `/comments?status=pending&limit=100${cursor}`)).json()) as {
-      comments: { id: string }[];
-      nextCursor: string | null;
-    };
-    ids.push(...page.comments.map((c) => c.id));
-    if (!page.nextCursor) return ids;
-    cursor = `&cursor=${encodeURIComponent(page.nextCursor)}`;
-  }
-}
 
 describe('admin paths that scale with their input, split within the Paid plan (1,000 statements a request)', () => {
   it('a bulk decision on 500 comments completes through its continuations and says what was done', async () => {
