@@ -173,8 +173,19 @@ export async function dispatch(deps: Deps, max = 200) {
 /** Per database in this process: a run is going, and whether a write asked for another after it. */
 const running = new WeakMap<Db, { again: boolean }>();
 
-/** One run at a time in a process; a wake-up during a run makes it look again before it ends. */
-export async function drainOutbox(deps: Deps) {
+/**
+ * Rows a write's wake-up tries at most. On Workers its run belongs to the invocation of the write that
+ * woke it (waitUntil), which may make 1,000 D1 queries (and, on the Free plan, 50 subrequests); a
+ * bulk decision already writes up to ~700. What is left goes with the next wake-up or the cron (a
+ * minute later at most; on Node, the loop's timer).
+ */
+const WAKE_ROWS = 40;
+
+/**
+ * One run at a time in a process; a wake-up during a run makes it look again before it ends, until
+ * `max` rows were tried (a run never grows with the writes that keep coming).
+ */
+export async function drainOutbox(deps: Deps, max = 200) {
   const current = running.get(deps.db);
   if (current) {
     current.again = true;
@@ -183,10 +194,12 @@ export async function drainOutbox(deps: Deps) {
   const state = { again: false };
   running.set(deps.db, state);
   try {
+    let tried = 0;
     do {
       state.again = false;
-      await dispatch(deps);
-    } while (state.again);
+      const { sent, failed } = await dispatch(deps, max - tried);
+      tried += sent + failed;
+    } while (state.again && tried < max);
   } finally {
     running.delete(deps.db);
   }
@@ -200,7 +213,7 @@ export async function drainOutbox(deps: Deps) {
 export function wakeOutbox(deps: Deps) {
   deps.defer(async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
-    await drainOutbox(deps);
+    await drainOutbox(deps, WAKE_ROWS);
   });
 }
 

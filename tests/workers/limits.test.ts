@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import worker, { type WorkerEnv } from '../../src/entry/worker';
 import { LIMITS } from '../../src/entry/worker-limits';
 import { exportCursor, exportLines, type ExportCursor } from '../../src/services/export';
@@ -163,7 +163,8 @@ describe('public paths within the Free plan (50 statements a request)', () => {
 
 describe('admin paths that scale with their input, split within the Paid plan (1,000 statements a request)', () => {
   it('a bulk decision on 500 comments completes through its continuations and says what was done', async () => {
-    const t = await setup();
+    // With a webhook: each decision queues an event in its batch, and the outbox sends them after the answer (waitUntil).
+    const t = await setup({ WEBHOOK_URL: inject('peers').webhook, WEBHOOK_SECRET: 'limits-webhook-secret-0123456789' });
     await importLines(
       t,
       commentLines('bulk', 500, () => ({ status: 'pending' })),
@@ -179,6 +180,8 @@ describe('admin paths that scale with their input, split within the Paid plan (1
     for (;;) {
       const res = await admin(t, '/comments/bulk', { method: 'POST', body: JSON.stringify(body) });
       expect(res.status).toBe(200);
+      // Its waitUntil work (the outbox's run) ends before the next request, as each is its own invocation.
+      await t.settled();
       const answer = (await res.json()) as {
         results: { id: string; ok: boolean }[];
         updated: number;
