@@ -2,11 +2,26 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv, Deps } from '../../deps';
 
+/**
+ * The origin of a request's URL (`scheme://host[:port]`), read from the string the adapter built:
+ * parsing it again with `new URL` cost a fifth of a cached thread read.
+ */
+function originOf(url: string): string {
+  const end = url.indexOf('/', url.indexOf('://') + 3);
+  return end < 0 ? url : url.slice(0, end);
+}
+
 /** Puts the dependencies in the context; `perRequest` overrides what belongs to one request (on Workers, `defer`). */
 export function provideDeps(deps: Deps, perRequest?: (c: Context) => Partial<Deps>): MiddlewareHandler<AppEnv> {
+  // The request's origin: links in the emails it causes, unless PUBLIC_URL says where readers reach Tamis.
+  const withOrigin = !deps.config.PUBLIC_URL;
   return (c, next) => {
-    // The request's origin: links in the emails it causes, when PUBLIC_URL is not set.
-    c.set('deps', { ...deps, origin: new URL(c.req.url).origin, ...perRequest?.(c) });
+    c.set(
+      'deps',
+      withOrigin || perRequest
+        ? { ...deps, ...(withOrigin ? { origin: originOf(c.req.url) } : {}), ...perRequest?.(c) }
+        : deps,
+    );
     return next();
   };
 }
