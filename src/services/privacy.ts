@@ -95,7 +95,11 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
     auditEntriesAbout(db, hash, email),
     emailEntries(db, email),
   ]);
-  const person: Person = { email, hash, anonymous: anonymousName(settings.spam.siteLanguage) };
+  // Their IPs, from all their comments still found (not only those this request erases), to scrub wherever quoted.
+  const ips = (await Promise.all(found[0].map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter(
+    (ip): ip is string => !!ip,
+  );
+  const person: Person = { email, hash, ips, anonymous: anonymousName(settings.spam.siteLanguage) };
   // All of it when it fits; else the same share of each kind, halved until it fits.
   let share = 1;
   let plan = await erasePlan(deps, actor, person, sliced(found, share));
@@ -115,6 +119,7 @@ export async function erase(deps: Deps, actor: Actor, rawEmail: string) {
 interface Person {
   email: string;
   hash: string;
+  ips: string[];
   anonymous: string;
 }
 
@@ -127,13 +132,10 @@ const sliced = ([own, mentions, auditRows, listed]: Found, share: number): Found
 };
 
 /** The batch that erases what `found` holds of a person. */
-async function erasePlan(deps: Deps, actor: Actor, { email, hash, anonymous }: Person, found: Found) {
-  const { db, keys } = deps;
+async function erasePlan(deps: Deps, actor: Actor, { email, hash, ips, anonymous }: Person, found: Found) {
+  const { db } = deps;
   const now = deps.clock.now();
   const [own, mentions, auditRows, listed] = found;
-  const ips = (await Promise.all(own.map((r) => (r.ipEnc ? keys.decrypt(r.ipEnc) : null)))).filter(
-    (ip): ip is string => !!ip,
-  );
   const ipHashes = [...new Set(own.flatMap((r) => (r.ipHash ? [r.ipHash] : [])))];
   const scrubOwn = scrubber([email, ...ips]);
   const scrubOthers = scrubber([email]);

@@ -55,9 +55,16 @@ describe('POST /api/v1/admin/privacy/erase: several requests', () => {
   it('erases a person with more comments than one request writes: complete: false, then the same request again', async () => {
     const t = await setup();
     const email = 'tres.bavard@exemple.fr';
+    // Their first comment quotes the IP of their last, which a later request erases.
+    const last = '203.0.113.250';
     await importAll(
       t,
-      commentLines('bavard', 800, () => ({ email, name: 'Très Bavard' })),
+      commentLines('bavard', 800, (i) => ({
+        email,
+        name: 'Très Bavard',
+        ...(i === 0 ? { content: `Mon adresse est ${last}, écrivez-moi.` } : {}),
+        ...(i === 799 ? { ip: last } : {}),
+      })),
     );
     const answers: { erased: { comments: number }; complete: boolean }[] = [];
     do {
@@ -70,6 +77,10 @@ describe('POST /api/v1/admin/privacy/erase: several requests', () => {
     expect(answers.reduce((n, a) => n + a.erased.comments, 0)).toBe(800);
     const { body } = await adminCall(t, 'GET', `/comments?q=${encodeURIComponent(email)}`);
     expect(body.comments).toEqual([]);
+    const quoted = await adminCall(t, 'GET', `/comments?q=${encodeURIComponent('écrivez-moi')}`);
+    expect(quoted.body.comments.map((c: { content: string }) => c.content)).toEqual([
+      'Mon adresse est [erased], écrivez-moi.',
+    ]);
     // One audit entry per request, without the address.
     const log = (await adminCall(t, 'GET', '/audit?action=privacy.erase')).body.entries as unknown[];
     expect(log).toHaveLength(answers.length);

@@ -24,7 +24,16 @@ let serial = 0;
 export function commentLines(
   articleId: string,
   n: number,
-  over: (i: number) => Partial<{ status: string; trained: string | null; email: string; name: string }> = () => ({}),
+  over: (
+    i: number,
+  ) => Partial<{
+    status: string;
+    trained: string | null;
+    email: string;
+    name: string;
+    ip: string;
+    content: string;
+  }> = () => ({}),
 ) {
   const at = new Date('2026-11-01T10:00:00Z').getTime();
   const lines = [
@@ -53,9 +62,9 @@ export function commentLines(
         depth: 1,
         status: o.status ?? 'approved',
         author: { name: o.name ?? `Lecteur ${i}`, email: o.email ?? `lecteur${serial}@exemple.fr`, website: null },
-        ip: `198.51.100.${i % 250}`,
+        ip: o.ip ?? `198.51.100.${i % 250}`,
         userAgent: BROWSER_UA,
-        content: text(serial),
+        content: o.content ?? text(serial),
         verdict: o.status === 'approved' ? 'approve' : 'hold',
         score: 0,
         reasons: [],
