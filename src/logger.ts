@@ -10,6 +10,8 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
+  /** Whether lines of `level` are written: a caller can skip gathering fields nobody reads. */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -24,7 +26,13 @@ export function createLogger(
     if (RANK[l] < RANK[level]) return;
     write(JSON.stringify({ time: new Date(clock.now()).toISOString(), level: l, msg, ...fields }));
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    enabled: (l) => RANK[l] >= RANK[level],
+  };
 }
 
 /**

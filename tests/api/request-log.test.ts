@@ -56,4 +56,15 @@ describe('the request log', () => {
     for (const secret of [ip, email, userAgent, 'unique-agent', editToken, t.adminToken])
       expect(log, secret).not.toContain(secret);
   });
+
+  it('writes none below its level (warn): the lines are not even gathered', async () => {
+    const t = await setup();
+    const lines: string[] = [];
+    t.deps.logger = createLogger('warn', (line) => lines.push(line));
+    expect(t.deps.logger.enabled('info')).toBe(false);
+    expect(t.deps.logger.enabled('warn')).toBe(true);
+    expect((await t.request(`${path('a1')}?limit=5`)).status).toBe(200);
+    expect((await t.request('/nothing/here')).status).toBe(404);
+    expect(lines.filter((line) => (JSON.parse(line) as { msg: string }).msg === 'request')).toEqual([]);
+  });
 });
