@@ -62,7 +62,8 @@ export async function harnessOn(
   return {
     request: async (path, init) => {
       if (!meter) return app.request(path, init);
-      const request = new Request(new URL(path, 'http://localhost'), init);
+      // The URL as app.request builds it from a path (new URL(path, base) reads '/\\x' as another host).
+      const request = new Request(/^https?:\/\//.test(path) ? path : `http://localhost${path}`, init);
       const m = meter.open(request);
       meters.set(request, m);
       let res: Response;
