@@ -24,9 +24,7 @@ let serial = 0;
 export function commentLines(
   articleId: string,
   n: number,
-  over: (
-    i: number,
-  ) => Partial<{
+  over: (i: number) => Partial<{
     status: string;
     trained: string | null;
     email: string;
