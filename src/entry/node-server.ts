@@ -1,9 +1,11 @@
-import { serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
-import { createApp } from '../app';
+import { type App, createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import type { Config } from '../config';
 import { systemClock, type Deps } from '../deps';
+import { threadShortcut } from '../http/thread-shortcut';
 import { createLogger, logFailure } from '../logger';
 import { OUTBOX_POLL_MS, outboxTick } from '../services/outbox';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
@@ -59,9 +61,11 @@ export async function serveNode(config: Config) {
   const tick = () => deps.defer(() => outboxTick(deps));
   tick();
   setInterval(tick, OUTBOX_POLL_MS).unref();
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  const server = createServer(nodeListener(app, deps));
+  server.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
     logger.info('listening', {
-      url: `http://${config.HOST}:${info.port}`,
+      url: `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`,
       database: config.DATABASE_URL.split('?')[0]!.replace(/\/\/.*@/, '//'),
     });
   });
@@ -78,9 +82,33 @@ export async function serveNode(config: Config) {
     });
     // close() only drops the keep-alive connections idle at this instant; one that finishes its
     // request later would hold the exit for the keep-alive timeout (5 s). Drop those as they idle.
-    if ('closeIdleConnections' in server) setInterval(() => server.closeIdleConnections(), 100).unref();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * The server's request listener: hono's Node adapter, behind the thread-read shortcut
+ * (src/http/thread-shortcut.ts), which answers the commonest read without building a web Request.
+ */
+export function nodeListener(app: App, deps: Deps, { shortcut = true } = {}): RequestListener {
+  const honoListener = getRequestListener(app.fetch);
+  if (!shortcut) return honoListener;
+  const answer = threadShortcut(deps);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    answer(req.method ?? '', req.url ?? '', header).then(
+      (plain) => {
+        if (!plain) return honoListener(req, res);
+        res.writeHead(plain.status, plain.headers);
+        res.end(plain.body ?? undefined);
+      },
+      () => honoListener(req, res),
+    );
+  };
 }

@@ -6,7 +6,7 @@ import { originAllowed, writeOriginAllowed } from '../client';
 import { ApiError } from '../errors';
 
 /** What hono's secureHeaders sends by default, with a CSP for an API and cross-origin resources (the widget). */
-const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
@@ -42,29 +42,41 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
  * handler's): a public route must not return a Response of its own making.
  */
 export function publicCors(config: Pick<Config, 'ALLOWED_ORIGINS'>): MiddlewareHandler<AppEnv> {
-  const anyOrigin = config.ALLOWED_ORIGINS.includes('*');
-  const allowedOrigin = (origin: string) =>
-    anyOrigin ? '*' : originAllowed(config.ALLOWED_ORIGINS, origin) ? origin : null;
-  const exposeHeaders = ['ETag', 'Retry-After', 'X-Request-Id'];
-  const exposed = exposeHeaders.join(',');
+  const corsOf = corsHeaders(config);
   const preflight = cors({
-    origin: allowedOrigin,
+    origin: corsOf.allowedOrigin,
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match', 'Accept-Language'],
-    exposeHeaders,
+    exposeHeaders: EXPOSED,
     maxAge: 600,
   });
   return (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
-    const origin = c.req.header('origin');
-    const allowed = origin === undefined ? null : allowedOrigin(origin);
-    if (allowed) {
-      c.header('Access-Control-Allow-Origin', allowed);
-      c.header('Access-Control-Expose-Headers', exposed);
-    }
-    c.header('Vary', 'Origin');
+    for (const [name, value] of corsOf(c.req.header('origin'))) c.header(name, value);
     return next();
   };
+}
+
+const EXPOSED = ['ETag', 'Retry-After', 'X-Request-Id'];
+
+/**
+ * The CORS headers of a public answer (not a preflight) to a request with this Origin: the allowed
+ * origin and the exposed headers when it may read the answer, and always Vary: Origin.
+ */
+export function corsHeaders(config: Pick<Config, 'ALLOWED_ORIGINS'>) {
+  const anyOrigin = config.ALLOWED_ORIGINS.includes('*');
+  const allowedOrigin = (origin: string) =>
+    anyOrigin ? '*' : originAllowed(config.ALLOWED_ORIGINS, origin) ? origin : null;
+  const exposed = EXPOSED.join(',');
+  const vary = [['Vary', 'Origin']] as const;
+  const any = [['Access-Control-Allow-Origin', '*'], ['Access-Control-Expose-Headers', exposed], ...vary] as const;
+  const headersFor = (origin: string | undefined): ReadonlyArray<readonly [string, string]> => {
+    const allowed = origin === undefined ? null : allowedOrigin(origin);
+    if (allowed === null) return vary;
+    if (allowed === '*') return any;
+    return [['Access-Control-Allow-Origin', allowed], ['Access-Control-Expose-Headers', exposed], ...vary];
+  };
+  return Object.assign(headersFor, { allowedOrigin });
 }
 
 /**

@@ -119,7 +119,7 @@ function postedPage(lang: Lang, published: boolean): string {
   return `<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${status}</p><p>${back}</p></html>`;
 }
 
-const ThreadQuery = z.object({
+export const ThreadQuery = z.object({
   sort: enumQuery(['oldest', 'newest'], 'oldest'),
   limit: limitQuery(50, 100).describe('Top-level comments per page.'),
   cursor: cursorQuery,
@@ -135,24 +135,30 @@ const readThread = createRoute({
   responses: { 200: json(Thread), 304: { description: 'Not modified' }, 422: problems[422] },
 });
 
-/**
- * The cache headers of a public thread (JSON or HTML): its ETag, shared caching, and whether the
- * client's If-None-Match already names it (then the answer is a 304).
- */
+/** The cache headers of a public thread (JSON or HTML): its ETag and shared caching. */
+export function threadCacheHeaders(
+  etag: string,
+  cache: { maxAge: number; staleWhileRevalidate: number },
+): [[string, string], [string, string]] {
+  return [
+    ['ETag', etag],
+    ['Cache-Control', `public, max-age=${cache.maxAge}, stale-while-revalidate=${cache.staleWhileRevalidate}`],
+  ];
+}
+
+/** Whether an If-None-Match header names this ETag (then the answer is a 304). */
+export const etagNamed = (ifNoneMatch: string | undefined, etag: string) =>
+  ifNoneMatch?.split(/\s*,\s*/).includes(etag) ?? false;
+
+/** Sets a thread's cache headers; true when the client's If-None-Match already names its ETag. */
 function notModified(
   c: Context<AppEnv>,
   etag: string,
   cache: { maxAge: number; staleWhileRevalidate: number },
 ): boolean {
-  c.header('ETag', etag);
-  c.header('Cache-Control', `public, max-age=${cache.maxAge}, stale-while-revalidate=${cache.staleWhileRevalidate}`);
+  for (const [name, value] of threadCacheHeaders(etag, cache)) c.header(name, value);
   c.header('Vary', 'Accept-Encoding', { append: true });
-  return (
-    c.req
-      .header('if-none-match')
-      ?.split(/\s*,\s*/)
-      .includes(etag) ?? false
-  );
+  return etagNamed(c.req.header('if-none-match'), etag);
 }
 
 articles.openapi(readThread, async (c) => {
