@@ -6,7 +6,7 @@ import { bootstrap } from '../bootstrap';
 import type { Config } from '../config';
 import { systemClock, type Deps } from '../deps';
 import { threadShortcut } from '../http/thread-shortcut';
-import { createLogger, logFailure } from '../logger';
+import { createLogger, describeError, logFailure } from '../logger';
 import { OUTBOX_POLL_MS, outboxTick } from '../services/outbox';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
 import { deriveNodeKeys } from './node-crypto';
@@ -102,13 +102,17 @@ export function nodeListener(app: App, deps: Deps, { shortcut = true } = {}): Re
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     };
-    answer(req.method ?? '', req.url ?? '', header).then(
-      (plain) => {
+    answer(req.method ?? '', req.url ?? '', header)
+      .then((plain) => {
         if (!plain) return honoListener(req, res);
         res.writeHead(plain.status, plain.headers);
         res.end(plain.body ?? undefined);
-      },
-      () => honoListener(req, res),
-    );
+      })
+      .catch((error: unknown) => {
+        // Nothing written yet: the app answers (and reports what went wrong its own way).
+        if (!res.headersSent) return honoListener(req, res);
+        deps.logger.error('thread read failed', { error: describeError(error) });
+        res.destroy();
+      });
   };
 }
