@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { Deps } from './deps';
 import { requireAdmin } from './http/middleware/admin-auth';
 import { limitBody } from './http/middleware/body';
-import { provideDeps, requestLog } from './http/middleware/context';
+import { provideDeps, requestId, requestLog } from './http/middleware/context';
 import { errorHandler, notFoundHandler } from './http/middleware/errors';
 import { publicCors, refuseForeignWrites, securityHeaders } from './http/middleware/headers';
 import { refuseMalformedPath } from './http/middleware/url';
@@ -26,12 +25,7 @@ import { widget } from './http/routes/widget';
 export function createApp(deps: Deps, perRequest?: (c: Context) => Partial<Deps>) {
   const app = router();
 
-  app.use(
-    requestId({ headerName: 'X-Request-Id', limitLength: 64 }),
-    provideDeps(deps, perRequest),
-    requestLog,
-    securityHeaders,
-  );
+  app.use(requestId, provideDeps(deps, perRequest), requestLog, securityHeaders);
   const cors = publicCors(deps.config);
   const foreignWrites = refuseForeignWrites(deps.config);
   for (const path of ['/api/v1/articles/*', '/api/v1/comments/*', '/api/v1/counts']) app.use(path, cors, foreignWrites);

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps';
 import { openThread } from '../services/threads';
+import { logRequest, requestIdOf } from './middleware/context';
 import { corsHeaders, SECURITY_HEADERS } from './middleware/headers';
 import { etagNamed, threadCacheHeaders, ThreadQuery } from './routes/articles';
 import { ArticleParam } from './schemas';
@@ -14,9 +15,6 @@ export interface PlainAnswer {
 const THREAD = /^\/api\/v1\/articles\/([^/?]+)\/comments(?:\?([^#]*))?$/;
 /** The route's pattern, as the request log names it. */
 const ROUTE = '/api/v1/articles/:articleId/comments';
-/** hono's requestId rule (src/app.ts): a client's X-Request-Id is kept when it is short and plain. */
-const REQUEST_ID_MAX = 64;
-const REQUEST_ID_REFUSED = /[^\w\-=]/;
 
 /**
  * The request readers send most, answered without the router: a thread read (GET
@@ -47,13 +45,13 @@ export function threadShortcut(deps: Deps) {
     const started = logged ? clock.now() : 0;
 
     const query = plainQuery(match[2]);
+    if (!query) return null;
     let articleId: string;
     try {
       articleId = decodeURIComponent(match[1]!);
     } catch {
       return null;
     }
-    if (!query) return null;
     const param = ArticleParam.safeParse({ articleId });
     const options = ThreadQuery.safeParse(query);
     if (!param.success || !options.success) return null;
@@ -70,13 +68,12 @@ export function threadShortcut(deps: Deps) {
       return null;
     }
 
-    let id = header('x-request-id');
-    if (!id || id.length > REQUEST_ID_MAX || REQUEST_ID_REFUSED.test(id)) id = crypto.randomUUID();
+    const id = requestIdOf(header('x-request-id'));
     headers.push('X-Request-Id', id, ...security);
     for (const [name, value] of corsOf(header('origin'))) if (name !== 'Vary') headers.push(name, value);
     headers.push('Vary', 'Origin, Accept-Encoding');
     if (body) headers.push('Content-Type', 'application/json', 'Content-Length', String(body.byteLength));
-    if (logged) logger.info('request', { id, method, route: ROUTE, status, ms: clock.now() - started });
+    if (logged) logRequest(logger, { id, method, route: ROUTE, status, ms: clock.now() - started });
     return { status, headers, body };
   };
 }
