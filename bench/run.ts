@@ -199,7 +199,7 @@ export interface Round {
    * The bare Hono ceiling before and after the scenarios, the same with every header Tamis sends
    * (measured once, after), and the raw insert loop.
    */
-  ceilings: { honoBefore: number; honoAfter: number; honoHeaders?: number; insert: number };
+  ceilings: { honoBefore: number; honoAfter: number; honoHeaders: number; insert: number };
 }
 
 const median = (xs: number[]) => {
@@ -245,7 +245,7 @@ export function report(rounds: Round[]) {
   }
   const honos = rounds.flatMap((r) => [r.ceilings.honoBefore, r.ceilings.honoAfter]);
   const inserts = rounds.map((r) => r.ceilings.insert);
-  const withHeaders = rounds.map((r) => r.ceilings.honoHeaders ?? 0);
+  const withHeaders = rounds.map((r) => r.ceilings.honoHeaders);
   console.log(
     `| ceiling: bare Hono, same bytes (before and after, each round) | ${median(honos)} (${spread(honos)}) | | | | | | |`,
   );
