@@ -119,7 +119,8 @@ export const SpamSettingsSchema = z
     weightAuthorSpamWords: weight(3),
     /**
      * Metadata of a campaign rather than a person: a website whose address is a string of keywords
-     * ('best-essay-writing-service'), an email whose local part spells the website's keywords. Weak
+     * ('best-essay-writing-service'), an email whose local part spells the website's keywords, a
+     * website left with praise that fits any article ("Très bon article, merci pour le partage !"). Weak
      * alone (an ordinary reader is never judged by one of these), it adds to the others.
      */
     weightKeywordMetadata: weight(2),

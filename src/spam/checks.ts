@@ -96,6 +96,8 @@ const OBFUSCATED = new RegExp(
     String.raw`\bw\s?w\s?w\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+|\s\.\s?|\s?\.\s)\s?[\p{L}\p{N}]`,
     String.raw`\bw\s+w\s+w\b`,
     String.raw`[\p{L}\p{N}][\p{L}\p{N}-]{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
+    // 'site point fr', spelled in French; only the domains that no French word after "point" spells ('au point de').
+    String.raw`[\p{L}\p{N}][\p{L}\p{N}-]{1,62}\s+point\s+(?:com|fr|net|org|be|ch|eu|biz|io|xyz|shop|online)(?![\p{L}\p{N}])`,
     String.raw`[\p{L}\p{N}][\p{L}\p{N}-]{2,62}(?:\s\.\s?|\.\s)(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}.-])`,
   ].join('|'),
   'u',
@@ -358,7 +360,7 @@ export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
  * Toronto", "Cheap Jerseys", "Marabout Dossou"): how SEO spam signs its comments.
  */
 const NAME_SPAM_WORDS =
-  /(?<![\p{L}\p{N}])(?:seo|casinos?|viagra|cialis|xanax|loans?|lenders?|payday|porn|sex|sexy|xxx|escorts?|dating|forex|crypto|bitcoin|trading|replica|pharmacy|pills|cheap|buy|discount|essays?|writers|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|online|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|iptv|hosting|locksmiths?|plumbing|movers|roofing|hackers|recovery|services|reviews|marabout|voyance|voyante?s?|m[eé]diums?|astrologie|horoscope|pr[eê]ts?|cr[eé]dits?|pas\s+cher|gratuite?s?|serruriers?|plombiers?|d[eé]pannages?|d[eé]m[eé]nagements?|[eé]lagages?|nettoyages?|paris\s+sportifs?|pronos(?:tics)?|streaming|abonn[eé]s|pharmacie|boutique|immo|rachat|rencontres?|coquines?|recrutement|investissements?|r[eé]cup[eé]ration|recouvrement|astuces|maillots?|chaussures|sacs|parfums|bijoux|montres|st[eé]ro[iï]des|nutrition|loterie|permis|licences?|logiciels?|outsourcing|photographe|humanitaire|bonus|fan\s+club|discount|emploi)(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:seo|casinos?|viagra|cialis|xanax|loans?|lenders?|payday|porn|sex|sexy|xxx|escorts?|dating|forex|crypto|bitcoin|trading|replica|pharmacy|pills|cheap|buy|discount|essays?|writers|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|online|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|iptv|hosting|locksmiths?|plumbing|movers|roofing|hackers|recovery|services|reviews|marabout|voyance|voyante?s?|m[eé]diums?|astrologie|horoscope|pr[eê]ts?|cr[eé]dits?|pas\s+cher|gratuite?s?|serruriers?|plombiers?|d[eé]pannages?|d[eé]m[eé]nagements?|[eé]lagages?|nettoyages?|paris\s+sportifs?|pronos(?:tics)?|streaming|abonn[eé]s|pharmacie|boutique|immo|rachat|rencontres?|coquines?|recrutement|investissements?|r[eé]cup[eé]ration|recouvrement|astuces|maillots?|chaussures|sacs|parfums|bijoux|montres|st[eé]ro[iï]des|nutrition|loterie|permis|licences?|logiciels?|outsourcing|photographe|humanitaire|bonus|fan\s+club|discount|emploi|shop|store|cbd|minceur|d[eé]fiscalisation|fiscal|patrimoine|h[eé]ritages?|bien[- ]?[eê]tre|vitalit[eé]|coaching|formations?|travail|jobs?|destockage|international|facile|academy|acad[eé]mie)(?![\p{L}\p{N}])/iu;
 
 /**
  * The same trades in the address of the author's website, where a comment form puts the link that
@@ -367,12 +369,45 @@ const NAME_SPAM_WORDS =
  * separators, or one of the unambiguous ones run together with others.
  */
 const WEBSITE_SPAM_WORDS =
-  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
+  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
 
 /** A host label made of several words run together with hyphens ('best-essay-writing-service'). */
 const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;
 
 const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
+
+/**
+ * The words of praise that fits any article, in French and English ("Très bon article, merci pour
+ * le partage !", "Great post, thanks for sharing"): the stock text of comments written for the link
+ * in their website field. Read folded (lower case, no diacritics).
+ */
+const PRAISE_WORDS = new Set(
+  (
+    'tres vraiment super excellent excellente excellents bon bonne bons bel beau belle magnifique superbe joli jolie ' +
+    'chouette genial geniale top bravo merci mille beaucoup infiniment pour le la les l ce cet cette ces votre vos ton tes ' +
+    'article articles billet post partage partager partages sujet analyse explication explications info infos ' +
+    'information informations contenu texte travail blog site lecture conseils conseil clair claire claires clairs ' +
+    'interessant interessante interessants interessantes utile utiles instructif instructive enrichissant passionnant ' +
+    'de du des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est mes collegues ' +
+    'amis favoris lu plaisir qualite bien ecrit documente redige quel quelle vraiment toujours agreable sympa ' +
+    'great nice good awesome amazing wonderful fantastic informative useful helpful thanks thank you for sharing the ' +
+    'this a an keep it up work really very much so i learned lot love read well written content and of your my ' +
+    'friends bookmarked share appreciate post posts article blog site info information keep up cool'
+  ).split(' '),
+);
+const PRAISE_ANCHOR =
+  /\b(?:merci|bravo|super|excellente?|magnifique|superbe|genial|top|tres\s+bon|bel|thanks?|great|nice|awesome|amazing|wonderful|fantastic)\b/;
+
+/** A comment of up to 25 words, all of them words of praise that fits any article. */
+function praiseOnly(text: string): boolean {
+  const words = foldConfusables(text).match(/\p{L}+/gu) ?? [];
+  return (
+    words.length > 0 &&
+    words.length <= 25 &&
+    PRAISE_ANCHOR.test(words.join(' ')) &&
+    words.every((word) => PRAISE_WORDS.has(word))
+  );
+}
 
 export const checkAuthor: Check = (features, _context, settings) => {
   const name = foldConfusables(features.author);
@@ -400,6 +435,9 @@ export const checkAuthor: Check = (features, _context, settings) => {
   const local = letters(foldConfusables(email.slice(0, Math.max(0, email.lastIndexOf('@')))));
   if (local.length >= 6 && letters(label).includes(local) && (word || inHost || WEBSITE_SPAM_WORDS.test(local)))
     out.push(signal('author', settings.weightKeywordMetadata, "the email's local part spells the website's keywords"));
+  // A website, and a text that would fit under any article: the comment was written for its link.
+  if (host && praiseOnly(analyze(features).textWithoutLinks))
+    out.push(signal('author', settings.weightKeywordMetadata, 'praise that fits any article, with a website'));
   return out;
 };
 

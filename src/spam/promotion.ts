@@ -68,7 +68,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'self-promotion',
-    /(?<![\p{L}\p{N}])(?:ma|mon|notre)\s+(?:nouvelle\s+|nouveau\s+|propre\s+)?(?:chaine|blog|boutique|page\s+(?:facebook|insta(?:gram)?|fb)|insta|tiktok|site\s+(?:web|internet))(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:ma|mon|notre)\s+(?:nouvelle\s+|nouveau\s+|propre\s+)?(?:chaine|blog|boutique|page\s+(?:facebook|insta(?:gram)?|fb)|insta|tiktok|site\s+(?:web|internet)|(?:canal|groupe)\s+(?:telegram|whatsapp|snap\p{L}*|prive|vip))(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -81,21 +81,42 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'call to click',
-    /(?<![\p{L}\p{N}])(?:cliquez|clique|cliquer)\s+(?:ici|sur\s+(?:le|ce|mon|notre)\s+lien|ci-dessous)|(?:le\s+)?lien\s+(?:ci-dessous|(?:est\s+)?(?:dans|sur)\s+(?:ma|mon|notre)\s+(?:bio|profil|description))|(?:rendez-vous|inscrivez-vous|inscris-toi)\s+(?:sur|via)\s+(?:notre|mon|le)\s+(?:site|lien|appli)/iu,
+    /(?<![\p{L}\p{N}])(?:cliquez|clique|cliquer)\s+(?:ici|sur\s+(?:le|ce|mon|notre)\s+lien|ci-dessous)|(?:le\s+)?(?:lien|infos?|details|contact)\s+(?:ci-dessous|(?:est\s+|sont\s+)?(?:dans|sur|en)\s+(?:ma|mon|notre)\s+(?:bio|profil|description))|(?:rendez-vous|inscrivez-vous|inscris-toi)\s+(?:sur|via)\s+(?:notre|mon|le)\s+(?:site|lien|appli)/iu,
+  ],
+  // Words to type into a search engine ('tapez "destock phone" sur Google'): a link no filter sees,
+  // but also how a reader points to a report by its title, so a topic.
+  [
+    'call to click',
+    /(?<![\p{L}\p{N}])(?:tape[rz]?|cherche[rz]?|recherche[rz]?|type|search(?:\s+for)?|google)\s+["«“]\s?[^"»”\n]{3,60}["»”]\s{0,3}(?:sur|dans|on|in|into)\s+(?:google|bing|qwant|youtube)(?![\p{L}\p{N}])/iu,
+    'topic',
   ],
   [
     'money offer',
     /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:touche|touchez|gagne|gagnez|genere|generez|rapporte|empoche)\s+(?:\p{L}+\s+){0,2}\d[\d\s.,]{0,12}(?:€|euros?|\$)\s+(?:par|chaque)\s+(?:jour|semaine|heure)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
+  // Testimonies of gains and income ("j'ai pris 1 240 € grâce au pronostic de…", "je gagne trois
+  // fois mon ancien salaire") and the recruiting of network marketing ("je cherche 3 personnes
+  // motivées", "deviens ton propre patron").
+  [
+    'money offer',
+    /(?<![\p{L}\p{N}])(?:j['’]?ai\s+(?:gagne|pris|empoche|touche|encaisse|recupere|fait|genere)\s+(?:plus\s+de\s+|pres\s+de\s+)?\d[\d\s.,]{0,10}\s?(?:€|euros?|k€|\$)\s+(?:\p{L}+\s+){0,4}grace\s+(?:a|au|aux)|je\s+gagne\s+(?:aujourd['’]hui\s+|maintenant\s+|desormais\s+|en\s+moyenne\s+)?(?:\d[\d\s.,]{0,8}\s?(?:€|euros?)|deux|trois|quatre|cinq|dix)\s+(?:fois|par\s+(?:jour|semaine|mois))|tout\s+le\s+monde\s+peut\s+le\s+faire|(?:cherche|recherche|recrute)\s+(?:\d{1,3}|quelques|des)\s+(?:personnes?|partenaires|associee?s?|ambassadeurs?|ambassadrices?)\s+(?:motivee?s?|serieuses?|dynamiques?|ambitieuses?|pour\s+(?:developper|rejoindre|lancer))|personnes?\s+motivee?s?\s+pour\s+(?:rejoindre|travailler|gagner)|rejoindre\s+(?:mon|notre)\s+equipe\s+(?:dans|de|en|100)|(?:sans|pas\s+de)\s+patron|marketing\s+de\s+reseau|revenus?\s+residuels?|pas\s+serieux\s+s['’]abstenir|(?:cote|cotes)\s+(?:de\s+)?\d+[.,]\d+\s+(?:validee?s?|passee?s?)|(?:prochain|mon|nos|mes)\s+(?:pick|coupon|ticket|prono)s?\s+(?:ce\s+soir|demain|du\s+jour|gagnants?|valides?)|(?:devenez|deviens|etre)\s+(?:votre|ton|son|mon)\s+propre\s+patron)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
   [
     'commercial spam',
-    /(?<![\p{L}\p{N}])(?:casinos?\s+en\s+ligne|paris\s+sportifs|pronos(?:tics)?\s+(?:foot|vip|gratuits?|fiables?|surs?)|bonus\s+(?:de\s+bienvenue|sans\s+depot)|tours?\s+gratuits|sans\s+ordonnance|pharmacie\s+(?:en\s+ligne|discount|discrete)|repliques?|contrefacons?|copies?\s+parfaites|qualite\s+1:1|dofollow|articles?\s+sponsorises?|referencement\s+(?:naturel|google)|premiere\s+page\s+de\s+google|iptv|streaming\s+(?:gratuit|vf|hd)|(?:abonnes|followers)\s+(?:instagram|tiktok|youtube)|brule[- ]graisse|perdez\s+\d+\s?kg|rencontres?\s+(?:coquines?|discretes?|sans\s+(?:engagement|lendemain))|celibataires\s+(?:de\s+votre|pres\s+de)|steroides|anabolisants|comptes?\s+(?:netflix|spotify)|licences?\s+windows|massages?\s+(?:a\s+domicile|discrets?)|matchs?\s+(?:truques?|surs|fixes|garantis)|tipsters?|paris\s+(?:sur\s+le\s+foot|foot|en\s+ligne)|robot\s+de\s+trading|trading\s+automatique|crypto[- ]?monnaies?|avis\s+positifs)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:casinos?\s+en\s+ligne|paris\s+sportifs|pronos(?:tics)?\s+(?:foot|vip|gratuits?|fiables?|surs?)|bonus\s+(?:de\s+bienvenue|sans\s+depot)|tours?\s+gratuits|sans\s+ordonnance|pharmacie\s+(?:en\s+ligne|discount|discrete)|repliques?|contrefacons?|copies?\s+parfaites|qualite\s+1:1|dofollow|articles?\s+sponsorises?|referencement\s+(?:naturel|google)|premiere\s+page\s+de\s+google|iptv|streaming\s+(?:gratuit|vf|hd)|(?:abonnes|followers)\s+(?:instagram|tiktok|youtube)|brule[- ]graisse|perdez\s+\d+\s?kg|rencontres?\s+(?:coquines?|discretes?|sans\s+(?:engagement|lendemain))|celibataires\s+(?:de\s+votre|pres\s+de)|steroides|anabolisants|comptes?\s+(?:netflix|spotify)|licences?\s+windows|massages?\s+(?:a\s+domicile|discrets?)|matchs?\s+(?:truques?|surs|fixes|garantis)|tipsters?|paris\s+(?:sur\s+le\s+foot|foot|en\s+ligne)|robot\s+de\s+trading|trading\s+automatique|crypto[- ]?monnaies?|avis\s+positifs|cbd|complements?\s+(?:alimentaires|naturels)|defiscalisation|dispositif\s+pinel|lmnp|reduire\s+(?:vos|votre|ton|tes)\s+impots?|nos\s+clients|vehicules?\s+saisis|ventes?\s+(?:aux\s+encheres\s+)?(?:de\s+)?(?:vehicules?|voitures?)\s+saisi\p{L}*|destockage|a\s+prix\s+d['’]usine)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
     'call to buy',
-    /(?<![\p{L}\p{N}])(?:(?:achetez|commandez|reservez|profitez[- ]en|inscrivez[- ]vous|jouez|pariez|telechargez|telecharge[- ]la)\s+(?:\p{L}+\s+)?(?:maintenant|vite|des\s+maintenant|des\s+aujourd['’]hui|en\s+ligne|ici|aujourd['’]hui)|depechez[- ]vous|offre\s+(?:speciale|limitee|exclusive|de\s+lancement)|stock\s+limite|quantites?\s+limitees|places\s+limitees|code\s+(?:promo|parrain|bonus)|(?:devis|audit|essai|test)\s+gratuits?\s*(?:[.!]|$|au|par|sur|en\s+ligne)|satisfaite?\s+ou\s+rembourse|(?:resultats?|gains?|reussite|discretion)\s+(?:garantis?|assures?|assuree)|garantis?\s+ou\s+rembourses?|livraison\s+(?:gratuite|offerte|discrete|rapide\s+et\s+discrete|instantanee)|prix\s+(?:imbattables?|casses|d['’](?:usine|atelier)|soldes)|inscription\s+gratuite|premiere\s+(?:consultation|question)\s+(?:offerte|gratuite))(?![\p{L}\p{N}])|(?:a|jusqu['’]a)\s+-\d{2}\s?%/iu,
+    /(?<![\p{L}\p{N}])(?:(?:achetez|commandez|reservez|profitez[- ]en|inscrivez[- ]vous|jouez|pariez|telechargez|telecharge[- ]la)\s+(?:\p{L}+\s+)?(?:maintenant|vite|des\s+maintenant|des\s+aujourd['’]hui|en\s+ligne|ici|aujourd['’]hui)|depechez[- ]vous|offre\s+(?:speciale|limitee|exclusive|de\s+lancement)|stock\s+limite|quantites?\s+limitees|places\s+limitees|code\s+(?:promo|parrain|bonus)|(?:devis|audit|essai|test)\s+gratuits?\s*(?:[.!]|$|au|par|sur|en\s+ligne)|satisfaite?\s+ou\s+rembourse|(?:resultats?|gains?|reussite|discretion)\s+(?:garantis?|assures?|assuree)|garantis?\s+ou\s+rembourses?|livraison\s+(?:gratuite|offerte|discrete|rapide\s+et\s+discrete|instantanee)|prix\s+(?:imbattables?|casses?|d['’](?:usine|atelier)|soldes)|(?:bilan|diagnostic|estimation|consultation|simulation)\s+gratuite?s?\s*(?:[.!:]|$|au|par|sur|en\s+ligne|et\s+sans)|prenez\s+rendez-vous\s+(?:des\s+maintenant|en\s+ligne|pour\s+(?:un|une|votre)\s+(?:bilan|diagnostic|estimation|consultation|devis))|vous\s+ne\s+(?:le\s+|la\s+|les\s+)?regretterez\s+pas|vous\s+ne\s+serez\s+pas\s+dec\p{L}+|inscription\s+gratuite|premiere\s+(?:consultation|question)\s+(?:offerte|gratuite))(?![\p{L}\p{N}])|(?:a|jusqu['’]a)\s+-\d{2}\s?%|(?<![\p{L}\p{N}])(?:font|fait|a)\s+-\d{2}\s?%/iu,
+  ],
+  // A reader's recommendation in the words of a testimonial: honest readers use them too, so a topic.
+  [
+    'call to buy',
+    /(?<![\p{L}\p{N}])(?:je\s+ne\s+peux\s+que\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommander|je\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommande\s+(?:vivement|les\s+yeux\s+fermes|a\s+tous)|si\s+(?:quelqu['’]un|vous|tu)\s+(?:cherche[sz]?|recherche[sz]?)\s+(?:un|une|des|du)\s+(?:\p{L}+\s+){0,4}(?:pas\s+cher|moins\s+cher|a\s+bas\s+prix|neuf|neuve|discount))(?![\p{L}\p{N}])/iu,
+    'topic',
   ],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,
   // fund-recovery hackers and investment managers, always with a number to write to. Only their
@@ -107,7 +128,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'scam services',
-    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?|pr[eê]ts?\s+(?:rapides?|urgents?|sans\s+(?:frais|justificatifs?)|serieux|honnetes?)|credits?\s+(?:rapides?|sans\s+justificatifs?|immediats?|express)|meme\s+fiches?|(?:faire\s+)?revenir\s+l['’]etre\s+aime|voyance\s+(?:gratuite|serieuse|par\s+(?:telephone|tchat|sms|mail))|voyants?\s+et\s+mediums?|mediums?\s+voyante?s?|grande?\s+voyante?|(?:recuper\p{L}*|recouvr\p{L}*)\s+(?:de\s+)?(?:vos|tes|des|mes|100\s?%\s+de\s+vos)\s+fonds|hackers?\s+(?:ethiques?|professionnels?|certifies?)|rendements?\s+garantis?|permis\s+(?:de\s+conduire\s+)?sans\s+(?:passer\s+)?(?:l['’])?examen|western\s+union|cartes?\s+pcs|sans\s+beneficiaire|vous\s+avez\s+gagne|je\s+voulais\s+temoigner|remercier\s+publiquement|(?:fait|faire|a\s+fait)\s+fructifier\s+(?:mes|mon|vos|votre|ton|tes)|(?:grace|merci)\s+a\s+(?:mr|mme|madame|monsieur|dr|docteur|maitre|professeur|(?:le|la)\s+(?:grande?\s+)?(?:maitre|marabout|voyante?|dr|docteur|professeur))\s+\p{L}+|je\s+vous\s+(?:le|la)\s+recommande\s+(?:vivement|a\s+100))(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?|pr[eê]ts?\s+(?:rapides?|urgents?|sans\s+(?:frais|justificatifs?)|serieux|honnetes?)|credits?\s+(?:rapides?|sans\s+justificatifs?|immediats?|express)|meme\s+fiches?|(?:faire\s+)?revenir\s+l['’]etre\s+aime|voyance\s+(?:gratuite|serieuse|par\s+(?:telephone|tchat|sms|mail))|voyants?\s+et\s+mediums?|mediums?\s+voyante?s?|grande?\s+voyante?|(?:recuper\p{L}*|recouvr\p{L}*)\s+(?:de\s+)?(?:vos|tes|des|mes|100\s?%\s+de\s+vos)\s+fonds|hackers?\s+(?:ethiques?|professionnels?|certifies?)|rendements?\s+garantis?|permis\s+(?:de\s+conduire\s+)?sans\s+(?:passer\s+)?(?:l['’])?examen|western\s+union|cartes?\s+pcs|sans\s+beneficiaire|vous\s+avez\s+gagne|je\s+voulais\s+temoigner|remercier\s+publiquement|(?:fait|faire|a\s+fait)\s+fructifier\s+(?:mes|mon|vos|votre|ton|tes)|(?:grace|merci)\s+a\s+(?:mr|mme|madame|monsieur|dr|docteur|maitre|professeur|(?:le|la)\s+(?:grande?\s+)?(?:maitre|marabout|voyante?|dr|docteur|professeur))\s+\p{L}+|je\s+vous\s+(?:le|la)\s+recommande\s+(?:vivement|a\s+100)|sans\s+heritiers?|en\s+toute\s+confidentialite|(?:heritage|succession|legs|fonds)\s+de\s+\d[\d\s.,]{2,12}\s?(?:€|euros?|\$|dollars|millions)|meme\s+nom\s+de\s+famille\s+que\s+vous|(?:avocat|notaire|banquier|huissier)\s+(?:au\s+barreau\s+)?(?:de|a)\s+(?:lome|cotonou|abidjan|dakar|lagos|accra|ouagadougou|douala|yaounde|bamako|niamey|conakry|porto-novo|libreville)|(?:je\s+)?pars\s+(?:vivre|travailler|m['’]installer)\s+a\s+l['’]etranger|(?:vehicule|voiture)\s+(?:deja\s+)?chez\s+(?:un|le|notre|mon)\s+transporteur|cles?\s+(?:vous\s+)?(?:seront|sera)\s+(?:envoyees?|expediees?|remises?)\s+(?:par\s+(?:la\s+)?poste|par\s+courrier|apres)|apres\s+(?:le\s+)?(?:depot|versement)\s+(?:de\s+(?:la\s+)?caution|du\s+premier\s+loyer))(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -191,6 +212,12 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // wa.me/…) in either language: a number or handle to write to, not a messenger named in passing.
     'contact solicitation',
     /(?<![\p{L}\p{N}])(?:(?:contactez|ecrivez|contacte|ecris)[- ](?:moi|nous)\s+(?:(?:sur|par|via)\s+(?:whatsapp|telegram|viber|signal|snap\p{L}*|sms|dm|mp)|en\s+(?:prive|mp)|au\s+(?:\+|0)\d)|contactez[- ](?:le|la)\s+(?:au|sur|par|via)|(?:appelez|contactez|joignez)(?:[- ](?:moi|nous))?\s+(?:le|au)\s+(?:\+|0)\d|(?:envoyez|envoie)[- ](?:moi|nous)\s+(?:un\s+)?(?:message|mail|e-?mail|sms|dm|mp)|(?:par|sur|via)\s+(?:whatsapp|telegram)\s{0,3}(?:au|:)\s{0,3}(?:\+|0)\d|(?:son|leur|notre|mon)\s+(?:whatsapp|telegram|numero|e-?mail|mail|adresse(?:\s+e?-?mail)?|contact|courriel)\s{0,3}:|demandez[- ]moi\s+(?:son|le|mon|leur)\s+(?:contact|numero|whatsapp|adresse)|(?:rejoins|rejoignez|rejoindre)\s+(?:notre|mon|le|mon)\s+(?:groupe|canal|chaine)\s+(?:telegram|whatsapp|snap|prive)|(?:contact|tel|telephone)\s{0,3}(?:\/\s{0,3}whatsapp)?\s{0,3}:\s{0,3}(?:\+|0)\d)|(?<![\p{L}\p{N}])(?:whatsapp|telegram|snap(?:chat)?|kik|wickr|viber|signal|insta)\s{0,3}(?:uniquement\s{0,3}|only\s{0,3})?[:(]?\s{0,3}@[\p{L}\p{N}_.]{3,}|(?<![\p{L}\p{N}.])(?:t\.me|wa\.me|telegram\.me)\/[\p{L}\p{N}_+]/iu,
+  ],
+  [
+    // A word to send to get the offer ('envoie "INFO" en message'), a handle to find on a network
+    // ('@ParisMaster sur insta'), a mailbox or number to write to ('me contacter par mail uniquement').
+    'contact solicitation',
+    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+|0\d)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
   ],
 ];
 

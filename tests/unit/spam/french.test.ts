@@ -62,10 +62,45 @@ describe('French in the same promotion categories as English', () => {
     'Je reviendrai sur ce point quand le rapport sera publié.',
     // A reader giving her address is no call to action (the address itself weighs, in the shape rule).
     'Mon avis. Écrivez-moi : marie.curie@exemple.fr',
+    // The same for the wording added without an English twin.
+    "J'ai récupéré 300 € grâce à la médiation de ma banque, ça vaut le coup d'insister.",
+    'Je ne peux que recommander ce roman, lu en deux nuits.',
+    'Nos clients ne viennent plus depuis les travaux de la rue Nationale.',
+    'Cherchez « rapport de la Cour des comptes 2023 » sur Google, tout y est.',
+    "Je suis à l'étranger et je n'ai pas pu voter, la procuration est trop compliquée.",
+    'Le marketing de réseau, c’est une pyramide, ma cousine y a laissé 3 000 €.',
+    'Mon avis. Écris-moi : paul.dumas@exemple.fr',
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
     );
+  });
+});
+
+describe('French spam wording without an English twin', () => {
+  it.each<[string, string]>([
+    ["J'ai empoché 2 300 € grâce aux pronos de Sam, foncez", 'money offer'],
+    ['Je gagne aujourd’hui trois fois mon ancien salaire, tout le monde peut le faire', 'money offer'],
+    ['Je recrute 5 personnes motivées, pas de patron, revenus résiduels', 'money offer'],
+    ['Cote de 3.10 validée hier, prochain prono ce soir', 'money offer'],
+    ['Le CBD et les compléments naturels pour dormir', 'commercial spam'],
+    ['Défiscalisation : avec le dispositif Pinel, réduisez vos impôts', 'commercial spam'],
+    ['Un Galaxy S24 à prix cassé chez un déstockeur', 'call to buy'],
+    ['Prenez rendez-vous pour un bilan gratuit.', 'call to buy'],
+    ['Essayez, vous ne le regretterez pas', 'call to buy'],
+    ['Ils font -60 % cette semaine', 'call to buy'],
+    ['Je ne peux que vous le recommander', 'call to buy'],
+    ['Tapez "meubles destock nord" sur Google', 'call to click'],
+    ['Toutes les infos sont dans ma bio', 'call to click'],
+    ['Un héritage de 1 200 000 € sans héritier, répondez-moi en toute confidentialité', 'scam services'],
+    ['Les clés vous seront envoyées par la poste après le dépôt de la caution', 'scam services'],
+    ['Envoie "GO" en message et je t’explique', 'contact solicitation'],
+    ['Il a tout vu venir, suivez @PronoKing sur insta', 'contact solicitation'],
+    ['Un vrai pro, écrivez-lui : martin.finance@exemple.fr', 'contact solicitation'],
+    ['Merci de me contacter par mail uniquement', 'contact solicitation'],
+    ['Je poste tout sur mon canal Telegram', 'self-promotion'],
+  ])('%j → %s', (content, category) => {
+    expect(categories(content)).toContain(category);
   });
 });
 
@@ -76,6 +111,8 @@ describe('obfuscated links', () => {
     ['www[.]credit-express-facile[.]fr', true],
     ['allez sur w w w . foot-gratuit . tv', true],
     ['pharmacie-discrete . com', true],
+    ['cherchez ventes-saisies point fr', true],
+    ['La bulle des start-up, en 2000, a tout emporté au point de ruiner des milliers de gens.', false],
     ['cheap-pills(dot)com', true],
     ['Le site officiel est www.festival-avignon.com pour le programme.', false],
     ['Fin de la phrase. Com ça on verra.', false],
@@ -111,6 +148,10 @@ describe('metadata of campaigns', () => {
     ['xanax online', settings.weightAuthorSpamWords],
     ['Jean-Paul', 0],
     ['Rédaction Culture', 0],
+    ['Héritage International', settings.weightAuthorSpamWords],
+    ['Expert Défiscalisation', settings.weightAuthorSpamWords],
+    ['Bourse Facile', settings.weightAuthorSpamWords],
+    ['Vitalité Naturelle', settings.weightAuthorSpamWords],
     ['Pierre de Paris', 0],
     ['Fred du 13', 0],
   ])('name %j → %d', (author, score) => {
@@ -124,6 +165,8 @@ describe('metadata of campaigns', () => {
     ['x@gmail.com', 'https://best-essay-writing-service.top', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://toronto-locksmith-24-hours.ca', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://my-very-own-garden.example', settings.weightKeywordMetadata],
+    ['x@gmail.com', 'https://www.meilleurs-aspirateurs-avis.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://cbd-shop-lyon.fr', settings.weightAuthorSpamWords],
     [
       'pretentreparticulier@gmail.com',
       'http://pret-entre-particulier-serieux.fr',
@@ -131,6 +174,20 @@ describe('metadata of campaigns', () => {
     ],
   ])('email %j, website %j → %d', (email, website, score) => {
     expect(total(checkAuthor(features({ author: 'Camille', email, website }), context(), settings))).toBe(score);
+  });
+
+  it.each<[string, string | null, number]>([
+    [
+      'Très bon article, merci pour le partage !',
+      'https://renovation-toiture-pro.example',
+      settings.weightKeywordMetadata,
+    ],
+    ['Great post, thanks for sharing. Bookmarked!', 'https://kitchen-remodel.example', settings.weightKeywordMetadata],
+    ['Très bon article, merci pour le partage !', null, 0],
+    ['Très bon article, mais le chiffre du chômage date de 2022.', 'https://camille-martin.example', 0],
+  ])('%j with the website %j → %d', (content, website, score) => {
+    const signals = checkAuthor(features({ author: 'Camille', content, website }), context(), settings);
+    expect(total(signals.filter((s) => s.detail.startsWith('praise')))).toBe(score);
   });
 
   it.each<[string, number]>([
