@@ -1,7 +1,7 @@
 /**
  * Evaluation of the spam defence through the HTTP API, on labelled JSONL corpora.
  *
- *   npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--protocol all|official|public|cross-corpus]
+ *   npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--every-row] [--protocol all|official|public|cross-corpus]
  *
  * Protocols (each site of each corpus on a fresh migrated database):
  * - official: every 'train' row through POST /api/v1/admin/spam/feedback (exactly what a
@@ -15,6 +15,8 @@
  *   from these corpora), then asked about this corpus's 'test' rows; medians over the corpora.
  *   (In process, with a prior rebuilt from the other corpora: eval:spam:offline --protocol cross-corpus.)
  * - all (default): the three, side by side.
+ * --every-row: every row is a test row (nothing is trained): a cold start measured on a whole corpus,
+ * as for a set written apart and measured blind (README, "The French outlets").
  * The site's articles get the language given by --lang, else the rows' articleLanguage, else the
  * language most detected in the site's training rows. Rows are mapped to submissions as in
  * eval/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
@@ -45,13 +47,17 @@ const option = (name: string) => {
 const protocol = option('--protocol') ?? 'all';
 if (files.length === 0 || !['all', 'official', 'public', 'cross-corpus'].includes(protocol)) {
   console.error(
-    'usage: npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--protocol all|official|public|cross-corpus]',
+    'usage: npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--every-row] [--protocol all|official|public|cross-corpus]',
   );
   process.exit(2);
 }
 const forcedLanguage = option('--lang');
 const showMistakes = args.includes('--mistakes');
-const corpora = files.map((file) => ({ name: file.slice(file.lastIndexOf('/') + 1), rows: readCorpus(file) }));
+const everyRow = args.includes('--every-row');
+const corpora = files.map((file) => ({
+  name: file.slice(file.lastIndexOf('/') + 1),
+  rows: readCorpus(file).map((row) => (everyRow ? { ...row, split: 'test' as const } : row)),
+}));
 
 /** The submission a row stands for, cut to the API's limits. */
 function submission(row: EvalRow, site: string): Record<string, unknown> {

@@ -12,6 +12,8 @@
  * - eval/corpora/held-out.txt → eval/corpora/held-out.jsonl: blog and WordPress-style comments
  *   with full metadata as the source gives it (user agents by key, below). Never used to tune
  *   anything: a cross-corpus check only.
+ * - eval/corpora/fr-outlets.txt → eval/corpora/fr-outlets.jsonl: comments under three more French-
+ *   speaking outlets, in the same format, each written apart and measured blind first (README).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { EvalRow } from '../eval/evaluate';
@@ -110,25 +112,41 @@ writeFileSync(
   toJsonl(news.map((row, index) => ({ ...row, split: splitOf.get(index) ?? 'test' }))),
 );
 
-// The held-out blog and WordPress-style comments: metadata as written; split 70/30 per site and class, by order.
-const heldOut: EvalRow[] = lines('eval/corpora/held-out.txt').map((line, i) => {
-  const [code = '', site = '', author = '', email = '', website = '', ip = '', agent = '', ...text] = line.split('|');
-  return {
-    id: `${site}-${String(i + 1).padStart(3, '0')}`,
-    site,
-    author,
-    email,
-    website: website || null,
-    ip,
-    userAgent: USER_AGENTS[agent] ?? agent,
-    content: text.join('|'),
-    label: label(code),
-    split: 'test',
-  };
-});
-const heldSplit = new Map(shuffledSplit(heldOut, 1).map(({ index, row }) => [index, row.split]));
-writeFileSync(
-  'eval/corpora/held-out.jsonl',
-  toJsonl(heldOut.map((row, index) => ({ ...row, split: heldSplit.get(index) ?? 'test' }))),
+/** Rows of a source with its metadata as written (label | site | author | email | website | ip | user agent key | text). */
+const withMetadata = (file: string, articleLanguage?: string): EvalRow[] =>
+  lines(file).map((line, i) => {
+    const [code = '', site = '', author = '', email = '', website = '', ip = '', agent = '', ...text] = line.split('|');
+    return {
+      id: `${site}-${String(i + 1).padStart(3, '0')}`,
+      site,
+      author,
+      email,
+      website: website || null,
+      ip,
+      userAgent: USER_AGENTS[agent] ?? agent,
+      content: text.join('|'),
+      label: label(code),
+      split: 'test',
+      ...(articleLanguage ? { articleLanguage } : {}),
+    };
+  });
+
+/** Split 70/30 per site and class (shuffledSplit, seed 1), written as JSONL. */
+function writeSplit(file: string, rows: EvalRow[]) {
+  const splitOf = new Map(shuffledSplit(rows, 1).map(({ index, row }) => [index, row.split]));
+  writeFileSync(file, toJsonl(rows.map((row, index) => ({ ...row, split: splitOf.get(index) ?? 'test' }))));
+}
+
+// The held-out blog and WordPress-style comments: metadata as written.
+const heldOut = withMetadata('eval/corpora/held-out.txt');
+writeSplit('eval/corpora/held-out.jsonl', heldOut);
+// French outlets written apart, each measured blind before any rule was written from it (README).
+// The site of a row is its outlet ('fr-a'), its section is in its id.
+const outlets = withMetadata('eval/corpora/fr-outlets.txt', 'fr').map((row) => ({
+  ...row,
+  site: row.site.split('-').slice(0, 2).join('-'),
+}));
+writeSplit('eval/corpora/fr-outlets.jsonl', outlets);
+console.log(
+  `fr-news.jsonl: ${news.length} rows; held-out.jsonl: ${heldOut.length} rows; fr-outlets.jsonl: ${outlets.length} rows`,
 );
-console.log(`fr-news.jsonl: ${news.length} rows; held-out.jsonl: ${heldOut.length} rows`);
