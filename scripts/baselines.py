@@ -4,6 +4,7 @@ Standard text classifiers on a spam corpus, as a yardstick for `npm run eval:spa
     python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl
     npx tsx scripts/corpus-splits.ts ../shared/spam-corpus/youtube-dev.jsonl > splits.jsonl
     python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl --shuffled splits.jsonl
+    python3 scripts/baselines.py ../shared/spam-corpus/youtube-dev.jsonl --few 12
 
 Needs scikit-learn (`apt-get install python3-sklearn` or `pip install scikit-learn`); it is not
 part of the service nor of `npm test`.
@@ -21,6 +22,9 @@ as scripts/corpus-splits.ts writes them (one line per seed: the split of each ro
 same rows; the three strongest classifiers above tuned by cross-validation on each split's training
 rows: confusion matrices summed over the splits, blocked ham, mean MCC. Comparable line for line
 with the offline evaluation's report.
+
+--few <n>: each site trained with only the first n spam examples of its 'train' rows and all their
+ham, as `npm run eval:spam:offline -- … --protocol cross-corpus` trains "with 12 spam examples".
 """
 import json
 import sys
@@ -110,11 +114,19 @@ def shuffled(path, splits_path):
         )
 
 
-def main(path):
+def first_spam(rows, few):
+    """The rows with only the first `few` spam examples kept (all when few is None), the ham all kept."""
+    if few is None:
+        return rows
+    spam = [r for r in rows if r["label"] == "spam"][:few]
+    return [r for r in rows if r["label"] != "spam" or r in spam]
+
+
+def main(path, few=None):
     rows = read_rows(path)
     sites = list(dict.fromkeys(row["site"] for row in rows))
     for site in sites:
-        train = [r for r in rows if r["site"] == site and r["split"] == "train"]
+        train = first_spam([r for r in rows if r["site"] == site and r["split"] == "train"], few)
         test = [r for r in rows if r["site"] == site and r["split"] == "test"]
         (x, y), (xt, yt) = xy(train), xy(test)
         best_tuned, best_oracle = (0, ""), (0, "")
@@ -140,5 +152,7 @@ if __name__ == "__main__":
         main(args[0])
     elif len(args) == 3 and args[1] == "--shuffled":
         shuffled(args[0], args[2])
+    elif len(args) == 3 and args[1] == "--few":
+        main(args[0], int(args[2]))
     else:
-        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl> [--shuffled <splits.jsonl>]  (splits: npx tsx scripts/corpus-splits.ts <corpus.jsonl>)")
+        sys.exit("usage: python3 scripts/baselines.py <corpus.jsonl> [--shuffled <splits.jsonl> | --few <n>]  (splits: npx tsx scripts/corpus-splits.ts <corpus.jsonl>)")

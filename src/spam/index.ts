@@ -36,6 +36,11 @@ const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
 /**
  * Runs every rule, then the learner when its state is given (and it has seen enough of both
  * classes). Pure: the service gathers `context` and the learner's counts beforehand.
+ *
+ * A comment in another language than the article's (the language rule spoke): the learner and that
+ * rule alone never judge it spam, they hold it. A site whose spam in that language outnumbers its
+ * readers' teaches the learner the language along with the spam (words like "and", "the"); its
+ * readers writing in it would be judged spam for their language. Any other rule still adds up.
  */
 export function runChecks(
   features: Features,
@@ -44,7 +49,12 @@ export function runChecks(
   learnerInput?: LearnerInput,
 ): Signal[] {
   const signals = checks.flatMap(([, check]) => check(features, context, settings));
-  if (learnerInput) signals.push(...runLearner(features, learnerInput, settings));
+  if (!learnerInput) return signals;
+  const language = signals.find((s) => s.rule === 'language')?.score ?? 0;
+  const bound = settings.spamThreshold - language - 1;
+  for (const signal of runLearner(features, learnerInput, settings)) {
+    signals.push(language > 0 && signal.score > bound ? { ...signal, score: Math.max(0, bound) } : signal);
+  }
   return signals;
 }
 

@@ -115,7 +115,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   // A reader's recommendation in the words of a testimonial: honest readers use them too, so a topic.
   [
     'call to buy',
-    /(?<![\p{L}\p{N}])(?:je\s+ne\s+peux\s+que\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommander|je\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommande\s+(?:vivement|les\s+yeux\s+fermes|a\s+tous)|si\s+(?:quelqu['’]un|vous|tu)\s+(?:cherche[sz]?|recherche[sz]?)\s+(?:un|une|des|du)\s+(?:\p{L}+\s+){0,4}(?:pas\s+cher|moins\s+cher|a\s+bas\s+prix|neuf|neuve|discount))(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:je\s+ne\s+peux\s+que\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommander|je\s+(?:vous\s+|te\s+)?(?:le\s+|la\s+|les\s+)?recommande\s+(?:vivement|les\s+yeux\s+fermes)|si\s+(?:quelqu['’]un|vous|tu)\s+(?:cherche[sz]?|recherche[sz]?)\s+(?:un|une|des|du)\s+(?:\p{L}+\s+){0,4}(?:pas\s+cher|moins\s+cher|a\s+bas\s+prix|neuf|neuve|discount))(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   // The "services" of blog comment spam: loans between individuals, spell casters and psychics,

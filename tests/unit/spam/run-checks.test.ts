@@ -85,6 +85,35 @@ describe('runChecks + verdict', () => {
     ).toBe(true);
   });
 
+  it('never judges a reader spam for writing in another language than the article, even when the learner learnt it with the spam', () => {
+    // A French site whose English comments were all spam: the learner leans spam on English words.
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    for (let i = 0; i < 30; i++) {
+      const english = `Great article and the best way to get rich is with the right people at the right time ${i}`;
+      train(table, totals, learnerTokens(features({ content: english })), 'spam');
+      train(
+        table,
+        totals,
+        learnerTokens(features({ content: `Le conseil municipal a voté le budget, séance ${i}` })),
+        'ham',
+      );
+    }
+    const reader = features({
+      content: 'My son plays hockey in the town and the cost is now over three thousand dollars with the equipment.',
+    });
+    const signals = runChecks(reader, context(), settings, { stats: table, totals });
+    const learner = signals.find((s) => s.rule === 'learner');
+    const language = signals.find((s) => s.rule === 'language');
+    expect(language?.score).toBe(settings.weightLanguageMismatch);
+    // Sure of spam from its words alone, the learner is bounded: with the language signal it holds.
+    expect(learner?.score).toBe(settings.spamThreshold - settings.weightLanguageMismatch - 1);
+    expect(verdict(signals, settings).verdict).toBe('hold');
+    // The same words under an English article: no language signal, and the learner speaks in full.
+    const home = runChecks(reader, context({ articleLanguage: 'en' }), settings, { stats: table, totals });
+    expect(home.find((s) => s.rule === 'learner')?.score).toBeGreaterThan(learner?.score ?? 0);
+  });
+
   it('is pure: same input, same signals, nothing mutated', () => {
     const f = features({ content: 'Voir https://a.example et https://b.example' });
     const c = context();
