@@ -383,16 +383,17 @@ const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
  */
 const PRAISE_WORDS = new Set(
   (
-    'tres vraiment super excellent excellente excellents bon bonne bons bel beau belle magnifique superbe joli jolie ' +
-    'chouette genial geniale top bravo merci mille beaucoup infiniment pour le la les l ce cet cette ces votre vos ton tes ' +
-    'article articles billet post partage partager partages sujet analyse explication explications info infos ' +
-    'information informations contenu texte travail blog site lecture conseils conseil clair claire claires clairs ' +
-    'interessant interessante interessants interessantes utile utiles instructif instructive enrichissant passionnant ' +
-    'de du des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est mes collegues ' +
-    'amis favoris lu plaisir qualite bien ecrit documente redige quel quelle vraiment toujours agreable sympa ' +
-    'great nice good awesome amazing wonderful fantastic informative useful helpful thanks thank you for sharing the ' +
-    'this a an keep it up work really very much so i learned lot love read well written content and of your my ' +
-    'friends bookmarked share appreciate post posts article blog site info information keep up cool'
+    'tres vraiment super excellent excellente excellents bon bonne bons bel beau belle magnifique ' +
+    'superbe joli jolie chouette genial geniale top bravo merci mille beaucoup infiniment pour le la ' +
+    'les l ce cet cette ces votre vos ton tes article articles billet post partage partager partages ' +
+    'sujet analyse explication explications info infos information informations contenu texte ' +
+    'travail blog site lecture conseils conseil clair claire claires clairs interessant interessante ' +
+    'interessants interessantes utile utiles instructif instructive enrichissant passionnant de du ' +
+    'des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est ' +
+    'mes collegues amis favoris lu plaisir qualite bien ecrit documente redige quel quelle toujours ' +
+    'agreable sympa great nice good awesome amazing wonderful fantastic informative useful helpful ' +
+    'thanks thank you for sharing the this an keep it up work really very much so i learned lot love ' +
+    'read well written content and of your my friends bookmarked share appreciate posts cool'
   ).split(' '),
 );
 const PRAISE_ANCHOR =
