@@ -198,7 +198,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   [
     // The stock sentences of French comment spam, spun like the English ones.
     'comment template',
-    /(?<![\p{L}\p{N}])(?:je\s+suis\s+tombee?\s+sur\s+(?:votre|ton)\s+(?:blog|site|article|page)\s+(?:par\s+hasard|en\s+cherchant)|ajoute\s+(?:votre|ton)\s+(?:site|blog|page)\s+a\s+mes\s+favoris|(?:c['’]est|ceci\s+est)\s+le\s+meilleur\s+(?:article|site|blog)\s+(?:que\s+j['’]ai\s+(?:lu|trouve|vu)\s+)?sur\s+(?:le\s+sujet|internet)|je\s+(?:reviendrai|repasserai)\s+(?:\p{L}+\s+)?(?:sur|lire)\s+(?:votre|ton|vos)\s+(?:site|blog|articles?)|echanger\s+des\s+liens)/iu,
+    /(?<![\p{L}\p{N}])(?:je\s+suis\s+tombee?\s+sur\s+(?:votre|ton)\s+(?:blog|site|article|page)\s+(?:par\s+hasard|en\s+cherchant)|ajoute\s+(?:votre|ton)\s+(?:site|blog|page)\s+a\s+mes\s+favoris|(?:c['’]est|ceci\s+est)\s+le\s+meilleur\s+(?:article|site|blog)\s+(?:que\s+j['’]ai\s+(?:lu|trouve|vu)\s+)?sur\s+(?:le\s+sujet|internet)|je\s+(?:reviendrai|repasserai)\s+(?:\p{L}+\s+)?(?:sur|lire)\s+(?:votre|ton|vos)\s+(?:site|blog|articles?)|echanger\s+des\s+liens|j['’]aime\s+(?:beaucoup|bien|vraiment)\s+(?:votre|ta)\s+(?:facon|maniere)\s+d['’]ecrire|je\s+suis\s+(?:nouveau|nouvelle)\s+(?:sur|ici|dans)\s+(?:\p{L}+\s+){0,3}(?:votre|ton|ce)\s+(?:site|blog))/iu,
   ],
   [
     // Asking to be written to on a messenger, or giving its number. Only in the first person: a

@@ -70,6 +70,7 @@ describe('French in the same promotion categories as English', () => {
     "Je suis à l'étranger et je n'ai pas pu voter, la procuration est trop compliquée.",
     'Le marketing de réseau, c’est une pyramide, ma cousine y a laissé 3 000 €.',
     'Mon avis. Écris-moi : paul.dumas@exemple.fr',
+    "Je suis nouveau dans la région et j'aime beaucoup votre rubrique sur les marchés.",
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
@@ -99,6 +100,8 @@ describe('French spam wording without an English twin', () => {
     ['Un vrai pro, écrivez-lui : martin.finance@exemple.fr', 'contact solicitation'],
     ['Merci de me contacter par mail uniquement', 'contact solicitation'],
     ['Je poste tout sur mon canal Telegram', 'self-promotion'],
+    ["J'aime beaucoup votre façon d'écrire.", 'comment template'],
+    ['Je suis nouvelle sur votre site et je vais revenir souvent.', 'comment template'],
   ])('%j → %s', (content, category) => {
     expect(categories(content)).toContain(category);
   });
