@@ -53,7 +53,16 @@ export function runChecks(
   const language = signals.find((s) => s.rule === 'language')?.score ?? 0;
   const bound = settings.spamThreshold - language - 1;
   for (const signal of runLearner(features, learnerInput, settings)) {
-    signals.push(language > 0 && signal.score > bound ? { ...signal, score: Math.max(0, bound) } : signal);
+    const bounded = language > 0 && signal.score > bound;
+    signals.push(
+      bounded
+        ? {
+            ...signal,
+            score: Math.max(0, bound),
+            detail: `${signal.detail}; bounded: another language than the article's`,
+          }
+        : signal,
+    );
   }
   return signals;
 }

@@ -108,6 +108,7 @@ describe('runChecks + verdict', () => {
     expect(language?.score).toBe(settings.weightLanguageMismatch);
     // Sure of spam from its words alone, the learner is bounded: with the language signal it holds.
     expect(learner?.score).toBe(settings.spamThreshold - settings.weightLanguageMismatch - 1);
+    expect(learner?.detail).toMatch(/bounded: another language than the article's$/);
     expect(verdict(signals, settings).verdict).toBe('hold');
     // The same words under an English article: no language signal, and the learner speaks in full.
     const home = runChecks(reader, context({ articleLanguage: 'en' }), settings, { stats: table, totals });
