@@ -64,7 +64,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   // learner's prior) about a category hold in both languages. Read without diacritics.
   [
     'self-promotion',
-    /(?<![\p{L}\p{N}])(?:(?:va|allez|venez|passez|passe|viens|faites\s+un\s+tour|fais\s+un\s+tour|rendez-vous)\s+(?:voir|visiter|sur|faire\s+un\s+tour\s+sur|jeter\s+un\s+(?:oeil|coup\s+d['’]oeil)\s+(?:a|sur))|visitez|visite|decouvrez|decouvre|matez|mate|regardez|consultez|(?:n['’]hesitez\s+pas\s+a|vous\s+pouvez)\s+(?:voir|visiter|consulter|decouvrir))\s+(?:ma|mon|mes|notre|nos)\s+(?:\p{L}+\s+)?(?:chaine|page|site|blog|boutique|profil|videos?|compte|insta(?:gram)?|musique|album|tiktok)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:va|allez|venez|passez|passe|viens|faites\s+un\s+tour|fais\s+un\s+tour|rendez-vous)\s+(?:voir|visiter|ecouter|sur|faire\s+un\s+tour\s+sur|jeter\s+un\s+(?:oeil|coup\s+d['’]oeil)\s+(?:a|sur))|visitez|visite|decouvrez|decouvre|matez|mate|regardez|consultez|(?:n['’]hesitez\s+pas\s+a|vous\s+pouvez)\s+(?:voir|visiter|consulter|decouvrir))\s+(?:ma|mon|mes|notre|nos)\s+(?:\p{L}+\s+)?(?:chaine|page|site|blog|boutique|profil|videos?|compte|insta(?:gram)?|musique|album|tiktok|sons?|morceaux?|titres?|clips?|single|podcast)(?![\p{L}\p{N}])/iu,
   ],
   [
     'self-promotion',
@@ -77,7 +77,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'engagement begging',
-    /(?<![\p{L}\p{N}])(?:(?:likez|like|partagez|partage)\s+(?:ce|mon|ma|cette)\s+(?:commentaire|video|post|publication|page)|(?:ajoute|ajoutez|suivez|suis)[- ]moi\s+(?:sur|en)|envoie[- ]moi\s+un\s+dm)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:likez|like|partagez|partage)\s+(?:ce|mon|ma|cette)\s+(?:commentaire|video|post|publication|page)|likez\s+si|(?:ajoute|ajoutez|suivez|suis)[- ]moi\s+(?:sur|en)|envoie[- ]moi\s+un\s+dm)(?![\p{L}\p{N}])/iu,
   ],
   [
     'call to click',
@@ -92,7 +92,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'money offer',
-    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:touche|touchez|gagne|gagnez|genere|generez|rapporte|empoche)\s+(?:\p{L}+\s+){0,2}\d[\d\s.,]{0,12}(?:€|euros?|\$)\s+(?:par|chaque)\s+(?:jour|semaine|heure)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?|f?cfa|francs?(?:\s+cfa)?|chf|\$|dollars?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:touche|touchez|gagne|gagnez|genere|generez|rapporte|empoche)\s+(?:\p{L}+\s+){0,2}\d[\d\s.,]{0,12}(?:€|euros?|\$)\s+(?:par|chaque)\s+(?:jour|semaine|heure)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   // Testimonies of gains and income ("j'ai pris 1 240 € grâce au pronostic de…", "je gagne trois
@@ -100,7 +100,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   // motivées", "deviens ton propre patron").
   [
     'money offer',
-    /(?<![\p{L}\p{N}])(?:j['’]?ai\s+(?:gagne|pris|empoche|touche|encaisse|recupere|fait|genere)\s+(?:plus\s+de\s+|pres\s+de\s+)?\d[\d\s.,]{0,10}\s?(?:€|euros?|k€|\$)\s+(?:\p{L}+\s+){0,4}grace\s+(?:a|au|aux)|je\s+gagne\s+(?:aujourd['’]hui\s+|maintenant\s+|desormais\s+|en\s+moyenne\s+)?(?:\d[\d\s.,]{0,8}\s?(?:€|euros?)|deux|trois|quatre|cinq|dix)\s+(?:fois|par\s+(?:jour|semaine|mois))|tout\s+le\s+monde\s+peut\s+le\s+faire|(?:cherche|recherche|recrute)\s+(?:\d{1,3}|quelques|des)\s+(?:personnes?|partenaires|associee?s?|ambassadeurs?|ambassadrices?)\s+(?:motivee?s?|serieuses?|dynamiques?|ambitieuses?|pour\s+(?:developper|rejoindre|lancer))|personnes?\s+motivee?s?\s+pour\s+(?:rejoindre|travailler|gagner)|rejoindre\s+(?:mon|notre)\s+equipe\s+(?:dans|de|en|100)|(?:sans|pas\s+de)\s+patron|marketing\s+de\s+reseau|revenus?\s+residuels?|pas\s+serieux\s+s['’]abstenir|(?:cote|cotes)\s+(?:de\s+)?\d+[.,]\d+\s+(?:validee?s?|passee?s?)|(?:prochain|mon|nos|mes)\s+(?:pick|coupon|ticket|prono)s?\s+(?:ce\s+soir|demain|du\s+jour|gagnants?|valides?)|(?:devenez|deviens|etre)\s+(?:votre|ton|son|mon)\s+propre\s+patron)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:j['’]?ai\s+(?:gagne|pris|empoche|touche|encaisse|recupere|fait|genere)\s+(?:plus\s+de\s+|pres\s+de\s+)?\d[\d\s.,]{0,10}\s?(?:€|euros?|k€|\$)\s+(?:\p{L}+\s+){0,4}grace\s+(?:a|au|aux)|je\s+gagne\s+(?:aujourd['’]hui\s+|maintenant\s+|desormais\s+|en\s+moyenne\s+)?(?:\d[\d\s.,]{0,8}\s?(?:€|euros?)|deux|trois|quatre|cinq|dix)\s+(?:fois|par\s+(?:jour|semaine|mois))|tout\s+le\s+monde\s+peut\s+le\s+faire|(?:cherche|recherche|recrute)\s+(?:\d{1,3}|quelques|des)\s+(?:personnes?|partenaires|associee?s?|ambassadeurs?|ambassadrices?)\s+(?:motivee?s?|serieuses?|dynamiques?|ambitieuses?|pour\s+(?:developper|rejoindre|lancer))|personnes?\s+motivee?s?\s+pour\s+(?:rejoindre|travailler|gagner)|rejoindre\s+(?:mon|notre)\s+equipe\s+(?:dans|de|en|100)|(?:sans|pas\s+de)\s+patron|marketing\s+de\s+reseau|equipe\s+de\s+partenaires|revenus?\s+residuels?|pas\s+serieux\s+s['’]abstenir|(?:cote|cotes)\s+(?:de\s+)?\d+[.,]\d+\s+(?:validee?s?|passee?s?)|(?:prochain|mon|nos|mes)\s+(?:pick|coupon|ticket|prono)s?\s+(?:ce\s+soir|demain|du\s+jour|gagnants?|valides?)|(?:devenez|deviens|etre)\s+(?:votre|ton|son|mon)\s+propre\s+patron)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -217,7 +217,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // A word to send to get the offer ('envoie "INFO" en message'), a handle to find on a network
     // ('@ParisMaster sur insta'), a mailbox or number to write to ('me contacter par mail uniquement').
     'contact solicitation',
-    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+|0\d)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}(?:\s\p{L}{1,15}){0,2}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d+)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+\d+|0\d+)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d+))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
   ],
 ];
 

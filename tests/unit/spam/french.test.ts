@@ -71,6 +71,8 @@ describe('French in the same promotion categories as English', () => {
     'Le marketing de réseau, c’est une pyramide, ma cousine y a laissé 3 000 €.',
     'Mon avis. Écris-moi : paul.dumas@exemple.fr',
     "Je suis nouveau dans la région et j'aime beaucoup votre rubrique sur les marchés.",
+    'Allez écouter son dernier album, il est magnifique.',
+    'Le smic à Abidjan, c’est 75 000 FCFA par mois, pas plus.',
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
@@ -99,8 +101,14 @@ describe('French spam wording without an English twin', () => {
     ['Il a tout vu venir, suivez @PronoKing sur insta', 'contact solicitation'],
     ['Un vrai pro, écrivez-lui : martin.finance@exemple.fr', 'contact solicitation'],
     ['Merci de me contacter par mail uniquement', 'contact solicitation'],
+    ['Pour le devis, me contacter au 06 12 34 56 78', 'contact solicitation'],
     ['Je poste tout sur mon canal Telegram', 'self-promotion'],
     ["J'aime beaucoup votre façon d'écrire.", 'comment template'],
+    ['Allez écouter mon dernier morceau sur SoundCloud', 'self-promotion'],
+    ['Likez si vous êtes d’accord', 'engagement begging'],
+    ['Nos partenaires touchent 250 000 FCFA par mois depuis leur téléphone', 'money offer'],
+    ['Rejoins une équipe de partenaires motivés', 'money offer'],
+    ['Écris "JE VEUX" au +237 6 77 20 49 13', 'contact solicitation'],
     ['Je suis nouvelle sur votre site et je vais revenir souvent.', 'comment template'],
   ])('%j → %s', (content, category) => {
     expect(categories(content)).toContain(category);
@@ -154,6 +162,7 @@ describe('metadata of campaigns', () => {
     ['Héritage International', settings.weightAuthorSpamWords],
     ['Expert Défiscalisation', settings.weightAuthorSpamWords],
     ['Bourse Facile', settings.weightAuthorSpamWords],
+    ['Opportunité 2025', settings.weightAuthorSpamWords],
     ['Vitalité Naturelle', settings.weightAuthorSpamWords],
     ['Pierre de Paris', 0],
     ['Fred du 13', 0],
