@@ -90,15 +90,17 @@ const OBFUSCATED_TLDS =
  * case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no address). Linear:
  * each alternative is bounded or anchored on a literal.
  */
+/** The start of a host label, read from the start of its word only (not from every letter inside it). */
+const LABEL = String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]`;
 const OBFUSCATED = new RegExp(
   [
     String.raw`\bh\s?x\s?x\s?ps?\s?:\s?\/\/`,
     String.raw`\bw\s?w\s?w\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+|\s\.\s?|\s?\.\s)\s?[\p{L}\p{N}]`,
     String.raw`\bw\s+w\s+w\b`,
-    String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
+    String.raw`${LABEL}{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
     // 'site point fr', spelled in French; only the domains that no French word after "point" spells ('au point de').
-    String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]{1,62}\s+point\s+(?:com|fr|net|org|be|ch|eu|biz|io|xyz|shop|online)(?![\p{L}\p{N}])`,
-    String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]{2,62}(?:\s\.\s?|\.\s)(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}.-])`,
+    String.raw`${LABEL}{1,62}\s+point\s+(?:com|fr|net|org|be|ch|eu|biz|io|xyz|shop|online)(?![\p{L}\p{N}])`,
+    String.raw`${LABEL}{2,62}(?:\s\.\s?|\.\s)(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}.-])`,
   ].join('|'),
   'u',
 );
