@@ -52,19 +52,16 @@ export function runChecks(
   if (!learnerInput) return signals;
   const language = signals.find((s) => s.rule === 'language')?.score ?? 0;
   const bound = settings.spamThreshold - language - 1;
-  for (const signal of runLearner(features, learnerInput, settings)) {
-    const bounded = language > 0 && signal.score > bound;
-    signals.push(
-      bounded
-        ? {
-            ...signal,
-            score: Math.max(0, bound),
-            detail: `${signal.detail}; bounded: another language than the article's`,
-          }
-        : signal,
-    );
-  }
-  return signals;
+  const learned = runLearner(features, learnerInput, settings).map((signal) =>
+    language > 0 && signal.score > bound
+      ? {
+          ...signal,
+          score: Math.max(0, bound),
+          detail: `${signal.detail}; bounded: another language than the article's`,
+        }
+      : signal,
+  );
+  return [...signals, ...learned];
 }
 
 export { verdict } from './verdict';
