@@ -31,21 +31,32 @@ const fresh = (at: number, now: number) => now >= at && now - at < TTL_MS;
 
 /** One value loaded at most once per TTL_MS, the pending load shared by the requests that wait for it. */
 class Held<T> {
-  private held: { at: number; value: Promise<T> } | null = null;
+  private held: { at: number; value: Promise<T>; loaded?: { value: T } } | null = null;
 
   get(now: number, load: () => Promise<T>): Promise<T> {
     if (!this.held || !fresh(this.held.at, now)) {
       const value = load();
-      this.held = { at: now, value };
-      value.catch(() => {
-        if (this.held?.value === value) this.held = null;
-      });
+      const held: { at: number; value: Promise<T>; loaded?: { value: T } } = { at: now, value };
+      this.held = held;
+      value.then(
+        (loaded) => {
+          held.loaded = { value: loaded };
+        },
+        () => {
+          if (this.held === held) this.held = null;
+        },
+      );
     }
     return this.held.value;
   }
 
+  /** The value, when it is loaded and still fresh: what `get` would give, without waiting. */
+  peek(now: number): { value: T } | undefined {
+    return this.held && fresh(this.held.at, now) ? this.held.loaded : undefined;
+  }
+
   keep(value: T, now: number) {
-    this.held = { at: now, value: Promise.resolve(value) };
+    this.held = { at: now, value: Promise.resolve(value), loaded: { value } };
   }
 
   forget() {
@@ -81,11 +92,17 @@ class ReadCache {
   }
 
   async article(id: string, now: number, load: () => Promise<ArticleRow | undefined>): Promise<ArticleRow | undefined> {
-    const hit = this.articles.get(id);
-    if (hit && fresh(hit.at, now)) return hit.row;
+    const hit = this.peekArticle(id, now);
+    if (hit) return hit.row;
     const row = await load();
     this.remember(id, row, now);
     return row;
+  }
+
+  /** The article's row, when a fresh one is kept: what `article` would give, without waiting. */
+  peekArticle(id: string, now: number): { row: ArticleRow | undefined } | undefined {
+    const hit = this.articles.get(id);
+    return hit && fresh(hit.at, now) ? hit : undefined;
   }
 
   private remember(id: string, row: ArticleRow | undefined, now: number) {
@@ -113,6 +130,11 @@ class ReadCache {
       this.settingsHeld.forget();
     }
     return this.settingsHeld.get(now, load);
+  }
+
+  /** The settings in force, when fresh ones are loaded: what `settings` would give, without waiting. */
+  peekSettings(config: Config, now: number): { value: SiteSettings } | undefined {
+    return this.settingsConfig === config ? this.settingsHeld.peek(now) : undefined;
   }
 
   /** The settings this process just wrote, as they are now in force. */

@@ -5,7 +5,7 @@ import { type App, createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import type { Config } from '../config';
 import { systemClock, type Deps } from '../deps';
-import { threadShortcut } from '../http/thread-shortcut';
+import { type PlainAnswer, threadShortcut } from '../http/thread-shortcut';
 import { createLogger, describeError, logFailure } from '../logger';
 import { OUTBOX_POLL_MS, outboxTick } from '../services/outbox';
 import { PURGE_INTERVAL_MS, purgeIfDue } from '../services/retention';
@@ -89,6 +89,12 @@ export async function serveNode(config: Config) {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** Writes an answer of the shortcut as it is. */
+function write(res: ServerResponse, plain: PlainAnswer) {
+  res.writeHead(plain.status, plain.headers);
+  res.end(plain.body ?? undefined);
+}
+
 /**
  * The server's request listener: hono's Node adapter, behind the thread-read shortcut
  * (src/http/thread-shortcut.ts), which answers the commonest read without building a web Request.
@@ -102,17 +108,21 @@ export function nodeListener(app: App, deps: Deps, { shortcut = true } = {}): Re
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     };
-    answer(req.method ?? '', req.url ?? '', header)
-      .then((plain) => {
-        if (!plain) return honoListener(req, res);
-        res.writeHead(plain.status, plain.headers);
-        res.end(plain.body ?? undefined);
-      })
-      .catch((error: unknown) => {
-        // Nothing written yet: the app answers (and reports what went wrong its own way).
-        if (!res.headersSent) return honoListener(req, res);
-        deps.logger.error('thread read failed', { error: describeError(error) });
-        res.destroy();
-      });
+    const fail = (error: unknown) => {
+      // Nothing written yet: the app answers (and reports what went wrong its own way).
+      if (!res.headersSent) return honoListener(req, res);
+      deps.logger.error('thread read failed', { error: describeError(error) });
+      res.destroy();
+    };
+    let plain: ReturnType<typeof answer>;
+    try {
+      // From the read cache, the answer comes at once: written in this turn, without a promise.
+      plain = answer(req.method ?? '', req.url ?? '', header);
+      if (plain && !(plain instanceof Promise)) return write(res, plain);
+    } catch (error) {
+      return fail(error);
+    }
+    if (plain === null) return honoListener(req, res);
+    plain.then((answered) => (answered ? write(res, answered) : honoListener(req, res))).catch(fail);
   };
 }

@@ -24,19 +24,45 @@ const enc = new TextEncoder();
  * the read cache, where it is kept under that ETag.
  */
 export async function openThread(deps: Deps, articleId: string, query: ThreadQuery) {
-  const { db } = deps;
-  const [settings, article] = await Promise.all([loadSettings(deps), cachedArticle(db, articleId, deps.clock.now())]);
+  const [settings, article] = await Promise.all([
+    loadSettings(deps),
+    cachedArticle(deps.db, articleId, deps.clock.now()),
+  ]);
+  return threadOf(deps, settings, articleId, article, query);
+}
+
+/**
+ * openThread's answer when the read cache holds the settings and the article's row, without waiting
+ * (the Node entry's thread reads: src/http/thread-shortcut.ts); undefined when something must be
+ * read first.
+ */
+export function cachedThread(deps: Deps, articleId: string, query: ThreadQuery) {
+  const cache = readCache(deps.db);
+  const now = deps.clock.now();
+  const settings = cache.peekSettings(deps.config, now);
+  const article = settings && cache.peekArticle(articleId, now);
+  return settings && article ? threadOf(deps, settings.value, articleId, article.row, query) : undefined;
+}
+
+/** A thread's ETag and cache lifetimes; `kept()` is its page when the read cache holds it, `page()` the page. */
+function threadOf(
+  deps: Deps,
+  settings: SiteSettings,
+  articleId: string,
+  article: ArticleRow | undefined,
+  query: ThreadQuery,
+) {
   const etag = `W/"${article?.version ?? 0}-${settings.maxDepth}${settings.avatars[0]}-${query.sort[0]}${query.limit}-${query.cursor?.text ?? ''}"`;
-  const page = () => {
-    const cache = readCache(db);
-    const key = `${articleId}\n${etag}`;
-    const kept = cache.page(key);
-    if (kept) return Promise.resolve(kept);
-    return threadPage(deps, settings, articleId, article, query).then((value) =>
-      cache.keepPage(key, enc.encode(JSON.stringify(value))),
+  const key = `${articleId}\n${etag}`;
+  const kept = () => readCache(deps.db).page(key);
+  const page = () =>
+    Promise.resolve(
+      kept() ??
+        threadPage(deps, settings, articleId, article, query).then((value) =>
+          readCache(deps.db).keepPage(key, enc.encode(JSON.stringify(value))),
+        ),
     );
-  };
-  return { etag, maxAge: settings.cacheMaxAge, staleWhileRevalidate: settings.cacheStaleWhileRevalidate, page };
+  return { etag, maxAge: settings.cacheMaxAge, staleWhileRevalidate: settings.cacheStaleWhileRevalidate, kept, page };
 }
 
 /** One page of the public thread: top-level comments with their replies nested. */

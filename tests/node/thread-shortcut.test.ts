@@ -137,6 +137,30 @@ describe('the thread-read shortcut of the Node entry', () => {
     );
   });
 
+  it('answers a read the cache holds in the same turn, and a changed thread after its write', async () => {
+    const { t } = await seeded();
+    const shortcut = threadShortcut(t.deps);
+    const none = () => undefined;
+    const first = shortcut('GET', path('a'), none);
+    expect(first).toBeInstanceOf(Promise);
+    const read = (await first)!;
+    const etag = read.headers[read.headers.indexOf('ETag') + 1]!;
+
+    // The settings, the article and the page are now in the read cache: no promise, no statement.
+    const again = shortcut('GET', path('a'), none);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toMatchObject({ status: 200, body: read.body });
+    const unchanged = shortcut('GET', path('a'), (name) => (name === 'if-none-match' ? etag : undefined));
+    expect(unchanged).toMatchObject({ status: 304, body: null });
+
+    // A comment changes the article's version: the old ETag no longer matches, the page is built anew.
+    await postOk(t, 'a');
+    const changed = await shortcut('GET', path('a'), (name) => (name === 'if-none-match' ? etag : undefined));
+    expect(changed?.status).toBe(200);
+    const thread = JSON.parse(new TextDecoder().decode(changed!.body!)) as { total: number };
+    expect(thread.total).toBe((JSON.parse(new TextDecoder().decode(read.body!)) as { total: number }).total + 1);
+  });
+
   it('writes the request log line the app writes', async () => {
     const { t, withShortcut, without } = await seeded();
     const lines: Record<string, unknown>[] = [];
