@@ -86,7 +86,7 @@ const OBFUSCATED_TLDS =
   'com|net|org|fr|info|biz|io|co|ru|de|be|ch|ca|eu|xyz|top|online|site|club|shop|store|live|tv|me|app|pro|icu|vip|win|link';
 /**
  * A web address written so that nothing reads it as a link (and no filter sees its host): 'hxxp://',
- * 'www[.]site', 'site . com', 'site(dot)com', 'w w w . site'. Read in the text outside real links,
+ * 'www[.]site', 'site . com', 'site(dot)com', 'site(point)fr', 'w w w . site'. Read in the text outside real links,
  * case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no address). Linear:
  * each alternative is bounded or anchored on a literal.
  */
@@ -97,7 +97,9 @@ const OBFUSCATED = new RegExp(
     String.raw`\bh\s?x\s?x\s?ps?\s?:\s?\/\/`,
     String.raw`\bw\s?w\s?w\s?(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+|\s\.\s?|\s?\.\s)\s?[\p{L}\p{N}]`,
     String.raw`\bw\s+w\s+w\b`,
-    String.raw`${LABEL}{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
+    // Spelled out letter by letter ('r e n c o n t r e - c h a u d e . c o m').
+    String.raw`(?<![\p{L}\p{N}])(?:[\p{L}\p{N}-]\s){4,62}\.\s?(?:c\s+o\s+m|n\s+e\s+t|o\s+r\s+g|f\s+r|b\s+e|c\s+h|i\s+o)(?![\p{L}\p{N}])`,
+    String.raw`${LABEL}{1,62}\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\[point\]|\(point\)|\s+dot\s+)\s?(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}])`,
     // 'site point fr', spelled in French; only the domains that no French word after "point" spells ('au point de').
     String.raw`${LABEL}{1,62}\s+point\s+(?:com|fr|net|org|be|ch|eu|biz|io|xyz|shop|online)(?![\p{L}\p{N}])`,
     String.raw`${LABEL}{2,62}(?:\s\.\s?|\.\s)(?:${OBFUSCATED_TLDS})(?![\p{L}\p{N}.-])`,
@@ -371,7 +373,7 @@ const NAME_SPAM_WORDS =
  * separators, or one of the unambiguous ones run together with others.
  */
 const WEBSITE_SPAM_WORDS =
-  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
+  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur|gratuite?s?|rapides?|devis|tarifs?|estimations?|cpf|formations?|locations?)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
 
 /** A host label made of several words run together with hyphens ('best-essay-writing-service'). */
 const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;
@@ -393,7 +395,7 @@ const PRAISE_WORDS = new Set(
     'interessants interessantes utile utiles instructif instructive enrichissant passionnant de du ' +
     'des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est ' +
     'mes collegues amis favoris lu plaisir qualite bien ecrit documente redige quel quelle toujours ' +
-    'agreable sympa great nice good awesome amazing wonderful fantastic informative useful helpful ' +
+    'agreable sympa complet complete vais avec amies great nice good awesome amazing wonderful fantastic informative useful helpful ' +
     'thanks thank you for sharing the this an keep it up work really very much so i learned lot love ' +
     'read well written content and of your my friends bookmarked share appreciate posts cool'
   ).split(' '),

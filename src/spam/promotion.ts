@@ -53,7 +53,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'commercial spam',
-    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|replica|(?:online|canadian|discount|cheap)\s+pharmacy|pharmacy\s+online|weight\s+loss|diet\s+pills)\b/iu,
+    /\b(?:viagra|cialis|levitra|casino|poker\s+online|porn|escorts?|payday\s+loans?|forex|bitcoins?|crypto(?:currency)?|nft|airdrop|backlinks?|seo\s+services?|guest\s+posts?|link\s+(?:exchange|insertion)s?|high\s+(?:da|dr)\s+(?:sites?|blogs?|websites?)|domain\s+authority|replica|(?:online|canadian|discount|cheap)\s+pharmacy|pharmacy\s+online|weight\s+loss|diet\s+pills)\b/iu,
     'topic',
   ],
   [
@@ -92,7 +92,30 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'money offer',
-    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?|f?cfa|francs?(?:\s+cfa)?|chf|\$|dollars?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:touche|touchez|gagne|gagnez|genere|generez|rapporte|empoche)\s+(?:\p{L}+\s+){0,2}\d[\d\s.,]{0,12}(?:€|euros?|\$)\s+(?:par|chaque)\s+(?:jour|semaine|heure)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+offerts)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:gagn(?:er|e|ez|ais|ons)\s+(?:de\s+l['’]argent|(?:jusqu['’]a\s+|plus\s+de\s+)?\d[\d\s.,]{0,12}(?:€|euros?|\$|k)\s+(?:par|chaque)\s+(?:jour|semaine|mois|heure))|\d[\d\s.,]{0,12}(?:€|euros?|f?cfa|francs?(?:\s+cfa)?|chf|\$|dollars?)\s+par\s+(?:jour|semaine|mois)\s+(?:en|depuis|sans|grace)|(?:touche|touchez|gagne|gagnez|genere|generez|rapporte|empoche)\s+(?:\p{L}+\s+){0,2}\d[\d\s.,]{0,12}(?:€|euros?|\$)\s+(?:par|chaque)\s+(?:jour|semaine|heure)|(?:travail|emploi|job|revenus?|saisie)\s+(?:a|depuis)\s+(?:la\s+)?(?:domicile|maison|chez\s+(?:moi|toi|vous|soi))|depuis\s+(?:chez\s+(?:moi|toi|vous)|mon\s+canape)|argent\s+facile|liberte\s+financiere|revenus?\s+(?:passifs?|complementaires?)|aucun(?:e)?\s+(?:diplome|experience)\s+(?:requise?|necessaire)|sans\s+experience|arrondir\s+(?:vos|tes|leurs|mes|ses)\s+fins\s+de\s+mois|(?:cadeaux?|iphones?|bons?\s+de\s+reduction|abonnes|followers|vues|ecoutes)\s+(?:gratuits?|offerts?)|\d{1,6}\s?€\s+(?:de\s+(?:bons?|credits?)\s+)?offerts)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  // Slimming products sold by testimony ("j'ai perdu 11 kg sans régime avec les gummies…"): the
+  // weight lost without effort or in days, and the products' own names. A topic: a reader may tell
+  // of weight lost too.
+  [
+    'commercial spam',
+    /(?<![\p{L}\p{N}])(?:perdu\s+\d{1,2}\s?(?:kg|kilos?)\s+(?:sans\s+(?:regime|sport|effort|me\s+priver|privation|faire\s+de\s+regime)|en\s+(?:\d{1,2}|deux|trois|quatre)\s+(?:jours|semaines))|(?:gummies|gelules|capsules|patchs?)\s+(?:minceur|keto|brule[- ]graisse|amincissante?s?)|keto\s+(?:gummies|slim|diet))(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  // What a business says of itself: a free first consultation or study ('consultation vidéo gratuite
+  // avec nos médecins', 'étude de sol offerte'), fees on results, a file handled within the day, a
+  // procedure done online in minutes. Readers quote such offers too, so a topic.
+  [
+    'call to buy',
+    /(?<![\p{L}\p{N}])(?:(?:consultation|visio|etude|expertise|estimation|evaluation|diagnostic)\s+(?:\p{L}+\s+){0,2}(?:gratuite?s?|offerte?s?)\s*(?:[.!,]|$|(?:avec|par)\s+(?:nos|notre))|premier\s+rendez-vous\s+(?:gratuit|offert)|honoraires\s+au\s+resultat|(?:traitement|intervention|reponse)\s+(?:en|sous)\s+(?:24|48|72)\s?h|(?:faites|obtenez|demandez|refaites)\s+votre\s+(?:\p{L}+\s+){1,3}en\s+ligne\s+en\s+\d+\s+minutes)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  // A company praised and its site given ('une entreprise super sérieuse qui… Je vous mets leur
+  // site'): the testimonial that carries a link in the website field. A topic.
+  [
+    'call to click',
+    /(?<![\p{L}\p{N}])(?:je\s+vous\s+(?:mets|laisse|donne)\s+(?:leur|son)\s+(?:site|lien|numero|contact|adresse)|(?:entreprise|societe|artisan|agence|cabinet|prestataire)\s+(?:super|tres|vraiment|hyper)\s+(?:serieuse?|serieux|fiable|honnete|competente?|reactive?|efficace)\s+qui)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   // Testimonies of gains and income ("j'ai pris 1 240 € grâce au pronostic de…", "je gagne trois
@@ -105,12 +128,12 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
   [
     'commercial spam',
-    /(?<![\p{L}\p{N}])(?:casinos?\s+en\s+ligne|paris\s+sportifs|pronos(?:tics)?\s+(?:foot|vip|gratuits?|fiables?|surs?)|bonus\s+(?:de\s+bienvenue|sans\s+depot)|tours?\s+gratuits|sans\s+ordonnance|pharmacie\s+(?:en\s+ligne|discount|discrete)|repliques?|contrefacons?|copies?\s+parfaites|qualite\s+1:1|dofollow|articles?\s+sponsorises?|referencement\s+(?:naturel|google)|premiere\s+page\s+de\s+google|iptv|streaming\s+(?:gratuit|vf|hd)|(?:abonnes|followers)\s+(?:instagram|tiktok|youtube)|brule[- ]graisse|perdez\s+\d+\s?kg|rencontres?\s+(?:coquines?|discretes?|sans\s+(?:engagement|lendemain))|celibataires\s+(?:de\s+votre|pres\s+de)|steroides|anabolisants|comptes?\s+(?:netflix|spotify)|licences?\s+windows|massages?\s+(?:a\s+domicile|discrets?)|matchs?\s+(?:truques?|surs|fixes|garantis)|tipsters?|paris\s+(?:sur\s+le\s+foot|foot|en\s+ligne)|robot\s+de\s+trading|trading\s+automatique|crypto[- ]?monnaies?|avis\s+positifs|cbd|complements?\s+(?:alimentaires|naturels)|defiscalisation|dispositif\s+pinel|lmnp|reduire\s+(?:vos|votre|ton|tes)\s+impots?|nos\s+clients|vehicules?\s+saisis|ventes?\s+(?:aux\s+encheres\s+)?(?:de\s+)?(?:vehicules?|voitures?)\s+saisi\p{L}*|destockage|a\s+prix\s+d['’]usine)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:casinos?\s+en\s+ligne|paris\s+sportifs|pronos(?:tics)?\s+(?:foot|vip|gratuits?|fiables?|surs?)|bonus\s+(?:de\s+bienvenue|sans\s+depot)|tours?\s+gratuits|sans\s+ordonnance|pharmacie\s+(?:en\s+ligne|discount|discrete)|repliques?|contrefacons?|copies?\s+parfaites|qualite\s+1:1|dofollow|articles?\s+(?:sponsorises?|invites?)|referencement\s+(?:naturel|google)|premiere\s+page\s+de\s+google|iptv|streaming\s+(?:gratuit|vf|hd)|(?:abonnes|followers)\s+(?:instagram|tiktok|youtube)|brule[- ]graisse|perdez\s+\d+\s?kg|rencontres?\s+(?:coquines?|discretes?|sans\s+(?:engagement|lendemain))|celibataires\s+(?:de\s+votre|pres\s+de)|steroides|anabolisants|comptes?\s+(?:netflix|spotify)|licences?\s+windows|massages?\s+(?:a\s+domicile|discrets?)|matchs?\s+(?:truques?|surs|fixes|garantis)|tipsters?|paris\s+(?:sur\s+le\s+foot|foot|en\s+ligne)|robot\s+de\s+trading|trading\s+automatique|crypto[- ]?monnaies?|avis\s+positifs|cbd|complements?\s+(?:alimentaires|naturels)|defiscalisation|dispositif\s+pinel|lmnp|reduire\s+(?:vos|votre|ton|tes)\s+impots?|nos\s+clients|vehicules?\s+saisis|ventes?\s+(?:aux\s+encheres\s+)?(?:de\s+)?(?:vehicules?|voitures?)\s+saisi\p{L}*|destockage|a\s+prix\s+d['’]usine)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
     'call to buy',
-    /(?<![\p{L}\p{N}])(?:(?:achetez|commandez|reservez|profitez[- ]en|inscrivez[- ]vous|jouez|pariez|telechargez|telecharge[- ]la)\s+(?:\p{L}+\s+)?(?:maintenant|vite|des\s+maintenant|des\s+aujourd['’]hui|en\s+ligne|ici|aujourd['’]hui)|depechez[- ]vous|offre\s+(?:speciale|limitee|exclusive|de\s+lancement)|stock\s+limite|quantites?\s+limitees|places\s+limitees|code\s+(?:promo|parrain|bonus)|(?:devis|audit|essai|test)\s+gratuits?\s*(?:[.!]|$|au|par|sur|en\s+ligne)|satisfaite?\s+ou\s+rembourse|(?:resultats?|gains?|reussite|discretion)\s+(?:garantis?|assures?|assuree)|garantis?\s+ou\s+rembourses?|livraison\s+(?:gratuite|offerte|discrete|rapide\s+et\s+discrete|instantanee)|prix\s+(?:imbattables?|casses?|d['’](?:usine|atelier)|soldes)|(?:bilan|diagnostic|estimation|consultation|simulation)\s+gratuite?s?\s*(?:[.!:]|$|au|par|sur|en\s+ligne|et\s+sans)|prenez\s+rendez-vous\s+(?:des\s+maintenant|en\s+ligne|pour\s+(?:un|une|votre)\s+(?:bilan|diagnostic|estimation|consultation|devis))|vous\s+ne\s+(?:le\s+|la\s+|les\s+)?regretterez\s+pas|vous\s+ne\s+serez\s+pas\s+dec\p{L}+|inscription\s+gratuite|premiere\s+(?:consultation|question)\s+(?:offerte|gratuite))(?![\p{L}\p{N}])|(?:a|jusqu['’]a)\s+-\d{2}\s?%|(?<![\p{L}\p{N}])(?:font|fait)\s+-\d{2}\s?%/iu,
+    /(?<![\p{L}\p{N}])(?:(?:achetez|commandez|reservez|profitez[- ]en|inscrivez[- ]vous|jouez|pariez|telechargez|telecharge[- ]la)\s+(?:\p{L}+\s+)?(?:maintenant|vite|des\s+maintenant|des\s+aujourd['’]hui|en\s+ligne|ici|aujourd['’]hui)|depechez[- ]vous|offre\s+(?:speciale|limitee|exclusive|de\s+lancement)|stock\s+limite|quantites?\s+limitees|places\s+limitees|code\s+(?:promo|parrain(?:age)?|bonus)|(?:devis|audit|essai|test)\s+gratuits?\s*(?:[.!]|$|au|par|sur|en\s+ligne)|satisfaite?\s+ou\s+rembourse|(?:resultats?|gains?|reussite|discretion)\s+(?:garantis?|assures?|assuree)|garantis?\s+ou\s+rembourses?|livraison\s+(?:gratuite|offerte|discrete|rapide\s+et\s+discrete|instantanee)|prix\s+(?:imbattables?|casses?|d['’](?:usine|atelier)|soldes)|(?:bilan|diagnostic|estimation|consultation|simulation)\s+gratuite?s?\s*(?:[.!:]|$|au|par|sur|en\s+ligne|et\s+sans)|prenez\s+rendez-vous\s+(?:des\s+maintenant|en\s+ligne|pour\s+(?:un|une|votre)\s+(?:bilan|diagnostic|estimation|consultation|devis))|vous\s+ne\s+(?:le\s+|la\s+|les\s+)?regretterez\s+pas|vous\s+ne\s+serez\s+pas\s+dec\p{L}+|inscription\s+gratuite|premiere\s+(?:consultation|question)\s+(?:offerte|gratuite))(?![\p{L}\p{N}])|(?:a|jusqu['’]a)\s+-\d{2}\s?%|(?<![\p{L}\p{N}])(?:font|fait)\s+-\d{2}\s?%/iu,
   ],
   // A reader's recommendation in the words of a testimonial: honest readers use them too, so a topic.
   [
@@ -129,6 +152,13 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   [
     'scam services',
     /(?<![\p{L}\p{N}])(?:pr[eê]ts?\s+entre\s+particuliers|(?:grand|puissant|celebre)\s+marabout|marabout\s+(?:africain|serieux|voyant|puissant|competent)|retour\s+(?:de\s+l['’][eê]tre\s+aim[eé]e?|affectif)|voyante?s?\s+m[eé]diums?|d[eé]senvo[uû]tements?|pr[eê]ts?\s+(?:rapides?|urgents?|sans\s+(?:frais|justificatifs?)|serieux|honnetes?)|credits?\s+(?:rapides?|sans\s+justificatifs?|immediats?|express)|meme\s+fiches?|(?:faire\s+)?revenir\s+l['’]etre\s+aime|voyance\s+(?:gratuite|serieuse|par\s+(?:telephone|tchat|sms|mail))|voyants?\s+et\s+mediums?|mediums?\s+voyante?s?|grande?\s+voyante?|(?:recuper\p{L}*|recouvr\p{L}*)\s+(?:de\s+)?(?:vos|tes|des|mes|100\s?%\s+de\s+vos)\s+fonds|hackers?\s+(?:ethiques?|professionnels?|certifies?)|rendements?\s+garantis?|permis\s+(?:de\s+conduire\s+)?sans\s+(?:passer\s+)?(?:l['’])?examen|western\s+union|cartes?\s+pcs|sans\s+beneficiaire|vous\s+avez\s+gagne|je\s+voulais\s+temoigner|remercier\s+publiquement|(?:fait|faire|a\s+fait)\s+fructifier\s+(?:mes|mon|vos|votre|ton|tes)|(?:grace|merci)\s+a\s+(?:mr|mme|madame|monsieur|dr|docteur|maitre|professeur|(?:le|la)\s+(?:grande?\s+)?(?:maitre|marabout|voyante?|dr|docteur|professeur))\s+\p{L}+|je\s+vous\s+(?:le|la)\s+recommande\s+(?:vivement|a\s+100)|sans\s+heritiers?|en\s+toute\s+confidentialite|(?:heritage|succession|legs|fonds)\s+de\s+\d[\d\s.,]{2,12}\s?(?:€|euros?|\$|dollars|millions)|meme\s+nom\s+de\s+famille\s+que\s+vous|(?:avocat|notaire|banquier|huissier)\s+(?:au\s+barreau\s+)?(?:de|a)\s+(?:lome|cotonou|abidjan|dakar|lagos|accra|ouagadougou|douala|yaounde|bamako|niamey|conakry|porto-novo|libreville)|(?:je\s+)?pars\s+(?:vivre|travailler|m['’]installer)\s+a\s+l['’]etranger|(?:vehicule|voiture)\s+(?:deja\s+)?chez\s+(?:un|le|notre|mon)\s+transporteur|cles?\s+(?:vous\s+)?(?:seront|sera)\s+(?:envoyees?|expediees?|remises?)\s+(?:par\s+(?:la\s+)?poste|par\s+courrier|apres)|apres\s+(?:le\s+)?(?:depot|versement)\s+(?:de\s+(?:la\s+)?caution|du\s+premier\s+loyer))(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  // The seller abroad of advance-fee fraud: a car or a flat offered cheap by someone 'en mission à
+  // l'étranger', delivered by a carrier, reached by mail only. A topic.
+  [
+    'scam services',
+    /(?<![\p{L}\p{N}])(?:(?:je\s+suis|etant|me\s+trouve)\s+(?:actuellement\s+|presentement\s+)?en\s+mission\s+(?:a\s+l['’]etranger|humanitaire|professionnelle)|livraison\s+par\s+transporteur|(?:contact|reponse)\s+par\s+(?:mail|e-?mail|courriel)\s+uniquement|je\s+(?:la|le|les)\s+cede\s+(?:a|pour)\s+\d)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
@@ -217,7 +247,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // A word to send to get the offer ('envoie "INFO" en message'), a handle to find on a network
     // ('@ParisMaster sur insta'), a mailbox or number to write to ('me contacter par mail uniquement').
     'contact solicitation',
-    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}(?:\s\p{L}{1,15}){0,2}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d+)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+\d+|0\d+)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d+))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}(?:\s\p{L}{1,15}){0,2}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d+)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+\d+|0\d+)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:directement\s+)?(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d+))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
   ],
 ];
 

@@ -73,6 +73,11 @@ describe('French in the same promotion categories as English', () => {
     "Je suis nouveau dans la région et j'aime beaucoup votre rubrique sur les marchés.",
     'Allez écouter son dernier album, il est magnifique.',
     'Le smic à Abidjan, c’est 75 000 FCFA par mois, pas plus.',
+    "J'ai perdu 8 kg en six mois en marchant tous les jours, sans rien acheter.",
+    'La consultation gratuite de l’avocat en mairie, le samedi, m’a bien aidé.',
+    'La préfecture promet une réponse sous 48 h, on attend toujours.',
+    "Mon garagiste est un artisan très sérieux qui ne facture pas ce qu'il ne fait pas.",
+    'Je suis en mission à l’étranger jusqu’en mars et je lis le journal en ligne.',
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
@@ -110,6 +115,20 @@ describe('French spam wording without an English twin', () => {
     ['Rejoins une équipe de partenaires motivés', 'money offer'],
     ['Écris "JE VEUX" au +237 6 77 20 49 13', 'contact solicitation'],
     ['Je suis nouvelle sur votre site et je vais revenir souvent.', 'comment template'],
+    ["J'ai perdu 11 kg sans régime avec ces gummies", 'commercial spam'],
+    ['Les gélules minceur du Dr Morel', 'commercial spam'],
+    ['Consultation vidéo gratuite avec nos médecins francophones', 'call to buy'],
+    ['Étude de sol offerte.', 'call to buy'],
+    ['Premier rendez-vous gratuit, honoraires au résultat', 'call to buy'],
+    ['Faites votre carte grise en ligne en 5 minutes', 'call to buy'],
+    ['Une entreprise super sérieuse qui a tout réglé, je vous mets leur site', 'call to click'],
+    ['Je suis actuellement en mission à l’étranger, livraison par transporteur', 'scam services'],
+    ['Je la cède à 4 500 €, contact par mail uniquement', 'scam services'],
+    ['Avec mon code parrainage vous avez 100€ de bons offerts', 'call to buy'],
+    ['Avec mon code parrainage vous avez 100€ de bons offerts', 'money offer'],
+    ['I run a network of high DA sites and would like a paid guest post', 'commercial spam'],
+    ['Je souhaiterais publier un article invité dans votre rubrique', 'commercial spam'],
+    ['Quel est votre tarif ? Merci de me répondre directement par mail.', 'contact solicitation'],
   ])('%j → %s', (content, category) => {
     expect(categories(content)).toContain(category);
   });
@@ -125,6 +144,10 @@ describe('obfuscated links', () => {
     ['cherchez ventes-saisies point fr', true],
     ['La bulle des start-up, en 2000, a tout emporté au point de ruiner des milliers de gens.', false],
     ['cheap-pills(dot)com', true],
+    ['viens voir sur r e n c o n t r e - c h a u d e . c o m (enlève les espaces)', true],
+    ['Les groupes A B C D E. Fr Dupont a gagné.', false],
+    ['Plus d’infos : forage-puits-eco(point)fr', true],
+    ['credit-facile[point]com', true],
     ['Le site officiel est www.festival-avignon.com pour le programme.', false],
     ['Fin de la phrase. Com ça on verra.', false],
     ['Il a dit non . Je ne sais pas pourquoi.', false],
@@ -179,6 +202,11 @@ describe('metadata of campaigns', () => {
     ['x@gmail.com', 'https://my-very-own-garden.example', settings.weightKeywordMetadata],
     ['x@gmail.com', 'https://www.meilleurs-aspirateurs-avis.fr', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://cbd-shop-lyon.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://www.estimation-maison-gratuite.net', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://formation-anglais-cpf.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://www.sejours-bretagne-location.com', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://avocat-divorce-rapide.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://carnets-de-julie.fr', 0],
     [
       'pretentreparticulier@gmail.com',
       'http://pret-entre-particulier-serieux.fr',
@@ -195,6 +223,11 @@ describe('metadata of campaigns', () => {
       settings.weightKeywordMetadata,
     ],
     ['Great post, thanks for sharing. Bookmarked!', 'https://kitchen-remodel.example', settings.weightKeywordMetadata],
+    [
+      "Merci pour cet article très complet ! J'ai appris beaucoup de choses. Je vais partager avec mes amies",
+      'https://www.deco-cuisine-tendance.fr',
+      settings.weightKeywordMetadata,
+    ],
     ['Très bon article, merci pour le partage !', null, 0],
     ['Très bon article, mais le chiffre du chômage date de 2022.', 'https://camille-martin.example', 0],
   ])('%j with the website %j → %d', (content, website, score) => {
