@@ -162,6 +162,12 @@ export const SpamSettingsSchema = z
     learnerScale: z.number().min(0).max(100).default(1.8),
     /** Largest positive score of the learner (reached when it is sure of spam). */
     learnerWeight: weight(12),
+    /**
+     * Spam lessons a site's learner needs before it may judge a comment spam on its own: below, its
+     * score stops under spamThreshold, so that alone it holds. With a few dozen lessons, a word or a
+     * mail provider seen in a handful of spam makes it sure of spam (docs/spam.md).
+     */
+    learnerBlocksFrom: z.number().int().min(0).max(1_000_000).default(100),
     /** Largest negative score of the learner (reached when it is sure of ham). */
     learnerHamWeight: weight(6),
     /** Vocabulary cap of the learner's token table; beyond it, the rarest, oldest tokens go (learner.ts pruneCount). */

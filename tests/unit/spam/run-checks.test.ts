@@ -115,6 +115,27 @@ describe('runChecks + verdict', () => {
     expect(home.find((s) => s.rule === 'learner')?.score).toBeGreaterThan(learner?.score ?? 0);
   });
 
+  it('lets a learner with fewer spam lessons than learnerBlocksFrom hold a comment alone, never judge it spam', () => {
+    // 30 lessons of each: sure of spam from words that a few dozen spam happened to share.
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    for (let i = 0; i < 30; i++) {
+      train(table, totals, learnerTokens(features({ content: `Jeu vidéo sans discussion, le meilleur ${i}` })), 'spam');
+      train(table, totals, learnerTokens(features({ content: `Le conseil municipal a voté le budget ${i}` })), 'ham');
+    }
+    const reader = features({ content: 'Jeu vidéo sans discussion, le meilleur de l’année' });
+    const signals = runChecks(reader, context(), settings, { stats: table, totals });
+    const learner = signals.find((s) => s.rule === 'learner');
+    expect(learner?.score).toBe(settings.spamThreshold - 1);
+    expect(learner?.detail).toMatch(/bounded: fewer than 100 spam lessons$/);
+    expect(verdict(signals, settings).verdict).toBe('hold');
+    // Once the site has taught it enough spam, the learner speaks in full and may judge spam alone.
+    const grown = { ...settings, learnerBlocksFrom: 30 };
+    const full = runChecks(reader, context(), grown, { stats: table, totals });
+    expect(full.find((s) => s.rule === 'learner')?.score).toBeGreaterThanOrEqual(settings.spamThreshold);
+    expect(verdict(full, grown).verdict).toBe('spam');
+  });
+
   it('is pure: same input, same signals, nothing mutated', () => {
     const f = features({ content: 'Voir https://a.example et https://b.example' });
     const c = context();
