@@ -1,13 +1,5 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
-import { splitSealed, splitSigned, toBase64Url, type Keys } from '../crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, splitSealed, splitSigned, toBase64Url, type Keys } from '../crypto';
 
 /**
  * The same keys as `deriveKeys` (src/crypto.ts), with node:crypto's synchronous primitives: Web

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveKeys, fromBase64Url, toBase64Url } from '../../src/crypto';
+import { deriveKeys, fromBase64Url, randomBytes, toBase64Url } from '../../src/crypto';
 import { deriveNodeKeys } from '../../src/entry/node-crypto';
 
 const SECRET = 'unit-secret-0123456789-0123456789-0123456789';
@@ -69,5 +69,23 @@ describe('base64url: one text per value', () => {
       expect(await web.verify(flipLowBit(token))).toBeNull();
       expect(await node.verify(flipLowBit(token))).toBeNull();
     }
+  });
+});
+
+describe('randomBytes: drawn from a pool, never twice the same', () => {
+  it('gives the size asked, across refills of the pool and beyond its size', () => {
+    const seen = new Set<string>();
+    // 1,000 draws of 12 bytes cross the 4 KiB pool's refill twice.
+    for (let i = 0; i < 1000; i++) {
+      const bytes = randomBytes(12);
+      expect(bytes.length).toBe(12);
+      seen.add(toBase64Url(bytes));
+    }
+    expect(seen.size).toBe(1000);
+    const large = randomBytes(10_000);
+    expect(large.length).toBe(10_000);
+    // Random bytes, not a wiped pool: 10,000 zero bytes would be a fault, not chance.
+    expect(large.some((b) => b !== 0)).toBe(true);
+    expect(randomBytes(16).some((b) => b !== 0)).toBe(true);
   });
 });
