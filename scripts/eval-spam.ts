@@ -2,6 +2,7 @@
  * Evaluation of the spam defence through the HTTP API, on labelled JSONL corpora.
  *
  *   npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--every-row] [--protocol all|official|public|cross-corpus]
+ *       [--settings '{"weightNewcomerLink":3}']
  *
  * Protocols (each site of each corpus on a fresh migrated database):
  * - official: every 'train' row through POST /api/v1/admin/spam/feedback (exactly what a
@@ -17,6 +18,7 @@
  * - all (default): the three, side by side.
  * --every-row: every row is a test row (nothing is trained): a cold start measured on a whole corpus,
  * as for a set written apart and measured blind (README, "The French outlets").
+ * --settings: spam settings every site gets, as a site owner would set them (PATCH /api/v1/admin/settings).
  * The site's articles get the language given by --lang, else the rows' articleLanguage, else the
  * language most detected in the site's training rows. Rows are mapped to submissions as in
  * eval/local-engine.ts (rowToFeatures): rows without metadata are a platform's HTML export.
@@ -38,7 +40,7 @@ import { setup } from '../tests/harness/node';
 import { readCorpus } from './corpus';
 
 const args = process.argv.slice(2);
-const valued = new Set(['--lang', '--protocol']);
+const valued = new Set(['--lang', '--protocol', '--settings']);
 const files = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
 const option = (name: string) => {
   const i = args.indexOf(name);
@@ -47,13 +49,15 @@ const option = (name: string) => {
 const protocol = option('--protocol') ?? 'all';
 if (files.length === 0 || !['all', 'official', 'public', 'cross-corpus'].includes(protocol)) {
   console.error(
-    'usage: npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--every-row] [--protocol all|official|public|cross-corpus]',
+    'usage: npm run eval:spam -- <corpus.jsonl> [more.jsonl …] [--lang xx] [--mistakes] [--every-row] [--protocol all|official|public|cross-corpus] [--settings \'{"weightNewcomerLink":3}\']',
   );
   process.exit(2);
 }
 const forcedLanguage = option('--lang');
 const showMistakes = args.includes('--mistakes');
 const everyRow = args.includes('--every-row');
+/** Spam settings every site of the run gets (PATCH /api/v1/admin/settings, key spam). */
+const spamSettings = JSON.parse(option('--settings') ?? '{}') as Record<string, unknown>;
 const corpora = files.map((file) => ({
   name: file.slice(file.lastIndexOf('/') + 1),
   rows: readCorpus(file).map((row) => (everyRow ? { ...row, split: 'test' as const } : row)),
@@ -114,7 +118,8 @@ async function newSite(site: string, siteRows: readonly EvalRow[], prior = true)
     forcedLanguage ?? siteRows.find((r) => r.articleLanguage)?.articleLanguage ?? dominantLanguage(siteRows);
   if (language)
     await admin(t, `/articles/${encodeURIComponent(site)}`, { method: 'PUT', body: JSON.stringify({ language }) });
-  if (!prior) await adminCall(t, 'PATCH', '/settings', { spam: { learnerPrior: false } });
+  const spam = { ...spamSettings, ...(prior ? {} : { learnerPrior: false }) };
+  if (Object.keys(spam).length > 0) await adminCall(t, 'PATCH', '/settings', { spam });
   return t;
 }
 

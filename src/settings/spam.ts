@@ -57,6 +57,13 @@ export const SpamSettingsSchema = z
     weightManyLinks: weight(5),
     /** Each link below `maxLinks` (a comment with one link is often fine, yet it is how spam pays). */
     weightLink: weight(2),
+    /**
+     * A link (in the text or the website field) from an address with no comment approved before. Off
+     * by default (0): readers who cite a source or leave their blog are published. At 3, one link
+     * from a newcomer is held for a moderator, as WordPress holds a first comment: quiet link spam,
+     * which reads like a reader and whose payload is its link, then waits too (README, "Spam defence").
+     */
+    weightNewcomerLink: weight(0),
     /** A link carrying a referral or affiliate code (?ref=, ?aff=…). */
     weightReferralLink: weight(3),
     /** A link through a URL shortener (bit.ly, adf.ly…): where it leads is hidden from readers and moderators. */

@@ -112,7 +112,7 @@ export function obfuscatedLink(text: string): string | null {
   return OBFUSCATED.exec(text)?.[0] ?? null;
 }
 
-export const checkLinks: Check = (features, _context, settings) => {
+export const checkLinks: Check = (features, { memory }, settings) => {
   const { links } = analyze(features);
   const out: Signal[] = [];
   const referral = links.find((link) => REFERRAL.test(link.target));
@@ -146,6 +146,8 @@ export const checkLinks: Check = (features, _context, settings) => {
   } else if (links.length > 0 && settings.weightLink > 0) {
     out.push(signal('links', settings.weightLink * links.length, `${links.length} link${links.length > 1 ? 's' : ''}`));
   }
+  if (links.length > 0 && memory.approvedByEmail === 0 && settings.weightNewcomerLink > 0)
+    out.push(signal('links', settings.weightNewcomerLink, 'a link from an address with no comment approved before'));
   return out;
 };
 

@@ -95,6 +95,20 @@ describe('links', () => {
     expect(signals.some((s) => floorOf(s) === 'hold')).toBe(false);
   });
 
+  it("holds a newcomer's link with weightNewcomerLink, and leaves it to the other rules by default", () => {
+    const held = withSettings({ weightNewcomerLink: 3 });
+    const reader = features({ content: 'Un avis sans lien', website: 'https://camille.blog' });
+    const newcomer = checkLinks(reader, context(), held);
+    expect(total(newcomer)).toBe(held.weightLink + 3);
+    expect(total(newcomer)).toBeGreaterThanOrEqual(held.holdThreshold);
+    expect(newcomer.map((s) => s.detail)).toContain('a link from an address with no comment approved before');
+    // Someone whose comment was approved before, or a comment without a link: nothing more.
+    const known = context({ memory: { spamByIp: 0, spamByEmail: 0, spamByWebsiteHost: 0, approvedByEmail: 1 } });
+    expect(total(checkLinks(reader, known, held))).toBe(held.weightLink);
+    expect(total(checkLinks(features({ content: 'Un avis sans lien' }), context(), held))).toBe(0);
+    expect(total(checkLinks(reader, context(), settings))).toBe(settings.weightLink);
+  });
+
   it('reads maxLinks from the settings', () => {
     const content = 'https://a.example https://b.example';
     expect(
