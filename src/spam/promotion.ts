@@ -259,11 +259,41 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
  */
 export const promotionCategories = perSubmission((features: Features): ReadonlyMap<string, Strength> => {
   const text = foldConfusables(analyze(features).textWithoutLinks);
+  const quoted = quotedSpans(text);
   const found = new Map<string, Strength>();
-  for (const [label, pattern, strength = 'call'] of PROMOTION) {
+  for (const [index, [label, pattern, strength = 'call']] of PROMOTION.entries()) {
     // A call pattern can still raise a category found as a topic; a topic pattern only adds one.
     const had = found.get(label);
-    if ((strength === 'call' ? had !== 'call' : !had) && pattern.test(text)) found.set(label, strength);
+    if ((strength === 'call' ? had !== 'call' : !had) && saysItself(text, pattern, index, quoted))
+      found.set(label, strength);
   }
   return found;
 });
+
+/**
+ * Spans between quotation marks ("…", «…», “…”, at most 150 characters): what a comment quotes. A
+ * reader who complains of the spam under the articles quotes it ('les annonces "travail à domicile"',
+ * 'les bots « récupération crypto »'); a pitch is written in the commenter's own voice.
+ */
+function quotedSpans(text: string): Array<[number, number]> {
+  if (!/["«“]/.test(text)) return [];
+  return [...text.matchAll(/"[^"\n]{1,150}"|«[^»\n]{1,150}»|“[^”\n]{1,150}”/g)].map((m) => [
+    m.index,
+    m.index + m[0].length,
+  ]);
+}
+
+/** The same patterns, global, to look at each match of a text that quotes something. */
+const EVERY_MATCH = PROMOTION.map(([, pattern]) => new RegExp(pattern.source, `${pattern.flags}g`));
+
+/** Whether the pattern matches the text outside what it quotes (a match that starts or ends outside counts). */
+function saysItself(text: string, pattern: RegExp, index: number, quoted: Array<[number, number]>): boolean {
+  if (!pattern.test(text)) return false;
+  if (quoted.length === 0) return true;
+  for (const match of text.matchAll(EVERY_MATCH[index]!)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (!quoted.some(([open, close]) => open < start && end < close)) return true;
+  }
+  return false;
+}

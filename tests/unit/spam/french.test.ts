@@ -85,6 +85,34 @@ describe('French in the same promotion categories as English', () => {
   });
 });
 
+describe('spam quoted by a reader', () => {
+  it.each<[string, string, string]>([
+    [
+      'Marre des annonces "travail à domicile" qu’on reçoit par SMS, un vrai job c’est un contrat.',
+      'Du travail à domicile, aucune expérience requise',
+      'money offer',
+    ],
+    [
+      'Les commentaires sont envahis par les bots « prêt entre particuliers » et « retour affectif ».',
+      'Prêt entre particuliers sérieux, fonds en 48 h',
+      'scam services',
+    ],
+    [
+      'Marre de ces “j’ai gagné 5 000 € grâce à Mme Machin” sous chaque article.',
+      'J’ai gagné 5 000 € grâce à Mme Machin, contactez-la',
+      'money offer',
+    ],
+  ])('%j is not the pitch that %j is (%s)', (quoting, pitching, category) => {
+    expect(categories(quoting)).not.toContain(category);
+    expect(categories(pitching)).toContain(category);
+  });
+
+  it('still reads a pitch that quotes only its keyword', () => {
+    expect(categories('Envoie "INFO" sur WhatsApp au +33 7 56 48 21 93')).toContain('contact solicitation');
+    expect(categories('Le "meilleur" casino en ligne, bonus de bienvenue')).toContain('commercial spam');
+  });
+});
+
 describe('French spam wording without an English twin', () => {
   it.each<[string, string]>([
     ["J'ai empoché 2 300 € grâce aux pronos de Sam, foncez", 'money offer'],
