@@ -375,7 +375,7 @@ const NAME_SPAM_WORDS =
  * separators, or one of the unambiguous ones run together with others.
  */
 const WEBSITE_SPAM_WORDS =
-  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur|gratuite?s?|rapides?|devis|tarifs?|estimations?|cpf|formations?|locations?)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
+  /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur|gratuite?s?|rapides?|devis|tarifs?|estimations?|cpf|formations?|locations?|discount|comparateurs?|eligibilite|invest\p{L}*|redaction|premium)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
 
 /** A host label made of several words run together with hyphens ('best-essay-writing-service'). */
 const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;

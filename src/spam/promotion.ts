@@ -118,6 +118,20 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     /(?<![\p{L}\p{N}])(?:je\s+vous\s+(?:mets|laisse|donne)\s+(?:leur|son)\s+(?:site|lien|numero|contact|adresse)|(?:entreprise|societe|artisan|agence|cabinet|prestataire)\s+(?:super|tres|vraiment|hyper)\s+(?:serieuse?|serieux|fiable|honnete|competente?|reactive?|efficace)\s+qui)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
+  // What quiet spam sells under a magazine's finance, family and home pages (outlet F): parcels to
+  // receive and send on at home, a return "guaranteed" or already reached, the heat pump "for 1 €",
+  // essays written for students, an app that reads a child's messages unseen, a dating come-on.
+  // Topics: readers talk of each.
+  [
+    'money offer',
+    /(?<![\p{L}\p{N}])(?:(?:recevoir|recoit|recois|recevez|reçoit|reçois)\s+des\s+colis\s+chez\s+(?:soi|vous|toi|moi)|reexpedi\p{L}*\s+(?:des\s+|les\s+)?colis|\d{1,4}\s?€\s+par\s+colis|taux\s+(?:fixe\s+)?garanti\s+a\s+\d|(?:je\s+suis\s+)?deja\s+a\s+\+\s?\d{1,3}\s?%)(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
+  [
+    'commercial spam',
+    /(?<![\p{L}\p{N}])(?:(?:pompe\s+a\s+chaleur|isolation|panneaux\s+solaires?)\s+(?:pour|a)\s+1\s?€|reste\s+a\s+charge\s+(?:zero|0\s?€?)|testez\s+(?:gratuitement\s+)?votre\s+eligibilite|anti-?plagiat|redigent\s+(?:votre|vos)\s+(?:memoires?|theses?|dissertations?)|sans\s+qu['’](?:ils|elles?|il)\s+(?:le\s+)?sach\p{L}+|viens\s+voir\s+mes\s+photos|mes\s+photos\s+(?:privees|coquines|sexy|intimes))(?![\p{L}\p{N}])/iu,
+    'topic',
+  ],
   // Testimonies of gains and income ("j'ai pris 1 240 € grâce au pronostic de…", "je gagne trois
   // fois mon ancien salaire") and the recruiting of network marketing ("je cherche 3 personnes
   // motivées", "deviens ton propre patron").
@@ -247,7 +261,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
     // A word to send to get the offer ('envoie "INFO" en message'), a handle to find on a network
     // ('@ParisMaster sur insta'), a mailbox or number to write to ('me contacter par mail uniquement').
     'contact solicitation',
-    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}(?:\s\p{L}{1,15}){0,2}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d+)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+\d+|0\d+)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:directement\s+)?(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d+))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:envoie|envoyez|ecris|ecrivez|tape|tapez|mets|mettez|commente|commentez)(?:[- ](?:moi|nous))?\s+["«“]\s?\p{L}{2,15}(?:\s\p{L}{1,15}){0,2}\s?["»”]\s+(?:en\s+(?:message|mp|prive|dm|commentaire)|par\s+(?:sms|message|mail|e-?mail)|sur\s+(?:whatsapp|telegram|insta\p{L}*|messenger)|au\s+(?:\+|0)\d+)|(?:ecrivez|ecris|contactez|contacte|joignez)[- ](?:lui|leur|la|le)\s{0,3}:|(?:cherchez|cherche|suivez|rejoignez|ajoutez)\s+@[\p{L}\p{N}_.]{3,30}|laisse[rz]?\s+(?:ici\s+)?(?:votre|ton)\s+(?:numero|mail|e-?mail|whatsapp)(?:\s+ici)?|ecrivez[- ]moi\s+pour\s+(?:les\s+|des\s+|plus\s+de\s+)?(?:photos|videos|infos|details)|me\s+contacter\s+(?:uniquement\s+)?(?:par|au|sur|via)\s+(?:mail|e-?mail|whatsapp|telegram|sms|message|telephone|tel|\+\d+|0\d+)|(?:merci\s+de|veuillez)\s+(?:me|nous)\s+(?:repondre|contacter|recontacter|ecrire)\s+(?:directement\s+)?(?:en\s+(?:prive|toute\s+confidentialite)|par\s+(?:mail|e-?mail|whatsapp)|sur\s+(?:whatsapp|telegram)|au\s+(?:\+|0)\d+))(?![\p{L}\p{N}])|@[\p{L}\p{N}_.]{3,30}\s+(?:sur|on)\s+(?:insta(?:gram)?|telegram|tiktok|snap(?:chat)?|whatsapp)(?![\p{L}\p{N}])/iu,
   ],
 ];
 

@@ -78,6 +78,10 @@ describe('French in the same promotion categories as English', () => {
     'La préfecture promet une réponse sous 48 h, on attend toujours.',
     "Mon garagiste est un artisan très sérieux qui ne facture pas ce qu'il ne fait pas.",
     'Je suis en mission à l’étranger jusqu’en mars et je lis le journal en ligne.',
+    'Mon voisin reçoit des colis chez lui tous les jours, le livreur connaît son prénom.',
+    'Le livret A est à 2,4 % depuis février, garanti par l’État.',
+    'Les aides pour la pompe à chaleur ont baissé, le reste à charge a doublé pour nous.',
+    'Le logiciel anti-plagiat de la fac a signalé ma citation de Molière, c’est absurde.',
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
@@ -157,6 +161,15 @@ describe('French spam wording without an English twin', () => {
     ['I run a network of high DA sites and would like a paid guest post', 'commercial spam'],
     ['Je souhaiterais publier un article invité dans votre rubrique', 'commercial spam'],
     ['Quel est votre tarif ? Merci de me répondre directement par mail.', 'contact solicitation'],
+    ['On reçoit des colis chez soi et on les réexpédie, 30 € par colis', 'money offer'],
+    ['Des livrets à taux fixe garanti à 6,5 % net', 'money offer'],
+    ["J'ai commencé l'an dernier et je suis déjà à +18 %", 'money offer'],
+    ['Une pompe à chaleur pour 1 € (reste à charge zéro)', 'commercial spam'],
+    ['Nos rédacteurs rédigent votre mémoire, anti-plagiat garanti', 'commercial spam'],
+    ["Une appli pour lire leurs messages sans qu'ils le sachent", 'commercial spam'],
+    ['Je m’ennuie le soir, viens voir mes photos', 'commercial spam'],
+    ['Il suffit de laisser votre numéro ici', 'contact solicitation'],
+    ['Écrivez-moi pour photos et vidéos', 'contact solicitation'],
   ])('%j → %s', (content, category) => {
     expect(categories(content)).toContain(category);
   });
@@ -234,6 +247,9 @@ describe('metadata of campaigns', () => {
     ['x@gmail.com', 'https://formation-anglais-cpf.fr', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://www.sejours-bretagne-location.com', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://avocat-divorce-rapide.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://coques-iphone-discount.shop', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://comparateur-assurance-chien-chat.com', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://artcollect-invest.com', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://carnets-de-julie.fr', 0],
     [
       'pretentreparticulier@gmail.com',
