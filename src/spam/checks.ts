@@ -86,9 +86,9 @@ const OBFUSCATED_TLDS =
   'com|net|org|fr|info|biz|io|co|ru|de|be|ch|ca|eu|xyz|top|online|site|club|shop|store|live|tv|me|app|pro|icu|vip|win|link';
 /**
  * A web address written so that nothing reads it as a link (and no filter sees its host): 'hxxp://',
- * 'www[.]site', 'site . com', 'site(dot)com', 'site(point)fr', 'w w w . site'. Read in the text outside real links,
- * case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no address). Linear:
- * each alternative is bounded or anchored on a literal.
+ * 'www[.]site', 'site . com', 'site(dot)com', 'site(point)fr', 'w w w . site'. Read in the text
+ * outside real links, case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no
+ * address). Linear: each alternative is bounded or anchored on a literal.
  */
 /** The start of a host label, read from the start of its word only (not from every letter inside it). */
 const LABEL = String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]`;
@@ -397,8 +397,8 @@ const PRAISE_WORDS = new Set(
     'interessants interessantes utile utiles instructif instructive enrichissant passionnant de du ' +
     'des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est ' +
     'mes collegues amis favoris lu plaisir qualite bien ecrit documente redige quel quelle toujours ' +
-    'agreable sympa complet complete vais avec amies great nice good awesome amazing wonderful fantastic informative useful helpful ' +
-    'thanks thank you for sharing the this an keep it up work really very much so i learned lot love ' +
+    'agreable sympa complet complete vais avec amies great nice good awesome amazing wonderful ' +
+    'fantastic informative useful helpful thanks thank you for sharing the this an keep it up work really very much so i learned lot love ' +
     'read well written content and of your my friends bookmarked share appreciate posts cool'
   ).split(' '),
 );

@@ -41,6 +41,8 @@ const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
  * rule alone never judge it spam, they hold it. A site whose spam in that language outnumbers its
  * readers' teaches the learner the language along with the spam (words like "and", "the"); its
  * readers writing in it would be judged spam for their language. Any other rule still adds up.
+ * The same bound holds a young learner (fewer spam lessons than learnerBlocksFrom): sure of spam
+ * from words a few dozen spam happened to share, alone it holds.
  */
 export function runChecks(
   features: Features,

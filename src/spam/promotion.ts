@@ -124,7 +124,7 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   // Topics: readers talk of each.
   [
     'money offer',
-    /(?<![\p{L}\p{N}])(?:(?:recevoir|recoit|recois|recevez|reçoit|reçois)\s+des\s+colis\s+chez\s+(?:soi|vous|toi|moi)|reexpedi\p{L}*\s+(?:des\s+|les\s+)?colis|\d{1,4}\s?€\s+par\s+colis|taux\s+(?:fixe\s+)?garanti\s+a\s+\d|(?:je\s+suis\s+)?deja\s+a\s+\+\s?\d{1,3}\s?%)(?![\p{L}\p{N}])/iu,
+    /(?<![\p{L}\p{N}])(?:(?:recevoir|recoit|recois|recevez)\s+des\s+colis\s+chez\s+(?:soi|vous|toi|moi)|reexpedi\p{L}*\s+(?:des\s+|les\s+)?colis|\d{1,4}\s?€\s+par\s+colis|taux\s+(?:fixe\s+)?garanti\s+a\s+\d|(?:je\s+suis\s+)?deja\s+a\s+\+\s?\d{1,3}\s?%)(?![\p{L}\p{N}])/iu,
     'topic',
   ],
   [
