@@ -62,8 +62,11 @@ export function threadShortcut(deps: Deps) {
     let request = requests.get(url);
     if (request === undefined) {
       request = threadRequest(url);
-      if (requests.size >= 1000) requests.clear();
-      requests.set(url, request);
+      // Kept for short URLs only: 1,000 long ones would hold megabytes.
+      if (url.length <= 512) {
+        if (requests.size >= 1000) requests.clear();
+        requests.set(url, request);
+      }
     }
     if (!request) return null;
     if (header('authorization') !== undefined || header('content-length') !== undefined) return null;
