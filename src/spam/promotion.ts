@@ -271,15 +271,23 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
  * token per category and so learns, per site, how much each category really tells). Computed once
  * per Features object, like analyze().
  */
+/** The table with each pattern's global twin, which looks at every match of a text that quotes something. */
+const CATEGORIES = PROMOTION.map(([label, pattern, strength = 'call']) => ({
+  label,
+  strength,
+  pattern,
+  everyMatch: new RegExp(pattern.source, `${pattern.flags}g`),
+}));
+
 export const promotionCategories = perSubmission((features: Features): ReadonlyMap<string, Strength> => {
   const text = foldConfusables(analyze(features).textWithoutLinks);
   const quoted = quotedSpans(text);
   const found = new Map<string, Strength>();
-  for (const [index, [label, pattern, strength = 'call']] of PROMOTION.entries()) {
+  for (const category of CATEGORIES) {
+    const { label, strength } = category;
     // A call pattern can still raise a category found as a topic; a topic pattern only adds one.
     const had = found.get(label);
-    if ((strength === 'call' ? had !== 'call' : !had) && saysItself(text, pattern, index, quoted))
-      found.set(label, strength);
+    if ((strength === 'call' ? had !== 'call' : !had) && saysItself(text, category, quoted)) found.set(label, strength);
   }
   return found;
 });
@@ -297,14 +305,15 @@ function quotedSpans(text: string): Array<[number, number]> {
   ]);
 }
 
-/** The same patterns, global, to look at each match of a text that quotes something. */
-const EVERY_MATCH = PROMOTION.map(([, pattern]) => new RegExp(pattern.source, `${pattern.flags}g`));
-
 /** Whether the pattern matches the text outside what it quotes (a match that starts or ends outside counts). */
-function saysItself(text: string, pattern: RegExp, index: number, quoted: Array<[number, number]>): boolean {
+function saysItself(
+  text: string,
+  { pattern, everyMatch }: { pattern: RegExp; everyMatch: RegExp },
+  quoted: Array<[number, number]>,
+): boolean {
   if (!pattern.test(text)) return false;
   if (quoted.length === 0) return true;
-  for (const match of text.matchAll(EVERY_MATCH[index]!)) {
+  for (const match of text.matchAll(everyMatch)) {
     const start = match.index;
     const end = start + match[0].length;
     if (!quoted.some(([open, close]) => open < start && end < close)) return true;
