@@ -31,12 +31,13 @@ const fresh = (at: number, now: number) => now >= at && now - at < TTL_MS;
 
 /** One value loaded at most once per TTL_MS, the pending load shared by the requests that wait for it. */
 class Held<T> {
+  /** The load and when it started; `loaded` once it resolved, for `peek`. */
   private held: { at: number; value: Promise<T>; loaded?: { value: T } } | null = null;
 
   get(now: number, load: () => Promise<T>): Promise<T> {
     if (!this.held || !fresh(this.held.at, now)) {
       const value = load();
-      const held: { at: number; value: Promise<T>; loaded?: { value: T } } = { at: now, value };
+      const held: NonNullable<typeof this.held> = { at: now, value };
       this.held = held;
       value.then(
         (loaded) => {

@@ -398,8 +398,8 @@ const PRAISE_WORDS = new Set(
     'des d un une et a au aux je j ai appris plein choses continuez continue ainsi comme ca c est ' +
     'mes collegues amis favoris lu plaisir qualite bien ecrit documente redige quel quelle toujours ' +
     'agreable sympa complet complete vais avec amies great nice good awesome amazing wonderful ' +
-    'fantastic informative useful helpful thanks thank you for sharing the this an keep it up work really very much so i learned lot love ' +
-    'read well written content and of your my friends bookmarked share appreciate posts cool'
+    'fantastic informative useful helpful thanks thank you for sharing the this an keep it up work ' +
+    'really very much so i learned lot love read well written content and of your my friends bookmarked share appreciate posts cool'
   ).split(' '),
 );
 const PRAISE_ANCHOR =

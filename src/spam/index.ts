@@ -53,15 +53,16 @@ export function runChecks(
   const signals = checks.flatMap(([, check]) => check(features, context, settings));
   if (!learnerInput) return signals;
   const language = signals.find((s) => s.rule === 'language')?.score ?? 0;
-  const young = learnerInput.totals.spam < settings.learnerBlocksFrom;
+  const bounded =
+    language > 0
+      ? "another language than the article's"
+      : learnerInput.totals.spam < settings.learnerBlocksFrom
+        ? `fewer than ${settings.learnerBlocksFrom} spam lessons`
+        : null;
   const bound = settings.spamThreshold - language - 1;
   const learned = runLearner(features, learnerInput, settings).map((signal) =>
-    (language > 0 || young) && signal.score > bound
-      ? {
-          ...signal,
-          score: Math.max(0, bound),
-          detail: `${signal.detail}; bounded: ${language > 0 ? "another language than the article's" : `fewer than ${settings.learnerBlocksFrom} spam lessons`}`,
-        }
+    bounded && signal.score > bound
+      ? { ...signal, score: Math.max(0, bound), detail: `${signal.detail}; bounded: ${bounded}` }
       : signal,
   );
   return [...signals, ...learned];
