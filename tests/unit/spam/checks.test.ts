@@ -12,7 +12,7 @@ import {
   checkUserAgent,
   invisibleCharacters,
 } from '../../../src/spam/checks';
-import { promotionCategories } from '../../../src/spam/promotion';
+import { promotionCategories, promotionPatterns } from '../../../src/spam/promotion';
 import type { CheckContext, Features, Signal } from '../../../src/spam/types';
 import { context, features, floorOf, settings, withSettings } from './fixtures';
 
@@ -208,6 +208,21 @@ describe('invisible characters', () => {
 });
 
 describe('promotion', () => {
+  it('reads folded text: no pattern is case-insensitive or spells a capital letter (it would never match)', () => {
+    const patterns = promotionPatterns();
+    expect(patterns.length).toBeGreaterThan(30);
+    for (const pattern of patterns) {
+      expect(pattern.flags).not.toContain('i');
+      // Capitals outside an escape (\b, \s, \p{L}…).
+      expect(pattern.source.replace(/\\(?:p\{[^}]*\}|.)/g, '')).not.toMatch(/[A-Z]/);
+    }
+    // Capitals and accents are folded before the patterns read the text: found all the same.
+    const calls = (content: string) => [...promotionCategories(features({ content })).keys()];
+    expect(calls('CLIQUEZ ICI pour GAGNER de l’ARGENT')).toEqual(calls('cliquez ici pour gagner de l’argent'));
+    expect(calls('Écrivez-moi sur WhatsApp')).toEqual(calls('ecrivez-moi sur whatsapp'));
+    expect(calls('ecrivez-moi sur whatsapp').length).toBeGreaterThan(0);
+  });
+
   it.each<[string, number]>([
     ["Merci pour cet article, je n'avais pas vu les choses sous cet angle.", 0],
     ['Check out my channel for more videos', settings.weightPromotion],
