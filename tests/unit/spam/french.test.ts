@@ -82,6 +82,11 @@ describe('French in the same promotion categories as English', () => {
     'Le livret A est à 2,4 % depuis février, garanti par l’État.',
     'Les aides pour la pompe à chaleur ont baissé, le reste à charge a doublé pour nous.',
     'Le logiciel anti-plagiat de la fac a signalé ma citation de Molière, c’est absurde.',
+    'Les aimbots pourrissent les parties classées, l’anticheat ne sert à rien.',
+    'Elle est passée de 2 000 à 50 000 abonnés en un an, sans rien acheter.',
+    "J'ai ajouté la recette à mes favoris, merci !",
+    "J'attends avec impatience votre prochain article sur les retraites.",
+    'Le poste de blog de la mairie n’est plus mis à jour depuis mars.',
   ])('%j is at most one topic, never a call', (content) => {
     expect(total(checkPromotion(features({ content }), context(), settings))).toBeLessThanOrEqual(
       settings.weightSpamTopic,
@@ -170,6 +175,12 @@ describe('French spam wording without an English twin', () => {
     ['Je m’ennuie le soir, viens voir mes photos', 'commercial spam'],
     ['Il suffit de laisser votre numéro ici', 'contact solicitation'],
     ['Écrivez-moi pour photos et vidéos', 'contact solicitation'],
+    ['Aimbot et ESP indétectables pour tous les FPS, 7 jours pour 5 €', 'commercial spam'],
+    ['Générateur de V-Bucks qui marche encore', 'commercial spam'],
+    ['500 abonnés réels pour 3 € sur votre compte', 'commercial spam'],
+    ["J'ai ajouté votre site à mes signets", 'comment template'],
+    ["J'attendrai avec une grande impatience votre prochain poste", 'comment template'],
+    ['Merci de partager cette information de valeur.', 'comment template'],
   ])('%j → %s', (content, category) => {
     expect(categories(content)).toContain(category);
   });
@@ -251,6 +262,13 @@ describe('metadata of campaigns', () => {
     ['x@gmail.com', 'https://comparateur-assurance-chien-chat.com', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://artcollect-invest.com', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://carnets-de-julie.fr', 0],
+    ['x@gmail.com', 'https://serrurier-nantes-urgence.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://depannage-chaudiere-rapide.be', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://sneakers-pas-cher.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://free-robux-generator.io', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://reparation-tablette-toulouse.fr', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://hackaday.example', 0],
+    ['x@gmail.com', 'https://dealabs-fan.example', 0],
     [
       'pretentreparticulier@gmail.com',
       'http://pret-entre-particulier-serieux.fr',
