@@ -37,10 +37,15 @@ export const DEFAULT_PRIOR_OPTIONS: PriorOptions = { keep: 1400, minDocuments: 3
  * phone number, an address in the text, an obfuscated address, spintax). Character n-grams too:
  * they follow a corpus's language and style, and the dozen a word gives made one word of the
  * corpora ("bonjour", which their spam says more than their readers) worth the prior's whole
- * score; words and word pairs stay.
+ * score; words and word pairs stay. The self-promotion category too: on YouTube, naming one's own
+ * channel is the spam's own sentence; under an article or a blog, it is how readers point to what
+ * they wrote ("j'en parle sur mon blog"), and the promotion rule already weighs it. Added to that
+ * rule and to a reader's website and source, the prior's belief judged such readers spam.
  */
 const siteHabit = (token: string) =>
-  /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua):?/.test(token) ||
+  /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua|promo:self-promotion$):?/.test(
+    token,
+  ) ||
   token.startsWith('a:') ||
   token.startsWith('c:');
 

@@ -385,6 +385,23 @@ const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;
 const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
 
 /**
+ * A host label of three words or more ('serrurier-bruxelles-24h', 'robes-de-soiree-pas-cher'; 'de'
+ * and 'a' do not count) that names neither the commenter nor their email ('ludo-budget-malin' for
+ * Ludo, 'arnaud-coaching-…' for arnaud@…): an address bought for its keywords. A blog on a platform
+ * ('….over-blog.com') is read by its platform's label, one word. Readers' own sites are mostly
+ * their name, one word or a title of two ('carnets-de-julie').
+ */
+function keywordHost(label: string, features: Features): boolean {
+  if (!/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+$/u.test(label)) return false;
+  // Words of three characters or more: 'carnets-de-julie' is a title of two.
+  if (label.split('-').filter((word) => word.length >= 3).length < 3) return false;
+  const email = features.email.slice(0, Math.max(0, features.email.lastIndexOf('@')));
+  const names = foldConfusables(`${features.author} ${email}`).match(/\p{L}{3,}/gu) ?? [];
+  const host = letters(label);
+  return !names.some((part) => host.includes(part));
+}
+
+/**
  * The words of praise that fits any article, in French and English ("Très bon article, merci pour
  * le partage !", "Great post, thanks for sharing"): the stock text of comments written for the link
  * in their website field. Read folded (lower case, no diacritics).
@@ -430,11 +447,23 @@ export const checkAuthor: Check = (features, _context, settings) => {
   const host = features.website ? webHost(foldConfusables(features.website)) : null;
   const label = host ? host.replace(/^www\d*\./, '').slice(0, host.replace(/^www\d*\./, '').lastIndexOf('.')) : '';
   const inHost = label ? WEBSITE_SPAM_WORDS.exec(label) : null;
+  const lastLabel = label.split('.').pop() ?? '';
+  // A string of keywords as the address counts unless the text names the commenter's own blog or
+  // site: the address is then that blog's, which the self-promotion rule has counted already.
+  const ownSite = promotionCategories(features).has('self-promotion');
   if (inHost)
     out.push(
       signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
     );
-  else if (KEYWORD_HOST.test(label.split('.').pop() ?? ''))
+  else if (!ownSite && keywordHost(lastLabel, features))
+    out.push(
+      signal(
+        'author',
+        settings.weightAuthorSpamWords,
+        "a string of keywords as the website's address, naming neither the commenter nor their email",
+      ),
+    );
+  else if (!ownSite && KEYWORD_HOST.test(lastLabel))
     out.push(signal('author', settings.weightKeywordMetadata, "a string of keywords as the website's address"));
   // The email's local part spelling the website's keywords ('plumbingservices@…' for
   // plumbingservices.example, 'pretentreparticulier@…' for pret-entre-particulier-serieux.example):

@@ -60,6 +60,32 @@ describe('a French site at cold start', () => {
     }
   });
 
+  it('holds, never judges spam, a reader who links a source and the blog they name', async () => {
+    const t = await setup();
+    const reader = {
+      author: 'Véronique',
+      email: 'vero.b@exemple.be',
+      website: 'https://balades-en-ardenne-belge.example',
+      content:
+        'Le tracé complet du nouveau sentier est sur le site de la commune : https://www.bouillon.be/sentiers . J’en ai fait le tour samedi, je raconte tout sur mon blog avec les photos.',
+    };
+    // Two links (hold), her blog named (self-promotion, a topic), and the blog's address, a string of
+    // keywords: one fact counted once, by the self-promotion rule, and the prior adds nothing for it.
+    const { answer, stored } = await posted(t, reader);
+    expect(stored.verdict).toBe('hold');
+    expect(answer.status).toBe('pending');
+    const rules = (stored.reasons as { rule: string; detail: string }[]).map((r) => `${r.rule}: ${r.detail}`);
+    expect(rules).toContainEqual(expect.stringMatching(/^too_many_links/));
+    expect(rules).toContainEqual('promotion: self-promotion');
+    expect(rules.filter((r) => r.startsWith('author'))).toEqual([]);
+    // Without naming her blog, the same address of keywords that do not name her weighs (and holds).
+    const quiet = await posted(t, { ...reader, email: 'vero.b2@exemple.be', content: 'Très juste, merci.' });
+    expect(quiet.stored.verdict).toBe('hold');
+    expect(quiet.stored.reasons.map((r: { detail: string }) => r.detail)).toContainEqual(
+      "a string of keywords as the website's address, naming neither the commenter nor their email",
+    );
+  });
+
   it('says when the prior spoke, and the setting turns it off', async () => {
     const t = await setup();
     const content = 'Gagnez 3 000 € par mois depuis chez vous, aucune expérience requise, écrivez-moi en privé';

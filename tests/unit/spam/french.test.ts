@@ -251,7 +251,14 @@ describe('metadata of campaigns', () => {
     ['dan@danwrites.net', 'https://danwrites.net', 0],
     ['x@gmail.com', 'https://best-essay-writing-service.top', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://toronto-locksmith-24-hours.ca', settings.weightAuthorSpamWords],
-    ['x@gmail.com', 'https://my-very-own-garden.example', settings.weightKeywordMetadata],
+    // Three words or more that name neither Camille nor her address: an address bought for its keywords.
+    ['x@gmail.com', 'https://my-very-own-garden.example', settings.weightAuthorSpamWords],
+    ['x@gmail.com', 'https://robes-soiree-mariage.example', settings.weightAuthorSpamWords],
+    // Her own: named after her (four words, still a string of keywords), or a title of two words.
+    ['x@gmail.com', 'https://camille-my-own-garden.example', settings.weightKeywordMetadata],
+    ['camille.petit@gmail.com', 'https://petit-potager-urbain.example', 0],
+    ['x@gmail.com', 'https://carnets-de-voyage.example', 0],
+    ['x@gmail.com', 'https://amis-du-vieux-port.over-blog.com', 0],
     ['x@gmail.com', 'https://www.meilleurs-aspirateurs-avis.fr', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://cbd-shop-lyon.fr', settings.weightAuthorSpamWords],
     ['x@gmail.com', 'https://www.estimation-maison-gratuite.net', settings.weightAuthorSpamWords],

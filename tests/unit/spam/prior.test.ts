@@ -25,6 +25,9 @@ describe('the shipped prior', () => {
       expect(token).not.toMatch(/^(?:a:|c:|m:(?:links|kind|site|tld|email:|etld|ua|words|caps))/);
       expect(counts.spam + counts.ham, token).toBeGreaterThanOrEqual(3);
     }
+    // Naming one's own channel or blog: spam on YouTube, how readers point to their writing elsewhere.
+    expect(prior.counts.has('m:promo:self-promotion')).toBe(false);
+    expect(prior.counts.has('m:promo:commercial_spam')).toBe(true);
     expect(prior.totals.spam).toBeGreaterThan(300);
     expect(prior.totals.ham).toBeGreaterThan(300);
     expect(shippedPrior()).toBe(shippedPrior()); // decoded once
