@@ -84,14 +84,14 @@ const SHORTENERS = new Set(
 // Top-level domains as an obfuscated address spells them ('site . com', 'site[.]fr').
 const OBFUSCATED_TLDS =
   'com|net|org|fr|info|biz|io|co|ru|de|be|ch|ca|eu|xyz|top|online|site|club|shop|store|live|tv|me|app|pro|icu|vip|win|link';
+/** The start of a host label, read from the start of its word only (not from every letter inside it). */
+const LABEL = String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]`;
 /**
  * A web address written so that nothing reads it as a link (and no filter sees its host): 'hxxp://',
  * 'www[.]site', 'site . com', 'site(dot)com', 'site(point)fr', 'w w w . site'. Read in the text
  * outside real links, case-sensitively for the spaced dot (a sentence that ends before 'Com…' is no
  * address). Linear: each alternative is bounded or anchored on a literal.
  */
-/** The start of a host label, read from the start of its word only (not from every letter inside it). */
-const LABEL = String.raw`(?<![\p{L}\p{N}-])[\p{L}\p{N}][\p{L}\p{N}-]`;
 const OBFUSCATED = new RegExp(
   [
     String.raw`\bh\s?x\s?x\s?ps?\s?:\s?\/\/`,
@@ -366,7 +366,7 @@ export const checkCrossPosts: Check = (_features, { crossPosts }, settings) =>
  * Toronto", "Cheap Jerseys", "Marabout Dossou"): how SEO spam signs its comments.
  */
 const NAME_SPAM_WORDS =
-  /(?<![\p{L}\p{N}])(?:seo|casinos?|viagra|cialis|xanax|loans?|lenders?|payday|porn|sex|sexy|xxx|escorts?|dating|forex|crypto|bitcoin|trading|replica|pharmacy|pills|cheap|buy|discount|essays?|writers|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|online|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|iptv|hosting|locksmiths?|plumbing|movers|roofing|hackers|recovery|services|reviews|marabout|voyance|voyante?s?|m[eé]diums?|astrologie|horoscope|pr[eê]ts?|cr[eé]dits?|pas\s+cher|gratuite?s?|serruriers?|plombiers?|d[eé]pannages?|d[eé]m[eé]nagements?|[eé]lagages?|nettoyages?|paris\s+sportifs?|pronos(?:tics)?|streaming|abonn[eé]s|pharmacie|boutique|immo|rachat|rencontres?|coquines?|recrutement|investissements?|r[eé]cup[eé]ration|recouvrement|astuces|maillots?|chaussures|sacs|parfums|bijoux|montres|st[eé]ro[iï]des|nutrition|loterie|permis|licences?|logiciels?|outsourcing|photographe|humanitaire|bonus|fan\s+club|discount|emploi|shop|store|cbd|minceur|d[eé]fiscalisation|fiscal|patrimoine|h[eé]ritages?|bien[- ]?[eê]tre|vitalit[eé]|coaching|formations?|travail|jobs?|destockage|international|facile|academy|acad[eé]mie|opportunit[eé]s?)(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:seo|casinos?|viagra|cialis|xanax|loans?|lenders?|payday|porn|sex|sexy|xxx|escorts?|dating|forex|crypto|bitcoin|trading|replica|pharmacy|pills|cheap|buy|discount|essays?|writers|insurance|mortgage|backlinks?|marketing|agency|promo|outlet|coupons?|followers|download|free|online|jerseys|handbags|sneakers|louboutin|vuitton|rolex|vpn|iptv|hosting|locksmiths?|plumbing|movers|roofing|hackers|recovery|services|reviews|marabout|voyance|voyante?s?|m[eé]diums?|astrologie|horoscope|pr[eê]ts?|cr[eé]dits?|pas\s+cher|gratuite?s?|serruriers?|plombiers?|d[eé]pannages?|d[eé]m[eé]nagements?|[eé]lagages?|nettoyages?|paris\s+sportifs?|pronos(?:tics)?|streaming|abonn[eé]s|pharmacie|boutique|immo|rachat|rencontres?|coquines?|recrutement|investissements?|r[eé]cup[eé]ration|recouvrement|astuces|maillots?|chaussures|sacs|parfums|bijoux|montres|st[eé]ro[iï]des|nutrition|loterie|permis|licences?|logiciels?|outsourcing|photographe|humanitaire|bonus|fan\s+club|emploi|shop|store|cbd|minceur|d[eé]fiscalisation|fiscal|patrimoine|h[eé]ritages?|bien[- ]?[eê]tre|vitalit[eé]|coaching|formations?|travail|jobs?|destockage|international|facile|academy|acad[eé]mie|opportunit[eé]s?)(?![\p{L}\p{N}])/iu;
 
 /**
  * The same trades in the address of the author's website, where a comment form puts the link that
@@ -445,7 +445,8 @@ export const checkAuthor: Check = (features, _context, settings) => {
   if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
   // The website's host as a browser reads it, look-alike letters folded ('ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra').
   const host = features.website ? webHost(foldConfusables(features.website)) : null;
-  const label = host ? host.replace(/^www\d*\./, '').slice(0, host.replace(/^www\d*\./, '').lastIndexOf('.')) : '';
+  const bare = host ? host.replace(/^www\d*\./, '') : '';
+  const label = bare.slice(0, bare.lastIndexOf('.'));
   const inHost = label ? WEBSITE_SPAM_WORDS.exec(label) : null;
   const lastLabel = label.split('.').pop() ?? '';
   // A string of keywords as the address counts unless the text names the commenter's own blog or
