@@ -43,9 +43,8 @@ export const DEFAULT_PRIOR_OPTIONS: PriorOptions = { keep: 1400, minDocuments: 3
  * rule and to a reader's website and source, the prior's belief judged such readers spam.
  */
 const siteHabit = (token: string) =>
-  /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua|promo:self-promotion$):?/.test(
-    token,
-  ) ||
+  /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua):?/.test(token) ||
+  token === 'm:promo:self-promotion' ||
   token.startsWith('a:') ||
   token.startsWith('c:');
 

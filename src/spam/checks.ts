@@ -379,26 +379,22 @@ const NAME_SPAM_WORDS =
 const WEBSITE_SPAM_WORDS =
   /(?<!\p{L})(?:poker|loans?|porn|xxx|escorts?|pills|cheap|essays?|seo|followers|handbags|marabout|voyance|voyant|medium|pret|credit|rencontres?|sexy|pharmacie|streaming|iptv|pronos?|dating|locksmith|plumbing|weight-?loss|replicas?|avis|shop|promos?|destock\p{L}*|defisc\p{L}*|dropshipping|meilleure?s?|achat|bons?-?plans?|comparatifs?|cbd|minceur|gratuite?s?|rapides?|devis|tarifs?|estimations?|cpf|formations?|locations?|discount|comparateurs?|eligibilite|invest\p{L}*|redaction|premium|serruri\p{L}*|plombi\p{L}*|depannages?|demenage\p{L}*|nettoyages?|renovations?|toitures?|couvreurs?|vitriers?|elagages?|debouchages?|chauffagistes?|climatisations?|reparations?|massages?|tantriques?|unblocked|cheats?|hacks?|aimbots?|boosting|generat(?:eu|o)r|deals?|soldes|outlets?|bon-?marche|moins-?cher|pas-?cher|abonnes|vues|viewers)(?!\p{L})|viagra|cialis|levitra|xanax|casinos?|payday|replica|louboutin|vuitton|jerseys|backlinks?|pascher|retouraffectif|entreparticuliers?|parissportifs?/iu;
 
-/** A host label made of several words run together with hyphens ('best-essay-writing-service'). */
-const KEYWORD_HOST = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){3,}$/u;
+/** The words of a host label made of words run together with hyphens ('best-essay-writing-service'), or null. */
+const hyphenWords = (label: string) => (/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+$/u.test(label) ? label.split('-') : null);
 
 const letters = (text: string) => text.replace(/[^\p{L}]/gu, '');
 
 /**
- * A host label of three words or more ('serrurier-bruxelles-24h', 'robes-de-soiree-pas-cher'; 'de'
- * and 'a' do not count) that names neither the commenter nor their email ('ludo-budget-malin' for
- * Ludo, 'arnaud-coaching-…' for arnaud@…): an address bought for its keywords. A blog on a platform
- * ('….over-blog.com') is read by its platform's label, one word. Readers' own sites are mostly
- * their name, one word or a title of two ('carnets-de-julie').
+ * Three words or more of a host label ('serrurier-bruxelles-24h', 'robes-de-soiree-pas-cher'; 'de'
+ * and 'a' do not count) of which none spells a word of the commenter's name or email (folded):
+ * 'ludo-budget-malin' for Ludo, 'arnaud-coaching-…' for arnaud@… are their own. An address bought
+ * for its keywords. A blog on a platform ('….over-blog.com') is read by its platform's label, one
+ * word. Readers' own sites are mostly their name, one word or a title of two ('carnets-de-julie').
  */
-function keywordHost(label: string, features: Features): boolean {
-  if (!/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+$/u.test(label)) return false;
-  // Words of three characters or more: 'carnets-de-julie' is a title of two.
-  if (label.split('-').filter((word) => word.length >= 3).length < 3) return false;
-  const email = features.email.slice(0, Math.max(0, features.email.lastIndexOf('@')));
-  const names = foldConfusables(`${features.author} ${email}`).match(/\p{L}{3,}/gu) ?? [];
-  const host = letters(label);
-  return !names.some((part) => host.includes(part));
+function namesNobody(words: readonly string[], name: string, localPart: string): boolean {
+  if (words.filter((word) => word.length >= 3).length < 3) return false;
+  const host = words.join('');
+  return !(`${name} ${localPart}`.match(/\p{L}{3,}/gu) ?? []).some((part) => host.includes(part));
 }
 
 /**
@@ -448,15 +444,17 @@ export const checkAuthor: Check = (features, _context, settings) => {
   const bare = host ? host.replace(/^www\d*\./, '') : '';
   const label = bare.slice(0, bare.lastIndexOf('.'));
   const inHost = label ? WEBSITE_SPAM_WORDS.exec(label) : null;
-  const lastLabel = label.split('.').pop() ?? '';
+  const email = features.email.trim();
+  const localPart = foldConfusables(email.slice(0, Math.max(0, email.lastIndexOf('@'))));
   // A string of keywords as the address counts unless the text names the commenter's own blog or
   // site: the address is then that blog's, which the self-promotion rule has counted already.
-  const ownSite = promotionCategories(features).has('self-promotion');
+  const words = inHost ? null : hyphenWords(label.split('.').pop() ?? '');
+  const keywords = words && !promotionCategories(features).has('self-promotion') ? words : null;
   if (inHost)
     out.push(
       signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
     );
-  else if (!ownSite && keywordHost(lastLabel, features))
+  else if (keywords && namesNobody(keywords, name, localPart))
     out.push(
       signal(
         'author',
@@ -464,14 +462,13 @@ export const checkAuthor: Check = (features, _context, settings) => {
         "a string of keywords as the website's address, naming neither the commenter nor their email",
       ),
     );
-  else if (!ownSite && KEYWORD_HOST.test(lastLabel))
+  else if (keywords && keywords.length >= 4)
     out.push(signal('author', settings.weightKeywordMetadata, "a string of keywords as the website's address"));
   // The email's local part spelling the website's keywords ('plumbingservices@…' for
   // plumbingservices.example, 'pretentreparticulier@…' for pret-entre-particulier-serieux.example):
   // a mailbox made for the campaign. Only where the name or the address names a trade: a person's
   // own site ('camille.martin@…' for camille-martin.example) is left alone.
-  const email = features.email.trim();
-  const local = letters(foldConfusables(email.slice(0, Math.max(0, email.lastIndexOf('@')))));
+  const local = letters(localPart);
   if (local.length >= 6 && letters(label).includes(local) && (word || inHost || WEBSITE_SPAM_WORDS.test(local)))
     out.push(signal('author', settings.weightKeywordMetadata, "the email's local part spells the website's keywords"));
   // A website, and a text that would fit under any article: the comment was written for its link.
