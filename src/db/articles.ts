@@ -1,5 +1,4 @@
 import { eq, sql } from 'drizzle-orm';
-import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { runBatch, type Statement } from './batch';
 import { readCache } from './read-cache';
@@ -19,25 +18,12 @@ export function cachedArticle(db: Db, id: string, now: number) {
 type ArticleSettingsPatch = Partial<Pick<ArticleRow, 'closed' | 'language' | 'moderation' | 'title' | 'url'>>;
 
 /**
- * Writes an article (inserting `values` when it has no row yet, else setting `set`) and bumps its
- * version (unless `set` says otherwise), so that the public thread's ETag changes, with `also` in the same batch. The row as
- * written goes to the read cache: the next submission or thread read there needs no query for it.
+ * Runs an article's upsert (which bumps its version, so that the public thread's ETag changes, and
+ * returns the row) with `also` in the same batch. The row as written goes to the read cache: the
+ * next submission or thread read there needs no query for it.
  */
-export async function writeArticle(
-  db: Db,
-  id: string,
-  now: number,
-  { values, set }: { values: Partial<typeof articles.$inferInsert>; set: SQLiteUpdateSetSource<typeof articles> },
-  also: Statement[],
-) {
-  const [[row]] = (await runBatch(db, [
-    db
-      .insert(articles)
-      .values({ id, createdAt: now, ...values })
-      .onConflictDoUpdate({ target: articles.id, set: { version: sql`${articles.version} + 1`, ...set } })
-      .returning(),
-    ...also,
-  ])) as [ArticleRow[]];
+export async function writeArticle(db: Db, now: number, upsert: Statement, also: Statement[]) {
+  const [[row]] = (await runBatch(db, [upsert, ...also])) as [ArticleRow[]];
   readCache(db).keepArticle(row!, now);
   return row!;
 }
@@ -47,5 +33,10 @@ export async function writeArticle(
  * version; `also` is written in the same batch (the audit entry).
  */
 export function updateArticleSettings(db: Db, id: string, patch: ArticleSettingsPatch, now: number, also: Statement[]) {
-  return writeArticle(db, id, now, { values: patch, set: patch }, also);
+  const upsert = db
+    .insert(articles)
+    .values({ id, createdAt: now, ...patch })
+    .onConflictDoUpdate({ target: articles.id, set: { version: sql`${articles.version} + 1`, ...patch } })
+    .returning();
+  return writeArticle(db, now, upsert, also);
 }

@@ -1,8 +1,11 @@
 import type { BatchItem } from 'drizzle-orm/batch';
-import { sql, type SQL } from 'drizzle-orm';
+import { fillPlaceholders, getTableColumns, sql, type Placeholder, type SQL, type Table } from 'drizzle-orm';
+import type { PreparedQueryConfig, SQLitePreparedQuery } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
 import { hasMessage } from './errors';
 import { writeConflicts } from './schema';
+
+type Prepared = SQLitePreparedQuery<PreparedQueryConfig>;
 
 /** One statement of a `db.batch()`: a change and its audit entry are written together, or neither. */
 export type Statement = BatchItem<'sqlite'>;
@@ -12,6 +15,38 @@ export type Statement = BatchItem<'sqlite'>;
  * under (db/tokens.ts revokeToken hands the audit entry the condition of its revocation).
  */
 export type Condition = SQL;
+
+/**
+ * A statement built once per database and filled per use: `build` writes it with
+ * `sql.placeholder(name)` where the values go, and the function returned takes the values by name.
+ * drizzle's query builder takes longer to build an insert of twenty-odd columns (60–85 µs for a
+ * comment's) than SQLite takes to run it (about 55 µs); filling a built one costs about 5. The values are
+ * encoded by their columns as the builder would (JSON, booleans). `build` must write the same SQL
+ * whatever the values: what varies is a placeholder.
+ */
+export function stencil<Values extends Record<string, unknown>>(
+  build: (db: Db) => { prepare(): Prepared },
+): (db: Db, values: Values) => Statement {
+  const built = new WeakMap<Db, Prepared>();
+  return (db, values) => {
+    let prepared = built.get(db);
+    if (!prepared) {
+      prepared = build(db).prepare();
+      built.set(db, prepared);
+    }
+    const { sql: text, params } = prepared.getQuery();
+    const query = { sql: text, params: fillPlaceholders(params, values) };
+    // What drizzle's batch asks of a statement: a prepared query (the built one, whose result it
+    // maps and, on D1, whose statement it binds) that gives these values.
+    const filled = Object.assign(Object.create(prepared) as Prepared, { getQuery: () => query });
+    return { _prepare: () => filled } as unknown as Statement;
+  };
+}
+
+/** A placeholder for each of a table's columns, named as its field: what a stencil inserting whole rows gives `values()`. */
+export function placeholders<T extends Table>(table: T): { [K in keyof T['$inferInsert']]-?: Placeholder<K & string> } {
+  return Object.fromEntries(Object.keys(getTableColumns(table)).map((name) => [name, sql.placeholder(name)])) as never;
+}
 
 /** A batch was rolled back because what it was written from had changed meanwhile (a lost race). */
 export class WriteConflict extends Error {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../deps';
-import { expectChanges, failUnless, runBatch, type Statement } from './batch';
+import { expectChanges, failUnless, placeholders, runBatch, stencil, type Statement } from './batch';
 import { writeArticle } from './articles';
 import { readCache } from './read-cache';
 import { articles, comments } from './schema';
@@ -103,42 +103,53 @@ export async function countApproved(db: Db, articleIds: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.articleId, Number(r.n)]));
 }
 
+/** An article's upsert for a change to its thread: created at its first comment, its version moved by `bump`. */
+const threadUpsert = stencil<{ id: string; now: number; bump: number }>((db) =>
+  db
+    .insert(articles)
+    .values({
+      id: sql.placeholder('id'),
+      createdAt: sql.placeholder('now'),
+      version: sql.placeholder('bump'),
+      firstCommentAt: sql.placeholder('now'),
+    })
+    .onConflictDoUpdate({
+      target: articles.id,
+      set: {
+        firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
+        version: sql`${articles.version} + ${sql.placeholder('bump')}`,
+      },
+    })
+    .returning(),
+);
+
 /**
  * Writes a change to an article's thread in one batch with the article's upsert, creating the
  * article at its first comment (writeArticle keeps it in the read cache). Its version (the thread
  * ETag) moves only when the change shows in the public thread (`visible`): a held or spam comment
  * leaves the page and its cache as they were. `change`: the change's statements (and its audit entry).
  */
-async function writeToThread(db: Db, articleId: string, now: number, visible: boolean, change: Statement[]) {
-  const bump = visible ? 1 : 0;
-  await writeArticle(
-    db,
-    articleId,
-    now,
-    {
-      values: { version: bump, firstCommentAt: now },
-      set: {
-        firstCommentAt: sql`coalesce(${articles.firstCommentAt}, excluded.first_comment_at)`,
-        version: sql`${articles.version} + ${bump}`,
-      },
-    },
-    change,
-  );
+async function writeToThread(db: Db, id: string, now: number, visible: boolean, change: Statement[]) {
+  await writeArticle(db, now, threadUpsert(db, { id, now, bump: visible ? 1 : 0 }), change);
 }
+
+/** A comment's insert, every column given. A reply takes its root and depth from its parent's row as it is when the batch runs. */
+const insertTopLevel = stencil<CommentRow>((db) => db.insert(comments).values(placeholders(comments)));
+const insertReply = stencil<CommentRow>((db) =>
+  db.insert(comments).values({
+    ...placeholders(comments),
+    rootId: sql`(SELECT root_id FROM comments WHERE id = ${sql.placeholder('parentId')})`,
+    depth: sql`(SELECT depth + 1 FROM comments WHERE id = ${sql.placeholder('parentId')})`,
+  }),
+);
 
 /**
  * Stores a new comment. A reply is stored only if its parent is still approved when the batch
  * runs, and takes its root and depth from the parent's row as it is then (a concurrent deletion may
  * have moved it): otherwise nothing is written and WriteConflict is thrown.
  */
-export async function insertComment(db: Db, row: NewComment, also: Statement[] = []) {
+export async function insertComment(db: Db, row: CommentRow, also: Statement[] = []) {
   const parent = row.parentId;
-  const placed = parent
-    ? {
-        rootId: sql`(SELECT root_id FROM comments WHERE id = ${parent})`,
-        depth: sql`(SELECT depth + 1 FROM comments WHERE id = ${parent})`,
-      }
-    : {};
   await writeToThread(db, row.articleId, row.createdAt, row.status === 'approved', [
     ...(parent
       ? [
@@ -146,9 +157,9 @@ export async function insertComment(db: Db, row: NewComment, also: Statement[] =
             db,
             sql`EXISTS (SELECT 1 FROM comments WHERE id = ${parent} AND article_id = ${row.articleId} AND status = 'approved')`,
           ),
+          insertReply(db, row),
         ]
-      : []),
-    db.insert(comments).values({ ...row, ...placed }),
+      : [insertTopLevel(db, row)]),
     ...also,
   ]);
 }

@@ -1,6 +1,6 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../deps';
-import type { Statement } from './batch';
+import { stencil, type Statement } from './batch';
 import { hasMessage } from './errors';
 import { comments, usedFormTokens } from './schema';
 
@@ -18,6 +18,15 @@ export async function formTokenUsed(db: Db, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** A token's row, written only if the comment `commentId` was. */
+const insertUse = stencil<{ id: string; expiresAt: number; commentId: string }>((db) =>
+  db
+    .insert(usedFormTokens)
+    .select(
+      sql`SELECT ${sql.placeholder('id')}, ${sql.placeholder('expiresAt')} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${sql.placeholder('commentId')})`,
+    ),
+);
+
 /**
  * The statements that use a token up, to go in the batch that inserts the comment `commentId`,
  * after its insert: the token's row is written only if the comment was (an insert that a guard
@@ -27,14 +36,7 @@ export async function formTokenUsed(db: Db, id: string): Promise<boolean> {
  * (forgetExpiredFormTokens): an expired token weighs as used whether or not its row is still there.
  */
 export function useFormToken(db: Db, use: FormTokenUse | undefined, commentId: string): Statement[] {
-  if (!use) return [];
-  return [
-    db
-      .insert(usedFormTokens)
-      .select(
-        sql`SELECT ${use.id}, ${use.expiresAt} WHERE EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${commentId})`,
-      ),
-  ];
+  return use ? [insertUse(db, { id: use.id, expiresAt: use.expiresAt, commentId })] : [];
 }
 
 /** Deletes the rows of tokens expired before `now` (the retention purge's turn, hourly); returns how many went. */
