@@ -267,16 +267,27 @@ const PROMOTION: Array<[string, RegExp, Strength?]> = [
   ],
 ];
 
-/** The table with each pattern's global twin, which looks at every match of a text that quotes something. */
+/** What most patterns start their words with: no letter or digit of any script just before. */
+const WORD_START = String.raw`(?<![\p{L}\p{N}])`;
+
+/**
+ * The table with, for each pattern, its global twin, which looks at every match of a text that
+ * quotes something, and a quick twin: the pattern with its word starts loosened to ASCII
+ * (`(?<![a-z0-9])`, the text being folded to lower case). The quick twin matches wherever the pattern
+ * does (a looser guard, never inside a negation: tests/unit/spam/checks.test.ts) and V8 runs it two to
+ * three times faster (a guard on Unicode classes keeps it from skipping ahead: `npm run bench:spam`).
+ * Most texts match no pattern, so the exact one runs only where its quick twin matched.
+ */
 const CATEGORIES = PROMOTION.map(([label, pattern, strength = 'call']) => ({
   label,
   strength,
   pattern,
+  quick: new RegExp(pattern.source.split(WORD_START).join('(?<![a-z0-9])'), pattern.flags),
   everyMatch: new RegExp(pattern.source, `${pattern.flags}g`),
 }));
 
-/** The table's patterns, which read folded text (tests/unit/spam/checks.test.ts checks their flags and letters). */
-export const promotionPatterns = (): readonly RegExp[] => CATEGORIES.map((category) => category.pattern);
+/** The table's patterns and their quick twins, which read folded text (tests/unit/spam/checks.test.ts checks their flags and letters). */
+export const promotionPatterns = (): readonly { pattern: RegExp; quick: RegExp }[] => CATEGORIES;
 
 /**
  * The promotion categories a submission falls in (outside its links), with their strength (a call
@@ -314,10 +325,10 @@ function quotedSpans(text: string): Array<[number, number]> {
 /** Whether the pattern matches the text outside what it quotes (a match that starts or ends outside counts). */
 function saysItself(
   text: string,
-  { pattern, everyMatch }: { pattern: RegExp; everyMatch: RegExp },
+  { pattern, quick, everyMatch }: { pattern: RegExp; quick: RegExp; everyMatch: RegExp },
   quoted: Array<[number, number]>,
 ): boolean {
-  if (!pattern.test(text)) return false;
+  if (!quick.test(text) || !pattern.test(text)) return false;
   if (quoted.length === 0) return true;
   for (const match of text.matchAll(everyMatch)) {
     const start = match.index;
