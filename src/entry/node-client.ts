@@ -8,6 +8,7 @@ import {
   type Row,
   type TransactionMode,
 } from '@libsql/client';
+import { open } from 'node:fs/promises';
 import Database from 'libsql';
 
 /**
@@ -23,9 +24,31 @@ import Database from 'libsql';
  * It has one connection and runs everything synchronously (as the driver does), which is what the
  * Node entry wants: see node-db.ts. Interactive transactions are not offered (the app writes with
  * batches, D1 has no interactive transactions either).
+ *
+ * Durability without holding the main thread: on a database in WAL mode, node-db.ts sets
+ * `synchronous = NORMAL` (SQLite syncs the WAL only at checkpoints) and this client syncs the WAL
+ * itself after each commit, in libuv's thread pool, before the write's promise resolves: what
+ * `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
+ * answered only once it is on disk, as before; other requests run during the sync.
  */
 
+/** Flushes a file's data to disk (fdatasync), in the thread pool. A file that is gone was checkpointed and removed: nothing to flush. */
+export async function syncFile(path: string): Promise<void> {
+  const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!file) return;
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
+}
+
 const MAX_STATEMENTS = 256;
+/** A statement that cannot write. */
+const READ_ONLY = /^\s*select\b/i;
 const VALUES = Symbol('values');
 
 interface Prepared {
@@ -108,8 +131,31 @@ class FileClient {
   private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] =
     [];
 
-  constructor(path: string, timeoutMs: number) {
+  /** The WAL to sync after each commit (syncWal), null until the database is in WAL mode with `synchronous = NORMAL`. */
+  private wal: string | null = null;
+
+  constructor(
+    private readonly path: string,
+    timeoutMs: number,
+    private readonly flush: (path: string) => Promise<void> = syncFile,
+  ) {
     this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
+  }
+
+  /**
+   * From now on, each commit is synced by this client (see above): for a file in WAL mode only,
+   * whose connection was just set to `synchronous = NORMAL`. Returns whether it applies.
+   */
+  syncWal(): boolean {
+    const { journal_mode: mode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
+    const { synchronous } = this.db.prepare('PRAGMA synchronous').get() as { synchronous: number };
+    this.wal = mode === 'wal' && synchronous === 1 ? `${this.path}-wal` : null;
+    return this.wal !== null;
+  }
+
+  /** Resolves once what was committed before the call is on disk. */
+  private durable(): Promise<void> {
+    return this.wal ? this.flush(this.wal) : Promise.resolve();
   }
 
   private prepare(sql: string): Prepared {
@@ -154,7 +200,13 @@ class FileClient {
   }
 
   async execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
-    return this.run(typeof stmt === 'string' ? [stmt, args] : stmt);
+    const statement: InStatement | [string, InArgs?] = typeof stmt === 'string' ? [stmt, args] : stmt;
+    const result = this.run(statement);
+    // Anything but a SELECT may have written (RETURNING included), committed on its own
+    // (autocommit): on disk before it is answered.
+    const sql = Array.isArray(statement) ? statement[0] : statement.sql;
+    if (!READ_ONLY.test(sql) && !this.db.inTransaction) await this.durable();
+    return result;
   }
 
   /**
@@ -162,12 +214,11 @@ class FileClient {
    *
    * Group commit: batches that arrive in the same turn of the event loop (requests whose bodies came
    * in together) are written in one transaction, each inside its own savepoint, so that they share
-   * one commit and one fsync of the WAL (with `synchronous = FULL`, about a third of a one-row
-   * write; the main thread waits for it). Each still succeeds or fails alone, and none is answered
-   * before the commit that makes it durable.
+   * one commit and one sync of the WAL (about a third of a one-row write, in the thread pool). Each
+   * still succeeds or fails alone, and none is answered before the sync that makes it durable.
    */
   async batch(stmts: Statements, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
-    if (mode === 'read') return this.inTransaction(stmts, 'BEGIN TRANSACTION READONLY');
+    if (mode === 'read') return this.inTransaction(stmts, 'BEGIN TRANSACTION READONLY', false);
     return new Promise((resolve, reject) => {
       this.queued.push({ stmts, resolve, reject });
       if (this.queued.length === 1) setImmediate(() => this.commitQueued());
@@ -198,22 +249,32 @@ class FileClient {
       for (const { reject } of group) reject(error);
       return;
     }
-    group.forEach(({ resolve, reject }, i) => {
-      const outcome = outcomes[i]!;
-      if ('error' in outcome) reject(outcome.error);
-      else resolve(outcome.results);
-    });
+    this.durable().then(
+      () =>
+        group.forEach(({ resolve, reject }, i) => {
+          const outcome = outcomes[i]!;
+          if ('error' in outcome) reject(outcome.error);
+          else resolve(outcome.results);
+        }),
+      (error: unknown) => {
+        // Committed, but not known to be on disk: not answered as stored.
+        for (const { reject } of group) reject(error);
+      },
+    );
   }
 
-  private inTransaction(stmts: Statements, begin: string): ResultSet[] {
+  private async inTransaction(stmts: Statements, begin: string, writes = true): Promise<ResultSet[]> {
+    let results: ResultSet[];
     this.run(begin);
     try {
-      const results = stmts.map((stmt) => this.run(stmt));
+      results = stmts.map((stmt) => this.run(stmt));
       this.run('COMMIT');
-      return results;
     } finally {
       if (!this.closed && this.db.inTransaction) this.db.exec('ROLLBACK');
     }
+    // After the transaction is over: while the sync runs, another one may begin.
+    if (writes) await this.durable();
+    return results;
   }
 
   /** The migrator's batch: foreign keys off while the schema changes; statements prepared before are dropped. */
@@ -221,6 +282,8 @@ class FileClient {
     this.statements.clear();
     this.db.exec('PRAGMA foreign_keys = OFF');
     try {
+      // Not awaited here: the transaction is over when this returns, and the foreign keys go back on
+      // before the sync, which another transaction may overlap (the pragma is a no-op inside one).
       return this.inTransaction(stmts, 'BEGIN DEFERRED');
     } finally {
       this.db.exec('PRAGMA foreign_keys = ON');
@@ -231,6 +294,7 @@ class FileClient {
   async executeMultiple(sql: string): Promise<void> {
     this.statements.clear();
     this.db.exec(sql);
+    await this.durable();
   }
 
   async transaction(): Promise<never> {
@@ -253,7 +317,14 @@ class FileClient {
   }
 }
 
-/** `path`: a file path, or ':memory:'. */
-export function createFileClient(path: string, timeoutMs: number): Client {
-  return new FileClient(path, timeoutMs) as unknown as Client;
+/** The client, and its syncWal() for node-db.ts. */
+export type FileDatabaseClient = Client & Pick<FileClient, 'syncWal'>;
+
+/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit (tests watch it). */
+export function createFileClient(
+  path: string,
+  timeoutMs: number,
+  flush: (path: string) => Promise<void> = syncFile,
+): FileDatabaseClient {
+  return new FileClient(path, timeoutMs, flush) as unknown as FileDatabaseClient;
 }

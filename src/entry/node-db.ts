@@ -20,7 +20,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Every connection to a local file. Durability: WAL, and `synchronous=FULL` so that a comment
- * answered 201 survives a crash of the process or of the machine. Writers wait up to 5 s for the
+ * answered 201 survives a crash of the process or of the machine (the server's own client gets the
+ * same guarantee with `synchronous=NORMAL` and a sync of the WAL of its own: openFileClient). Writers wait up to 5 s for the
  * lock instead of failing (the busy timeout, which the server's own client sets when it opens the
  * file). Privacy: `secure_delete` overwrites what a statement deletes or replaces with zeros (a
  * cell's old bytes in its page, a freed page), so that an erasure or the retention purge leaves no
@@ -113,6 +114,10 @@ async function openFileClient(path: string, busyTimeoutMs: number): Promise<Clie
   const open = async () => {
     const fresh = createFileClient(path, busyTimeoutMs);
     for (const pragma of CONNECTION_PRAGMAS) await fresh.execute(pragma);
+    // In WAL mode, the client syncs the WAL after each commit itself, in the thread pool, before
+    // answering: FULL's guarantee, without the main thread waiting for the disk (node-client.ts).
+    await fresh.execute('PRAGMA synchronous = NORMAL');
+    if (!fresh.syncWal()) await fresh.execute('PRAGMA synchronous = FULL');
     return fresh;
   };
   let current = await open();

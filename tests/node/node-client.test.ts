@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '@libsql/client';
-import { createFileClient } from '../../src/entry/node-client';
+import { createClient, type Client } from '@libsql/client';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFileClient, syncFile } from '../../src/entry/node-client';
+import { openDatabase } from '../../src/entry/node-db';
 import { tempDatabase } from './server';
 
 /**
@@ -8,7 +11,7 @@ import { tempDatabase } from './server';
  * does, which drizzle and the rest of the app were written against.
  */
 describe('the local file client', () => {
-  const setup = async (client = createFileClient(':memory:', 0)) => {
+  const setup = async (client: Client = createFileClient(':memory:', 0)) => {
     await client.batch([
       'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, data BLOB, flag INTEGER)',
       {
@@ -143,5 +146,105 @@ describe('the local file client', () => {
     const client = await setup();
     client.close();
     await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  });
+
+  describe('durability in WAL mode (synchronous = NORMAL, the WAL synced by the client)', () => {
+    /** A sync that the test lets finish, recording which file it was asked for. */
+    const heldSync = () => {
+      const asked: string[] = [];
+      let release: (error?: Error) => void = () => {};
+      const flush = (path: string) => {
+        asked.push(path);
+        return new Promise<void>((resolve, reject) => {
+          release = (error) => (error ? reject(error) : resolve());
+        });
+      };
+      return { asked, flush, release: (error?: Error) => release(error) };
+    };
+    const open = async (file: string, flush: (path: string) => Promise<void>) => {
+      const client = createFileClient(file, 1000, flush);
+      await client.execute('PRAGMA journal_mode = WAL');
+      await client.execute('PRAGMA synchronous = NORMAL');
+      expect(client.syncWal()).toBe(true);
+      return client;
+    };
+    const settled = async (promise: Promise<unknown>) => {
+      let done = false;
+      void promise.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return done;
+    };
+
+    it('answers a batch only once the WAL is synced, while reads go on', async () => {
+      const db = tempDatabase();
+      const sync = heldSync();
+      const client = await open(db.file, sync.flush);
+      sync.asked.length = 0;
+      const write = client.batch([
+        'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)',
+        "INSERT INTO t (name) VALUES ('a')",
+      ]);
+      expect(await settled(write)).toBe(false);
+      expect(sync.asked).toEqual([`${db.file}-wal`]);
+      expect(existsSync(`${db.file}-wal`)).toBe(true);
+      // Committed: another request reads it meanwhile; only the answer waits for the disk.
+      expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n).toBe(1);
+      sync.release();
+      await expect(write).resolves.toHaveLength(2);
+      client.close();
+      db.remove();
+    });
+
+    it('does not answer a write as stored when its sync fails, nor a lone write before its sync', async () => {
+      const db = tempDatabase();
+      const sync = heldSync();
+      const client = await open(db.file, sync.flush);
+      const table = client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)']);
+      await settled(table);
+      sync.release();
+      await table;
+      const write = client.batch(["INSERT INTO t (name) VALUES ('a')"]);
+      await settled(write);
+      sync.release(new Error('EIO'));
+      await expect(write).rejects.toThrow('EIO');
+      const lone = client.execute("INSERT INTO t (name) VALUES ('b')");
+      expect(await settled(lone)).toBe(false);
+      sync.release();
+      await expect(lone).resolves.toMatchObject({ rowsAffected: 1 });
+      // A write that returns rows is a write all the same; a read does not wait.
+      const returning = client.execute("DELETE FROM t WHERE name = 'b' RETURNING id");
+      expect(await settled(returning)).toBe(false);
+      sync.release();
+      await expect(returning).resolves.toMatchObject({ rows: [{ id: 2 }] });
+      // ('a' was committed although its answer failed: a sync failing is the disk failing.)
+      await expect(client.execute('SELECT count(*) AS n FROM t')).resolves.toMatchObject({ rows: [{ n: 1 }] });
+      client.close();
+      db.remove();
+    });
+
+    it('applies to a file in WAL mode only: the server opens files so, and keeps FULL in memory', async () => {
+      expect(createFileClient(':memory:', 0).syncWal()).toBe(false);
+      const db = tempDatabase();
+      const onFile = await openDatabase(db.url);
+      expect(await onFile.client.execute('PRAGMA synchronous')).toMatchObject({ rows: [{ synchronous: 1 }] });
+      expect(await onFile.client.execute('PRAGMA journal_mode')).toMatchObject({ rows: [{ journal_mode: 'wal' }] });
+      onFile.client.close();
+      db.remove();
+      const inMemory = await openDatabase(':memory:');
+      expect(await inMemory.client.execute('PRAGMA synchronous')).toMatchObject({ rows: [{ synchronous: 2 }] });
+      inMemory.client.close();
+    });
+
+    it('syncs a file to disk, and takes a WAL already checkpointed away as synced', async () => {
+      const db = tempDatabase();
+      writeFileSync(db.file, 'x');
+      await expect(syncFile(db.file)).resolves.toBeUndefined();
+      await expect(syncFile(`${db.file}-wal`)).resolves.toBeUndefined();
+      await expect(syncFile(join(db.dir, 'missing-dir', 'f'))).resolves.toBeUndefined();
+      db.remove();
+    });
   });
 });
