@@ -1,11 +1,14 @@
 /**
  * Time per comment of the pure spam path: runChecks (every rule + the learner) and verdict, after
- * training on the corpus. The database reads the service does around it are not included.
+ * training on the corpus. The database reads the service does around it are not included. Then
+ * the promotion table alone, its patterns asked directly and through their quick twins.
  *
  *   npx tsx bench/spam.ts [corpus.jsonl]
  */
 import { runChecks, verdict } from '../src/spam/index';
 import { learnerTokens } from '../src/spam/learner';
+import { analyze, foldConfusables } from '../src/spam/analyze';
+import { promotionPatterns } from '../src/spam/promotion';
 import { createLocalEngine } from '../eval/local-engine';
 import { defaultSpamSettings } from '../src/settings/spam';
 import type { TokenCounts } from '../src/spam/types';
@@ -70,4 +73,26 @@ console.log(
   `runChecks + classify + verdict per comment: median ${at(0.5).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms, max ${at(1).toFixed(3)} ms`,
 );
 console.log('(excluded: the service reading the token counts, lists and memory from the database)');
+
+// The promotion table alone, on the same folded texts: each pattern asked directly, then through
+// its quick twin first (src/spam/promotion.ts), as saysItself asks them.
+const folded = prepared.map(({ features }) => foldConfusables(analyze({ ...features }).textWithoutLinks));
+const table = promotionPatterns();
+const perComment = (ask: (text: string) => number) => {
+  const rounds: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = performance.now();
+    for (const text of folded) sink += ask(text);
+    rounds.push(((performance.now() - start) * 1000) / folded.length);
+  }
+  return rounds
+    .slice(1)
+    .sort((a, b) => a - b)
+    [Math.floor((ROUNDS - 1) / 2)]!.toFixed(1);
+};
+const exact = perComment((text) => table.filter(({ pattern }) => pattern.test(text)).length);
+const quick = perComment((text) => table.filter(({ pattern, quick }) => quick.test(text) && pattern.test(text)).length);
+console.log(
+  `promotion table per comment (median of ${ROUNDS - 1} rounds): patterns alone ${exact} µs, quick twins first ${quick} µs`,
+);
 if (Number.isNaN(sink)) console.log(sink);

@@ -274,8 +274,9 @@ const WORD_START = String.raw`(?<![\p{L}\p{N}])`;
  * The table with, for each pattern, its global twin, which looks at every match of a text that
  * quotes something, and a quick twin: the pattern with its word starts loosened to ASCII
  * (`(?<![a-z0-9])`, the text being folded to lower case). The quick twin matches wherever the pattern
- * does (a looser guard, never inside a negation: tests/unit/spam/checks.test.ts) and V8 runs it two to
- * three times faster (a guard on Unicode classes keeps it from skipping ahead: `npm run bench:spam`).
+ * does (a looser guard, never inside a negation: tests/unit/spam/checks.test.ts) and V8 runs it about
+ * twice as fast (a guard on Unicode classes keeps it from skipping ahead: `npm run bench:spam` times
+ * the table both ways).
  * Most texts match no pattern, so the exact one runs only where its quick twin matched.
  */
 const CATEGORIES = PROMOTION.map(([label, pattern, strength = 'call']) => ({
