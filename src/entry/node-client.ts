@@ -25,7 +25,7 @@ import Database from 'libsql';
  * Node entry wants: see node-db.ts. Interactive transactions are not offered (the app writes with
  * batches, D1 has no interactive transactions either).
  *
- * Durability without holding the main thread: on a database in WAL mode, node-db.ts sets
+ * Durability without holding the main thread: on a database in WAL mode, syncWal() sets
  * `synchronous = NORMAL` (SQLite syncs the WAL only at checkpoints) and this client syncs the WAL
  * itself after each commit, in libuv's thread pool, before the write's promise resolves: what
  * `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
@@ -131,7 +131,7 @@ class FileClient {
   private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] =
     [];
 
-  /** The WAL to sync after each commit (syncWal), null until the database is in WAL mode with `synchronous = NORMAL`. */
+  /** The WAL to sync after each commit, once syncWal() found the database in WAL mode. */
   private wal: string | null = null;
 
   constructor(
@@ -143,13 +143,14 @@ class FileClient {
   }
 
   /**
-   * From now on, each commit is synced by this client (see above): for a file in WAL mode only,
-   * whose connection was just set to `synchronous = NORMAL`. Returns whether it applies.
+   * Sets the connection's durability, once its journal mode is set: in WAL mode, `synchronous =
+   * NORMAL` and each commit synced by this client from now on (see above); otherwise SQLite's own
+   * `synchronous = FULL`. Returns whether this client syncs the WAL.
    */
   syncWal(): boolean {
     const { journal_mode: mode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
-    const { synchronous } = this.db.prepare('PRAGMA synchronous').get() as { synchronous: number };
-    this.wal = mode === 'wal' && synchronous === 1 ? `${this.path}-wal` : null;
+    this.wal = mode === 'wal' ? `${this.path}-wal` : null;
+    this.db.exec(`PRAGMA synchronous = ${this.wal ? 'NORMAL' : 'FULL'}`);
     return this.wal !== null;
   }
 

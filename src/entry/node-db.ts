@@ -19,17 +19,17 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 export const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Every connection to a local file. Durability: WAL, and `synchronous=FULL` so that a comment
- * answered 201 survives a crash of the process or of the machine (the server's own client gets the
- * same guarantee with `synchronous=NORMAL` and a sync of the WAL of its own: openFileClient). Writers wait up to 5 s for the
- * lock instead of failing (the busy timeout, which the server's own client sets when it opens the
+ * Every connection to a local file. Durability: WAL, and every commit on disk before it is answered,
+ * so that a comment answered 201 survives a crash of the process or of the machine: the server's
+ * own client syncs the WAL itself (syncWal in node-client.ts), other clients get
+ * `synchronous=FULL` (PRAGMAS). Writers wait up to 5 s for the lock instead of failing (the busy timeout, which the server's own client sets when it opens the
  * file). Privacy: `secure_delete` overwrites what a statement deletes or replaces with zeros (a
  * cell's old bytes in its page, a freed page), so that an erasure or the retention purge leaves no
  * copy in the file; a connection-level setting, hence on every connection. See docs/reliability.md.
  */
-const CONNECTION_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA secure_delete = ON'];
+const CONNECTION_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA secure_delete = ON'];
 /** The same for another client (the benchmark's plain @libsql/client, scripts), busy timeout included. */
-export const PRAGMAS = [...CONNECTION_PRAGMAS, `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`];
+export const PRAGMAS = [...CONNECTION_PRAGMAS, 'PRAGMA synchronous = FULL', `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`];
 
 /** Pauses before each new attempt after SQLITE_BUSY (jittered ±50%); their number is the retries. */
 const BUSY_RETRY_DELAYS_MS = [50, 250];
@@ -116,8 +116,7 @@ async function openFileClient(path: string, busyTimeoutMs: number): Promise<Clie
     for (const pragma of CONNECTION_PRAGMAS) await fresh.execute(pragma);
     // In WAL mode, the client syncs the WAL after each commit itself, in the thread pool, before
     // answering: FULL's guarantee, without the main thread waiting for the disk (node-client.ts).
-    await fresh.execute('PRAGMA synchronous = NORMAL');
-    if (!fresh.syncWal()) await fresh.execute('PRAGMA synchronous = FULL');
+    fresh.syncWal();
     return fresh;
   };
   let current = await open();
