@@ -29,6 +29,7 @@ export const MAX_TOKEN_LENGTH = 32;
 /** Longest word kept whole; longer ones (hashes, garbage) are cut. */
 const MAX_WORD_LENGTH = 20;
 const CHAR_NGRAM_SIZES = [3, 4, 5] as const;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Lower case, compatibility forms unified, diacritics kept (they tell languages apart). */
 function words(text: string): string[] {
@@ -139,12 +140,19 @@ export function learnerTokens(features: Features): string[] {
   for (let i = 1; i < contentWords.length; i++) add(`b:${contentWords[i - 1]} ${contentWords[i]}`);
 
   // Character n-grams inside words, with word boundaries marked.
-  const distinct = [...new Set(contentWords)];
+  // Cut by code points: a word without surrogates (nearly every one) by its indices, others through
+  // their array of characters. Building every n-gram from an array was a quarter of the bytes a
+  // post allocated, and twice the time.
+  const marked = [...new Set(contentWords)].map((word) =>
+    SURROGATE.test(word) ? Array.from(`^${word}$`) : `^${word}$`,
+  );
   for (const size of CHAR_NGRAM_SIZES) {
-    for (const word of distinct) {
-      const marked = `^${word}$`;
-      const chars = Array.from(marked);
-      for (let i = 0; i + size <= chars.length; i++) add(`c:${chars.slice(i, i + size).join('')}`);
+    for (const chars of marked) {
+      if (typeof chars === 'string') {
+        for (let i = 0; i + size <= chars.length; i++) add(`c:${chars.slice(i, i + size)}`);
+      } else {
+        for (let i = 0; i + size <= chars.length; i++) add(`c:${chars.slice(i, i + size).join('')}`);
+      }
       if (out.size >= MAX_TOKENS) return [...out];
     }
   }

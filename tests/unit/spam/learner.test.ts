@@ -83,6 +83,18 @@ describe('learnerTokens', () => {
     expect(learnerTokens(features()).some((t) => t.startsWith('m:promo:'))).toBe(false);
   });
 
+  it.each([
+    ['letters of one plane', 'rouge', ['c:^ro', 'c:rou', 'c:oug', 'c:uge', 'c:ge$', 'c:^rou', 'c:ouge$']],
+    ['a letter outside it (two UTF-16 units)', 'ab𐌰cd', ['c:^ab', 'c:ab𐌰', 'c:b𐌰c', 'c:𐌰cd', 'c:cd$', 'c:^ab𐌰c']],
+  ])('cuts character n-grams by code points: %s', (_name, word, expected) => {
+    const grams = learnerTokens(features({ content: word })).filter((t) => t.startsWith('c:'));
+    expect(grams).toEqual(expect.arrayContaining(expected));
+    const size = (gram: string) => Array.from(gram.slice(2)).length;
+    expect(grams.every((gram) => size(gram) >= 3 && size(gram) <= 5)).toBe(true);
+    expect(grams.some((gram) => /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(gram.slice(2)))).toBe(false);
+    expect(grams).toHaveLength([3, 4, 5].reduce((n, k) => n + Math.max(0, Array.from(`^${word}$`).length - k + 1), 0));
+  });
+
   it('is deduplicated and deterministic', () => {
     const f = features({ content: 'spam spam spam spam' });
     const tokens = learnerTokens(f);
