@@ -9,8 +9,6 @@ import {
   type TransactionMode,
 } from '@libsql/client';
 import { open } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import Database from 'libsql';
 
 /**
@@ -32,13 +30,6 @@ import Database from 'libsql';
  * itself after each commit, in libuv's thread pool, before the write's promise resolves: what
  * `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
  * answered only once it is on disk, as before; other requests run during the sync.
- *
- * Checkpoints leave the main thread too. SQLite's automatic checkpoint runs inside the COMMIT that
- * takes the WAL past 1,000 pages: it copies them into the database and syncs both files, 5 to 13 ms
- * during which no request is served (about once every 150 posts under load). The server's
- * connection turns it off, and a second connection in a worker thread (checkpointInWorker) runs a
- * PASSIVE checkpoint every CHECKPOINT_EVERY_MS, which never blocks the writer. If that worker
- * fails, the connection checkpoints automatically again.
  */
 
 /** Flushes a file's data to disk (fdatasync), in the thread pool. A file that is gone was checkpointed and removed: nothing to flush. */
@@ -54,50 +45,6 @@ export async function syncFile(path: string): Promise<void> {
     await file.close();
   }
 }
-
-/** How often the worker checkpoints: the WAL stays at a few hundred pages under load, and an idle one costs a lookup. */
-export const CHECKPOINT_EVERY_MS = 100;
-
-/** SQLite's own automatic checkpoint (pages), which a connection goes back to when its worker fails. */
-const AUTOCHECKPOINT_PAGES = 1000;
-
-/** The worker's code: its own connection to the file, checkpointing the WAL on a timer until it is stopped. */
-const CHECKPOINTER = `
-const { workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path);
-db.exec('PRAGMA synchronous = FULL; PRAGMA cache_size = -256');
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-setInterval(() => checkpoint.run(), workerData.everyMs);
-`;
-
-/** A checkpointer of a database file's WAL, and how to stop it. `failed` is called if it stops on its own. */
-export type Checkpointer = (path: string, failed: () => void) => { stop(): void };
-
-/**
- * Checkpoints the WAL of `path` in a worker thread, on its own connection: PASSIVE (it copies what
- * no reader still needs and never waits for, nor blocks, the writer), with `synchronous = FULL` (the
- * WAL synced before the copy, the database after it: what the WAL may then be reused over is on
- * disk). The worker does not keep the process alive.
- */
-export const checkpointInWorker: Checkpointer = (path, failed) => {
-  const worker = new Worker(CHECKPOINTER, {
-    eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('libsql'), path, everyMs: CHECKPOINT_EVERY_MS },
-  });
-  let stopped = false;
-  worker.on('error', () => {}); // the exit follows
-  worker.on('exit', () => {
-    if (!stopped) failed();
-  });
-  worker.unref();
-  return {
-    stop() {
-      stopped = true;
-      void worker.terminate();
-    },
-  };
-};
 
 const MAX_STATEMENTS = 256;
 /** A statement that cannot write. */
@@ -186,34 +133,24 @@ class FileClient {
 
   /** The WAL to sync after each commit, once syncWal() found the database in WAL mode. */
   private wal: string | null = null;
-  /** What checkpoints that WAL, then. */
-  private checkpoints: { stop(): void } | null = null;
 
   constructor(
     private readonly path: string,
     timeoutMs: number,
     private readonly flush: (path: string) => Promise<void> = syncFile,
-    private readonly checkpointer: Checkpointer = checkpointInWorker,
   ) {
     this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
   }
 
   /**
    * Sets the connection's durability, once its journal mode is set: in WAL mode, `synchronous =
-   * NORMAL`, each commit synced by this client from now on and the WAL checkpointed by the
-   * checkpointer (see above); otherwise SQLite's own `synchronous = FULL`. Returns whether this client
-   * syncs the WAL.
+   * NORMAL` and each commit synced by this client from now on (see above); otherwise SQLite's own
+   * `synchronous = FULL`. Returns whether this client syncs the WAL.
    */
   syncWal(): boolean {
     const { journal_mode: mode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
     this.wal = mode === 'wal' ? `${this.path}-wal` : null;
     this.db.exec(`PRAGMA synchronous = ${this.wal ? 'NORMAL' : 'FULL'}`);
-    if (this.wal && !this.checkpoints) {
-      this.db.exec('PRAGMA wal_autocheckpoint = 0');
-      this.checkpoints = this.checkpointer(this.path, () => {
-        if (!this.closed) this.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      });
-    }
     return this.wal !== null;
   }
 
@@ -376,7 +313,6 @@ class FileClient {
   close() {
     if (this.closed) return;
     this.closed = true;
-    this.checkpoints?.stop();
     this.statements.clear();
     this.db.close();
   }
@@ -385,15 +321,11 @@ class FileClient {
 /** The client, and its syncWal() for node-db.ts. */
 export type FileDatabaseClient = Client & Pick<FileClient, 'syncWal'>;
 
-/**
- * `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit, `checkpointer`:
- * what checkpoints it (tests watch both).
- */
+/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit (tests watch it). */
 export function createFileClient(
   path: string,
   timeoutMs: number,
   flush: (path: string) => Promise<void> = syncFile,
-  checkpointer: Checkpointer = checkpointInWorker,
 ): FileDatabaseClient {
-  return new FileClient(path, timeoutMs, flush, checkpointer) as unknown as FileDatabaseClient;
+  return new FileClient(path, timeoutMs, flush) as unknown as FileDatabaseClient;
 }

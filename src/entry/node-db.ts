@@ -100,8 +100,8 @@ async function checkpoint(client: Client): Promise<boolean> {
  * than the busy timeout: a backup, a script, a second server).
  *
  * - One connection (node-client.ts, which keeps its prepared statements), with the pragmas above.
- *   The driver is synchronous, so a second connection on the main thread would never run anything
- *   in parallel anyway. (The client's checkpointer has its own, in a worker thread.)
+ *   The driver is synchronous, so a second connection in one process would never run anything in
+ *   parallel anyway.
  * - A statement that failed with SQLITE_BUSY stays "in progress" on its connection until the garbage
  *   collector finalizes it, and until then every COMMIT there fails with "cannot commit transaction -
  *   SQL statements in progress" (tursodatabase/libsql-client-ts#352, libsql-js#237): one busy moment

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointInWorker, createFileClient, syncFile, type Checkpointer } from '../../src/entry/node-client';
+import { createFileClient, syncFile } from '../../src/entry/node-client';
 import { openDatabase } from '../../src/entry/node-db';
 import { tempDatabase } from './server';
 
@@ -236,61 +236,6 @@ describe('the local file client', () => {
       const inMemory = await openDatabase(':memory:');
       expect(await inMemory.client.execute('PRAGMA synchronous')).toMatchObject({ rows: [{ synchronous: 2 }] });
       inMemory.client.close();
-    });
-
-    it("checkpoints from a worker thread, not in the commits of the server's connection", async () => {
-      const db = tempDatabase();
-      const { client } = await openDatabase(db.url);
-      expect(await client.execute('PRAGMA wal_autocheckpoint')).toMatchObject({ rows: [{ wal_autocheckpoint: 0 }] });
-      await client.batch([
-        'CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT)',
-        // About 6 MB: 1,500 pages in the WAL, past the 1,000 of SQLite's own automatic checkpoint.
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) INSERT INTO big (body) SELECT printf('%.4000c', 'x') FROM n",
-      ]);
-      // The pages reach the database file only through a checkpoint.
-      const deadline = Date.now() + 5000;
-      while (statSync(db.file).size < 6_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(statSync(db.file).size).toBeGreaterThan(6_000_000);
-      await expect(client.execute('SELECT count(*) AS n FROM big')).resolves.toMatchObject({ rows: [{ n: 1500 }] });
-      client.close();
-      db.remove();
-    });
-
-    it('checkpoints automatically again when its worker fails, and stops the worker with the client', async () => {
-      const db = tempDatabase();
-      let failed = false;
-      // The real worker, given a file it cannot open: it fails as one that lost its disk would.
-      const failing: Checkpointer = (_path, onFailure) =>
-        checkpointInWorker(join(db.dir, 'missing-dir', 'x.db'), () => {
-          failed = true;
-          onFailure();
-        });
-      const client = createFileClient(db.file, 1000, syncFile, failing);
-      await client.execute('PRAGMA journal_mode = WAL');
-      expect(client.syncWal()).toBe(true);
-      expect(await client.execute('PRAGMA wal_autocheckpoint')).toMatchObject({ rows: [{ wal_autocheckpoint: 0 }] });
-      const deadline = Date.now() + 5000;
-      while (!failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(await client.execute('PRAGMA wal_autocheckpoint')).toMatchObject({ rows: [{ wal_autocheckpoint: 1000 }] });
-      client.close();
-
-      const started: string[] = [];
-      let stopped = 0;
-      const watched: Checkpointer = (path) => {
-        started.push(path);
-        return { stop: () => stopped++ };
-      };
-      const other = createFileClient(db.file, 1000, syncFile, watched);
-      await other.execute('PRAGMA journal_mode = WAL');
-      other.syncWal();
-      other.syncWal();
-      expect(started).toEqual([db.file]);
-      other.close();
-      other.close();
-      expect(stopped).toBe(1);
-      expect(createFileClient(':memory:', 0, syncFile, watched).syncWal()).toBe(false);
-      expect(started).toHaveLength(1);
-      db.remove();
     });
 
     it('syncs a file to disk, and takes a WAL already checkpointed away as synced', async () => {
