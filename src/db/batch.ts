@@ -43,6 +43,24 @@ export function stencil<Values extends Record<string, unknown>>(
   };
 }
 
+/**
+ * A read built once per database and run with values by name, as `stencil` builds a write:
+ * `build` writes the query with `sql.placeholder(name)` where the values go. Resolves to its rows.
+ */
+export function preparedRead<Values extends Record<string, unknown>, Row>(
+  build: (db: Db) => { prepare(): { all(values?: Record<string, unknown>): Promise<Row[]> } },
+): (db: Db, values: Values) => Promise<Row[]> {
+  const built = new WeakMap<Db, { all(values?: Record<string, unknown>): Promise<Row[]> }>();
+  return (db, values) => {
+    let prepared = built.get(db);
+    if (!prepared) {
+      prepared = build(db).prepare();
+      built.set(db, prepared);
+    }
+    return prepared.all(values);
+  };
+}
+
 /** A placeholder for each of a table's columns, named as its field: what a stencil inserting whole rows gives `values()`. */
 export function placeholders<T extends Table>(table: T): { [K in keyof T['$inferInsert']]-?: Placeholder<K & string> } {
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((name) => [name, sql.placeholder(name)])) as never;

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { DAY, type Db } from '../deps';
 import type { CheckContext, LearnerInput } from '../spam/types';
-import { learnerCountsOf, learnerInput } from './learner';
+import { preparedRead } from './batch';
+import { learnerCountsOf, learnerInput, learnerTokenList } from './learner';
 import type { MemoryKeys } from './spam-memory';
 
 /** A new submission's side of the history: the duplicate check and flood control's windows. */
@@ -42,10 +43,40 @@ export interface History {
 /** Beyond this many approved comments, trust grows no more (the bonus is capped well before). */
 const TRUST_COUNT_CAP = 1000;
 
+const value = (name: string) => sql.placeholder(name);
+const spamFor = (kind: 'email' | 'ip' | 'host') =>
+  sql<number>`(SELECT coalesce(max(spam), 0) FROM spam_memory WHERE kind = ${kind} AND hash = ${value(kind)})`;
+
+/**
+ * The statement, built once per database: every value is a placeholder. A missing IP, website host
+ * or form token is bound as NULL, which no `=` matches: no spam memory (0), no flood window (NULL),
+ * no form token (false), as if the subquery were not there. The duplicate check asks `ip_hash IS`,
+ * so that a comment without an IP is the same client as another without one. Built per post, its
+ * eleven subqueries were drizzle's largest query to build after the comment's insert (see `stencil`).
+ */
+const history = preparedRead<Record<string, string | number | null>, Record<string, unknown>>((db) =>
+  db
+    .select({
+      ip: spamFor('ip'),
+      email: spamFor('email'),
+      host: spamFor('host'),
+      learner: learnerCountsOf(value('tokens')),
+      approved: sql`(SELECT count(*) FROM (SELECT 1 FROM comments WHERE email_hash = ${value('email')} AND status = 'approved' AND id <> ${value('excludeId')} LIMIT ${TRUST_COUNT_CAP}))`,
+      crossPosts: sql`(SELECT count(DISTINCT article_id) FROM comments WHERE content_hash = ${value('contentHash')} AND created_at >= ${value('dayAgo')} AND article_id <> ${value('articleId')})`,
+      duplicate: sql`EXISTS (SELECT 1 FROM comments WHERE email_hash = ${value('email')} AND article_id = ${value('articleId')} AND content_hash = ${value('contentHash')} AND ip_hash IS ${value('ip')})`,
+      copy: sql`EXISTS (SELECT 1 FROM comments WHERE content_hash = ${value('contentHash')} AND article_id = ${value('articleId')})`,
+      lastByIp: sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${value('ip')} AND created_at >= ${value('floodSince')})`,
+      limitByIp: sql`(SELECT created_at FROM comments WHERE ip_hash = ${value('ip')} AND created_at >= ${value('hourSince')} ORDER BY created_at DESC LIMIT 1 OFFSET ${value('offset')})`,
+      formTokenUsed: sql`EXISTS (SELECT 1 FROM used_form_tokens WHERE id = ${value('formTokenId')})`,
+    })
+    .from(sql`(SELECT 1)`),
+);
+
 /**
  * Local memory, cross-posting, the learner's counts of the document's `tokens` and, for a new
  * submission, the duplicate check, flood control and its form token's use, as scalar subqueries of one statement: every
- * one of them an indexed lookup (one round trip on D1).
+ * one of them an indexed lookup (one round trip on D1). Without `submission` (an edit), the
+ * submission's subqueries run with empty windows and are not read.
  */
 export async function readHistory(
   db: Db,
@@ -59,27 +90,21 @@ export async function readHistory(
     submission?: SubmissionWindows;
   },
 ): Promise<History> {
-  const { keys, articleId, contentHash } = q;
-  const spamFor = (kind: 'email' | 'ip' | 'host', hash: string | null) =>
-    hash === null
-      ? sql`0`
-      : sql`(SELECT coalesce(max(spam), 0) FROM spam_memory WHERE kind = ${kind} AND hash = ${hash})`;
   const w = q.submission;
-  const ip = keys.ip;
-  const submission = w
-    ? sql`,
-      EXISTS (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND article_id = ${articleId} AND content_hash = ${contentHash} AND ip_hash IS ${ip}) AS duplicate,
-      EXISTS (SELECT 1 FROM comments WHERE content_hash = ${contentHash} AND article_id = ${articleId}) AS copy,
-      ${ip === null ? sql`NULL` : sql`(SELECT max(created_at) FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.floodSince})`} AS lastByIp,
-      ${ip === null ? sql`NULL` : sql`(SELECT created_at FROM comments WHERE ip_hash = ${ip} AND created_at >= ${w.hourSince} ORDER BY created_at DESC LIMIT 1 OFFSET ${w.maxPerHour - 1})`} AS limitByIp,
-      ${w.formTokenId === null ? sql`0` : sql`EXISTS (SELECT 1 FROM used_form_tokens WHERE id = ${w.formTokenId})`} AS formTokenUsed`
-    : sql``;
-  // The counts come back as one JSON value (learnerCountsOf).
-  const [row] = await db.all<Record<string, number | string | null>>(sql`
-    SELECT ${spamFor('ip', keys.ip)} AS ip, ${spamFor('email', keys.email)} AS email, ${spamFor('host', keys.host)} AS host, ${learnerCountsOf(q.tokens)} AS learner,
-      (SELECT count(*) FROM (SELECT 1 FROM comments WHERE email_hash = ${keys.email} AND status = 'approved' AND id <> ${q.excludeId ?? ''} LIMIT ${TRUST_COUNT_CAP})) AS approved,
-      (SELECT count(DISTINCT article_id) FROM comments WHERE content_hash = ${contentHash} AND created_at >= ${q.now - DAY} AND article_id <> ${articleId}) AS crossPosts
-      ${submission}`);
+  const [row] = await history(db, {
+    ip: q.keys.ip,
+    email: q.keys.email,
+    host: q.keys.host,
+    tokens: learnerTokenList(q.tokens),
+    excludeId: q.excludeId ?? '',
+    contentHash: q.contentHash,
+    articleId: q.articleId,
+    dayAgo: q.now - DAY,
+    floodSince: w?.floodSince ?? q.now,
+    hourSince: w?.hourSince ?? q.now,
+    offset: (w?.maxPerHour ?? 1) - 1,
+    formTokenId: w?.formTokenId ?? null,
+  });
   const n = (key: string) => Number(row?.[key] ?? 0);
   const time = (key: string) => (row?.[key] === null || row?.[key] === undefined ? null : Number(row[key]));
   return {

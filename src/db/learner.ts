@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type Placeholder } from 'drizzle-orm';
 import type { Db } from '../deps';
 import type { Label, LearnerInput, LearnerTotals, TokenCounts } from '../spam/types';
 import type { Statement } from './batch';
@@ -14,15 +14,18 @@ const TOTALS = '#total';
 const TOKEN_TOTALS = '#tokens';
 
 /**
- * A scalar subquery: the counts of `tokens` (distinct, as learnerTokens gives them) and the totals,
- * as one JSON array of [token, spam, ham]. The token list goes as one JSON parameter (D1 binds at
- * most 100). Part of readHistory's statement. A join walks the list and looks each token up by its
+ * A scalar subquery: the counts of a document's tokens (distinct, as learnerTokens gives them) and
+ * the totals, as one JSON array of [token, spam, ham]. The token list goes as one JSON parameter
+ * (learnerTokenList; D1 binds at most 100). Part of readHistory's statement. A join walks the list and looks each token up by its
  * key; `token IN (SELECT … json_each)` first copies the list into a temporary index, which took
  * three times as long for a comment's 60-odd tokens.
  */
-export const learnerCountsOf = (tokens: readonly string[]) =>
+export const learnerCountsOf = (list: Placeholder) =>
   sql`(SELECT json_group_array(json_array(t.token, t.spam, t.ham))
-      FROM json_each(${JSON.stringify([TOTALS, TOKEN_TOTALS, ...tokens])}) AS j JOIN learner_tokens AS t ON t.token = j.value)`;
+      FROM json_each(${list}) AS j JOIN learner_tokens AS t ON t.token = j.value)`;
+
+/** The value of learnerCountsOf's placeholder for a document's tokens: them and the totals, as a JSON list. */
+export const learnerTokenList = (tokens: readonly string[]) => JSON.stringify([TOTALS, TOKEN_TOTALS, ...tokens]);
 
 /** The learner's input from what learnerCountsOf read for a document's tokens. */
 export function learnerInput(tokens: string[], json: string): LearnerInput {
