@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_TOKEN, BROWSER_UA, SECRET } from './lib';
+import { ADMIN_TOKEN, BROWSER_UA, quantile, SECRET } from './lib';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -191,8 +191,6 @@ async function seed(base: string) {
   const thread = (await (await fetch(`${base}/api/v1/articles/${ARTICLE}/comments`)).json()) as { total: number };
   if (thread.total !== COMMENTS) throw new Error(`seeded ${COMMENTS}, thread total ${thread.total}`);
 }
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function measure(runtime: Runtime) {
   const db = runtime.prepare();

@@ -99,6 +99,10 @@ export function startFlags(dir = process.cwd()): string[] {
   return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\//.exec(start)?.[1]?.trim().split(/\s+/) ?? [];
 }
 
+/** The value at quantile `q` (0 to 1) of a sorted list: the nearest rank at or below it. */
+export const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
 /** Resident memory of a process, sampled while `work` runs: the peak, in MB. */
 export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRssMB: number }> {
   let peak = 0;

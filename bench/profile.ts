@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startTamis } from './lib';
+import { quantile, startTamis } from './lib';
 import { scenarios, seedSmall } from './run';
 
 const only = process.argv[2] ?? 'thread';
@@ -30,7 +30,7 @@ if (statements) {
   const times = JSON.parse(readFileSync(timesFile, 'utf8')) as Record<string, number[]>;
   const rows = Object.entries(times).map(([sql, list]) => {
     const sorted = list.sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const at = (q: number) => quantile(sorted, q);
     return {
       sql,
       n: list.length,

@@ -14,6 +14,7 @@ import { median } from '../eval/evaluate';
 import { defaultSpamSettings } from '../src/settings/spam';
 import type { TokenCounts } from '../src/spam/types';
 import { readCorpus } from '../scripts/corpus';
+import { quantile } from './lib';
 
 const file = process.argv[2] ?? '/work/shared/spam-corpus/youtube-dev.jsonl';
 const rows = readCorpus(file);
@@ -66,7 +67,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const warm = times.slice(rows.length).sort((a, b) => a - b); // first round is warm-up
-const at = (q: number) => warm[Math.min(warm.length - 1, Math.floor(q * warm.length))] ?? NaN;
+const at = (q: number) => quantile(warm, q);
 console.log(
   `${warm.length} comments (${rows.length} rows × ${ROUNDS - 1} rounds after a warm-up), table of ${engine.table.size} tokens`,
 );

@@ -27,13 +27,9 @@ export type Condition = SQL;
 export function stencil<Values extends Record<string, unknown>>(
   build: (db: Db) => { prepare(): Prepared },
 ): (db: Db, values: Values) => Statement {
-  const built = new WeakMap<Db, Prepared>();
+  const preparedFor = oncePerDb((db) => build(db).prepare());
   return (db, values) => {
-    let prepared = built.get(db);
-    if (!prepared) {
-      prepared = build(db).prepare();
-      built.set(db, prepared);
-    }
+    const prepared = preparedFor(db);
     const { sql: text, params } = prepared.getQuery();
     const query = { sql: text, params: fillPlaceholders(params, values) };
     // What drizzle's batch asks of a statement: a prepared query (the built one, whose result it
@@ -50,14 +46,16 @@ export function stencil<Values extends Record<string, unknown>>(
 export function preparedRead<Values extends Record<string, unknown>, Row>(
   build: (db: Db) => { prepare(): { all(values?: Record<string, unknown>): Promise<Row[]> } },
 ): (db: Db, values: Values) => Promise<Row[]> {
-  const built = new WeakMap<Db, { all(values?: Record<string, unknown>): Promise<Row[]> }>();
-  return (db, values) => {
-    let prepared = built.get(db);
-    if (!prepared) {
-      prepared = build(db).prepare();
-      built.set(db, prepared);
-    }
-    return prepared.all(values);
+  const preparedFor = oncePerDb((db) => build(db).prepare());
+  return (db, values) => preparedFor(db).all(values);
+}
+
+/** `make(db)`, computed at the first call for each database and kept as long as the database is. */
+function oncePerDb<T>(make: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    if (!made.has(db)) made.set(db, make(db));
+    return made.get(db) as T;
   };
 }
 

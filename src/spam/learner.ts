@@ -146,13 +146,11 @@ export function learnerTokens(features: Features): string[] {
   const marked = [...new Set(contentWords)].map((word) =>
     SURROGATE.test(word) ? Array.from(`^${word}$`) : `^${word}$`,
   );
+  const gram = (chars: string | string[], i: number, size: number) =>
+    typeof chars === 'string' ? chars.slice(i, i + size) : chars.slice(i, i + size).join('');
   for (const size of CHAR_NGRAM_SIZES) {
     for (const chars of marked) {
-      if (typeof chars === 'string') {
-        for (let i = 0; i + size <= chars.length; i++) add(`c:${chars.slice(i, i + size)}`);
-      } else {
-        for (let i = 0; i + size <= chars.length; i++) add(`c:${chars.slice(i, i + size).join('')}`);
-      }
+      for (let i = 0; i + size <= chars.length; i++) add(`c:${gram(chars, i, size)}`);
       if (out.size >= MAX_TOKENS) return [...out];
     }
   }
