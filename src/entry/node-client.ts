@@ -8,7 +8,7 @@ import {
   type Row,
   type TransactionMode,
 } from '@libsql/client';
-import { open } from 'node:fs/promises';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'libsql';
 
 /**
@@ -27,22 +27,60 @@ import Database from 'libsql';
  *
  * Durability without holding the main thread: on a database in WAL mode, syncWal() sets
  * `synchronous = NORMAL` (SQLite syncs the WAL only at checkpoints) and this client syncs the WAL
- * itself after each commit, in libuv's thread pool, before the write's promise resolves: what
+ * itself after each commit, in libuv's thread pool (FileSync), before the write's promise resolves: what
  * `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
  * answered only once it is on disk, as before; other requests run during the sync.
  */
 
-/** Flushes a file's data to disk (fdatasync), in the thread pool. A file that is gone was checkpointed and removed: nothing to flush. */
-export async function syncFile(path: string): Promise<void> {
-  const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
-  if (!file) return;
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
+/**
+ * Flushes one file's data to disk (fdatasync) in libuv's thread pool, through a descriptor opened
+ * once and kept: one trip to the pool and back per sync. Opening, syncing and closing the file each
+ * time took three trips, and each trip back waits until the event loop reaches it, behind the
+ * requests that came in meanwhile. A file that does not exist (yet) has nothing to flush.
+ *
+ * Keeping the WAL's descriptor is safe: SQLite removes the WAL only when its last connection
+ * closes, and this client's connection is open while it syncs; a checkpoint that truncates the WAL
+ * keeps the same file.
+ */
+export class FileSync {
+  private fd: number | null = null;
+  /** Syncs under way: the descriptor is closed only once they are over. */
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(private readonly path: string) {}
+
+  sync(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.path} is no longer synced: its client was closed`));
+    if (this.fd === null) {
+      try {
+        this.fd = openSync(this.path, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+        return Promise.reject(error);
+      }
+    }
+    this.inFlight++;
+    return new Promise((resolve, reject) => {
+      fdatasync(this.fd!, (error) => {
+        this.inFlight--;
+        this.release();
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes the descriptor, once the syncs under way are over. */
+  close() {
+    this.closed = true;
+    this.release();
+  }
+
+  private release() {
+    if (!this.closed || this.inFlight > 0 || this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -131,13 +169,13 @@ class FileClient {
   private queued: { stmts: Statements; resolve: (results: ResultSet[]) => void; reject: (error: unknown) => void }[] =
     [];
 
-  /** The WAL to sync after each commit, once syncWal() found the database in WAL mode. */
-  private wal: string | null = null;
+  /** Syncs the WAL after each commit, once syncWal() found the database in WAL mode. */
+  private wal: Pick<FileSync, 'sync' | 'close'> | null = null;
 
   constructor(
     private readonly path: string,
     timeoutMs: number,
-    private readonly flush: (path: string) => Promise<void> = syncFile,
+    private readonly flush?: (path: string) => Promise<void>,
   ) {
     this.db = new Database(path, { timeout: timeoutMs } as Database.Options);
   }
@@ -149,14 +187,20 @@ class FileClient {
    */
   syncWal(): boolean {
     const { journal_mode: mode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
-    this.wal = mode === 'wal' ? `${this.path}-wal` : null;
+    this.wal?.close();
+    this.wal = null;
+    if (mode === 'wal') {
+      const path = `${this.path}-wal`;
+      const { flush } = this;
+      this.wal = flush ? { sync: () => flush(path), close: () => {} } : new FileSync(path);
+    }
     this.db.exec(`PRAGMA synchronous = ${this.wal ? 'NORMAL' : 'FULL'}`);
     return this.wal !== null;
   }
 
   /** Resolves once what was committed before the call is on disk. */
   private durable(): Promise<void> {
-    return this.wal ? this.flush(this.wal) : Promise.resolve();
+    return this.wal ? this.wal.sync() : Promise.resolve();
   }
 
   private prepare(sql: string): Prepared {
@@ -315,17 +359,18 @@ class FileClient {
     this.closed = true;
     this.statements.clear();
     this.db.close();
+    this.wal?.close();
   }
 }
 
 /** The client, and its syncWal() for node-db.ts. */
 export type FileDatabaseClient = Client & Pick<FileClient, 'syncWal'>;
 
-/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit (tests watch it). */
+/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit, in its place of a FileSync (tests watch it). */
 export function createFileClient(
   path: string,
   timeoutMs: number,
-  flush: (path: string) => Promise<void> = syncFile,
+  flush?: (path: string) => Promise<void>,
 ): FileDatabaseClient {
   return new FileClient(path, timeoutMs, flush) as unknown as FileDatabaseClient;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFileClient, syncFile } from '../../src/entry/node-client';
+import { createFileClient, FileSync } from '../../src/entry/node-client';
 import { openDatabase } from '../../src/entry/node-db';
 import { tempDatabase } from './server';
 
@@ -238,12 +238,52 @@ describe('the local file client', () => {
       inMemory.client.close();
     });
 
-    it('syncs a file to disk, and takes a WAL already checkpointed away as synced', async () => {
+    /** The descriptors this process holds open on a file. */
+    const descriptors = (file: string) =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false; // closed meanwhile
+        }
+      }).length;
+
+    it('syncs through one descriptor kept open, closed once the syncs under way are over; a file not there has nothing to sync', async () => {
       const db = tempDatabase();
+      await expect(new FileSync(join(db.dir, 'missing-dir', 'f')).sync()).resolves.toBeUndefined();
+      const file = new FileSync(db.file);
+      await expect(file.sync()).resolves.toBeUndefined(); // not created yet
+      expect(descriptors(db.file)).toBe(0);
       writeFileSync(db.file, 'x');
-      await expect(syncFile(db.file)).resolves.toBeUndefined();
-      await expect(syncFile(`${db.file}-wal`)).resolves.toBeUndefined();
-      await expect(syncFile(join(db.dir, 'missing-dir', 'f'))).resolves.toBeUndefined();
+      await file.sync();
+      await Promise.all([file.sync(), file.sync(), file.sync()]);
+      expect(descriptors(db.file)).toBe(1);
+      const last = file.sync();
+      file.close();
+      expect(descriptors(db.file)).toBe(1);
+      await expect(last).resolves.toBeUndefined();
+      expect(descriptors(db.file)).toBe(0);
+      await expect(file.sync()).rejects.toThrow('closed');
+      db.remove();
+    });
+
+    it("keeps one descriptor on the server's WAL, whatever the number of commits, and closes it with the client", async () => {
+      const db = tempDatabase();
+      const client = createFileClient(db.file, 1000);
+      await client.execute('PRAGMA journal_mode = WAL');
+      expect(client.syncWal()).toBe(true);
+      await client.batch(['CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)']);
+      expect(descriptors(`${db.file}-wal`)).toBe(2); // SQLite's own, and the one it is synced through
+      await Promise.all(
+        ['a', 'b', 'c'].map((name) => client.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: [name] }])),
+      );
+      await client.execute("INSERT INTO t (name) VALUES ('d')");
+      await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      await client.batch(["INSERT INTO t (name) VALUES ('e')"]);
+      expect(descriptors(`${db.file}-wal`)).toBe(2);
+      client.close();
+      // Ours is closed; SQLite's goes when the driver finalizes the connection, which may be later.
+      expect(descriptors(`${db.file}-wal`)).toBeLessThan(2);
       db.remove();
     });
   });
