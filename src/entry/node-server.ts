@@ -95,12 +95,52 @@ function write(res: ServerResponse, plain: PlainAnswer) {
   res.end(plain.body ?? undefined);
 }
 
+/** How many writes start in one turn of the event loop (see inTurns). */
+export const WRITES_PER_TURN = 8;
+
+/**
+ * Lets callers start a few at a time, `perTurn` in one turn of the event loop, first come first
+ * served; the next few start two turns later, once the group before has been committed.
+ *
+ * A write's checks hold the main thread about a millisecond. Node reads every request that came in
+ * together in one go: 30 posts were checked back to back before any was committed, and each group's
+ * answers then waited for the event loop to come back to its WAL sync (node-client.ts), behind the
+ * next 30. Admitted a few at a time, the loop comes back between groups: syncs are answered as they
+ * complete, reads in between, and a write waits for the writes before it, not for whole bursts.
+ */
+export function inTurns(perTurn: number): () => Promise<void> {
+  const waiting: (() => void)[] = [];
+  let armed = false;
+  const release = () => {
+    for (const start of waiting.splice(0, perTurn)) start();
+    armed = waiting.length > 0;
+    // Two turns: the group just started is committed in the next one (its batch's setImmediate).
+    if (armed) setImmediate(() => setImmediate(release));
+  };
+  return () =>
+    new Promise<void>((start) => {
+      waiting.push(start);
+      if (!armed) {
+        armed = true;
+        setImmediate(release);
+      }
+    });
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * The server's request listener: hono's Node adapter, behind the thread-read shortcut
  * (src/http/thread-shortcut.ts), which answers the commonest read without building a web Request.
+ * Writes start a few at a time (inTurns).
  */
 export function nodeListener(app: App, deps: Deps, { shortcut = true } = {}): RequestListener {
-  const honoListener = getRequestListener(app.fetch);
+  const hono = getRequestListener(app.fetch);
+  const turn = inTurns(WRITES_PER_TURN);
+  const honoListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (READS.has(req.method ?? '')) return hono(req, res);
+    return turn().then(() => hono(req, res));
+  };
   if (!shortcut) return honoListener;
   const answer = threadShortcut(deps);
   return (req: IncomingMessage, res: ServerResponse) => {
