@@ -27,8 +27,8 @@ import Database from 'libsql';
  *
  * Durability without holding the main thread: on a database in WAL mode, syncWal() sets
  * `synchronous = NORMAL` (SQLite syncs the WAL only at checkpoints) and this client syncs the WAL
- * itself after each commit, in libuv's thread pool (FileSync), before the write's promise resolves: what
- * `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
+ * itself after each commit, in libuv's thread pool (FileSync), before the write's promise resolves:
+ * what `synchronous = FULL` does, without the main thread waiting for the disk meanwhile. A write is
  * answered only once it is on disk, as before; other requests run during the sync.
  */
 
@@ -366,7 +366,7 @@ class FileClient {
 /** The client, and its syncWal() for node-db.ts. */
 export type FileDatabaseClient = Client & Pick<FileClient, 'syncWal'>;
 
-/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit, in its place of a FileSync (tests watch it). */
+/** `path`: a file path, or ':memory:'. `flush`: how the WAL is synced after a commit, in place of a FileSync (tests watch it). */
 export function createFileClient(
   path: string,
   timeoutMs: number,
