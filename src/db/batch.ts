@@ -54,8 +54,12 @@ export function preparedRead<Values extends Record<string, unknown>, Row>(
 function oncePerDb<T>(make: (db: Db) => T): (db: Db) => T {
   const made = new WeakMap<Db, T>();
   return (db) => {
-    if (!made.has(db)) made.set(db, make(db));
-    return made.get(db) as T;
+    let value = made.get(db);
+    if (value === undefined) {
+      value = make(db);
+      made.set(db, value);
+    }
+    return value;
   };
 }
 

@@ -96,7 +96,7 @@ function write(res: ServerResponse, plain: PlainAnswer) {
 }
 
 /** How many writes start in one turn of the event loop (see inTurns): the best rate of 2 to 32 measured (README). */
-export const WRITES_PER_TURN = 16;
+const WRITES_PER_TURN = 16;
 
 /**
  * Lets callers start a few at a time, `perTurn` in one turn of the event loop, first come first
