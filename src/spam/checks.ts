@@ -1,6 +1,6 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { webHost } from '../links';
-import { agentOf, analyze, foldConfusables } from './analyze';
+import { agentOf, analyze, foldConfusables, type Link } from './analyze';
 import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
@@ -81,6 +81,32 @@ const SHORTENERS = new Set(
   ).split(' '),
 );
 
+// Sites readers cite as sources: public institutions (parliaments, ministries, public services) of
+// the French-speaking countries and of Europe, and the reference works. A link to one of them is a
+// source, not an advertisement: the link rules do not count it (the learner reads it as 'm:ref').
+// Matched by registrable domain and its subdomains only, so 'impots-gouv.fr' or
+// 'gouv.fr.example.com' are not sources.
+const REFERENCE_SITES = new Set(
+  (
+    'gouv.fr service-public.fr info-retraite.fr ameli.fr caf.fr urssaf.fr francetravail.fr pole-emploi.fr ' +
+    'insee.fr assemblee-nationale.fr senat.fr vie-publique.fr conseil-constitutionnel.fr conseil-etat.fr ' +
+    'cour-des-comptes.fr banque-france.fr cnil.fr has-sante.fr sante.fr meteofrance.com bnf.fr ' +
+    'belgium.be belgique.be fgov.be lachambre.be senate.be wallonie.be ' +
+    'admin.ch ch.ch parlament.ch ' +
+    'gc.ca canada.ca parl.ca noscommunes.ca quebec.ca gouv.qc.ca assnat.qc.ca ' +
+    'gouv.lu public.lu chd.lu europa.eu coe.int who.int un.org oecd.org imf.org ' +
+    'wikipedia.org wikimedia.org wiktionary.org wikisource.org wikidata.org doi.org arxiv.org'
+  ).split(' '),
+);
+
+/** A link written in the text to a source (REFERENCE_SITES); markup links and the website are never one. */
+export const isReference = (link: Link) =>
+  link.kind !== 'website' &&
+  link.kind !== 'html' &&
+  link.kind !== 'bbcode' &&
+  link.host !== null &&
+  inDomainSet(link.host, REFERENCE_SITES);
+
 // Top-level domains as an obfuscated address spells them ('site . com', 'site[.]fr').
 const OBFUSCATED_TLDS =
   'com|net|org|fr|info|biz|io|co|ru|de|be|ch|ca|eu|xyz|top|online|site|club|shop|store|live|tv|me|app|pro|icu|vip|win|link';
@@ -139,14 +165,17 @@ export const checkLinks: Check = (features, { memory }, settings) => {
     const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];
     out.push(...decisive('link_markup', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
   }
-  if (links.length >= settings.maxLinks) {
+  const counted = links.filter((link) => !isReference(link));
+  if (counted.length >= settings.maxLinks) {
     out.push(
-      ...decisive('too_many_links', settings.weightManyLinks, `${links.length} links (limit ${settings.maxLinks})`),
+      ...decisive('too_many_links', settings.weightManyLinks, `${counted.length} links (limit ${settings.maxLinks})`),
     );
-  } else if (links.length > 0 && settings.weightLink > 0) {
-    out.push(signal('links', settings.weightLink * links.length, `${links.length} link${links.length > 1 ? 's' : ''}`));
+  } else if (counted.length > 0 && settings.weightLink > 0) {
+    out.push(
+      signal('links', settings.weightLink * counted.length, `${counted.length} link${counted.length > 1 ? 's' : ''}`),
+    );
   }
-  if (links.length > 0 && memory.approvedByEmail === 0 && settings.weightNewcomerLink > 0)
+  if (counted.length > 0 && memory.approvedByEmail === 0 && settings.weightNewcomerLink > 0)
     out.push(signal('links', settings.weightNewcomerLink, 'a link from an address with no comment approved before'));
   return out;
 };

@@ -1,5 +1,5 @@
 import { agentOf, analyze, describeAgent, fold, WORD, type Agent } from './analyze';
-import { obfuscatedLink, phoneNumbers, spintax } from './checks';
+import { isReference, obfuscatedLink, phoneNumbers, spintax } from './checks';
 import { priorShare, shippedPrior, type LearnerPrior } from './prior';
 import { promotionCategories } from './promotion';
 import type { SpamSettings } from '../settings/spam';
@@ -91,7 +91,9 @@ export function learnerTokens(features: Features): string[] {
   const text = analysis.textWithoutLinks;
 
   // Metadata.
-  const contentLinks = analysis.links.filter((link) => link.kind !== 'website');
+  // A source (isReference) is one token, not a link: readers cite them where spammers advertise.
+  const contentLinks = analysis.links.filter((link) => link.kind !== 'website' && !isReference(link));
+  if (analysis.links.some(isReference)) add('m:ref');
   add(`m:links:${Math.min(contentLinks.length, 3)}`);
   for (const link of contentLinks.slice(0, 8)) {
     add(`m:kind:${link.kind}`);

@@ -73,6 +73,18 @@ describe('learnerTokens', () => {
     );
   });
 
+  it('reads a source (a public institution, an encyclopedia) as one token, not as a link', () => {
+    const cited = learnerTokens(features({ content: 'Le simulateur sur info-retraite.fr est gratuit' }));
+    expect(cited).toEqual(expect.arrayContaining(['m:ref', 'm:links:0']));
+    expect(cited.some((t) => t.startsWith('m:kind:') || t.startsWith('m:site:') || t.startsWith('m:tld:'))).toBe(false);
+    const both = learnerTokens(features({ content: 'https://fr.wikipedia.org/wiki/X et https://shop.example' }));
+    expect(both).toEqual(expect.arrayContaining(['m:ref', 'm:links:1', 'm:site:shop.example']));
+    expect(both).not.toContain('m:site:wikipedia.org');
+    const lookalike = learnerTokens(features({ content: 'Remboursement : https://impots-gouv.fr/x' }));
+    expect(lookalike).toEqual(expect.arrayContaining(['m:links:1', 'm:site:impots-gouv.fr']));
+    expect(lookalike).not.toContain('m:ref');
+  });
+
   it('gives one token per promotion category, among the metadata', () => {
     const tokens = learnerTokens(features({ content: 'Please subscribe to my channel! https://me.example' }));
     expect(tokens.filter((t) => t.startsWith('m:promo:'))).toEqual([
