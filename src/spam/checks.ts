@@ -1,6 +1,6 @@
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { webHost } from '../links';
-import { agentOf, analyze, foldConfusables, type Link } from './analyze';
+import { agentOf, analyze, foldConfusables, perSubmission, type Link } from './analyze';
 import { matchEntry } from './lists';
 import { promotionCategories } from './promotion';
 import { domainProblem, inDomainSet } from './net';
@@ -460,15 +460,13 @@ function praiseOnly(text: string): boolean {
   );
 }
 
-export const checkAuthor: Check = (features, _context, settings) => {
+/**
+ * The website's address as the author rule reads it: its host (look-alike letters folded,
+ * 'ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra'), the spam keyword in it, and the string of words it is made of when
+ * it names the commenter's own blog or site nowhere in the text.
+ */
+const addressOf = perSubmission((features: Features) => {
   const name = foldConfusables(features.author);
-  const out: Signal[] = [];
-  if (/(?:https?:\/\/|www\.|\.(?:com|net|org|info|biz|ru|xyz|top|online|site|shop|io)(?![\p{L}\p{N}]))/iu.test(name)) {
-    out.push(signal('author', settings.weightAuthorUrl, 'web address in the name'));
-  }
-  const word = NAME_SPAM_WORDS.exec(name);
-  if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
-  // The website's host as a browser reads it, look-alike letters folded ('ᴄʜᴇᴀᴘ-jerseys', 'vi%61gra').
   const host = features.website ? webHost(foldConfusables(features.website)) : null;
   const bare = host ? host.replace(/^www\d*\./, '') : '';
   const label = bare.slice(0, bare.lastIndexOf('.'));
@@ -479,11 +477,39 @@ export const checkAuthor: Check = (features, _context, settings) => {
   // site: the address is then that blog's, which the self-promotion rule has counted already.
   const words = inHost ? null : hyphenWords(label.split('.').pop() ?? '');
   const keywords = words && !promotionCategories(features).has('self-promotion') ? words : null;
+  return {
+    name,
+    host,
+    label,
+    inHost,
+    localPart,
+    keywords,
+    namesNobody: !!keywords && namesNobody(keywords, name, localPart),
+  };
+});
+
+/**
+ * Whether the website's address was bought for its keywords: a spam keyword in it, or a string of
+ * keywords that names neither the commenter nor their email (the author rule's two strong signals).
+ */
+export const keywordAddress = (features: Features) => {
+  const address = addressOf(features);
+  return address.inHost !== null || address.namesNobody;
+};
+
+export const checkAuthor: Check = (features, _context, settings) => {
+  const { name, host, label, inHost, localPart, keywords, namesNobody: nobody } = addressOf(features);
+  const out: Signal[] = [];
+  if (/(?:https?:\/\/|www\.|\.(?:com|net|org|info|biz|ru|xyz|top|online|site|shop|io)(?![\p{L}\p{N}]))/iu.test(name)) {
+    out.push(signal('author', settings.weightAuthorUrl, 'web address in the name'));
+  }
+  const word = NAME_SPAM_WORDS.exec(name);
+  if (word) out.push(signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(word[0])} in the name`));
   if (inHost)
     out.push(
       signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
     );
-  else if (keywords && namesNobody(keywords, name, localPart))
+  else if (nobody)
     out.push(
       signal(
         'author',

@@ -10,6 +10,7 @@ import {
   checkPromotion,
   checkShape,
   checkUserAgent,
+  keywordAddress,
   type Check,
 } from './checks';
 import { checkLanguage } from './language';
@@ -43,6 +44,11 @@ const checks: ReadonlyArray<readonly [name: string, check: Check]> = [
  * readers writing in it would be judged spam for their language. Any other rule still adds up.
  * The same bound holds a young learner (fewer spam lessons than learnerBlocksFrom): sure of spam
  * from words a few dozen spam happened to share, alone it holds.
+ *
+ * A website whose address was bought for its keywords (keywordAddress): the learner's certainty of
+ * ham does not count against it. Quiet link spam writes a text that reads like a reader's, on
+ * purpose; what it is for is the address, which the author rule weighs. The learner's certainty of
+ * spam still counts.
  */
 export function runChecks(
   features: Features,
@@ -60,10 +66,13 @@ export function runChecks(
         ? `fewer than ${settings.learnerBlocksFrom} spam lessons`
         : null;
   const bound = settings.spamThreshold - language - 1;
+  const textOnly = settings.weightAuthorSpamWords > 0 && keywordAddress(features);
   const learned = runLearner(features, learnerInput, settings).map((signal) =>
     bounded && signal.score > bound
       ? { ...signal, score: Math.max(0, bound), detail: `${signal.detail}; bounded: ${bounded}` }
-      : signal,
+      : textOnly && signal.score < 0
+        ? { ...signal, score: 0, detail: `${signal.detail}; not counted against a keyword address` }
+        : signal,
   );
   return [...signals, ...learned];
 }

@@ -136,6 +136,41 @@ describe('runChecks + verdict', () => {
     expect(verdict(full, grown).verdict).toBe('spam');
   });
 
+  it("does not count the learner's certainty of ham against a website bought for its keywords", () => {
+    // A site whose readers write like this: the learner is sure such a text is a reader's.
+    const table = new Map<string, TokenCounts>();
+    const totals: LearnerTotals = { spam: 0, ham: 0, spamTokens: 0, hamTokens: 0 };
+    for (let i = 0; i < 30; i++) {
+      train(table, totals, learnerTokens(features({ content: `Achetez nos montres de luxe pas chères ${i}` })), 'spam');
+      train(
+        table,
+        totals,
+        learnerTokens(features({ content: `On a eu le même souci l'an dernier, c'est fou ${i}` })),
+        'ham',
+      );
+    }
+    const learnerOf = (website: string, s = settings) =>
+      runChecks(features({ content: "On a eu le même souci l'an dernier, c'est fou", website }), context(), s, {
+        stats: table,
+        totals,
+      });
+    // Quiet link spam: a reader's text, a keyword address (the author rule's 3 and the link's 2).
+    const quiet = learnerOf('https://toiture-couvreur-express.example');
+    expect(quiet.find((s) => s.rule === 'learner')).toMatchObject({
+      score: 0,
+      detail: expect.stringMatching(/not counted against a keyword address$/),
+    });
+    expect(verdict(quiet, settings).verdict).toBe('hold');
+    // The same text from a reader's own site, or with the author rule turned off: the learner counts.
+    const own = learnerOf('https://carnets-de-camille.example');
+    expect(own.find((s) => s.rule === 'learner')?.score).toBeLessThan(0);
+    expect(verdict(own, settings).verdict).toBe('approve');
+    const off = withSettings({ weightAuthorSpamWords: 0 });
+    expect(
+      learnerOf('https://toiture-couvreur-express.example', off).find((s) => s.rule === 'learner')?.score,
+    ).toBeLessThan(0);
+  });
+
   it('is pure: same input, same signals, nothing mutated', () => {
     const f = features({ content: 'Voir https://a.example et https://b.example' });
     const c = context();
