@@ -12,7 +12,7 @@
  * - eval/corpora/held-out.txt → eval/corpora/held-out.jsonl: blog and WordPress-style comments
  *   with full metadata as the source gives it (user agents by key, below). Never used to tune
  *   anything: a cross-corpus check only.
- * - eval/corpora/fr-outlets.txt → eval/corpora/fr-outlets.jsonl: comments under twelve more French-
+ * - eval/corpora/fr-outlets.txt → eval/corpora/fr-outlets.jsonl: comments under fourteen more French-
  *   speaking outlets, in the same format, each written apart and measured blind first (README).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
