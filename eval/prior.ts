@@ -40,11 +40,17 @@ export const DEFAULT_PRIOR_OPTIONS: PriorOptions = { keep: 1400, minDocuments: 3
  * score; words and word pairs stay. The self-promotion category too: on YouTube, naming one's own
  * channel is the spam's own sentence; under an article or a blog, it is how readers point to what
  * they wrote ("j'en parle sur mon blog"), and the promotion rule already weighs it. Added to that
- * rule and to a reader's website and source, the prior's belief judged such readers spam.
+ * rule and to a reader's website and source, the prior's belief judged such readers spam. The contact
+ * solicitation category as well ("appelez le…", "me contacter par mail"): the promotion rule weighs
+ * it in full (5) and the shape rule the number or address it gives (2); the prior counted it a third
+ * time and judged readers spam who give a shop's number or their address to collect a pushchair. The
+ * number and the address themselves stay: without them, spam that gives a number and nothing else
+ * the rules read was published.
  */
 const siteHabit = (token: string) =>
   /^m:(?:links|kind|site|tld|website|wsite|wtld|email:|etld|words|caps|shout|emoji|digits|ua):?/.test(token) ||
   token === 'm:promo:self-promotion' ||
+  token === 'm:promo:contact_solicitation' ||
   token.startsWith('a:') ||
   token.startsWith('c:');
 

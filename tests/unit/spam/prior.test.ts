@@ -27,6 +27,9 @@ describe('the shipped prior', () => {
     }
     // Naming one's own channel or blog: spam on YouTube, how readers point to their writing elsewhere.
     expect(prior.counts.has('m:promo:self-promotion')).toBe(false);
+    // Asking to be called or written to: the promotion and shape rules count it already.
+    expect(prior.counts.has('m:promo:contact_solicitation')).toBe(false);
+    expect(prior.counts.has('m:phone')).toBe(true);
     expect(prior.counts.has('m:promo:commercial_spam')).toBe(true);
     expect(prior.totals.spam).toBeGreaterThan(300);
     expect(prior.totals.ham).toBeGreaterThan(300);
