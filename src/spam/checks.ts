@@ -100,12 +100,22 @@ const REFERENCE_SITES = new Set(
 );
 
 /** A link written in the text to a source (REFERENCE_SITES); markup links and the website are never one. */
-export const isReference = (link: Link) =>
+const isReference = (link: Link) =>
   link.kind !== 'website' &&
   link.kind !== 'html' &&
   link.kind !== 'bbcode' &&
   link.host !== null &&
   inDomainSet(link.host, REFERENCE_SITES);
+
+/**
+ * A submission's links apart from its sources (what the link rules count and the learner reads as
+ * links), and how many sources it cites. Once per submission: the link rule and the learner ask.
+ */
+export const countedLinks = perSubmission((features: Features) => {
+  const { links } = analyze(features);
+  const counted = links.filter((link) => !isReference(link));
+  return { counted, sources: links.length - counted.length };
+});
 
 // Top-level domains as an obfuscated address spells them ('site . com', 'site[.]fr').
 const OBFUSCATED_TLDS =
@@ -165,7 +175,7 @@ export const checkLinks: Check = (features, { memory }, settings) => {
     const kinds = [...new Set(markup.map((link) => (link.kind === 'html' ? 'HTML <a href>' : 'BBCode [url]')))];
     out.push(...decisive('link_markup', settings.weightLinkMarkup, `${kinds.join(' and ')} link markup`));
   }
-  const counted = links.filter((link) => !isReference(link));
+  const { counted } = countedLinks(features);
   if (counted.length >= settings.maxLinks) {
     out.push(
       ...decisive('too_many_links', settings.weightManyLinks, `${counted.length} links (limit ${settings.maxLinks})`),
@@ -484,7 +494,7 @@ const addressOf = perSubmission((features: Features) => {
     inHost,
     localPart,
     keywords,
-    namesNobody: !!keywords && namesNobody(keywords, name, localPart),
+    namesNoOne: !!keywords && namesNobody(keywords, name, localPart),
   };
 });
 
@@ -494,11 +504,11 @@ const addressOf = perSubmission((features: Features) => {
  */
 export const keywordAddress = (features: Features) => {
   const address = addressOf(features);
-  return address.inHost !== null || address.namesNobody;
+  return address.inHost !== null || address.namesNoOne;
 };
 
 export const checkAuthor: Check = (features, _context, settings) => {
-  const { name, host, label, inHost, localPart, keywords, namesNobody: nobody } = addressOf(features);
+  const { name, host, label, inHost, localPart, keywords, namesNoOne } = addressOf(features);
   const out: Signal[] = [];
   if (/(?:https?:\/\/|www\.|\.(?:com|net|org|info|biz|ru|xyz|top|online|site|shop|io)(?![\p{L}\p{N}]))/iu.test(name)) {
     out.push(signal('author', settings.weightAuthorUrl, 'web address in the name'));
@@ -509,7 +519,7 @@ export const checkAuthor: Check = (features, _context, settings) => {
     out.push(
       signal('author', settings.weightAuthorSpamWords, `spam keyword ${quote(inHost[0])} in the website's address`),
     );
-  else if (nobody)
+  else if (namesNoOne)
     out.push(
       signal(
         'author',

@@ -67,13 +67,13 @@ export function runChecks(
         : null;
   const bound = settings.spamThreshold - language - 1;
   const textOnly = settings.weightAuthorSpamWords > 0 && keywordAddress(features);
-  const learned = runLearner(features, learnerInput, settings).map((signal) =>
-    bounded && signal.score > bound
-      ? { ...signal, score: Math.max(0, bound), detail: `${signal.detail}; bounded: ${bounded}` }
-      : textOnly && signal.score < 0
-        ? { ...signal, score: 0, detail: `${signal.detail}; not counted against a keyword address` }
-        : signal,
-  );
+  const learned = runLearner(features, learnerInput, settings).map((signal) => {
+    if (bounded && signal.score > bound)
+      return { ...signal, score: Math.max(0, bound), detail: `${signal.detail}; bounded: ${bounded}` };
+    if (textOnly && signal.score < 0)
+      return { ...signal, score: 0, detail: `${signal.detail}; not counted against a keyword address` };
+    return signal;
+  });
   return [...signals, ...learned];
 }
 

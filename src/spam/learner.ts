@@ -1,5 +1,5 @@
 import { agentOf, analyze, describeAgent, fold, WORD, type Agent } from './analyze';
-import { isReference, obfuscatedLink, phoneNumbers, spintax } from './checks';
+import { countedLinks, obfuscatedLink, phoneNumbers, spintax } from './checks';
 import { priorShare, shippedPrior, type LearnerPrior } from './prior';
 import { promotionCategories } from './promotion';
 import type { SpamSettings } from '../settings/spam';
@@ -91,9 +91,10 @@ export function learnerTokens(features: Features): string[] {
   const text = analysis.textWithoutLinks;
 
   // Metadata.
-  // A source (isReference) is one token, not a link: readers cite them where spammers advertise.
-  const contentLinks = analysis.links.filter((link) => link.kind !== 'website' && !isReference(link));
-  if (analysis.links.some(isReference)) add('m:ref');
+  // A source (countedLinks) is one token, not a link: readers cite them where spammers advertise.
+  const { counted, sources } = countedLinks(features);
+  const contentLinks = counted.filter((link) => link.kind !== 'website');
+  if (sources > 0) add('m:ref');
   add(`m:links:${Math.min(contentLinks.length, 3)}`);
   for (const link of contentLinks.slice(0, 8)) {
     add(`m:kind:${link.kind}`);
